@@ -1,0 +1,71 @@
+/**
+ * The one port between the core and every chat platform. Adapters in bots/ turn platform
+ * updates into InboundMessage and deliver OutboundMessage; the core never sees platform types.
+ */
+
+export type Platform = 'telegram' | 'zalo' | 'zalo-bot' | 'sandbox';
+export const PLATFORMS: readonly Platform[] = ['telegram', 'zalo', 'zalo-bot', 'sandbox'];
+
+export interface Attachment {
+  kind: 'document' | 'photo' | 'other';
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+}
+
+export interface InboundMessage {
+  platform: Platform;
+  /** Unique per platform: Telegram update_id, Zalo msgId… Used to handle each update once. */
+  updateKey: string;
+  chat: { id: string; type: 'group' | 'private'; title?: string };
+  sender: { id: string; name: string; isBot?: boolean };
+  /** Platform message id of this message (to reply to it). */
+  messageId?: string;
+  text: string;
+  /** Platform message id of the message this one replies to (Telegram reply_to_message, Zalo quote). */
+  replyToMessageId?: string;
+  /** True when the message mentions the bot (@username, Zalo mention of the bot's uid). */
+  mentionsBot?: boolean;
+  attachments?: Attachment[];
+  /** A button press (Telegram callback_query): its data; text is then empty. */
+  callbackData?: string;
+  callbackId?: string;
+  sentAt?: Date;
+  raw?: unknown;
+}
+
+/** Chat lifecycle events that are not messages. */
+export type ChatEvent =
+  | { kind: 'removed'; platform: Platform; chatId: string; updateKey: string }
+  | { kind: 'migrated'; platform: Platform; chatId: string; newChatId: string; updateKey: string };
+
+export interface Button {
+  text: string;
+  data: string;
+}
+
+export interface OutboundMessage {
+  text: string;
+  replyToMessageId?: string;
+  buttons?: Button[][];
+  document?: { fileName: string; mimeType: string; base64: string };
+  /** Edit a message already sent (progress of a broadcast) instead of sending a new one. */
+  editMessageId?: string;
+}
+
+/** The result of a delivery attempt, classified so the outbox knows whether to retry. */
+export type SendResult =
+  | { ok: true; messageId?: string }
+  | { ok: false; kind: 'retry'; retryAfterMs?: number; scope?: 'chat' | 'bot'; reason: string }
+  | { ok: false; kind: 'permanent'; reason: string; chatGone?: boolean; migratedTo?: string };
+
+/** What an adapter offers the outbox. Each adapter also declares its own pacing. */
+export interface ChannelSender {
+  platform: Platform;
+  /** Max characters of one message; longer texts are split at line boundaries. */
+  maxTextLength: number;
+  /** Overall sends per second for this channel and per-chat sends per minute (0 = unlimited). */
+  limits: { perSecond: number; perChatPerMinute: number; minGapMs?: number; jitterMs?: number; dailyCap?: number };
+  send(chatId: string, message: OutboundMessage): Promise<SendResult>;
+}
