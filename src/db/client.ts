@@ -1,0 +1,81 @@
+/**
+ * One Kysely type for both engines: `pg` when DATABASE_URL is set, embedded PGlite otherwise.
+ * PGlite goes through Kysely's own PGliteDialect (kysely ≥ 0.29), which serializes
+ * transactions on PGlite's single connection; kysely-pglite loses writes under concurrency.
+ */
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface DbHandle {
+  db: Db;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+/** int8 ids and counts as numbers: they stay far below 2^53 and both engines then agree. */
+const toNumber = (v: string) => Number(v);
+
+export async function openPostgres(url: string, options: { max?: number; searchPath?: string } = {}): Promise<DbHandle> {
+  const pg = (await import('pg')).default;
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8 || oid === NUMERIC) return toNumber;
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types: types as never,
+    connectionTimeoutMillis: 10_000,
+    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
+  });
+  // An idle client losing its server (Postgres restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+export async function openPglite(dataDir: string | null): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = new PGlite(dataDir ?? undefined, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber } });
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+export class DatabaseUnavailableError extends Error {}
+
+/** Opens the configured database and proves it answers, so a bad URL fails at start with one line. */
+export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<DbHandle> {
+  if (!config.databaseUrl) {
+    const { mkdir } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await mkdir(config.dataDir, { recursive: true });
+    return openPglite(join(config.dataDir, 'pglite'));
+  }
+  const handle = await openPostgres(config.databaseUrl);
+  try {
+    await handle.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+  } catch (e) {
+    await handle.close().catch(() => {});
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new DatabaseUnavailableError(`DATABASE_URL: không kết nối được cơ sở dữ liệu (${redactUrl(config.databaseUrl)}): ${reason}`);
+  }
+  return handle;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(URL không hợp lệ)';
+  }
+}

@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppContext } from '../app-context';
+import { secretEquals } from '../core/codes';
+import { errorBody, respondError } from './errors';
+import { unitsApi } from './api/units';
+
+export interface WebhookRoute {
+  path: string;
+  handle(request: Request): Promise<Response>;
+}
+
+export interface HttpDeps {
+  ctx: AppContext;
+  adminToken: string;
+  webhooks?: WebhookRoute[];
+  health?: () => Record<string, unknown>;
+  /** Extra routes mounted at the root (dashboard, sandbox). */
+  mount?: (app: Hono) => void;
+}
+
+/** The Hono app stays thin: auth, limits, routing; the work happens in core. */
+export function createHttpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+  const tooLarge = (c: Parameters<Parameters<typeof bodyLimit>[0]['onError'] & {}>[0]) =>
+    c.json(errorBody('too_large', 'Nội dung gửi lên quá lớn.'), 413);
+
+  app.onError((e, c) => {
+    if (!(e instanceof Error && 'status' in e)) deps.ctx.log.error({ err: e, path: c.req.path }, 'request failed');
+    return respondError(c, e);
+  });
+  app.notFound((c) => c.json(errorBody('not_found', 'Không tìm thấy địa chỉ này.'), 404));
+
+  app.get('/healthz', async (c) => {
+    let dbOk = true;
+    try {
+      await deps.ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+    } catch {
+      dbOk = false;
+    }
+    const body = { ok: dbOk, db: deps.ctx.engine, ...(deps.health?.() ?? {}) };
+    return c.json(body, dbOk ? 200 : 503);
+  });
+
+  for (const hook of deps.webhooks ?? []) {
+    app.post(hook.path, bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), (c) => hook.handle(c.req.raw));
+  }
+
+  const api = new Hono();
+  api.use('*', async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    if (!secretEquals(token, deps.adminToken)) {
+      return c.json(errorBody('unauthorized', 'Thiếu hoặc sai mã truy cập (Authorization: Bearer …).'), 401);
+    }
+    await next();
+  });
+  api.use('*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: tooLarge }));
+  unitsApi(api, deps.ctx);
+  app.route('/api', api);
+
+  deps.mount?.(app);
+  return app;
+}

@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './config';
+import { DatabaseUnavailableError } from './db/client';
+import { startService } from './service';
+
+async function main() {
+  const config = loadConfig();
+  const service = await startService(config);
+  const where = config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
+  console.log(`Điều phối đang chạy tại ${service.url} — cơ sở dữ liệu: ${where}`);
+  if (service.adminTokenSource !== 'env') console.log(`Mã quản trị (ADMIN_TOKEN): ${service.adminToken}`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Nhận ${signal}, đang dừng…`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await service.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof DatabaseUnavailableError) {
+    console.error(`Không khởi động được: ${e.message}`);
+  } else {
+    console.error(`Không khởi động được: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  process.exit(1);
+});
