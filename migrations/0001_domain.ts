@@ -46,6 +46,12 @@ const up_statements = [
      last_seen_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (platform, external_id))`,
 
+  `CREATE TABLE chat_members (
+     chat_id integer NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+     person_id integer NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+     last_seen_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (chat_id, person_id))`,
+
   `CREATE TABLE events (
      id serial PRIMARY KEY,
      title text NOT NULL,
@@ -156,6 +162,7 @@ const up_statements = [
      ref text,
      broadcast_id integer REFERENCES broadcasts(id) ON DELETE SET NULL,
      state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+     priority smallint NOT NULL DEFAULT 1,
      attempts integer NOT NULL DEFAULT 0,
      not_before timestamptz NOT NULL DEFAULT now(),
      lease_until timestamptz,
@@ -164,7 +171,7 @@ const up_statements = [
      error text,
      created_at timestamptz NOT NULL DEFAULT now(),
      sent_at timestamptz)`,
-  `CREATE INDEX outbox_due_idx ON outbox (not_before, id) WHERE state IN ('queued', 'sending')`,
+  `CREATE INDEX outbox_due_idx ON outbox (platform, priority, not_before, id) WHERE state IN ('queued', 'sending')`,
   `CREATE INDEX outbox_broadcast_idx ON outbox (broadcast_id) WHERE broadcast_id IS NOT NULL`,
   `CREATE INDEX outbox_reply_idx ON outbox (platform, chat_external_id, platform_message_id) WHERE platform_message_id IS NOT NULL`,
 
@@ -235,7 +242,7 @@ const up_statements = [
 const tables = [
   'audit_log', 'attempts', 'calendar_overrides', 'sessions', 'login_tokens', 'leases', 'pending_prompts',
   'scheduled_jobs', 'processed_updates', 'outbox', 'broadcasts', 'submissions', 'campaign_units', 'campaigns',
-  'attendees', 'registrations', 'agenda_items', 'events', 'people', 'chats', 'units', 'settings',
+  'attendees', 'registrations', 'agenda_items', 'events', 'chat_members', 'people', 'chats', 'units', 'settings',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

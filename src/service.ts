@@ -1,16 +1,23 @@
 /**
- * Assembles the running service for Node: database, migrations, HTTP app, channels,
- * scheduler and outbox. Used by main.node.ts and by tests that run the real thing.
+ * Assembles the running service for Node: database, migrations, channels, HTTP app,
+ * outbox workers and the scheduler tick. Used by main.node.ts and by tests that run the real thing.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { ChannelAdapter } from '../bots/adapter';
+import { createTelegramAdapter } from '../bots/telegram/index';
 import type { Config } from './config';
 import type { AppContext } from './app-context';
+import type { InboundSink } from './core/channel';
 import { systemClock, type Clock } from './core/clock';
+import { handleChatEvent, handleInbound } from './core/inbound/handle';
+import { OutboxWorker } from './core/outbox/worker';
 import { openDatabase, type DbHandle } from './db/client';
 import { migrateToLatest } from './db/migrate';
 import { createHttpApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { resolveAdminToken } from './admin-token';
+import { COMMANDS } from './messages/vi';
+import { startTickLoop, type TickLoop } from './scheduler/node-cron';
 
 export interface RunningService {
   url: string;
@@ -18,6 +25,8 @@ export interface RunningService {
   adminToken: string;
   adminTokenSource: 'env' | 'file' | 'generated';
   ctx: AppContext;
+  adapters: ChannelAdapter[];
+  workers: Map<string, OutboxWorker>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +34,27 @@ export interface ServiceOptions {
   clock?: Clock;
   log?: Logger;
   db?: DbHandle;
+  /** Extra adapters (tests, sandbox) beside those the configuration enables. */
+  adapters?: (sinkFor: (adapter: () => ChannelAdapter) => InboundSink) => ChannelAdapter[];
+  /** Outbox workers off (tests that drain by hand). */
+  workers?: boolean;
+  /** The node-cron tick off (tests that tick by hand). */
+  scheduler?: boolean;
+}
+
+export function createSink(ctx: AppContext, adapter: () => ChannelAdapter, onHandled: () => void): InboundSink {
+  return {
+    async message(msg) {
+      const result = await handleInbound(ctx, msg, { botUsername: adapter().botUsername() });
+      onHandled();
+      return result;
+    },
+    async event(event) {
+      const result = await handleChatEvent(ctx, event);
+      onHandled();
+      return result;
+    },
+  };
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
@@ -40,13 +70,52 @@ export async function startService(config: Config, options: ServiceOptions = {})
     config,
   };
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
-  const app = createHttpApp({ ctx, adminToken: admin.token });
+
+  const workers = new Map<string, OutboxWorker>();
+  const sinkFor = (adapter: () => ChannelAdapter) => createSink(ctx, adapter, () => workers.get(adapter().platform)?.poke());
+  const adapters: ChannelAdapter[] = [];
+  if (config.telegram.token) {
+    const telegram: ChannelAdapter = createTelegramAdapter({
+      token: config.telegram.token,
+      apiRoot: config.telegram.apiRoot,
+      webhookSecret: config.telegram.webhookSecret,
+      publicUrl: config.publicUrl,
+      sink: sinkFor(() => telegram),
+      log,
+      commands: COMMANDS,
+    });
+    adapters.push(telegram);
+  }
+  adapters.push(...(options.adapters?.(sinkFor) ?? []));
+
+  const app = createHttpApp({
+    ctx,
+    adminToken: admin.token,
+    webhooks: adapters.flatMap((a) => (a.webhook ? [a.webhook] : [])),
+    health: () => ({ ...Object.fromEntries(adapters.map((a) => [a.platform, a.health()])), tick: tickLoop?.lastTick() ?? null }),
+  });
 
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+
+  for (const adapter of adapters) {
+    try {
+      await adapter.start();
+    } catch (err) {
+      log.error({ err, platform: adapter.platform }, 'channel failed to start');
+    }
+    if (options.workers !== false) {
+      const worker = new OutboxWorker(ctx, adapter.sender, { instanceId: config.instanceId });
+      workers.set(adapter.platform, worker);
+      worker.start();
+    }
+  }
+
+  const pokeAll = () => workers.forEach((w) => w.poke());
+  const tickLoop: TickLoop | null = options.scheduler === false ? null : startTickLoop(ctx, config.schedulerTick, pokeAll);
 
   let stopped = false;
   return {
@@ -55,11 +124,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adminToken: admin.token,
     adminTokenSource: admin.source,
     ctx,
+    adapters,
+    workers,
     async stop() {
       if (stopped) return;
       stopped = true;
-      // Stop taking requests, let in-flight ones finish, then close the pool.
+      // Stop taking requests and updates, let in-flight work finish, then close the pool.
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const a of adapters) await a.stop().catch(() => {});
+      await tickLoop?.stop();
+      await Promise.all([...workers.values()].map((w) => w.stop()));
       if (!options.db) await handle.close();
     },
   };

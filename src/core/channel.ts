@@ -38,6 +38,7 @@ export interface InboundMessage {
 /** Chat lifecycle events that are not messages. */
 export type ChatEvent =
   | { kind: 'removed'; platform: Platform; chatId: string; updateKey: string }
+  | { kind: 'added'; platform: Platform; chatId: string; title?: string; updateKey: string }
   | { kind: 'migrated'; platform: Platform; chatId: string; newChatId: string; updateKey: string };
 
 export interface Button {
@@ -68,4 +69,10 @@ export interface ChannelSender {
   /** Overall sends per second for this channel and per-chat sends per minute (0 = unlimited). */
   limits: { perSecond: number; perChatPerMinute: number; minGapMs?: number; jitterMs?: number; dailyCap?: number };
   send(chatId: string, message: OutboundMessage): Promise<SendResult>;
+}
+
+/** What adapters feed: the core's one entry point for messages and chat lifecycle events. */
+export interface InboundSink {
+  message(msg: InboundMessage): Promise<'handled' | 'duplicate'>;
+  event(event: ChatEvent): Promise<'handled' | 'duplicate'>;
 }

@@ -44,6 +44,12 @@ export interface PeopleTable {
   last_seen_at: Generated<Date>;
 }
 
+export interface ChatMembersTable {
+  chat_id: number;
+  person_id: number;
+  last_seen_at: Generated<Date>;
+}
+
 export interface EventsTable {
   id: Generated<number>;
   title: string;
@@ -169,6 +175,8 @@ export interface OutboxTable {
   ref: string | null;
   broadcast_id: number | null;
   state: Generated<OutboxState>;
+  /** 0: answers to someone waiting in the chat; 1: scheduled and bulk messages. */
+  priority: Generated<number>;
   attempts: Generated<number>;
   not_before: ColumnType<Date, Date | string | undefined, Date | string>;
   lease_until: Timestamp | null;
@@ -254,6 +262,7 @@ export interface Database {
   units: UnitsTable;
   chats: ChatsTable;
   people: PeopleTable;
+  chat_members: ChatMembersTable;
   events: EventsTable;
   agenda_items: AgendaItemsTable;
   registrations: RegistrationsTable;

@@ -4,6 +4,8 @@ import type { AppContext } from '../app-context';
 import { secretEquals } from '../core/codes';
 import { errorBody, respondError } from './errors';
 import { unitsApi } from './api/units';
+import { eventsApi } from './api/events';
+import { campaignsApi } from './api/campaigns';
 
 export interface WebhookRoute {
   path: string;
@@ -57,6 +59,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
   api.use('*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: tooLarge }));
   unitsApi(api, deps.ctx);
+  eventsApi(api, deps.ctx);
+  campaignsApi(api, deps.ctx);
   app.route('/api', api);
 
   deps.mount?.(app);

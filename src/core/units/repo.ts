@@ -4,6 +4,7 @@ import type { Unit } from '../../db/schema';
 import { newCode } from '../codes';
 import { fold } from '../text/normalize';
 import type { Platform } from '../channel';
+import type { Trx } from '../outbox/enqueue';
 
 export interface UnitUpsert {
   code: string;
@@ -76,7 +77,7 @@ function toView(u: Unit, chats: UnitView['chats']): UnitView {
 
 /** Resolves a unit selector from the API: "all", a list of codes, or {categories}. */
 export async function resolveUnitSelector(
-  db: Db,
+  db: Trx,
   selector: 'all' | string[] | { categories?: string[]; codes?: string[] },
 ): Promise<{ units: Unit[]; unknown: string[] }> {
   const all = await db.selectFrom('units').selectAll().orderBy('sort_order').orderBy('code').execute();
@@ -92,7 +93,7 @@ export async function resolveUnitSelector(
   return { units, unknown };
 }
 
-export async function organizerJoinCode(db: Db): Promise<string> {
+export async function organizerJoinCode(db: Trx): Promise<string> {
   const existing = await db.selectFrom('settings').select('value').where('key', '=', 'organizer_join_code').executeTakeFirst();
   if (existing) return existing.value as string;
   await db

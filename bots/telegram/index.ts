@@ -1,0 +1,115 @@
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { InboundSink } from '../../src/core/channel';
+import { secretEquals } from '../../src/core/codes';
+import type { Logger } from '../../src/log';
+import { jsonResponse, type ChannelAdapter } from '../adapter';
+import { mapTelegramUpdate, type BotIdentity } from './inbound';
+import { telegramSender } from './sender';
+
+export interface TelegramAdapterOptions {
+  token: string;
+  apiRoot: string;
+  webhookSecret: string | null;
+  /** Set: webhook mode (setWebhook); unset: long polling. */
+  publicUrl: string | null;
+  sink: InboundSink;
+  log: Logger;
+  commands: Array<{ command: string; description: string }>;
+}
+
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+
+/** Never the handler's 90 s default: Telegram stops waiting for a webhook answer at 60 s. */
+const HANDLER_TIMEOUT_MS = 10_000;
+
+export function isTelegramUpdate(body: unknown): body is Update {
+  return typeof body === 'object' && body !== null && Number.isSafeInteger((body as { update_id?: unknown }).update_id);
+}
+
+export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdapter {
+  const bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot, webhookReply: false }, handlerTimeout: HANDLER_TIMEOUT_MS });
+  let identity: BotIdentity | null = null;
+  let mode: 'webhook' | 'polling' | 'stopped' = 'stopped';
+  let lastUpdateAt: string | null = null;
+
+  bot.use(async (ctx) => {
+    if (!identity) return;
+    const mapped = mapTelegramUpdate(ctx.update, identity);
+    lastUpdateAt = new Date().toISOString();
+    if (!mapped) return;
+    if ('kind' in mapped) await opts.sink.event(mapped);
+    else await opts.sink.message(mapped);
+    if ('callback_query' in ctx.update) await ctx.answerCbQuery().catch(() => {});
+  });
+  bot.catch((err) => {
+    opts.log.error({ err }, 'telegram update failed');
+    throw err;
+  });
+
+  async function learnIdentity(): Promise<void> {
+    // Fetched once; handleUpdate would otherwise call getMe for every update.
+    const me = await bot.telegram.getMe();
+    bot.botInfo = me;
+    identity = { id: me.id, username: me.username };
+  }
+
+  return {
+    platform: 'telegram',
+    sender: telegramSender(bot.telegram),
+    botUsername: () => identity?.username ?? null,
+    webhook: {
+      path: '/webhooks/telegram',
+      async handle(request) {
+        if (!opts.webhookSecret || !secretEquals(request.headers.get('x-telegram-bot-api-secret-token'), opts.webhookSecret)) {
+          return jsonResponse(401, { error: { code: 'unauthorized', message: 'secret token' } });
+        }
+        let body: unknown;
+        try {
+          body = await request.json();
+        } catch {
+          return jsonResponse(400, { error: { code: 'invalid_json', message: 'invalid JSON' } });
+        }
+        if (!isTelegramUpdate(body)) return jsonResponse(400, { error: { code: 'invalid_update', message: 'update_id missing' } });
+        if (!identity) return jsonResponse(503, { error: { code: 'starting', message: 'bot identity not loaded yet' } });
+        try {
+          await bot.handleUpdate(body);
+        } catch (err) {
+          // 503 makes Telegram redeliver; the update key makes the redelivery harmless.
+          opts.log.warn({ err, update: body.update_id }, 'telegram webhook: handler failed, asking for redelivery');
+          return jsonResponse(503, { error: { code: 'unavailable', message: 'retry later' } });
+        }
+        return jsonResponse(200, { ok: true });
+      },
+    },
+    async start() {
+      await learnIdentity();
+      await bot.telegram.setMyCommands(opts.commands);
+      if (opts.publicUrl) {
+        await bot.telegram.setWebhook(`${opts.publicUrl}/webhooks/telegram`, {
+          secret_token: opts.webhookSecret ?? undefined,
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+        mode = 'webhook';
+      } else {
+        await bot.telegram.deleteWebhook();
+        mode = 'polling';
+        void bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false }).catch((err: unknown) => {
+          opts.log.error({ err }, 'telegram polling stopped');
+          mode = 'stopped';
+        });
+      }
+    },
+    async stop() {
+      if (mode === 'polling') {
+        try {
+          bot.stop('shutdown');
+        } catch {
+          // not running
+        }
+      }
+      mode = 'stopped';
+    },
+    health: () => ({ mode, username: identity?.username ?? null, lastUpdateAt }),
+  };
+}

@@ -1,0 +1,173 @@
+import { ev } from '../../messages/vi';
+import type { EventRow } from '../../db/schema';
+import { parseAttendeeReply, type Attendee } from '../attendees/parse';
+import { refOfRepliedMessage } from '../chats/targets';
+import { stripMention } from '../inbound/command';
+import type { Turn } from '../inbound/turn';
+import type { CommandSpec, TextHandler } from '../router';
+import { fold } from '../text/normalize';
+import { getAgenda, getEvent, listRegistrations, openEventsForUnit, upcomingEvents } from './repo';
+import { buildRegistrationsXlsx } from '../../export/registrations';
+import { registrationSheet } from './export';
+
+type Mode = 'replace' | 'add';
+
+/** Which event a unit's message is about: the invitation it replies to, else its only open event. */
+async function targetEvent(turn: Turn, explicitId: number | null): Promise<EventRow | 'none' | 'ambiguous'> {
+  if (explicitId) {
+    const e = await getEvent(turn.trx, explicitId);
+    return e && e.status === 'active' ? e : 'none';
+  }
+  const open = await openEventsForUnit(turn.trx, turn.unit!.id, turn.now);
+  if (open.length === 0) return 'none';
+  if (open.length > 1) return 'ambiguous';
+  return open[0]!;
+}
+
+async function registration(turn: Turn, eventId: number) {
+  return turn.trx
+    .selectFrom('registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('unit_id', '=', turn.unit!.id)
+    .executeTakeFirst();
+}
+
+async function currentAttendees(turn: Turn, registrationId: number): Promise<Attendee[]> {
+  const rows = await turn.trx.selectFrom('attendees').select(['name', 'title', 'phone']).where('registration_id', '=', registrationId).orderBy('position').execute();
+  return rows.map((r) => ({ name: r.name, ...(r.title ? { title: r.title } : {}), ...(r.phone ? { phone: r.phone } : {}) }));
+}
+
+/**
+ * Records what a unit sent for an event. Returns false when the text is not a list and the
+ * message was not addressed to the bot (chatter in the group is left alone).
+ */
+async function register(turn: Turn, text: string, mode: Mode, explicitEventId: number | null, addressed: boolean): Promise<boolean> {
+  const parsed = parseAttendeeReply(text);
+  if (parsed.kind === 'none' && !addressed) return false;
+  const target = await targetEvent(turn, explicitEventId);
+  if (target === 'none') {
+    if (addressed) await turn.reply(ev.noOpenEvent());
+    return addressed;
+  }
+  if (target === 'ambiguous') {
+    const open = await openEventsForUnit(turn.trx, turn.unit!.id, turn.now);
+    await turn.reply(ev.whichEvent(open.map((e) => e.title)));
+    return true;
+  }
+  const e = target;
+  if (new Date(e.starts_at) <= turn.now) {
+    await turn.reply(ev.eventStarted(e.title));
+    return true;
+  }
+  const reg = await registration(turn, e.id);
+  if (!reg) {
+    await turn.reply(ev.noOpenEvent());
+    return true;
+  }
+  if (parsed.kind === 'none') {
+    await turn.reply(ev.notUnderstood());
+    return true;
+  }
+  const late = turn.now > new Date(e.registration_deadline);
+  const actor = `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`;
+  if (parsed.kind === 'declined') {
+    await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
+    await turn.trx.updateTable('registrations').set({ status: 'declined', late, updated_by: actor, updated_at: turn.now }).where('id', '=', reg.id).execute();
+    await turn.audit('registration.declined', { event: e.id, unit: turn.unit!.code });
+    await turn.reply(ev.declined(turn.unit!.name, e.title), { ref: `event:${e.id}` });
+    return true;
+  }
+  let attendees = parsed.attendees;
+  if (mode === 'add') {
+    const existing = await currentAttendees(turn, reg.id);
+    const known = new Set(existing.map((a) => fold(a.name)));
+    attendees = [...existing, ...attendees.filter((a) => !known.has(fold(a.name)))];
+  }
+  if (e.quota_per_unit && attendees.length > e.quota_per_unit) {
+    await turn.reply(ev.quotaExceeded(e.quota_per_unit, attendees.length));
+    return true;
+  }
+  await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
+  await turn.trx
+    .insertInto('attendees')
+    .values(attendees.map((a, i) => ({ registration_id: reg.id, position: i + 1, name: a.name, title: a.title ?? null, phone: a.phone ?? null })))
+    .execute();
+  await turn.trx
+    .updateTable('registrations')
+    .set({ status: 'registered', late: late || (mode === 'add' && reg.late), updated_by: actor, updated_at: turn.now })
+    .where('id', '=', reg.id)
+    .execute();
+  await turn.audit('registration', { event: e.id, unit: turn.unit!.code, count: attendees.length, mode });
+  await turn.reply(ev.recorded(turn.unit!.name, e.title, attendees, late, mode === 'add'), { ref: `event:${e.id}` });
+  return true;
+}
+
+export const eventCommands: Record<string, CommandSpec> = {
+  dangky: { access: 'unit', run: (turn, args) => register(turn, args, 'replace', null, true).then(() => undefined) },
+  them: { access: 'unit', run: (turn, args) => register(turn, args, 'add', null, true).then(() => undefined) },
+  huy: {
+    access: 'unit',
+    async run(turn) {
+      const target = await targetEvent(turn, null);
+      if (target === 'none') return turn.reply(ev.noOpenEvent());
+      if (target === 'ambiguous') return turn.reply(ev.whichEvent((await openEventsForUnit(turn.trx, turn.unit!.id, turn.now)).map((e) => e.title)));
+      const reg = await registration(turn, target.id);
+      if (!reg) return turn.reply(ev.noOpenEvent());
+      await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
+      await turn.trx.updateTable('registrations').set({ status: 'declined', updated_at: turn.now, updated_by: turn.msg.sender.name }).where('id', '=', reg.id).execute();
+      await turn.audit('registration.withdrawn', { event: target.id, unit: turn.unit!.code });
+      return turn.reply(ev.withdrawn(turn.unit!.name, target.title));
+    },
+  },
+  danhsach: {
+    access: 'unit',
+    async run(turn) {
+      const events = await openEventsForUnit(turn.trx, turn.unit!.id, turn.now);
+      if (!events.length) return turn.reply(ev.noOpenEvent());
+      const parts: string[] = [];
+      for (const e of events) {
+        const reg = (await registration(turn, e.id))!;
+        parts.push(ev.registrationShow(e.title, reg.status, await currentAttendees(turn, reg.id), reg.late));
+      }
+      return turn.reply(parts.join('\n\n'));
+    },
+  },
+  lich: {
+    access: 'linked',
+    async run(turn) {
+      const events = await upcomingEvents(turn.trx, turn.now);
+      const visible = turn.isOrganizerChat ? events : (await openEventsForUnit(turn.trx, turn.unit!.id, new Date(0))).filter((e) => events.some((u) => u.id === e.id));
+      if (!visible.length) return turn.reply(ev.agendaEmpty());
+      const parts: string[] = [];
+      for (const e of visible) parts.push(ev.agendaOf(e, await getAgenda(turn.trx, e.id), turn.ctx.timezone));
+      return turn.reply(parts.join('\n\n──────────\n\n'));
+    },
+  },
+  xuat: {
+    access: 'organizer',
+    async run(turn, args) {
+      const id = Number(args.replace(/\D+/g, '')) || null;
+      const e = id ? await getEvent(turn.trx, id) : (await upcomingEvents(turn.trx, turn.now))[0];
+      if (!e) return turn.reply(ev.noEventToExport());
+      const xlsx = await buildRegistrationsXlsx(registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone));
+      return turn.reply(ev.exportCaption(e.title), {
+        document: { fileName: `dang-ky-su-kien-${e.id}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') },
+      });
+    },
+  },
+};
+
+/** A reply to an invitation or reminder, or a message mentioning the bot, in a unit chat. */
+export const eventTextHandler: TextHandler = async (turn) => {
+  if (!turn.unit || !turn.chat.active) return false;
+  const ref = await refOfRepliedMessage(turn.trx, turn.msg.platform, turn.msg.chat.id, turn.msg.replyToMessageId);
+  if (ref?.startsWith('event:')) return register(turn, stripMention(turn.msg.text, turn.botUsername), 'replace', Number(ref.slice(6)), true);
+  if (turn.msg.mentionsBot) {
+    const text = stripMention(turn.msg.text, turn.botUsername);
+    const parsed = parseAttendeeReply(text);
+    if (parsed.kind !== 'none') return register(turn, text, 'replace', null, true);
+  }
+  return false;
+};
+

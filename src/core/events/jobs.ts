@@ -1,0 +1,64 @@
+import type { AppContext } from '../../app-context';
+import { ev } from '../../messages/vi';
+import { organizerChats, unitChats } from '../chats/targets';
+import { enqueue, type Trx } from '../outbox/enqueue';
+import type { Job, JobHandler } from '../scheduler/tick';
+import { getAgenda, getEvent } from './repo';
+
+async function unitsWithStatus(trx: Trx, eventId: number, statuses: Array<'pending' | 'registered' | 'declined'>): Promise<number[]> {
+  const rows = await trx.selectFrom('registrations').select('unit_id').where('event_id', '=', eventId).where('status', 'in', statuses).execute();
+  return rows.map((r) => r.unit_id);
+}
+
+async function activeEvent(trx: Trx, job: Job) {
+  const e = job.event_id ? await getEvent(trx, job.event_id) : undefined;
+  return e && e.status === 'active' ? e : null;
+}
+
+/** Reminder to units that have neither registered nor declined; nobody else. */
+const register: JobHandler = {
+  timeSensitive: true,
+  async run(ctx: AppContext, trx, job) {
+    const e = await activeEvent(trx, job);
+    if (!e) return;
+    const chats = await unitChats(trx, await unitsWithStatus(trx, e.id, ['pending']));
+    await enqueue(trx, chats, { text: ev.registrationReminder(e, ctx.timezone) }, { purpose: 'reminder', ref: `event:${e.id}` });
+  },
+};
+
+/** Day-before and morning-of reminders go to registered units and organizers. */
+function wholeEvent(kind: 'daybefore' | 'morning'): JobHandler {
+  return {
+    timeSensitive: true,
+    async run(ctx, trx, job) {
+      const e = await activeEvent(trx, job);
+      if (!e) return;
+      const text = kind === 'daybefore' ? ev.dayBefore(e, await getAgenda(trx, e.id), ctx.timezone) : ev.morningOf(e, ctx.timezone);
+      const targets = [...(await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']))), ...(await organizerChats(trx))];
+      await enqueue(trx, targets, { text }, { purpose: 'reminder', ref: `event:${e.id}` });
+    },
+  };
+}
+
+/** Before each session: registered units hear the session; organizers also get the speaker's reminder. */
+const session: JobHandler = {
+  timeSensitive: true,
+  async run(ctx, trx, job) {
+    const e = await activeEvent(trx, job);
+    if (!e) return;
+    const position = Number((job.payload as { position?: number }).position);
+    const item = (await getAgenda(trx, e.id)).find((i) => i.position === position);
+    if (!item || item.is_break) return;
+    const units = await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']));
+    await enqueue(trx, units, { text: ev.session(e, item, ctx.timezone) }, { purpose: 'reminder', ref: `event:${e.id}` });
+    const organizerText = item.presenter ? ev.speaker(e, item, ctx.timezone) : ev.session(e, item, ctx.timezone);
+    await enqueue(trx, await organizerChats(trx), { text: organizerText }, { purpose: 'reminder', ref: `event:${e.id}` });
+  },
+};
+
+export const eventJobHandlers: Record<string, JobHandler> = {
+  'event.register': register,
+  'event.daybefore': wholeEvent('daybefore'),
+  'event.morning': wholeEvent('morning'),
+  'event.session': session,
+};

@@ -1,0 +1,39 @@
+import type { Attendee } from '../attendees/parse';
+
+export type UnitSelector = 'all' | string[] | { categories?: string[]; codes?: string[] };
+
+export interface AgendaInput {
+  startsAt: Date;
+  endsAt?: Date | null;
+  title: string;
+  presenter?: string | null;
+  place?: string | null;
+  isBreak?: boolean;
+}
+
+export interface EventInput {
+  title: string;
+  startsAt: Date;
+  endsAt?: Date | null;
+  venue?: string | null;
+  mode?: string | null;
+  onlinePoints?: string | null;
+  registrationDeadline: Date;
+  units: UnitSelector;
+  quotaPerUnit?: number | null;
+  agenda: AgendaInput[];
+  /** Local "HH:mm" the day before, or null for none. Default "17:00". */
+  remindDayBefore?: string | null;
+  /** Local "HH:mm" on the day, or null. Default "06:30". */
+  remindMorningOf?: string | null;
+  /** ISO duration before each session that is not a break, or null. Default "PT15M". */
+  remindBeforeSession?: string | null;
+}
+
+export interface RegistrationView {
+  unit: { code: string; name: string; category: string | null; order: number };
+  status: 'pending' | 'registered' | 'declined';
+  late: boolean;
+  attendees: Attendee[];
+  updatedAt: string;
+}

@@ -1,0 +1,108 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { Db } from '../../db/client';
+import type { OutboundMessage, Platform } from '../channel';
+
+export type Trx = Transaction<Database> | Db;
+
+export interface OutboxTarget {
+  platform: Platform | string;
+  chatExternalId: string;
+  chatId?: number | null;
+}
+
+export interface EnqueueOptions {
+  purpose: string;
+  /** What this message is about, so a reply to it can be understood: "event:5", "campaign:3". */
+  ref?: string | null;
+  broadcastId?: number | null;
+  notBefore?: Date;
+  /** Interactive answers jump ahead of broadcasts and reminders. Default: replies 0, others 1. */
+  priority?: number;
+}
+
+/** Characters per message each platform accepts; longer texts become several rows. */
+export const MAX_TEXT: Record<string, number> = { telegram: 4096, zalo: 2000, 'zalo-bot': 2000, sandbox: 100_000 };
+
+/** Writes outbound messages as outbox rows, inside the caller's transaction. */
+export async function enqueue(trx: Trx, targets: OutboxTarget[], message: OutboundMessage, options: EnqueueOptions): Promise<number[]> {
+  if (targets.length === 0) return [];
+  const ids: number[] = [];
+  const byPlatform = new Map<string, OutboxTarget[]>();
+  for (const t of targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
+  for (const [platform, list] of byPlatform) {
+    const parts = splitText(message.text, MAX_TEXT[platform] ?? 2000);
+    for (const [i, part] of parts.entries()) {
+      const last = i === parts.length - 1;
+      // Only the last part carries buttons/document; only the first quotes the message answered.
+      const partMessage: OutboundMessage = {
+        ...message,
+        text: part,
+        replyToMessageId: i === 0 ? message.replyToMessageId : undefined,
+        buttons: last ? message.buttons : undefined,
+        document: last ? message.document : undefined,
+      };
+      ids.push(...(await insertRows(trx, list, partMessage, options)));
+    }
+  }
+  return ids;
+}
+
+async function insertRows(trx: Trx, targets: OutboxTarget[], message: OutboundMessage, options: EnqueueOptions): Promise<number[]> {
+  const payload = JSON.stringify(message);
+  const ids: number[] = [];
+  const priority = options.priority ?? (options.purpose === 'reply' ? 0 : 1);
+  for (let i = 0; i < targets.length; i += 1000) {
+    const rows = await trx
+      .insertInto('outbox')
+      .values(
+        targets.slice(i, i + 1000).map((t) => ({
+          platform: t.platform,
+          chat_external_id: t.chatExternalId,
+          chat_id: t.chatId ?? null,
+          payload,
+          purpose: options.purpose,
+          ref: options.ref ?? null,
+          broadcast_id: options.broadcastId ?? null,
+          priority,
+          ...(options.notBefore ? { not_before: options.notBefore } : {}),
+        })),
+      )
+      .returning('id')
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/**
+ * Splits a long text at line boundaries (then at spaces) so each part fits the platform's limit.
+ * Never cuts inside a word when a line boundary or a space is available.
+ */
+export function splitText(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let current = '';
+  const flush = () => {
+    if (current.trim()) parts.push(current.replace(/\n+$/, ''));
+    current = '';
+  };
+  for (const line of text.split('\n')) {
+    const candidate = current ? `${current}\n${line}` : line;
+    if (candidate.length <= max) {
+      current = candidate;
+      continue;
+    }
+    flush();
+    let rest = line;
+    while (rest.length > max) {
+      let cut = rest.lastIndexOf(' ', max);
+      if (cut <= max / 2) cut = max;
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut).replace(/^ /, '');
+    }
+    current = rest;
+  }
+  flush();
+  return parts;
+}

@@ -1,0 +1,91 @@
+import type { AppContext } from '../../app-context';
+import { rp } from '../../messages/vi';
+import { organizerChats, unitChats } from '../chats/targets';
+import { enqueue, type Trx } from '../outbox/enqueue';
+import { addJob } from '../scheduler/jobs';
+import type { Job, JobHandler } from '../scheduler/tick';
+import { nextChase } from '../time/schedule';
+import { campaignJobPrefix, campaignUnits, getCampaign, groupByCategory, loadCalendar, owed, rollOver, statusText } from './manage';
+
+async function activeCampaign(trx: Trx, job: Job) {
+  const c = job.campaign_id ? await getCampaign(trx, job.campaign_id) : undefined;
+  return c && c.status === 'active' ? c : null;
+}
+
+/** Before the deadline: every unit that has not reported, each in its own chats. */
+const remind: JobHandler = {
+  timeSensitive: true,
+  async run(ctx, trx, job, now) {
+    const c = await activeCampaign(trx, job);
+    if (!c) return;
+    const units = (await campaignUnits(trx, c, now, ctx.timezone)).filter((u) => u.status === 'pending');
+    for (const u of units) {
+      const text = rp.reminder(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone);
+      await enqueue(trx, await unitChats(trx, [u.unitId]), { text }, { purpose: 'reminder', ref: `campaign:${c.id}` });
+    }
+  },
+};
+
+/**
+ * One chase round: every unit still owing past its (extended) deadline and under the chase cap,
+ * one summary to the organizers, and the next round planned while anyone still owes.
+ */
+export async function chaseRound(ctx: AppContext, trx: Trx, campaignId: number, round: number, now: Date): Promise<number> {
+  const c = await getCampaign(trx, campaignId);
+  if (!c || c.status !== 'active') return 0;
+  const units = await campaignUnits(trx, c, now, ctx.timezone);
+  const overdue = units.filter((u) => u.status === 'overdue');
+  const chased = overdue.filter((u) => c.max_chases === null || u.chaseCount < c.max_chases);
+  for (const u of chased) {
+    const text = rp.chase(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone);
+    await enqueue(trx, await unitChats(trx, [u.unitId]), { text }, { purpose: 'chase', ref: `campaign:${c.id}` });
+  }
+  if (chased.length) {
+    await trx
+      .updateTable('campaign_units')
+      .set((eb) => ({ chase_count: eb('chase_count', '+', 1) }))
+      .where('campaign_id', '=', c.id)
+      .where('unit_id', 'in', chased.map((u) => u.unitId))
+      .execute();
+  }
+  const groups = groupByCategory(overdue).map((g) => ({ category: g.category, units: g.units.map((u) => ({ name: u.name, daysLate: u.daysLate })) }));
+  await enqueue(trx, await organizerChats(trx), { text: rp.overdueSummary(owed(c), groups, overdue.length, round) }, { purpose: 'summary', ref: `campaign:${c.id}` });
+  const stillOwing = units.some((u) => u.status === 'overdue' || u.status === 'pending');
+  if (!stillOwing) {
+    await trx.updateTable('campaigns').set({ status: 'closed' }).where('id', '=', c.id).execute();
+  }
+  return chased.length;
+}
+
+const chase: JobHandler = {
+  timeSensitive: true,
+  async run(ctx, trx, job, now) {
+    const c = await activeCampaign(trx, job);
+    if (!c || !c.chase_every) return;
+    const round = Number((job.payload as { round?: number }).round ?? 1);
+    await chaseRound(ctx, trx, c.id, round, now);
+    const after = await getCampaign(trx, c.id);
+    if (after?.status !== 'active') return;
+    const calendar = await loadCalendar(trx, ctx.timezone);
+    const next = nextChase(
+      { deadline: new Date(c.deadline), atTime: c.at_time, workingDaysOnly: c.working_days_only, calendar, quietHours: c.quiet_hours, tz: ctx.timezone, every: c.chase_every, maxChases: c.max_chases },
+      new Date(job.due_at),
+    );
+    if (next) await addJob(trx, { key: `${campaignJobPrefix(c.id)}${next.key}`, kind: 'campaign.chase', dueAt: next.at, campaignId: c.id, payload: { round: next.round } });
+  },
+};
+
+/** A recurring requirement opens its next period when the current one's deadline passes; never skipped. */
+const rollover: JobHandler = {
+  timeSensitive: false,
+  async run(ctx, trx, job) {
+    const c = job.campaign_id ? await getCampaign(trx, job.campaign_id) : undefined;
+    if (c && c.status !== 'cancelled') await rollOver(ctx, trx, c);
+  },
+};
+
+export const reportJobHandlers: Record<string, JobHandler> = {
+  'campaign.remind': remind,
+  'campaign.chase': chase,
+  'campaign.rollover': rollover,
+};

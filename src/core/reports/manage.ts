@@ -1,0 +1,316 @@
+import type { AppContext } from '../../app-context';
+import type { Campaign } from '../../db/schema';
+import { rp, type OwedReport } from '../../messages/vi';
+import { organizerChats, unitChats } from '../chats/targets';
+import { enqueue, type Trx } from '../outbox/enqueue';
+import { addJob, cancelJobs, replanJobs, type PlannedJob } from '../scheduler/jobs';
+import { createWorkCalendar, type WorkCalendar } from '../time/calendar';
+import { daysUntilDeadline, formatDeadlineStatus } from '../time/format';
+import { firstPeriod, nextPeriod, type Recurrence } from '../time/recurrence';
+import { DEFAULT_REMIND_BEFORE, nextChase, planReminders, type QuietHours } from '../time/schedule';
+import { resolveUnitSelector } from '../units/repo';
+import type { UnitSelector } from '../events/types';
+
+export type UnitReportStatus = 'pending' | 'submitted' | 'late' | 'overdue' | 'excused';
+
+export interface CampaignInput {
+  title: string;
+  sourcePlan?: string | null;
+  /** Absent for a recurring requirement: the first period's deadline is used. */
+  deadline?: Date | null;
+  units: UnitSelector;
+  remindBefore?: string[];
+  chaseEvery?: string | null;
+  atTime?: string;
+  workingDaysOnly?: boolean;
+  quietHours?: QuietHours | null;
+  maxChases?: number | null;
+  recurrence?: Recurrence | null;
+}
+
+export class CampaignError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid' | 'unknown_units',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const campaignJobPrefix = (id: number) => `campaign:${id}:`;
+export const DEFAULT_QUIET: QuietHours = { from: '21:00', to: '07:00' };
+
+/** The organizers' per-year overrides on top of the library's Vietnamese holidays. */
+export async function loadCalendar(trx: Trx, tz: string): Promise<WorkCalendar> {
+  const rows = await trx.selectFrom('calendar_overrides').selectAll().execute();
+  return createWorkCalendar({
+    tz,
+    extraHolidays: rows.filter((r) => r.kind === 'holiday').map((r) => ({ date: r.date_key, name: r.note ?? undefined })),
+    extraWorkdays: rows.filter((r) => r.kind === 'workday').map((r) => r.date_key),
+  });
+}
+
+export function owed(c: Campaign, extendedUntil: Date | null = null): OwedReport {
+  return { title: c.title, periodLabel: c.period_label, deadline: new Date(c.deadline), extendedUntil };
+}
+
+function scheduleOptions(c: Campaign, calendar: WorkCalendar, tz: string) {
+  return {
+    deadline: new Date(c.deadline),
+    atTime: c.at_time,
+    workingDaysOnly: c.working_days_only,
+    calendar,
+    quietHours: c.quiet_hours,
+    tz,
+  };
+}
+
+/** Reminders before the deadline, the first chase round, and the roll-over of a recurring requirement. */
+async function planCampaign(ctx: AppContext, trx: Trx, c: Campaign): Promise<void> {
+  const calendar = await loadCalendar(trx, ctx.timezone);
+  const opts = scheduleOptions(c, calendar, ctx.timezone);
+  const jobs: PlannedJob[] = planReminders({ ...opts, before: c.remind_before, now: ctx.clock() }).map((r) => ({
+    key: `${campaignJobPrefix(c.id)}${r.key}`,
+    kind: 'campaign.remind',
+    dueAt: r.at,
+    campaignId: c.id,
+  }));
+  if (c.chase_every) {
+    const first = nextChase({ ...opts, every: c.chase_every, maxChases: c.max_chases }, new Date(c.deadline));
+    if (first) jobs.push({ key: `${campaignJobPrefix(c.id)}${first.key}`, kind: 'campaign.chase', dueAt: first.at, campaignId: c.id, payload: { round: first.round } });
+  }
+  if (c.recurrence) jobs.push({ key: `${campaignJobPrefix(c.id)}rollover`, kind: 'campaign.rollover', dueAt: new Date(c.deadline), campaignId: c.id });
+  await replanJobs(trx, { campaignId: c.id }, jobs, campaignJobPrefix(c.id));
+}
+
+async function insertCampaign(ctx: AppContext, trx: Trx, input: CampaignInput, unitIds: number[], seriesId: number | null): Promise<Campaign> {
+  let deadline = input.deadline ?? null;
+  let periodLabel: string | null = null;
+  if (input.recurrence) {
+    const period = deadline ? null : firstPeriod(input.recurrence, ctx.clock(), ctx.timezone);
+    if (period) {
+      deadline = period.deadline;
+      periodLabel = period.periodLabel;
+    }
+  }
+  if (!deadline) throw new CampaignError('invalid', 'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).');
+  const c = await trx
+    .insertInto('campaigns')
+    .values({
+      series_id: seriesId,
+      title: input.title.normalize('NFC'),
+      source_plan: input.sourcePlan ?? null,
+      period_label: periodLabel,
+      deadline,
+      recurrence: input.recurrence ? JSON.stringify(input.recurrence) : null,
+      remind_before: JSON.stringify(input.remindBefore ?? [...DEFAULT_REMIND_BEFORE]),
+      chase_every: input.chaseEvery === undefined ? 'P1D' : input.chaseEvery,
+      at_time: input.atTime ?? '08:00',
+      working_days_only: input.workingDaysOnly ?? true,
+      quiet_hours: input.quietHours === null ? null : JSON.stringify(input.quietHours ?? DEFAULT_QUIET),
+      max_chases: input.maxChases ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx.insertInto('campaign_units').values(unitIds.map((id) => ({ campaign_id: c.id, unit_id: id }))).execute();
+  await planCampaign(ctx, trx, c);
+  const chats = await unitChats(trx, unitIds);
+  await enqueue(trx, chats, { text: rp.requirementNotice(owed(c), c.source_plan, ctx.timezone) }, { purpose: 'notice', ref: `campaign:${c.id}` });
+  return c;
+}
+
+export async function createCampaign(ctx: AppContext, input: CampaignInput): Promise<{ id: number; deadline: Date; unreachable: string[] }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { units, unknown } = await resolveUnitSelector(trx, input.units);
+    if (unknown.length) throw new CampaignError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
+    if (!units.length) throw new CampaignError('invalid', 'Chưa chọn đơn vị nào phải báo cáo.');
+    const c = await insertCampaign(ctx, trx, input, units.map((u) => u.id), null);
+    const reached = new Set((await unitChats(trx, units.map((u) => u.id))).map((x) => x.unitId));
+    return { id: c.id, deadline: new Date(c.deadline), unreachable: units.filter((u) => !reached.has(u.id)).map((u) => u.code) };
+  });
+}
+
+/** Opens the next period of a recurring requirement, with the same units and settings. */
+export async function rollOver(ctx: AppContext, trx: Trx, c: Campaign): Promise<Campaign | null> {
+  if (!c.recurrence) return null;
+  const rec = c.recurrence as Recurrence;
+  const period = nextPeriod(rec, new Date(c.deadline), ctx.timezone);
+  const existing = await trx.selectFrom('campaigns').select('id').where('series_id', '=', c.series_id ?? c.id).where('deadline', '=', period.deadline).executeTakeFirst();
+  if (existing) return null;
+  const units = await trx.selectFrom('campaign_units').select('unit_id').where('campaign_id', '=', c.id).execute();
+  const next = await insertCampaign(
+    ctx,
+    trx,
+    {
+      title: c.title,
+      sourcePlan: c.source_plan,
+      deadline: period.deadline,
+      units: [],
+      remindBefore: c.remind_before,
+      chaseEvery: c.chase_every,
+      atTime: c.at_time,
+      workingDaysOnly: c.working_days_only,
+      quietHours: c.quiet_hours,
+      maxChases: c.max_chases,
+      recurrence: rec,
+    },
+    units.map((u) => u.unit_id),
+    c.series_id ?? c.id,
+  );
+  await trx.updateTable('campaigns').set({ period_label: period.periodLabel }).where('id', '=', next.id).execute();
+  const withLabel = { ...next, period_label: period.periodLabel };
+  await enqueue(trx, await organizerChats(trx), { text: rp.newPeriod(owed(withLabel), ctx.timezone) }, { purpose: 'notice', ref: `campaign:${next.id}` });
+  return withLabel;
+}
+
+export interface UnitReportRow {
+  unitId: number;
+  code: string;
+  name: string;
+  category: string | null;
+  status: UnitReportStatus;
+  extendedUntil: Date | null;
+  submittedAt: Date | null;
+  text: string | null;
+  files: unknown[];
+  chaseCount: number;
+  /** Days past the effective deadline for overdue units (1 on the first day after it). */
+  daysLate: number;
+}
+
+export function unitStatus(deadline: Date, row: { excused: boolean; extended_until: Date | null; submitted_at: Date | null; late: boolean | null }, now: Date): UnitReportStatus {
+  if (row.excused) return 'excused';
+  if (row.submitted_at) return row.late ? 'late' : 'submitted';
+  const effective = row.extended_until ? new Date(row.extended_until) : deadline;
+  return now >= effective ? 'overdue' : 'pending';
+}
+
+export async function campaignUnits(trx: Trx, c: Campaign, now: Date, tz: string): Promise<UnitReportRow[]> {
+  const rows = await trx
+    .selectFrom('campaign_units as cu')
+    .innerJoin('units as u', 'u.id', 'cu.unit_id')
+    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'))
+    .select(['u.id', 'u.code', 'u.name', 'u.category', 'cu.excused', 'cu.extended_until', 'cu.chase_count', 's.submitted_at', 's.late', 's.text', 's.files'])
+    .where('cu.campaign_id', '=', c.id)
+    .orderBy('u.sort_order')
+    .orderBy('u.code')
+    .execute();
+  const deadline = new Date(c.deadline);
+  return rows.map((r) => {
+    const status = unitStatus(deadline, r, now);
+    const effective = r.extended_until ? new Date(r.extended_until) : deadline;
+    return {
+      unitId: r.id,
+      code: r.code,
+      name: r.name,
+      category: r.category,
+      status,
+      extendedUntil: r.extended_until ? new Date(r.extended_until) : null,
+      submittedAt: r.submitted_at ? new Date(r.submitted_at) : null,
+      text: r.text,
+      files: (r.files as unknown[] | null) ?? [],
+      chaseCount: r.chase_count,
+      daysLate: status === 'overdue' ? Math.max(1, -daysUntilDeadline(effective, now, tz)) : 0,
+    };
+  });
+}
+
+export function groupByCategory<T extends { category: string | null }>(rows: T[], otherLabel = 'Khác'): Array<{ category: string; units: T[] }> {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = r.category ?? otherLabel;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups].map(([category, units]) => ({ category, units }));
+}
+
+export async function getCampaign(trx: Trx, id: number): Promise<Campaign | undefined> {
+  return trx.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+async function assignment(trx: Trx, campaignId: number, unitId: number) {
+  return trx.selectFrom('campaign_units').selectAll().where('campaign_id', '=', campaignId).where('unit_id', '=', unitId).executeTakeFirst();
+}
+
+/** Gives one unit a later deadline; the unit is told, and chased again only after it. */
+export async function grantExtension(ctx: AppContext, trx: Trx, c: Campaign, unitId: number, until: Date): Promise<void> {
+  if (!(await assignment(trx, c.id, unitId))) throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
+  await trx.updateTable('campaign_units').set({ extended_until: until }).where('campaign_id', '=', c.id).where('unit_id', '=', unitId).execute();
+  await enqueue(trx, await unitChats(trx, [unitId]), { text: rp.extendedUnit(owed(c), until, ctx.timezone) }, { purpose: 'notice', ref: `campaign:${c.id}` });
+  // Chasing may have stopped when nobody owed anything; make sure a round follows the new date.
+  if (c.chase_every && c.status === 'active') {
+    const calendar = await loadCalendar(trx, ctx.timezone);
+    const next = nextChase({ ...scheduleOptions(c, calendar, ctx.timezone), every: c.chase_every, maxChases: null }, until);
+    if (next) await addJob(trx, { key: `${campaignJobPrefix(c.id)}${next.key}`, kind: 'campaign.chase', dueAt: next.at, campaignId: c.id, payload: { round: next.round } });
+  }
+  await trx.insertInto('audit_log').values({ actor: 'organizer', action: 'campaign.extension', details: JSON.stringify({ campaign: c.id, unit: unitId, until }) }).execute();
+}
+
+export async function excuseUnit(trx: Trx, c: Campaign, unitId: number, note: string | null): Promise<void> {
+  if (!(await assignment(trx, c.id, unitId))) throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
+  await trx.updateTable('campaign_units').set({ excused: true, excuse_note: note }).where('campaign_id', '=', c.id).where('unit_id', '=', unitId).execute();
+  await trx.insertInto('audit_log').values({ actor: 'organizer', action: 'campaign.excuse', details: JSON.stringify({ campaign: c.id, unit: unitId, note }) }).execute();
+}
+
+export async function cancelCampaign(trx: Trx, id: number): Promise<void> {
+  await trx.updateTable('campaigns').set({ status: 'cancelled' }).where('id', '=', id).execute();
+  await cancelJobs(trx, campaignJobPrefix(id));
+}
+
+export interface SubmissionInput {
+  text: string | null;
+  files: Array<{ kind: string; fileId: string; fileName?: string; mimeType?: string; size?: number }>;
+  senderName: string;
+  chatId: number;
+}
+
+/** Records (or updates) a unit's report; on time is judged by the first submission against its deadline. */
+export async function recordSubmission(trx: Trx, c: Campaign, unitId: number, input: SubmissionInput, now: Date): Promise<{ late: boolean; updated: boolean; submittedAt: Date; extendedUntil: Date | null }> {
+  const a = await assignment(trx, c.id, unitId);
+  const extendedUntil = a?.extended_until ? new Date(a.extended_until) : null;
+  const effective = extendedUntil ?? new Date(c.deadline);
+  const late = now >= effective;
+  const existing = await trx.selectFrom('submissions').selectAll().where('campaign_id', '=', c.id).where('unit_id', '=', unitId).executeTakeFirst();
+  if (existing) {
+    const files = [...((existing.files as unknown[]) ?? []), ...input.files];
+    await trx
+      .updateTable('submissions')
+      .set({
+        text: input.text ?? existing.text,
+        files: JSON.stringify(files),
+        sender_name: input.senderName,
+        chat_id: input.chatId,
+        revisions: existing.revisions + 1,
+        updated_at: now,
+      })
+      .where('id', '=', existing.id)
+      .execute();
+    return { late: existing.late, updated: true, submittedAt: new Date(existing.submitted_at), extendedUntil };
+  }
+  await trx
+    .insertInto('submissions')
+    .values({ campaign_id: c.id, unit_id: unitId, submitted_at: now, late, text: input.text, files: JSON.stringify(input.files), sender_name: input.senderName, chat_id: input.chatId })
+    .execute();
+  return { late, updated: false, submittedAt: now, extendedUntil };
+}
+
+/** Active requirements this unit still owes (not excused, not submitted), earliest first. */
+export async function owedCampaigns(trx: Trx, unitId: number): Promise<Array<Campaign & { extended_until: Date | null }>> {
+  return trx
+    .selectFrom('campaigns as c')
+    .innerJoin('campaign_units as cu', 'cu.campaign_id', 'c.id')
+    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 'c.id').onRef('s.unit_id', '=', 'cu.unit_id'))
+    .selectAll('c')
+    .select('cu.extended_until')
+    .where('cu.unit_id', '=', unitId)
+    .where('c.status', '=', 'active')
+    .where('cu.excused', '=', false)
+    .where('s.id', 'is', null)
+    .orderBy('c.deadline')
+    .orderBy('c.id')
+    .execute();
+}
+
+export function statusText(c: Campaign, extendedUntil: Date | null, now: Date, tz: string): string {
+  return formatDeadlineStatus(extendedUntil ?? new Date(c.deadline), now, tz);
+}

@@ -1,0 +1,69 @@
+import { t } from '../messages/vi';
+import { linkChat } from './chats/link';
+import { eventCommands, eventTextHandler } from './events/chat';
+import { reportCommands, reportTextHandler } from './reports/chat';
+import { organizerCommands } from './summary';
+import type { ParsedCommand } from './inbound/command';
+import type { Turn } from './inbound/turn';
+
+/** Who may run a command: checked here once, so no handler can forget it. */
+export type Access = 'anyone' | 'unit' | 'organizer' | 'linked';
+
+export interface CommandSpec {
+  access: Access;
+  run(turn: Turn, args: string): Promise<void>;
+}
+
+/** Free text that is not a command: each feature may claim it (a reply to its message, a mention…). */
+export type TextHandler = (turn: Turn) => Promise<boolean>;
+
+const commands = new Map<string, CommandSpec>(Object.entries({ ...eventCommands, ...reportCommands, ...organizerCommands }));
+/** Order matters: the first handler that recognises a message takes it. */
+const textHandlers: TextHandler[] = [eventTextHandler, reportTextHandler];
+
+function registerCommand(names: string[], spec: CommandSpec): void {
+  for (const n of names) commands.set(n, spec);
+}
+
+registerCommand(['lienket', 'link'], { access: 'anyone', run: (turn, args) => linkChat(turn, args) });
+registerCommand(['huongdan', 'help', 'trogiup'], {
+  access: 'anyone',
+  run: (turn) => turn.reply(t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name)),
+});
+// Deep link t.me/<bot>?startgroup=<code> arrives as "/start <code>".
+registerCommand(['start'], {
+  access: 'anyone',
+  run: async (turn, args) => {
+    if (args && turn.msg.chat.type === 'group') return linkChat(turn, args);
+    if (turn.msg.chat.type === 'private') return turn.reply(t.startPrivate());
+    return turn.reply(t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name));
+  },
+});
+
+function refusal(turn: Turn, access: Access): string | null {
+  if (access === 'anyone') return null;
+  if (access === 'organizer') return turn.isOrganizerChat ? null : t.onlyOrganizer();
+  if (access === 'unit') {
+    if (turn.unit && turn.chat.active) return null;
+    return turn.isOrganizerChat || turn.msg.chat.type === 'private' ? t.onlyUnitChat() : t.notLinked();
+  }
+  return (turn.unit || turn.isOrganizerChat) && turn.chat.active ? null : t.notLinked();
+}
+
+export async function route(turn: Turn, command: ParsedCommand | null): Promise<void> {
+  if (command) {
+    const spec = commands.get(command.name);
+    if (!spec) {
+      // Unknown commands in a group may be meant for another bot; answer only where we are addressed.
+      if (turn.msg.chat.type === 'private' || turn.unit || turn.isOrganizerChat) await turn.reply(t.unknownCommand(command.name));
+      return;
+    }
+    const refused = refusal(turn, spec.access);
+    if (refused) return turn.reply(refused);
+    return spec.run(turn, command.args);
+  }
+  if (turn.msg.callbackData === undefined && !turn.msg.text && !turn.msg.attachments?.length) return;
+  for (const handler of textHandlers) {
+    if (await handler(turn)) return;
+  }
+}

@@ -1,0 +1,560 @@
+/**
+ * Unit lists as organizers already have them: the appendix table of a plan ("Phụ lục 1 —
+ * Danh sách tham dự"), a CSV export, or an Excel sheet. Everything here is pure and in
+ * memory; the result is what `PUT /api/units` upserts.
+ */
+import { cleanText, fold } from '../text/normalize';
+
+export interface UnitInput {
+  /** Stable identifier; from an appendix the STT zero-padded to 3 digits ("001"). */
+  code: string;
+  name: string;
+  /** Group heading as written in the source ("CÁC SỞ, BAN, NGÀNH TỈNH"). */
+  category?: string;
+  /** Sort order (the STT). */
+  order?: number;
+}
+
+/** A row that cannot be imported. `line` is 1-based (text line, or Excel row number). */
+export class UnitImportError extends Error {
+  override readonly name = 'UnitImportError';
+  readonly line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(line === undefined ? message : `Dòng ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+/** Codes made only of digits are zero-padded to 3 digits, the way the appendix numbers units. */
+export function codeFromNumber(n: number | string): string {
+  return String(n).padStart(3, '0');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appendix text
+// ---------------------------------------------------------------------------------------------
+
+/** Split a pasted table line into cells: tabs, " | " (markdown too), or runs of 2+ spaces. */
+function splitCells(line: string): string[] {
+  const s = line.replace(/\r$/, '');
+  if (s.includes('\t')) return s.split('\t').map(cleanText);
+  if (/\s\|\s|^\s*\||\|\s*$/.test(s)) {
+    return s
+      .replace(/^\s*\|/, '')
+      .replace(/\|\s*$/, '')
+      .split('|')
+      .map(cleanText);
+  }
+  return s.split(/ {2,}|\u00a0{2,}/).map(cleanText);
+}
+
+const NUM_CELL = /^(\d{1,4})[.)]?$/;
+const INLINE_PAIR = /^(\d{1,4})[.)]?\s+(\S.*)$/;
+
+interface Pair {
+  stt: number;
+  name: string;
+}
+
+/** The (STT, name) pairs of a row, or null when the line is not a table row. */
+function rowPairs(cells: string[], allowInline: boolean): Pair[] | null {
+  const pairs: Pair[] = [];
+  let i = 0;
+  while (i < cells.length) {
+    const cell = cells[i]!;
+    const num = NUM_CELL.exec(cell);
+    if (num) {
+      const parts: string[] = [];
+      i++;
+      while (i < cells.length && !NUM_CELL.test(cells[i]!) && !INLINE_PAIR.test(cells[i]!)) {
+        parts.push(cells[i]!);
+        i++;
+      }
+      // A number with no name (a page number, an empty trailing cell) is not a unit.
+      if (parts.length > 0) pairs.push({ stt: Number(num[1]), name: parts.join(' ') });
+      continue;
+    }
+    const inline = allowInline ? INLINE_PAIR.exec(cell) : null;
+    if (inline) {
+      pairs.push({ stt: Number(inline[1]), name: inline[2]! });
+      i++;
+      continue;
+    }
+    return null;
+  }
+  return pairs.length > 0 ? pairs : null;
+}
+
+/** ALL-CAPS single-cell line: a category heading (or a title line above the table). */
+function isHeading(cells: string[]): boolean {
+  if (cells.length !== 1) return false;
+  const s = cells[0]!;
+  const letters = s.match(/\p{L}/gu);
+  if (!letters || letters.length < 2) return false;
+  if (/^[\d(]/.test(s)) return false;
+  // "I. MỤC ĐÍCH…", "II. NỘI DUNG…": section titles of the plan body, not table groups.
+  if (/^[IVXLC]+\.\s/.test(s)) return false;
+  return s === s.toLocaleUpperCase('vi') && s !== s.toLocaleLowerCase('vi');
+}
+
+/** Legacy-font conversion artefacts seen in real plans ("THAM MUÙ" is VNI for "THAM MƯU"). */
+const TYPO_FIXES: Array<[RegExp, string]> = [
+  [/(?<!\p{L})MUÙ(?!\p{L})/gu, 'MƯU'],
+  [/(?<!\p{L})muù(?!\p{L})/gu, 'mưu'],
+];
+
+function cleanHeading(s: string): string {
+  let out = cleanText(s).replace(/[\s,;:–-]+$/u, '');
+  for (const [re, to] of TYPO_FIXES) out = out.replace(re, to);
+  return out;
+}
+
+function capitalize(word: string): string {
+  const lower = word.toLocaleLowerCase('vi');
+  return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1);
+}
+
+/** Level words that end a heading naming one body per locality ("… HUYỆN, THÀNH PHỐ"). */
+const TAIL_PHRASES: Array<{ words: string[]; party: boolean }> = [
+  { words: ['huyen', 'uy'], party: true },
+  { words: ['thanh', 'uy'], party: true },
+  { words: ['thi', 'uy'], party: true },
+  { words: ['quan', 'uy'], party: true },
+  { words: ['thanh', 'pho'], party: false },
+  { words: ['thi', 'xa'], party: false },
+  { words: ['thi', 'tran'], party: false },
+  { words: ['cap', 'xa'], party: false },
+  { words: ['cap', 'huyen'], party: false },
+  { words: ['cap', 'tinh'], party: false },
+  { words: ['huyen'], party: false },
+  { words: ['quan'], party: false },
+  { words: ['xa'], party: false },
+  { words: ['phuong'], party: false },
+  { words: ['tp'], party: false },
+];
+const TAIL_FILLERS = new Set([',', '-', '–', '/', '&', 'va', 'cac']);
+
+interface HeadingSubject {
+  /** Short organ name used to qualify place-only rows ("UBND", "Ban Tuyên giáo", "Phòng VH-TT"). */
+  prefix: string;
+  /** The heading names party committees ("HUYỆN ỦY, THÀNH ỦY"): "Huyện X" becomes "Huyện ủy X". */
+  party: boolean;
+}
+
+/**
+ * "BAN TUYÊN GIÁO HUYỆN ỦY, THÀNH ỦY" → {prefix: "Ban Tuyên giáo", party: true};
+ * "ỦY BAN NHÂN DÂN HUYỆN, THÀNH PHỐ" → {prefix: "UBND"}. Null when the heading has no
+ * locality tail (its place rows are then left as written) or names no organ.
+ */
+export function headingSubject(heading: string): HeadingSubject | null {
+  const tokens: Array<{ text: string; folded: string; index: number }> = [];
+  const re = /[^\s,\-–/&]+|[,\-–/&]/gu;
+  for (let m = re.exec(heading); m; m = re.exec(heading)) {
+    tokens.push({ text: m[0], folded: fold(m[0]), index: m.index });
+  }
+  let end = tokens.length;
+  let party = false;
+  let sawLevel = false;
+  outer: while (end > 0) {
+    for (const phrase of TAIL_PHRASES) {
+      const n = phrase.words.length;
+      if (end - n < 0) continue;
+      if (phrase.words.every((w, k) => tokens[end - n + k]!.folded === w)) {
+        end -= n;
+        sawLevel = true;
+        party ||= phrase.party;
+        continue outer;
+      }
+    }
+    if (TAIL_FILLERS.has(tokens[end - 1]!.folded)) {
+      end--;
+      continue;
+    }
+    break;
+  }
+  if (!sawLevel || end === 0) return null;
+  let subject = heading.slice(0, tokens[end - 1]!.index + tokens[end - 1]!.text.length);
+  subject = cleanText(subject.replace(/^(các|những)\s+/iu, ''));
+  if (!subject) return null;
+  return { prefix: organShortName(subject), party };
+}
+
+const ABBREVIATIONS: Array<[string, string]> = [
+  ['uy ban nhan dan', 'UBND'],
+  ['hoi dong nhan dan', 'HĐND'],
+  ['mat tran to quoc viet nam', 'MTTQ Việt Nam'],
+];
+/** Organ heads of two words, after which the proper part of the name starts. */
+const TWO_WORD_HEADS = new Set([
+  'van phong',
+  'uy ban',
+  'cong an',
+  'dang uy',
+  'chi cuc',
+  'benh vien',
+  'hoi dong',
+  'lien doan',
+  'cong doan',
+  'ban quan',
+]);
+
+function initials(part: string): string {
+  return part
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toLocaleUpperCase('vi'))
+    .join('');
+}
+
+/** "PHÒNG VĂN HÓA - THÔNG TIN" → "Phòng VH-TT"; "TRUNG TÂM VĂN HOÁ, THỂ THAO VÀ TRUYỀN THANH" → "TT VH-TT-TT". */
+function organShortName(subject: string): string {
+  const f = fold(subject);
+  for (const [from, to] of ABBREVIATIONS) if (f === from) return to;
+  const words = subject.split(/\s+/);
+  const acronymOf = (rest: string) =>
+    rest
+      .split(/\s*[,\-–&/]\s*|\s+(?:và|VÀ|Và)\s+/u)
+      .map(initials)
+      .filter(Boolean)
+      .join('-');
+  if (f.startsWith('phong ') && words.length > 1) return `Phòng ${acronymOf(words.slice(1).join(' '))}`;
+  if (f.startsWith('trung tam ') && words.length > 2) return `TT ${acronymOf(words.slice(2).join(' '))}`;
+  // Vietnamese organ names capitalize the organ word and the first word of the proper part:
+  // "Ban Tuyên giáo", "Hội Nông dân", "Văn phòng Tỉnh ủy", "Đảng ủy".
+  const headLen = words.length >= 2 && TWO_WORD_HEADS.has(fold(`${words[0]} ${words[1]}`)) ? 2 : 1;
+  return words.map((w, i) => (i === 0 || i === headLen ? capitalize(w) : w.toLocaleLowerCase('vi'))).join(' ');
+}
+
+const PLACE_START = /^(huyen uy|thanh uy|thi uy|quan uy|dang uy|huyen|thanh pho|thi xa|thi tran|quan|xa|phuong|tp)(?: |\.|$)/;
+const PARTY_COMMITTEE: Record<string, string> = {
+  huyen: 'Huyện ủy',
+  'thanh pho': 'Thành ủy',
+  tp: 'Thành ủy',
+  'thi xa': 'Thị ủy',
+  quan: 'Quận ủy',
+  xa: 'Đảng ủy xã',
+  phuong: 'Đảng ủy phường',
+  'thi tran': 'Đảng ủy thị trấn',
+};
+
+/** Qualify a place-only row ("Huyện Tân Hồng") with the organ its heading names. */
+function qualifyPlace(name: string, subject: HeadingSubject | null): string {
+  if (!subject) return name;
+  const m = PLACE_START.exec(fold(name));
+  if (!m) return name;
+  const kind = m[1]!;
+  if (subject.party && PARTY_COMMITTEE[kind]) {
+    // "Thành phố Cao Lãnh" → "Thành ủy Cao Lãnh": drop the place word (as many words as it has).
+    const rest = name.split(/\s+/).slice(kind.split(' ').length).join(' ').replace(/^\.\s*/, '');
+    return `${subject.prefix} ${PARTY_COMMITTEE[kind]} ${rest}`.trim();
+  }
+  return `${subject.prefix} ${name}`;
+}
+
+/** "Lãnh đạo Văn phòng Tỉnh ủy" → "Văn phòng Tỉnh ủy": who should attend is not part of the unit. */
+function unitNameFromRow(raw: string): string {
+  const name = cleanText(raw);
+  const m = /^lãnh đạo\s+(\S.*)$/iu.exec(name);
+  return m ? m[1]! : name;
+}
+
+/**
+ * Units from text pasted out of a plan's appendix (Phụ lục 1 of seed 000 is the model):
+ * ALL-CAPS category headings, then rows of one or two `STT<TAB>name` pairs. Title lines above
+ * the table, blank lines and anything that is neither a heading nor a row are skipped.
+ *
+ * - code = STT padded to 3 digits, order = STT.
+ * - category = the heading as written (ALL CAPS, diacritics kept, trailing tabs and commas
+ *   dropped, the legacy-font typo "MUÙ" → "MƯU" fixed).
+ * - Place-only rows under a heading that names one body per locality ("BAN TUYÊN GIÁO HUYỆN ỦY,
+ *   THÀNH ỦY", "ỦY BAN NHÂN DÂN HUYỆN, THÀNH PHỐ") are qualified with that body so every name
+ *   is unambiguous: "Ban Tuyên giáo Thành ủy Cao Lãnh", "UBND Huyện Tân Hồng".
+ * - A leading "Lãnh đạo " is dropped ("Lãnh đạo Văn phòng Tỉnh ủy" → "Văn phòng Tỉnh ủy").
+ *
+ * Throws UnitImportError when an STT appears twice.
+ */
+export function parseAppendixUnits(text: string): UnitInput[] {
+  const lines = text.normalize('NFC').split(/\r?\n/);
+  const units: UnitInput[] = [];
+  const seen = new Map<number, number>();
+  let heading: string | null = null; // current (or pending) heading text
+  let subject: HeadingSubject | null = null;
+  let headingHasRows = false;
+  let prevWasHeading = false;
+  let inTable = false;
+
+  for (let idx = 0; idx < lines.length; idx++) {
+    const lineNo = idx + 1;
+    const cells = splitCells(lines[idx]!).filter((c) => c !== '');
+    if (cells.length === 0) {
+      prevWasHeading = false;
+      continue;
+    }
+    if (isHeading(cells)) {
+      // A heading wrapped over consecutive lines is joined; otherwise a new heading replaces
+      // the pending one (title lines above the table never get rows, so they vanish).
+      heading = prevWasHeading && heading ? `${heading} ${cells[0]}` : cells[0]!;
+      heading = cleanHeading(heading);
+      subject = headingSubject(heading);
+      headingHasRows = false;
+      prevWasHeading = true;
+      continue;
+    }
+    prevWasHeading = false;
+    // "01 Văn phòng…" with a single space is only trusted inside the table.
+    const pairs = rowPairs(cells, cells.length > 1 || inTable || heading !== null);
+    if (!pairs) {
+      // Caps lines followed by prose ("(Kèm theo Kế hoạch…)") were the document title, not a
+      // group; a table header row ("STT | Tên đơn vị") keeps the heading.
+      const isTableHeader = ['stt', 'tt', 'so tt'].includes(fold(cells[0]!).replace(/[^a-z ]/g, '').trim());
+      if (heading && !headingHasRows && !isTableHeader) {
+        heading = null;
+        subject = null;
+      }
+      continue;
+    }
+    inTable = true;
+    headingHasRows = true;
+    for (const { stt, name } of pairs) {
+      const first = seen.get(stt);
+      if (first !== undefined) {
+        throw new UnitImportError(`STT ${stt} đã có ở dòng ${first}.`, lineNo);
+      }
+      seen.set(stt, lineNo);
+      const unit: UnitInput = {
+        code: codeFromNumber(stt),
+        name: qualifyPlace(unitNameFromRow(name), subject),
+        order: stt,
+      };
+      if (heading) unit.category = heading;
+      units.push(unit);
+    }
+  }
+  return disambiguate(units);
+}
+
+/** Names still equal after qualification get their category appended, so none is ambiguous. */
+function disambiguate(units: UnitInput[]): UnitInput[] {
+  const byKey = new Map<string, UnitInput[]>();
+  for (const u of units) {
+    const k = fold(u.name);
+    byKey.set(k, [...(byKey.get(k) ?? []), u]);
+  }
+  for (const group of byKey.values()) {
+    if (group.length < 2) continue;
+    const categories = new Set(group.map((u) => u.category ?? ''));
+    if (categories.size < 2) continue;
+    for (const u of group) if (u.category) u.name = `${u.name} (${u.category})`;
+  }
+  return units;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV / XLSX
+// ---------------------------------------------------------------------------------------------
+
+type Field = 'code' | 'name' | 'category' | 'order';
+
+const HEADER_NAMES: Record<Field, string[]> = {
+  code: ['ma', 'ma don vi', 'ma dv', 'code', 'unit code', 'id'],
+  name: ['ten', 'ten don vi', 'ten dv', 'don vi', 'ten co quan', 'co quan', 'co quan don vi', 'name', 'unit', 'unit name'],
+  category: ['nhom', 'loai', 'nhom don vi', 'loai don vi', 'phan loai', 'khoi', 'category', 'group', 'type'],
+  order: ['stt', 'so tt', 'so thu tu', 'thu tu', 'tt', 'order', 'sort', 'sort order', 'no', '#'],
+};
+
+function headerField(cell: string): Field | null {
+  const raw = cleanText(cell);
+  if (raw === '#') return 'order';
+  const key = fold(raw).replace(/[^a-z0-9]+/g, ' ').trim();
+  for (const field of Object.keys(HEADER_NAMES) as Field[]) {
+    if (HEADER_NAMES[field].includes(key)) return field;
+  }
+  return null;
+}
+
+export interface SheetRow {
+  /** 1-based line (CSV record start) or Excel row number, for error messages. */
+  line: number;
+  cells: string[];
+}
+
+/**
+ * The shared row logic of CSV and Excel imports: the first non-empty row is the header
+ * (Vietnamese or English names), then one unit per row.
+ */
+export function unitsFromRows(rows: SheetRow[]): UnitInput[] {
+  const nonEmpty = rows.filter((r) => r.cells.some((c) => cleanText(c) !== ''));
+  const header = nonEmpty[0];
+  if (!header) throw new UnitImportError('Tệp không có dữ liệu.');
+  const columns: Partial<Record<Field, number>> = {};
+  header.cells.forEach((cell, i) => {
+    const field = headerField(cell);
+    if (field && columns[field] === undefined) columns[field] = i;
+  });
+  if (columns.name === undefined) {
+    throw new UnitImportError(
+      'không tìm thấy cột tên đơn vị trong dòng tiêu đề (cần một cột "Tên đơn vị" hoặc "name"; các cột khác: "Mã", "Nhóm", "STT").',
+      header.line,
+    );
+  }
+  const get = (r: SheetRow, f: Field) => {
+    const i = columns[f];
+    return i === undefined ? '' : cleanText(r.cells[i] ?? '');
+  };
+
+  const units: UnitInput[] = [];
+  const codes = new Map<string, number>();
+  let position = 0;
+  for (const row of nonEmpty.slice(1)) {
+    position++;
+    const name = get(row, 'name');
+    const codeRaw = get(row, 'code');
+    const orderRaw = get(row, 'order');
+    const category = get(row, 'category');
+    if (!name) throw new UnitImportError('thiếu tên đơn vị.', row.line);
+    let order: number | undefined;
+    if (orderRaw) {
+      const m = /^(\d{1,6})(?:\.0+)?$/.exec(orderRaw.replace(/[.)]$/, ''));
+      if (!m) throw new UnitImportError(`STT "${orderRaw}" không phải là số.`, row.line);
+      order = Number(m[1]);
+    }
+    let code = codeRaw;
+    if (/^\d+(?:\.0+)?$/.test(code)) code = codeFromNumber(Number.parseInt(code, 10)); // Excel drops leading zeros
+    if (!code) code = codeFromNumber(order ?? position);
+    if (/\s/.test(code)) throw new UnitImportError(`mã đơn vị "${code}" không được chứa khoảng trắng.`, row.line);
+    const firstLine = codes.get(code.toLowerCase());
+    if (firstLine !== undefined) {
+      throw new UnitImportError(`mã đơn vị "${code}" trùng với dòng ${firstLine}.`, row.line);
+    }
+    codes.set(code.toLowerCase(), row.line);
+    const unit: UnitInput = { code, name, order: order ?? position };
+    if (category) unit.category = category;
+    units.push(unit);
+  }
+  return units;
+}
+
+/** RFC 4180 records with the line each starts on. Delimiter: the one the header line uses. */
+export function parseCsvRecords(text: string): SheetRow[] {
+  const src = text.replace(/^\uFEFF/, '');
+  const delimiter = detectDelimiter(src);
+  const rows: SheetRow[] = [];
+  let cells: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let i = 0;
+  let quotedAt = 0;
+  let inQuotes = false;
+  const endRecord = () => {
+    cells.push(field);
+    rows.push({ line: recordLine, cells });
+    cells = [];
+    field = '';
+  };
+  while (i < src.length) {
+    const ch = src[i]!;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (src[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        inQuotes = false;
+        i++;
+        continue;
+      }
+      if (ch === '\n') line++;
+      field += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && field.trim() === '') {
+      field = '';
+      inQuotes = true;
+      quotedAt = line;
+      i++;
+    } else if (ch === delimiter) {
+      cells.push(field);
+      field = '';
+      i++;
+    } else if (ch === '\r' && src[i + 1] === '\n') {
+      i++;
+    } else if (ch === '\n' || ch === '\r') {
+      endRecord();
+      line++;
+      recordLine = line;
+      i++;
+    } else {
+      field += ch;
+      i++;
+    }
+  }
+  if (inQuotes) throw new UnitImportError('dấu ngoặc kép (") mở nhưng không đóng.', quotedAt);
+  if (field !== '' || cells.length > 0) endRecord();
+  return rows;
+}
+
+function detectDelimiter(src: string): string {
+  let firstLine = '';
+  let inQuotes = false;
+  for (const ch of src) {
+    if (ch === '"') inQuotes = !inQuotes;
+    if (!inQuotes && (ch === '\n' || ch === '\r')) {
+      if (firstLine.trim()) break;
+      firstLine = '';
+      continue;
+    }
+    if (!inQuotes) firstLine += ch;
+  }
+  const counts = [';', ',', '\t'].map((d) => [d, firstLine.split(d).length - 1] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]![1] > 0 ? counts[0]![0] : ',';
+}
+
+/**
+ * Units from CSV: a header row (mã/code, tên/tên đơn vị/name, nhóm/loại/category, stt/order),
+ * comma, semicolon or tab delimited, quoted fields, UTF-8 BOM tolerated. A row without a code
+ * gets one from its STT (or its position); digit-only codes are padded to 3 digits.
+ */
+export function parseUnitsCsv(text: string): UnitInput[] {
+  return unitsFromRows(parseCsvRecords(text));
+}
+
+/** Plain text of an exceljs cell value (rich text, hyperlinks, formula results, numbers). */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    const v = value as { richText?: Array<{ text: string }>; text?: unknown; result?: unknown; error?: unknown };
+    if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
+    if ('text' in v) return cellText(v.text);
+    if ('result' in v) return cellText(v.result);
+  }
+  return '';
+}
+
+/** Units from the first worksheet of an .xlsx file, with the same header logic as CSV. */
+export async function parseUnitsXlsx(data: ArrayBuffer | Uint8Array): Promise<UnitInput[]> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  // exceljs hands the bytes to JSZip, which takes a plain ArrayBuffer (its typings say so too).
+  const bytes: ArrayBuffer = data instanceof Uint8Array ? new Uint8Array(data).buffer : data;
+  try {
+    await workbook.xlsx.load(bytes);
+  } catch (err) {
+    throw new UnitImportError(`Không đọc được tệp Excel (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new UnitImportError('Tệp Excel không có trang tính nào.');
+  const rows: SheetRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
+    rows.push({ line: rowNumber, cells });
+  });
+  return unitsFromRows(rows);
+}

@@ -1,0 +1,272 @@
+/**
+ * Finding the unit a person means from what they type on a phone: "ubnd huyen lap vo",
+ * "Lấp Vò", "so y te", text in NFC or decomposed Unicode. Pure; the caller decides what to do
+ * with no match (ask again), one (use it) or several (ask which, best first).
+ */
+import { cleanText, fold } from '../text/normalize';
+
+/** Locality levels a name or a query can state: they never make a match, but they can break a tie. */
+type Level = 'huyen' | 'tp' | 'tx' | 'tt' | 'xa' | 'phuong';
+
+interface NameTokens {
+  /** Tokens that identify the unit (folded, without UBND / huyện / thành phố / xã / phường). */
+  strong: string[];
+  levels: Set<Level>;
+}
+
+function words(s: string): string[] {
+  return fold(s)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+}
+
+/**
+ * Drop the words that every district/commune name carries ("UBND", "Ủy ban nhân dân", "huyện",
+ * "thành phố"/"TP", "thị xã", "thị trấn", "xã", "phường") and remember the locality level they
+ * state. "Huyện ủy"/"Thành ủy"/"Thị ủy" keep "ủy" (a party committee is not the UBND) and state
+ * the level too. "xã hội" is a word, not a commune.
+ */
+function analyze(tokens: string[]): NameTokens {
+  const strong: string[] = [];
+  const levels = new Set<Level>();
+  for (let i = 0; i < tokens.length; ) {
+    const a = tokens[i]!;
+    const b = tokens[i + 1];
+    if (a === 'uy' && b === 'ban' && tokens[i + 2] === 'nhan' && tokens[i + 3] === 'dan') {
+      i += 4;
+    } else if (a === 'ubnd') {
+      i += 1;
+    } else if (a === 'thanh' && b === 'pho') {
+      levels.add('tp');
+      i += 2;
+    } else if (a === 'tp') {
+      levels.add('tp');
+      i += 1;
+    } else if (a === 'thi' && b === 'xa') {
+      levels.add('tx');
+      i += 2;
+    } else if (a === 'thi' && b === 'tran') {
+      levels.add('tt');
+      i += 2;
+    } else if (a === 'huyen') {
+      levels.add('huyen');
+      i += 1;
+    } else if ((a === 'thanh' || a === 'thi') && b === 'uy') {
+      levels.add(a === 'thanh' ? 'tp' : 'tx');
+      strong.push('uy');
+      i += 2;
+    } else if (a === 'xa' && b !== 'hoi') {
+      levels.add('xa');
+      i += 1;
+    } else if (a === 'phuong') {
+      levels.add('phuong');
+      i += 1;
+    } else {
+      strong.push(a);
+      i += 1;
+    }
+  }
+  return { strong, levels };
+}
+
+/**
+ * The folded match key of a unit name: lower case, no diacritics, punctuation as spaces, the
+ * UBND/level words removed. "UBND Huyện Lấp Vò" → "lap vo"; "Sở Y tế" → "so y te".
+ * Not unique: "UBND Thành phố Cao Lãnh" and "UBND Huyện Cao Lãnh" share "cao lanh".
+ */
+export function unitKey(name: string): string {
+  const tokens = words(name);
+  const { strong } = analyze(tokens);
+  return (strong.length > 0 ? strong : tokens).join(' ');
+}
+
+/** +1 when the query states the unit's level, -1 when it states another one, 0 otherwise. */
+function levelAgreement(query: Set<Level>, unit: Set<Level>): number {
+  if (query.size === 0 || unit.size === 0) return 0;
+  for (const l of query) if (unit.has(l)) return 1;
+  return -1;
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (a.length < b.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/** How well one typed token stands for one name token: 1 equal, 0.8 prefix, 0.7 one typo. */
+function tokenSimilarity(typed: string, name: string): number {
+  if (typed === name) return 1;
+  if (typed.length >= 3 && name.startsWith(typed)) return 0.8;
+  if (typed.length >= 4 && name.length >= 4 && editDistanceAtMostOne(typed, name)) return 0.7;
+  return 0;
+}
+
+/** A typed acronym ("vhttdl") standing for a run of name tokens ("van hoa the thao va du lich"). */
+function acronymRun(typed: string, name: string[], used: boolean[]): number[] | null {
+  if (typed.length < 2 || typed.length > 8) return null;
+  for (let start = 0; start < name.length; start++) {
+    if (used[start]) continue;
+    let built = '';
+    const run: number[] = [];
+    for (let j = start; j < name.length && !used[j] && built.length < typed.length; j++) {
+      run.push(j);
+      if (name[j] === 'va' && built.length > 0) continue;
+      built += name[j]!.charAt(0);
+      if (!typed.startsWith(built)) break;
+    }
+    if (built === typed && run.length >= 2) return run;
+  }
+  return null;
+}
+
+/** Score in about [0, 1.2] of a query against a name; 0 when the query is mostly unexplained. */
+function fuzzyScore(q: NameTokens, u: NameTokens): number {
+  const T = q.strong;
+  const U = u.strong;
+  if (T.length === 0 || U.length === 0) return 0;
+  const used = U.map(() => false);
+  let matchedT = 0;
+  let matchedU = 0;
+  let firstMatched = false;
+  let lastJ = -1;
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i]!;
+    // 1. one token for one token, preferring the next one in order
+    let bestJ = -1;
+    let best = 0;
+    for (let j = 0; j < U.length; j++) {
+      if (used[j]) continue;
+      const s = tokenSimilarity(t, U[j]!);
+      if (s > best || (s === best && s > 0 && bestJ < lastJ && j > lastJ)) {
+        best = s;
+        bestJ = j;
+      }
+    }
+    if (bestJ >= 0) {
+      used[bestJ] = true;
+      matchedT += best;
+      matchedU += best;
+      if (i === 0 && bestJ === 0 && best === 1) firstMatched = true;
+      lastJ = bestJ;
+      continue;
+    }
+    // 2. a typed acronym for several name tokens
+    const run = acronymRun(t, U, used);
+    if (run) {
+      for (const j of run) used[j] = true;
+      matchedT += 1;
+      matchedU += run.length;
+      lastJ = run[run.length - 1]!;
+      continue;
+    }
+    // 3. several typed words for an acronym in the name ("van hoa thong tin" → "vh tt")
+    for (let k = Math.min(4, T.length - i); k >= 2; k--) {
+      const ini = T.slice(i, i + k)
+        .filter((w) => w !== 'va')
+        .map((w) => w.charAt(0))
+        .join('');
+      const j = U.findIndex((w, jj) => !used[jj] && w === ini);
+      if (j >= 0) {
+        used[j] = true;
+        matchedT += k;
+        matchedU += 1;
+        lastJ = j;
+        i += k - 1;
+        break;
+      }
+    }
+  }
+  const precision = matchedT / T.length;
+  const recall = matchedU / U.length;
+  if (precision < 0.5 || recall === 0) return 0;
+  const f = (2 * precision * recall) / (precision + recall);
+  const level = levelAgreement(q.levels, u.levels);
+  return f + (firstMatched ? 0.1 : 0) + (level > 0 ? 0.1 : level < 0 ? -0.3 : 0);
+}
+
+const MIN_SCORE = 0.45;
+/** Candidates this close to the best one are shown together as ambiguous. */
+const AMBIGUITY_MARGIN = 0.15;
+
+export interface FindUnitsOptions {
+  /** At most this many results (default 10). */
+  limit?: number;
+}
+
+/**
+ * The units a person most likely means by `typed`, best first.
+ *
+ * 1. The exact code (case-insensitive; "5" finds "005") wins alone.
+ * 2. Else units whose key equals the query's key (ignoring case, diacritics, Unicode form and
+ *    the words UBND, Ủy ban nhân dân, huyện, thành phố/TP, thị xã, xã, phường on both sides):
+ *    "Lấp Vò" and "ubnd huyen lap vo" both find "UBND Huyện Lấp Vò". A stated level breaks ties:
+ *    "Cao Lãnh" finds both UBND Thành phố and UBND Huyện Cao Lãnh, "huyện Cao Lãnh" only one.
+ * 3. Else a token match that tolerates prefixes, one typo per word, acronyms both ways
+ *    ("phong van hoa lap vo" → "Phòng VH-TT Huyện Lấp Vò") and extra words, keeping the
+ *    candidates within a small margin of the best.
+ *
+ * Returns [] when nothing is plausible; several units mean the caller should ask which.
+ */
+export function findUnits<T extends { code: string; name: string; category?: string | null }>(
+  units: T[],
+  typed: string,
+  options: FindUnitsOptions = {},
+): T[] {
+  const limit = options.limit ?? 10;
+  const q = cleanText(typed);
+  if (!q) return [];
+
+  const lower = q.toLowerCase();
+  const byCode = units.filter((u) => u.code.toLowerCase() === lower);
+  if (byCode.length > 0) return byCode.slice(0, limit);
+  if (/^\d{1,3}$/.test(q)) {
+    const padded = q.padStart(3, '0');
+    const byNumber = units.filter((u) => u.code === padded);
+    if (byNumber.length > 0) return byNumber.slice(0, limit);
+  }
+
+  const query = analyze(words(q));
+  if (query.strong.length === 0) return [];
+  const key = query.strong.join(' ');
+  const candidates = units.map((unit, index) => ({ unit, index, tokens: analyze(words(unit.name)) }));
+
+  const exact = candidates
+    .filter((c) => c.tokens.strong.join(' ') === key)
+    .map((c) => ({ ...c, level: levelAgreement(query.levels, c.tokens.levels) }));
+  if (exact.length > 0) {
+    const bestLevel = Math.max(...exact.map((c) => c.level));
+    return exact
+      .filter((c) => c.level === bestLevel)
+      .sort((a, b) => a.index - b.index)
+      .map((c) => c.unit)
+      .slice(0, limit);
+  }
+
+  const scored = candidates
+    .map((c) => ({ ...c, score: fuzzyScore(query, c.tokens) }))
+    .filter((c) => c.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score || a.index - b.index);
+  const best = scored[0]?.score ?? 0;
+  return scored
+    .filter((c) => c.score >= best - AMBIGUITY_MARGIN)
+    .map((c) => c.unit)
+    .slice(0, limit);
+}

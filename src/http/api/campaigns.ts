@@ -1,0 +1,130 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context';
+import {
+  CampaignError,
+  campaignUnits,
+  cancelCampaign,
+  createCampaign,
+  excuseUnit,
+  getCampaign,
+  grantExtension,
+} from '../../core/reports/manage';
+import { dateKeySchema } from '../../core/time/calendar';
+import { isoDurationSchema } from '../../core/time/duration';
+import { deadlineFromVietnamesePhrase } from '../../core/time/schedule';
+import { recurrenceSchema } from '../../core/time/recurrence';
+import { ApiError } from '../errors';
+import { intParam, readJson } from '../validate';
+import { instant, unitSelector } from './events';
+
+const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'giờ dạng HH:mm, ví dụ 08:00');
+
+/**
+ * `deadline` is an exact instant, or a date "YYYY-MM-DD" read as the plans write it:
+ * "trước ngày 10/11" = strictly before that day (due by 23h59 of 9/11).
+ */
+const deadlineInput = z.union([instant, dateKeySchema]);
+
+const createSchema = z.object({
+  title: z.string().trim().min(1).max(500),
+  sourcePlan: z.string().trim().max(1000).nullish(),
+  deadline: deadlineInput.optional(),
+  deadlineMode: z.enum(['before-day', 'by-end-of-day']).optional(),
+  units: unitSelector,
+  remindBefore: z.array(isoDurationSchema).max(20).optional(),
+  chaseEvery: isoDurationSchema.nullable().optional(),
+  atTime: hhmm.optional(),
+  workingDaysOnly: z.boolean().optional(),
+  quietHours: z.object({ from: hhmm, to: hhmm }).nullable().optional(),
+  maxChases: z.number().int().min(0).max(1000).nullable().optional(),
+  recurrence: recurrenceSchema.nullable().optional(),
+});
+
+const unitRef = z.object({ unit: z.string().trim().min(1) });
+
+function campaignError(e: unknown): never {
+  if (e instanceof CampaignError) throw new ApiError(e.code === 'not_found' ? 404 : 400, e.code, e.message);
+  throw e;
+}
+
+export function campaignsApi(api: Hono, ctx: AppContext): void {
+  api.post('/campaigns', async (c) => {
+    const body = await readJson(c, createSchema);
+    const deadline =
+      typeof body.deadline === 'string' ? deadlineFromVietnamesePhrase(body.deadline, body.deadlineMode ?? 'before-day', ctx.timezone) : (body.deadline ?? null);
+    const created = await createCampaign(ctx, { ...body, deadline }).catch(campaignError);
+    return c.json({ id: created.id, deadline: created.deadline.toISOString(), unreachable: created.unreachable }, 201);
+  });
+
+  api.get('/campaigns', async (c) => {
+    const rows = await ctx.db.selectFrom('campaigns').selectAll().orderBy('deadline', 'desc').execute();
+    return c.json(rows.map((r) => ({ id: r.id, title: r.title, periodLabel: r.period_label, deadline: r.deadline, status: r.status })));
+  });
+
+  api.get('/campaigns/:id', async (c) => {
+    const id = intParam(c, 'id');
+    const campaign = await getCampaign(ctx.db, id);
+    if (!campaign) throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${id}.`);
+    const units = await campaignUnits(ctx.db, campaign, ctx.clock(), ctx.timezone);
+    return c.json({
+      id: campaign.id,
+      title: campaign.title,
+      periodLabel: campaign.period_label,
+      sourcePlan: campaign.source_plan,
+      deadline: new Date(campaign.deadline).toISOString(),
+      status: campaign.status,
+      units: units.map((u) => ({
+        unit: { code: u.code, name: u.name, category: u.category },
+        status: u.status,
+        ...(u.submittedAt ? { submittedAt: u.submittedAt.toISOString() } : {}),
+        ...(u.text ? { text: u.text } : {}),
+        ...(u.files.length ? { files: u.files } : {}),
+        ...(u.extendedUntil ? { extendedUntil: u.extendedUntil.toISOString() } : {}),
+        chases: u.chaseCount,
+      })),
+    });
+  });
+
+  const unitOf = async (campaignId: number, code: string) => {
+    const campaign = await getCampaign(ctx.db, campaignId);
+    if (!campaign) throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${campaignId}.`);
+    const unit = await ctx.db.selectFrom('units').select(['id', 'name']).where('code', '=', code).executeTakeFirst();
+    if (!unit) throw new ApiError(404, 'not_found', `Không có đơn vị mã ${code}.`);
+    return { campaign, unit };
+  };
+
+  api.post('/campaigns/:id/extensions', async (c) => {
+    const body = await readJson(c, unitRef.extend({ until: instant }));
+    const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
+    if (body.until <= ctx.clock()) throw new ApiError(400, 'invalid_body', 'Trường until phải ở sau thời điểm hiện tại.');
+    await ctx.db.transaction().execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until)).catch(campaignError);
+    return c.json({ ok: true });
+  });
+
+  api.post('/campaigns/:id/excuse', async (c) => {
+    const body = await readJson(c, unitRef.extend({ note: z.string().max(1000).nullish() }));
+    const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
+    await ctx.db.transaction().execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null)).catch(campaignError);
+    return c.json({ ok: true });
+  });
+
+  api.delete('/campaigns/:id', async (c) => {
+    await ctx.db.transaction().execute((trx) => cancelCampaign(trx, intParam(c, 'id')));
+    return c.json({ ok: true });
+  });
+
+  /** Per-year working-day overrides: the government's whole Tết break, compensatory days, make-up Saturdays. */
+  api.put('/calendar', async (c) => {
+    const body = await readJson(c, z.object({ holidays: z.array(z.object({ date: dateKeySchema, note: z.string().max(200).optional() })).default([]), workdays: z.array(dateKeySchema).default([]) }));
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('calendar_overrides').execute();
+      const rows = [
+        ...body.holidays.map((h) => ({ date_key: h.date, kind: 'holiday' as const, note: h.note ?? null })),
+        ...body.workdays.map((d) => ({ date_key: d, kind: 'workday' as const, note: null })),
+      ];
+      if (rows.length) await trx.insertInto('calendar_overrides').values(rows).execute();
+    });
+    return c.json({ ok: true });
+  });
+}

@@ -1,0 +1,272 @@
+/**
+ * Every text a user reads, in one place, as typed functions. Adapters and use cases import
+ * from here; nothing else holds Vietnamese sentences.
+ */
+
+export const COMMANDS: Array<{ command: string; description: string }> = [
+  { command: 'huongdan', description: 'Hướng dẫn sử dụng' },
+  { command: 'lienket', description: 'Liên kết nhóm với đơn vị: /lienket <mã>' },
+  { command: 'dangky', description: 'Đăng ký người tham dự: /dangky <danh sách>' },
+  { command: 'them', description: 'Bổ sung người tham dự' },
+  { command: 'huy', description: 'Rút đăng ký / không tham dự' },
+  { command: 'danhsach', description: 'Xem danh sách đơn vị đã đăng ký' },
+  { command: 'lich', description: 'Chương trình các sự kiện sắp tới' },
+  { command: 'baocao', description: 'Xác nhận đã gửi báo cáo: /baocao <nội dung>' },
+  { command: 'trangthai', description: 'Những báo cáo đơn vị còn phải nộp' },
+  { command: 'tonghop', description: 'Tổng hợp (ban tổ chức)' },
+  { command: 'thongbao', description: 'Gửi thông báo tới các đơn vị (ban tổ chức)' },
+  { command: 'nhacnho', description: 'Đôn đốc ngay các đơn vị chưa thực hiện (ban tổ chức)' },
+  { command: 'giahan', description: 'Gia hạn báo cáo cho một đơn vị (ban tổ chức)' },
+  { command: 'xuat', description: 'Xuất danh sách đăng ký ra Excel (ban tổ chức)' },
+  { command: 'dashboard', description: 'Nhận liên kết đăng nhập trang quản trị (nhắn riêng)' },
+];
+
+export const t = {
+  help: (role: 'unit' | 'organizer' | null, unitName?: string) => {
+    const common = [
+      '📘 Hướng dẫn sử dụng bot Điều phối',
+      '',
+      role === 'unit' ? `Nhóm này đang liên kết với: ${unitName}` : role === 'organizer' ? 'Nhóm này là nhóm của Ban tổ chức.' : 'Nhóm này chưa liên kết với đơn vị nào. Gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
+      '',
+    ];
+    const unit = [
+      'Dành cho đơn vị:',
+      '• /dangky <danh sách> — đăng ký người tham dự (hoặc trả lời tin nhắn mời). Mỗi người một dòng: Họ tên - Chức vụ - SĐT',
+      '• /them <danh sách> — bổ sung người; /huy — rút đăng ký; /danhsach — xem danh sách đã ghi nhận',
+      '• /baocao <nội dung> — xác nhận đã gửi báo cáo (có thể kèm tệp)',
+      '• /trangthai — những báo cáo còn phải nộp',
+      '• /lich — chương trình sự kiện sắp tới',
+    ];
+    const organizer = [
+      'Dành cho Ban tổ chức:',
+      '• /tonghop — tổng hợp đăng ký và báo cáo',
+      '• /thongbao <nội dung> — gửi thông báo (có bước xác nhận)',
+      '• /nhacnho — đôn đốc ngay các đơn vị chưa thực hiện',
+      '• /giahan <đơn vị> <ngày> — gia hạn báo cáo',
+      '• /xuat — xuất danh sách đăng ký (Excel)',
+      '• /dashboard — nhắn riêng cho bot để nhận liên kết trang quản trị',
+    ];
+    return [...common, ...(role === 'organizer' ? organizer : unit)].join('\n');
+  },
+
+  linkedUnit: (unitName: string) =>
+    `✅ Đã liên kết nhóm này với đơn vị: ${unitName}.\nTừ nay bot sẽ gửi thư mời, nhắc lịch và đôn đốc báo cáo của đơn vị vào nhóm này. Gửi /huongdan để xem cách dùng.`,
+  linkedOrganizer: () => '✅ Đã liên kết nhóm này làm nhóm Ban tổ chức. Gửi /huongdan để xem các lệnh dành cho Ban tổ chức.',
+  alreadyLinked: (unitName: string) => `Nhóm này đã liên kết với ${unitName} từ trước.`,
+  relinked: (oldName: string, unitName: string) => `✅ Đã chuyển liên kết của nhóm từ ${oldName} sang ${unitName}.`,
+  linkMissingCode: () => 'Vui lòng gửi kèm mã liên kết, ví dụ: /lienket abcd2345efgh6789 (mã do Ban tổ chức cung cấp).',
+  linkBadCode: () => 'Mã liên kết không đúng. Vui lòng kiểm tra lại mã do Ban tổ chức cung cấp (chú ý không có khoảng trắng).',
+  linkRateLimited: (minutes: number) => `Nhóm đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
+  linkPrivateChat: () => 'Lệnh /lienket dùng trong nhóm của đơn vị. Hãy thêm bot vào nhóm rồi gửi lệnh tại đó.',
+  startPrivate: () => 'Xin chào! Đây là bot Điều phối. Hãy thêm bot vào nhóm của đơn vị và gửi /lienket <mã>. Gửi /huongdan để xem hướng dẫn.',
+  backInGroup: () => 'Bot đã trở lại nhóm; liên kết cũ của nhóm vẫn giữ nguyên. Gửi /huongdan để xem cách dùng.',
+  welcomeGroup: () => 'Xin chào! Để bot phục vụ nhóm, vui lòng gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
+
+  notLinked: () => 'Nhóm này chưa liên kết với đơn vị nào. Vui lòng gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
+  onlyUnitChat: () => 'Lệnh này chỉ dùng trong nhóm đã liên kết với một đơn vị.',
+  onlyOrganizer: () => 'Xin lỗi, lệnh này chỉ dành cho nhóm của Ban tổ chức.',
+  unknownCommand: (cmd: string) => `Bot chưa hiểu lệnh /${cmd}. Gửi /huongdan để xem các lệnh.`,
+  internalError: () => 'Xin lỗi, bot gặp sự cố khi xử lý tin nhắn này. Vui lòng gửi lại sau ít phút; nếu vẫn lỗi, xin báo Ban tổ chức.',
+};
+
+import type { Attendee } from '../core/attendees/parse';
+import type { AgendaItem, EventRow } from '../db/schema';
+import { localDateKey, formatDateTime, formatDeadline, formatTime, formatTimeRange, formatWeekdayDate, partOfDay } from '../core/time/format';
+
+const REPLY_FORMAT = [
+  'Cách đăng ký: TRẢ LỜI (reply) tin nhắn này, hoặc gửi /dangky kèm danh sách, mỗi người một dòng:',
+  'Họ tên - Chức vụ - Số điện thoại',
+  'Ví dụ:',
+  '1. Nguyễn Văn An - Phó Giám đốc - 0912345678',
+  '2. Lê Thị Bình - Chuyên viên',
+  'Nếu đơn vị không cử người, xin trả lời: "Không cử người tham dự".',
+].join('\n');
+
+function attendeeLines(attendees: Attendee[]): string {
+  return attendees
+    .map((a, i) => `${i + 1}. ${a.name}${a.title ? ` – ${a.title}` : ''}${a.phone ? ` – ${a.phone}` : ''}`)
+    .join('\n');
+}
+
+function whenLine(e: Pick<EventRow, 'starts_at' | 'ends_at'>, tz: string): string {
+  const start = new Date(e.starts_at);
+  const end = e.ends_at ? new Date(e.ends_at) : null;
+  if (!end) return formatDateTime(start, tz);
+  const sameDay = localDateKey(start, tz) === localDateKey(end, tz);
+  return `${formatDateTime(start, tz)} ${sameDay ? `– ${formatTime(end, tz)}` : `đến ${formatDateTime(end, tz)}`}`;
+}
+
+/** The agenda laid out for a phone: one line per item, grouped by morning/afternoon. */
+export function agendaText(items: AgendaItem[], tz: string): string {
+  const lines: string[] = [];
+  let part = '';
+  for (const it of items) {
+    const start = new Date(it.starts_at);
+    const p = partOfDay(start, tz);
+    if (p !== part) {
+      part = p;
+      lines.push(`\n${p.toUpperCase()}`);
+    }
+    const range = it.ends_at ? formatTimeRange(start, new Date(it.ends_at), tz) : formatTime(start, tz);
+    lines.push(`• ${range}  ${it.is_break ? '☕ ' : ''}${it.title}${it.presenter ? `\n   (${it.presenter})` : ''}`);
+  }
+  return lines.join('\n').trim();
+}
+
+export const ev = {
+  invitation: (e: EventRow, tz: string) =>
+    [
+      `📣 THƯ MỜI: ${e.title}`,
+      '',
+      `🕖 Thời gian: ${whenLine(e, tz)}`,
+      e.venue ? `📍 Địa điểm: ${e.venue}` : null,
+      e.mode ? `🖥 Hình thức: ${e.mode}` : null,
+      e.online_points ? `📡 Điểm cầu: ${e.online_points}` : null,
+      e.quota_per_unit ? `👥 Số lượng: tối đa ${e.quota_per_unit} người/đơn vị` : null,
+      `⏰ Hạn đăng ký: ${formatDeadline(new Date(e.registration_deadline), tz)}`,
+      '',
+      REPLY_FORMAT,
+    ]
+      .filter((l) => l !== null)
+      .join('\n'),
+
+  unreachable: (title: string, units: Array<{ code: string; name: string }>) =>
+    units.length === 0
+      ? `✅ Đã gửi thư mời "${title}" tới tất cả đơn vị được mời.`
+      : `⚠️ Thư mời "${title}": ${units.length} đơn vị chưa liên kết nhóm nên chưa nhận được:\n${units.map((u) => `• ${u.name} (mã ${u.code})`).join('\n')}\nHãy gửi mã liên kết cho các đơn vị này.`,
+
+  recorded: (unitName: string, title: string, attendees: Attendee[], late: boolean, added: boolean) =>
+    [
+      `✅ Đã ghi nhận ${attendees.length} người của ${unitName} tham dự "${title}"${added ? ' (đã bổ sung)' : ''}:`,
+      attendeeLines(attendees),
+      late ? '\n⚠️ Đăng ký sau hạn: Ban tổ chức vẫn ghi nhận và sẽ xem xét.' : '',
+      '',
+      'Muốn sửa: gửi lại cả danh sách để thay thế; /them <tên> để bổ sung; /huy để rút đăng ký; /danhsach để xem lại.',
+    ]
+      .filter((l, i) => l !== '' || i > 2)
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n'),
+
+  declined: (unitName: string, title: string) =>
+    `Đã ghi nhận: ${unitName} không cử người tham dự "${title}". Nếu thay đổi, đơn vị chỉ cần gửi lại danh sách người tham dự.`,
+  withdrawn: (unitName: string, title: string) =>
+    `Đã rút đăng ký của ${unitName} cho "${title}". Nếu muốn đăng ký lại, gửi /dangky kèm danh sách.`,
+  notUnderstood: () =>
+    `Bot chưa nhận ra danh sách người tham dự trong tin nhắn này.\n\n${REPLY_FORMAT}`,
+  quotaExceeded: (quota: number, got: number) =>
+    `Mỗi đơn vị được cử tối đa ${quota} người, tin nhắn có ${got} người. Vui lòng gửi lại danh sách không quá ${quota} người. Chưa có gì được ghi nhận.`,
+  noOpenEvent: () => 'Hiện đơn vị không có sự kiện nào đang nhận đăng ký.',
+  eventStarted: (title: string) => `Sự kiện "${title}" đã bắt đầu nên không nhận đăng ký nữa. Xin liên hệ Ban tổ chức nếu cần.`,
+  whichEvent: (titles: string[]) =>
+    `Đơn vị đang được mời ${titles.length} sự kiện:\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\nVui lòng TRẢ LỜI (reply) đúng tin nhắn mời của sự kiện muốn đăng ký.`,
+  registrationShow: (title: string, status: 'pending' | 'registered' | 'declined', attendees: Attendee[], late: boolean) =>
+    status === 'pending'
+      ? `"${title}": đơn vị chưa đăng ký.`
+      : status === 'declined'
+        ? `"${title}": đơn vị đã báo không cử người tham dự.`
+        : `"${title}": đã đăng ký ${attendees.length} người${late ? ' (sau hạn)' : ''}:\n${attendeeLines(attendees)}`,
+  registrationReminder: (e: EventRow, tz: string) =>
+    `⏰ Nhắc đăng ký: đơn vị chưa gửi danh sách tham dự "${e.title}" (${formatDateTime(new Date(e.starts_at), tz)}).\nHạn đăng ký: ${formatDeadline(new Date(e.registration_deadline), tz)}.\n\n${REPLY_FORMAT}`,
+  dayBefore: (e: EventRow, items: AgendaItem[], tz: string) =>
+    `📅 Nhắc lịch: ngày mai ${formatWeekdayDate(new Date(e.starts_at), tz)} diễn ra "${e.title}".\n🕖 Bắt đầu: ${formatTime(new Date(e.starts_at), tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\nCHƯƠNG TRÌNH\n${agendaText(items, tz)}`,
+  morningOf: (e: EventRow, tz: string) =>
+    `🔔 Hôm nay ${formatWeekdayDate(new Date(e.starts_at), tz)}: "${e.title}" bắt đầu lúc ${formatTime(new Date(e.starts_at), tz)}${e.venue ? ` tại ${e.venue}` : ''}. Kính mời đại biểu có mặt đúng giờ.`,
+  session: (e: EventRow, it: AgendaItem, tz: string) =>
+    `🔔 ${formatTime(new Date(it.starts_at), tz)}: ${it.title}${it.presenter ? `\nThực hiện: ${it.presenter}` : ''}\n(${e.title})`,
+  speaker: (e: EventRow, it: AgendaItem, tz: string) =>
+    `🎤 Nhắc báo cáo viên: ${it.presenter} — ${formatTimeRange(new Date(it.starts_at), new Date(it.ends_at ?? it.starts_at), tz)} "${it.title}" (${e.title}).`,
+  changed: (e: EventRow, changes: string[], tz: string) =>
+    `✏️ THAY ĐỔI: "${e.title}"\n${changes.map((c) => `• ${c}`).join('\n')}\n\nThời gian hiện tại: ${whenLine(e, tz)}${e.venue ? `\nĐịa điểm: ${e.venue}` : ''}`,
+  cancelled: (e: EventRow, tz: string) =>
+    `❌ THÔNG BÁO HỦY: "${e.title}" (${formatDateTime(new Date(e.starts_at), tz)}) đã được hủy. Các lời nhắc liên quan sẽ không gửi nữa. Xin cảm ơn các đơn vị.`,
+  timeChanged: (tz: string, from: Date, to: Date) => `Thời gian bắt đầu đổi từ ${formatDateTime(from, tz)} sang ${formatDateTime(to, tz)}`,
+  venueChanged: (venue: string) => `Địa điểm mới: ${venue}`,
+  agendaChanged: () => 'Chương trình có điều chỉnh (gửi /lich để xem chương trình mới)',
+  deadlineChanged: (tz: string, d: Date) => `Hạn đăng ký mới: ${formatDeadline(d, tz)}`,
+  agendaEmpty: () => 'Hiện không có sự kiện nào sắp diễn ra.',
+  agendaOf: (e: EventRow, items: AgendaItem[], tz: string) =>
+    `📅 ${e.title}\n${formatWeekdayDate(new Date(e.starts_at), tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\n${items.length ? agendaText(items, tz) : `Bắt đầu: ${formatTime(new Date(e.starts_at), tz)} (chưa có chương trình chi tiết)`}`,
+  exportCaption: (title: string) => `📎 Danh sách đăng ký: ${title}`,
+  noEventToExport: () => 'Chưa có sự kiện nào để xuất danh sách.',
+};
+
+export interface OwedReport {
+  title: string;
+  periodLabel: string | null;
+  deadline: Date;
+  extendedUntil: Date | null;
+}
+
+const reportName = (r: { title: string; periodLabel: string | null }) => (r.periodLabel ? `${r.title} (${r.periodLabel})` : r.title);
+const REPORT_HOWTO = 'Khi đã gửi, xin TRẢ LỜI tin nhắn này (có thể kèm tệp) hoặc gửi /baocao <số, ngày văn bản>.';
+
+export const rp = {
+  name: reportName,
+  reminder: (r: OwedReport, status: string, tz: string) =>
+    `⏰ NHẮC BÁO CÁO: ${reportName(r)}\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${status}).\n${REPORT_HOWTO}`,
+  chase: (r: OwedReport, status: string, tz: string) =>
+    `🔴 ĐÔN ĐỐC: đơn vị chưa gửi báo cáo ${reportName(r)}.\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} — ${status}.\nĐề nghị đơn vị khẩn trương gửi. ${REPORT_HOWTO}`,
+  overdueSummary: (r: OwedReport, groups: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>, total: number, round: number) =>
+    total === 0
+      ? `✅ ${reportName(r)}: tất cả đơn vị đã báo cáo hoặc được miễn.`
+      : `📋 Đôn đốc lần ${round} — ${reportName(r)}: còn ${total} đơn vị quá hạn:\n${groups
+          .map((g) => `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`)
+          .join('\n')}`,
+  recorded: (unitName: string, r: OwedReport, at: Date, late: boolean, updated: boolean, tz: string) =>
+    `✅ Đã ghi nhận ${updated ? '(cập nhật) ' : ''}báo cáo ${reportName(r)} của ${unitName} lúc ${formatTime(at, tz)} ${formatWeekdayDate(at, tz)} — ${late ? '⚠️ NỘP MUỘN' : 'đúng hạn'} (hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}).`,
+  nothingOwed: () => 'Hiện đơn vị không có báo cáo nào phải nộp. Cảm ơn đơn vị!',
+  whichReport: (items: OwedReport[], tz: string) =>
+    `Đơn vị đang phải nộp ${items.length} báo cáo:\n${items.map((r, i) => `${i + 1}. ${reportName(r)} — hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}`).join('\n')}\nTin vừa gửi là báo cáo nào? Trả lời số thứ tự (ví dụ: 1) hoặc "tất cả".`,
+  confirmQuestion: (r: OwedReport) =>
+    `Có phải đơn vị báo đã gửi báo cáo ${reportName(r)}? Bấm "Xác nhận" hoặc trả lời "có" để bot ghi nhận; nếu chưa gửi, bỏ qua tin này.`,
+  confirmButton: () => '✅ Xác nhận đã gửi',
+  choiceInvalid: (n: number) => `Vui lòng trả lời một số từ 1 đến ${n}, hoặc "tất cả".`,
+  owedList: (unitName: string, items: Array<OwedReport & { status: string }>, tz: string) =>
+    items.length === 0
+      ? `${unitName} không còn báo cáo nào phải nộp. Cảm ơn đơn vị!`
+      : `📌 ${unitName} còn phải nộp ${items.length} báo cáo:\n${items.map((r, i) => `${i + 1}. ${reportName(r)}\n   Hạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${r.status})`).join('\n')}`,
+  extended: (unitName: string, r: OwedReport, until: Date, tz: string) => `✅ Đã gia hạn báo cáo ${reportName(r)} cho ${unitName} đến ${formatDeadline(until, tz)}.`,
+  extendedUnit: (r: OwedReport, until: Date, tz: string) => `📅 Ban tổ chức đã gia hạn báo cáo ${reportName(r)} cho đơn vị đến ${formatDeadline(until, tz)}.`,
+  excused: (unitName: string, r: OwedReport) => `✅ Đã miễn báo cáo ${reportName(r)} cho ${unitName}.`,
+  giahanUsage: () => 'Cách dùng: /giahan <tên hoặc mã đơn vị> <ngày>, ví dụ: /giahan Sở Y tế 20/11. Nếu có nhiều báo cáo, thêm số báo cáo: /giahan #3 Sở Y tế 20/11.',
+  mienUsage: () => 'Cách dùng: /mien <tên hoặc mã đơn vị> [lý do], ví dụ: /mien Sở Y tế đã báo cáo trực tiếp. Nếu có nhiều báo cáo: /mien #3 Sở Y tế.',
+  unitNotFound: (typed: string) => `Không tìm thấy đơn vị "${typed}". Hãy gõ tên (có thể không dấu) hoặc mã đơn vị.`,
+  unitAmbiguous: (typed: string, names: string[]) => `"${typed}" khớp nhiều đơn vị:\n${names.map((n) => `• ${n}`).join('\n')}\nVui lòng gõ rõ hơn hoặc dùng mã đơn vị.`,
+  dateNotUnderstood: () => 'Bot chưa hiểu ngày gia hạn. Ví dụ: 20/11, 20/11/2024 hoặc 20/11 17h.',
+  extensionInPast: () => 'Ngày gia hạn phải ở sau thời điểm hiện tại.',
+  whichCampaign: (items: Array<{ id: number; title: string; periodLabel: string | null }>) =>
+    `Có ${items.length} báo cáo đang theo dõi, vui lòng ghi số báo cáo (#):\n${items.map((c) => `#${c.id} ${reportName(c)}`).join('\n')}`,
+  noCampaign: () => 'Hiện không có báo cáo nào đang theo dõi.',
+  unitNotAssigned: (unitName: string) => `${unitName} không thuộc danh sách phải nộp báo cáo này.`,
+  chasedNow: (units: number, registrations: number) =>
+    `📣 Đã gửi đôn đốc tới ${units} đơn vị chưa nộp báo cáo và nhắc ${registrations} đơn vị chưa đăng ký tham dự.`,
+  newPeriod: (r: OwedReport, tz: string) => `🗓 Mở kỳ báo cáo mới: ${reportName(r)} — hạn ${formatDeadline(r.deadline, tz)}.`,
+  requirementNotice: (r: OwedReport, sourcePlan: string | null, tz: string) =>
+    `📄 YÊU CẦU BÁO CÁO: ${reportName(r)}${sourcePlan ? `\nTheo: ${sourcePlan}` : ''}\nHạn: ${formatDeadline(r.deadline, tz)}.\n${REPORT_HOWTO}`,
+};
+
+export interface SummaryCounts {
+  title: string;
+  lines: string[];
+}
+
+export const sm = {
+  empty: () => 'Hiện không có sự kiện hay báo cáo nào đang theo dõi.',
+  event: (title: string, invited: number, registered: number, declined: number, pendingByCategory: Array<{ category: string; names: string[] }>, attendees: number) =>
+    [
+      `📊 ${title}`,
+      `Được mời: ${invited} · Đã đăng ký: ${registered} (${attendees} người) · Không cử: ${declined} · Chưa trả lời: ${invited - registered - declined}`,
+      ...pendingByCategory.map((g) => `\n${g.category} (${g.names.length} chưa trả lời)\n${g.names.map((n) => `• ${n}`).join('\n')}`),
+    ].join('\n'),
+  campaign: (
+    name: string,
+    deadlineText: string,
+    c: { onTime: number; late: number; pending: number; overdue: number; extended: number; excused: number },
+    overdue: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>,
+  ) =>
+    [
+      `📑 ${name} — hạn ${deadlineText}`,
+      `Đúng hạn: ${c.onTime} · Muộn: ${c.late} · Chưa nộp (chưa đến hạn): ${c.pending} · Quá hạn: ${c.overdue} · Được gia hạn: ${c.extended} · Miễn: ${c.excused}`,
+      ...overdue.map((g) => `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`),
+    ].join('\n'),
+};
