@@ -41,6 +41,9 @@ const TIME_CELL = new RegExp(
   'iu',
 );
 
+/** "14h  -  15h30'" copied from a PDF: tighten the range so a 2+ space split keeps it whole. */
+const LOOSE_RANGE = new RegExp(String.raw`(${CLOCK})[ \u00a0]*(-|–|—|→|->|đến|tới)[ \u00a0]*(?=\d)`, 'giu');
+
 interface Clock {
   h: number;
   m: number;
@@ -156,7 +159,7 @@ export function parseAgendaText(text: string): AgendaItemInput[] {
   const items: AgendaItemInput[] = [];
   let carried: DayPart | null = null;
   for (const line of text.normalize('NFC').split(/\r?\n/)) {
-    const cells = splitCells(line);
+    const cells = splitCells(line.replace(LOOSE_RANGE, '$1 $2 '));
     const filled = cells.map((c, i) => ({ c, i })).filter((x) => x.c !== '');
     if (filled.length === 0) continue;
 

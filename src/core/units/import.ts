@@ -114,25 +114,39 @@ function capitalize(word: string): string {
   return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1);
 }
 
+/**
+ * Lower case with diacritics kept (so "Quận" ≠ "Quân"/"Quản", "Xã" ≠ "Xa") and the old tone
+ * placement unified ("uỷ" → "ủy", "hoá" → "hóa").
+ */
+function lowerVi(s: string): string {
+  return s
+    .normalize('NFC')
+    .toLocaleLowerCase('vi')
+    .replace(/uỷ/g, 'ủy')
+    .replace(/oá/g, 'óa')
+    .replace(/oà/g, 'òa')
+    .replace(/\.$/, '');
+}
+
 /** Level words that end a heading naming one body per locality ("… HUYỆN, THÀNH PHỐ"). */
 const TAIL_PHRASES: Array<{ words: string[]; party: boolean }> = [
-  { words: ['huyen', 'uy'], party: true },
-  { words: ['thanh', 'uy'], party: true },
-  { words: ['thi', 'uy'], party: true },
-  { words: ['quan', 'uy'], party: true },
-  { words: ['thanh', 'pho'], party: false },
-  { words: ['thi', 'xa'], party: false },
-  { words: ['thi', 'tran'], party: false },
-  { words: ['cap', 'xa'], party: false },
-  { words: ['cap', 'huyen'], party: false },
-  { words: ['cap', 'tinh'], party: false },
-  { words: ['huyen'], party: false },
-  { words: ['quan'], party: false },
-  { words: ['xa'], party: false },
-  { words: ['phuong'], party: false },
+  { words: ['huyện', 'ủy'], party: true },
+  { words: ['thành', 'ủy'], party: true },
+  { words: ['thị', 'ủy'], party: true },
+  { words: ['quận', 'ủy'], party: true },
+  { words: ['thành', 'phố'], party: false },
+  { words: ['thị', 'xã'], party: false },
+  { words: ['thị', 'trấn'], party: false },
+  { words: ['cấp', 'xã'], party: false },
+  { words: ['cấp', 'huyện'], party: false },
+  { words: ['cấp', 'tỉnh'], party: false },
+  { words: ['huyện'], party: false },
+  { words: ['quận'], party: false },
+  { words: ['xã'], party: false },
+  { words: ['phường'], party: false },
   { words: ['tp'], party: false },
 ];
-const TAIL_FILLERS = new Set([',', '-', '–', '/', '&', 'va', 'cac']);
+const TAIL_FILLERS = new Set([',', '-', '–', '/', '&', 'và', 'các']);
 
 interface HeadingSubject {
   /** Short organ name used to qualify place-only rows ("UBND", "Ban Tuyên giáo", "Phòng VH-TT"). */
@@ -147,10 +161,10 @@ interface HeadingSubject {
  * locality tail (its place rows are then left as written) or names no organ.
  */
 export function headingSubject(heading: string): HeadingSubject | null {
-  const tokens: Array<{ text: string; folded: string; index: number }> = [];
+  const tokens: Array<{ text: string; lower: string; index: number }> = [];
   const re = /[^\s,\-–/&]+|[,\-–/&]/gu;
   for (let m = re.exec(heading); m; m = re.exec(heading)) {
-    tokens.push({ text: m[0], folded: fold(m[0]), index: m.index });
+    tokens.push({ text: m[0], lower: lowerVi(m[0]), index: m.index });
   }
   let end = tokens.length;
   let party = false;
@@ -159,14 +173,14 @@ export function headingSubject(heading: string): HeadingSubject | null {
     for (const phrase of TAIL_PHRASES) {
       const n = phrase.words.length;
       if (end - n < 0) continue;
-      if (phrase.words.every((w, k) => tokens[end - n + k]!.folded === w)) {
+      if (phrase.words.every((w, k) => tokens[end - n + k]!.lower === w)) {
         end -= n;
         sawLevel = true;
         party ||= phrase.party;
         continue outer;
       }
     }
-    if (TAIL_FILLERS.has(tokens[end - 1]!.folded)) {
+    if (TAIL_FILLERS.has(tokens[end - 1]!.lower)) {
       end--;
       continue;
     }
@@ -225,28 +239,34 @@ function organShortName(subject: string): string {
   return words.map((w, i) => (i === 0 || i === headLen ? capitalize(w) : w.toLocaleLowerCase('vi'))).join(' ');
 }
 
-const PLACE_START = /^(huyen uy|thanh uy|thi uy|quan uy|dang uy|huyen|thanh pho|thi xa|thi tran|quan|xa|phuong|tp)(?: |\.|$)/;
+const PLACE_START =
+  /^(huyện ủy|thành ủy|thị ủy|quận ủy|đảng ủy|huyện|thành phố|thị xã|thị trấn|quận|xã|phường|tp)(?:[\s.]|$)/u;
 const PARTY_COMMITTEE: Record<string, string> = {
-  huyen: 'Huyện ủy',
-  'thanh pho': 'Thành ủy',
+  huyện: 'Huyện ủy',
+  'thành phố': 'Thành ủy',
   tp: 'Thành ủy',
-  'thi xa': 'Thị ủy',
-  quan: 'Quận ủy',
-  xa: 'Đảng ủy xã',
-  phuong: 'Đảng ủy phường',
-  'thi tran': 'Đảng ủy thị trấn',
+  'thị xã': 'Thị ủy',
+  quận: 'Quận ủy',
+  xã: 'Đảng ủy xã',
+  phường: 'Đảng ủy phường',
+  'thị trấn': 'Đảng ủy thị trấn',
 };
 
 /** Qualify a place-only row ("Huyện Tân Hồng") with the organ its heading names. */
 function qualifyPlace(name: string, subject: HeadingSubject | null): string {
   if (!subject) return name;
-  const m = PLACE_START.exec(fold(name));
+  const m = PLACE_START.exec(lowerVi(name));
   if (!m) return name;
   const kind = m[1]!;
-  if (subject.party && PARTY_COMMITTEE[kind]) {
+  const committee = PARTY_COMMITTEE[kind];
+  if (subject.party && committee) {
     // "Thành phố Cao Lãnh" → "Thành ủy Cao Lãnh": drop the place word (as many words as it has).
-    const rest = name.split(/\s+/).slice(kind.split(' ').length).join(' ').replace(/^\.\s*/, '');
-    return `${subject.prefix} ${PARTY_COMMITTEE[kind]} ${rest}`.trim();
+    const rest = name
+      .split(/\s+/)
+      .slice(kind.split(' ').length)
+      .join(' ')
+      .replace(/^\.\s*/, '');
+    return `${subject.prefix} ${committee} ${rest}`.trim();
   }
   return `${subject.prefix} ${name}`;
 }

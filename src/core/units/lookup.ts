@@ -12,6 +12,8 @@ interface NameTokens {
   /** Tokens that identify the unit (folded, without UBND / huyện / thành phố / xã / phường). */
   strong: string[];
   levels: Set<Level>;
+  /** The name says UBND / Ủy ban nhân dân (a tie-break between "Văn phòng UBND" and "Văn phòng Tỉnh ủy"). */
+  ubnd: boolean;
 }
 
 function words(s: string): string[] {
@@ -31,12 +33,15 @@ function words(s: string): string[] {
 function analyze(tokens: string[]): NameTokens {
   const strong: string[] = [];
   const levels = new Set<Level>();
+  let ubnd = false;
   for (let i = 0; i < tokens.length; ) {
     const a = tokens[i]!;
     const b = tokens[i + 1];
     if (a === 'uy' && b === 'ban' && tokens[i + 2] === 'nhan' && tokens[i + 3] === 'dan') {
+      ubnd = true;
       i += 4;
     } else if (a === 'ubnd') {
+      ubnd = true;
       i += 1;
     } else if (a === 'thanh' && b === 'pho') {
       levels.add('tp');
@@ -68,7 +73,7 @@ function analyze(tokens: string[]): NameTokens {
       i += 1;
     }
   }
-  return { strong, levels };
+  return { strong, levels, ubnd };
 }
 
 /**
@@ -111,17 +116,25 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
-/** How well one typed token stands for one name token: 1 equal, 0.8 prefix, 0.7 one typo. */
+/**
+ * How well one typed token stands for one name token: 1 equal, 0.8 prefix, 0.5 one typo. A typo
+ * counts little: folded Vietnamese syllables one letter apart are often other real words
+ * ("thong"/"thuong", "tin"/"tinh"), so it must not outweigh a real match elsewhere.
+ */
 function tokenSimilarity(typed: string, name: string): number {
   if (typed === name) return 1;
   if (typed.length >= 3 && name.startsWith(typed)) return 0.8;
-  if (typed.length >= 4 && name.length >= 4 && editDistanceAtMostOne(typed, name)) return 0.7;
+  const longer = Math.max(typed.length, name.length);
+  if (typed.length >= 4 && name.length >= 4 && longer >= 5 && editDistanceAtMostOne(typed, name)) return 0.5;
   return 0;
 }
 
-/** A typed acronym ("vhttdl") standing for a run of name tokens ("van hoa the thao va du lich"). */
+/** Vietnamese acronyms have no vowels ("vh", "tncs", "ldtbxh"); real syllables always have one. */
+const looksLikeAcronym = (t: string) => t.length >= 2 && !/[aeiouy]/.test(t);
+
+/** A typed acronym ("vhttdl", "qlda") standing for a run of name tokens ("van hoa the thao va du lich"). */
 function acronymRun(typed: string, name: string[], used: boolean[]): number[] | null {
-  if (typed.length < 2 || typed.length > 8) return null;
+  if (typed.length > 8 || !(looksLikeAcronym(typed) || typed.length >= 4)) return null;
   for (let start = 0; start < name.length; start++) {
     if (used[start]) continue;
     let built = '';
@@ -137,10 +150,52 @@ function acronymRun(typed: string, name: string[], used: boolean[]): number[] | 
   return null;
 }
 
-/** Score in about [0, 1.2] of a query against a name; 0 when the query is mostly unexplained. */
-function fuzzyScore(q: NameTokens, u: NameTokens): number {
-  const T = q.strong;
-  const U = u.strong;
+/** A typed token written solid ("vhtt", "laivung") for consecutive name tokens ("vh tt"). */
+function concatRun(typed: string, name: string[], used: boolean[]): number[] | null {
+  for (let start = 0; start < name.length; start++) {
+    let built = '';
+    const run: number[] = [];
+    for (let j = start; j < name.length && !used[j] && built.length < typed.length; j++) {
+      built += name[j];
+      run.push(j);
+      if (!typed.startsWith(built)) break;
+      if (built === typed && run.length >= 2) return run;
+    }
+  }
+  return null;
+}
+
+interface Match {
+  /** Typed tokens explained (weighted). */
+  typed: number;
+  /** Name tokens explained (weighted). */
+  name: number;
+}
+
+/** Several typed words standing for one name token: its acronym ("van hoa" → "vh") or its solid spelling. */
+function typedRun(T: string[], i: number, U: string[], used: boolean[]): (Match & { j: number; k: number }) | null {
+  for (let k = Math.min(4, T.length - i); k >= 2; k--) {
+    const words = T.slice(i, i + k);
+    const solid = words.join('');
+    const ini = words
+      .filter((w) => w !== 'va')
+      .map((w) => w.charAt(0))
+      .join('');
+    for (let j = 0; j < U.length; j++) {
+      if (used[j]) continue;
+      const u = U[j]!;
+      if (u === ini || u === solid) return { typed: k, name: 1, j, k };
+      // "thanh nien" for "tncs": the start of a longer acronym.
+      if (looksLikeAcronym(u) && u.length > ini.length && ini.length >= 2 && u.startsWith(ini)) {
+        return { typed: k * 0.8, name: 0.8, j, k };
+      }
+    }
+  }
+  return null;
+}
+
+/** Score in about [0, 1.3] of a query against a name; 0 when the query is not plausibly this unit. */
+function fuzzyScore(q: NameTokens, u: NameTokens, T = q.strong, U = u.strong): number {
   if (T.length === 0 || U.length === 0) return 0;
   const used = U.map(() => false);
   let matchedT = 0;
@@ -161,45 +216,54 @@ function fuzzyScore(q: NameTokens, u: NameTokens): number {
       }
     }
     if (bestJ >= 0) {
-      used[bestJ] = true;
-      matchedT += best;
-      matchedU += best;
-      if (i === 0 && bestJ === 0 && best === 1) firstMatched = true;
-      lastJ = bestJ;
-      continue;
+      // A prefix or typo match gives way to a whole run below ("vhtt" is "vh tt", not a prefix of "vh").
+      const run = best < 1 ? (concatRun(t, U, used) ?? acronymRun(t, U, used)) : null;
+      if (!run) {
+        used[bestJ] = true;
+        matchedT += best;
+        matchedU += best;
+        if (i === 0 && bestJ === 0 && best === 1) firstMatched = true;
+        lastJ = bestJ;
+        continue;
+      }
     }
-    // 2. a typed acronym for several name tokens
-    const run = acronymRun(t, U, used);
+    // 2. one typed token for several name tokens: solid ("vhtt") or acronym ("vhttdl")
+    const run = concatRun(t, U, used) ?? acronymRun(t, U, used);
     if (run) {
       for (const j of run) used[j] = true;
       matchedT += 1;
       matchedU += run.length;
+      if (i === 0 && run[0] === 0) firstMatched = true;
       lastJ = run[run.length - 1]!;
       continue;
     }
-    // 3. several typed words for an acronym in the name ("van hoa thong tin" → "vh tt")
-    for (let k = Math.min(4, T.length - i); k >= 2; k--) {
-      const ini = T.slice(i, i + k)
-        .filter((w) => w !== 'va')
-        .map((w) => w.charAt(0))
-        .join('');
-      const j = U.findIndex((w, jj) => !used[jj] && w === ini);
-      if (j >= 0) {
-        used[j] = true;
-        matchedT += k;
-        matchedU += 1;
-        lastJ = j;
-        i += k - 1;
-        break;
-      }
+    // 3. several typed words for one name token
+    const m = typedRun(T, i, U, used);
+    if (m) {
+      used[m.j] = true;
+      matchedT += m.typed;
+      matchedU += m.name;
+      lastJ = m.j;
+      i += m.k - 1;
     }
   }
   const precision = matchedT / T.length;
   const recall = matchedU / U.length;
-  if (precision < 0.5 || recall === 0) return 0;
-  const f = (2 * precision * recall) / (precision + recall);
+  // Half the words unexplained is acceptable ("Sở Y tế tỉnh Đồng Tháp"), one lucky word is not ("Hà Nội").
+  if (precision < 0.5 || recall === 0 || (precision < 0.99 && matchedT < 2)) return 0;
+  // F-measure weighted towards precision (β = 0.5): a query fully explained by a long name
+  // ("so lao dong" → "Sở Lao động - Thương binh và Xã hội") beats one half explained by a short one.
+  const f = (1.25 * precision * recall) / (0.25 * precision + recall);
+  // Every typed word explained makes a short query plausible even against a long name
+  // ("Mặt trận" → "Ủy ban Mặt trận Tổ quốc Việt Nam").
+  if (f < MIN_SCORE && !(precision >= 0.99 && f >= 0.3)) return 0;
   const level = levelAgreement(q.levels, u.levels);
-  return f + (firstMatched ? 0.1 : 0) + (level > 0 ? 0.1 : level < 0 ? -0.3 : 0);
+  return (
+    Math.max(f, MIN_SCORE) +
+    (firstMatched ? 0.1 : 0) +
+    (q.ubnd && u.ubnd ? 0.1 : 0) +
+    (level > 0 ? 0.1 : level < 0 ? -0.3 : 0)
+  );
 }
 
 const MIN_SCORE = 0.45;
@@ -243,10 +307,17 @@ export function findUnits<T extends { code: string; name: string; category?: str
     if (byNumber.length > 0) return byNumber.slice(0, limit);
   }
 
-  const query = analyze(words(q));
-  if (query.strong.length === 0) return [];
+  const queryWords = words(q);
+  const query = analyze(queryWords);
+  const candidates = units.map((unit, index) => {
+    const all = words(unit.name);
+    return { unit, index, all, tokens: analyze(all) };
+  });
+  if (query.strong.length === 0) {
+    // Only UBND/level words ("UBND xã", "ubnd huyện"): match them as plain words.
+    return rank(candidates.map((c) => ({ ...c, score: fuzzyScore(query, c.tokens, queryWords, c.all) })), limit);
+  }
   const key = query.strong.join(' ');
-  const candidates = units.map((unit, index) => ({ unit, index, tokens: analyze(words(unit.name)) }));
 
   const exact = candidates
     .filter((c) => c.tokens.strong.join(' ') === key)
@@ -260,12 +331,17 @@ export function findUnits<T extends { code: string; name: string; category?: str
       .slice(0, limit);
   }
 
-  const scored = candidates
-    .map((c) => ({ ...c, score: fuzzyScore(query, c.tokens) }))
-    .filter((c) => c.score >= MIN_SCORE)
-    .sort((a, b) => b.score - a.score || a.index - b.index);
-  const best = scored[0]?.score ?? 0;
-  return scored
+  return rank(
+    candidates.map((c) => ({ ...c, score: fuzzyScore(query, c.tokens) })),
+    limit,
+  );
+}
+
+/** Plausible candidates within the ambiguity margin of the best, best first (ties in list order). */
+function rank<T>(scored: Array<{ unit: T; index: number; score: number }>, limit: number): T[] {
+  const plausible = scored.filter((c) => c.score >= MIN_SCORE).sort((a, b) => b.score - a.score || a.index - b.index);
+  const best = plausible[0]?.score ?? 0;
+  return plausible
     .filter((c) => c.score >= best - AMBIGUITY_MARGIN)
     .map((c) => c.unit)
     .slice(0, limit);
