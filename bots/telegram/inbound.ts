@@ -74,9 +74,8 @@ export function mapTelegramUpdate(update: Update, bot: BotIdentity): InboundMess
   if ('migrate_to_chat_id' in m && m.migrate_to_chat_id) {
     return { kind: 'migrated', platform: 'telegram', chatId: String(m.chat.id), newChatId: String(m.migrate_to_chat_id), updateKey };
   }
-  if ('new_chat_members' in m && m.new_chat_members?.some((u) => u.id === bot.id)) {
-    return { kind: 'added', platform: 'telegram', chatId: String(m.chat.id), title: 'title' in m.chat ? m.chat.title : undefined, updateKey };
-  }
+  // The bot joining also arrives as my_chat_member (subscribed), which is the one acted on.
+  if ('new_chat_members' in m) return null;
   const type = chatType(m.chat);
   if (!type || !m.from) return null;
   const text = ('text' in m && m.text) || ('caption' in m && m.caption) || '';

@@ -270,3 +270,41 @@ export const sm = {
       ...overdue.map((g) => `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`),
     ].join('\n'),
 };
+
+export const bc = {
+  targetAll: () => 'tất cả đơn vị',
+  targetCategory: (c: string) => `nhóm "${c}"`,
+  targetUnregistered: (title: string) => `đơn vị chưa đăng ký "${title}"`,
+  targetOwing: () => 'đơn vị còn nợ báo cáo',
+  targetCodes: (n: number) => `${n} đơn vị được chọn`,
+  usage: () =>
+    'Cách dùng: /thongbao <nội dung> — gửi tới tất cả đơn vị.\nChọn đối tượng ở đầu tin:\n• /thongbao chưa đăng ký: <nội dung>\n• /thongbao chưa báo cáo: <nội dung>\n• /thongbao nhóm <tên nhóm đơn vị>: <nội dung>',
+  noRecipients: (label: string) => `Không có nhóm nào nhận được thông báo (${label}: chưa có nhóm liên kết).`,
+  categoryUnknown: (typed: string, known: string[]) => `Không tìm thấy nhóm đơn vị "${typed}". Các nhóm hiện có:\n${known.map((k) => `• ${k}`).join('\n')}`,
+  preview: (label: string, chats: number, units: number, text: string) =>
+    `📣 XEM TRƯỚC THÔNG BÁO\nGửi tới: ${label} — ${units} đơn vị, ${chats} nhóm.\n\n${text}\n\nBấm "Gửi" để gửi (hoặc trả lời "gửi"); bấm "Hủy" (hoặc trả lời "hủy") để bỏ.`,
+  sendButton: () => '✅ Gửi',
+  cancelButton: () => '❌ Hủy',
+  resendButton: () => '🔁 Gửi lại nhóm lỗi',
+  cancelled: () => 'Đã hủy thông báo, chưa gửi tới đơn vị nào.',
+  started: (chats: number) => `🚀 Bắt đầu gửi tới ${chats} nhóm…`,
+  progress: (sent: number, total: number, failed: number) => `📤 Đã gửi ${sent}/${total}…${failed ? ` (${failed} lỗi)` : ''}`,
+  done: (sent: number, total: number, failed: number) => `✅ Đã gửi xong ${sent}/${total} nhóm${failed ? `, ${failed} nhóm lỗi` : ''}.`,
+  tally: (sent: number, total: number, failures: Array<{ name: string; reason: string }>) =>
+    failures.length === 0
+      ? `✅ Thông báo đã tới đủ ${sent}/${total} nhóm.`
+      : `📋 Kết quả thông báo: ${sent}/${total} nhóm đã nhận; ${failures.length} nhóm lỗi:\n${failures.map((f) => `• ${f.name}: ${f.reason}`).join('\n')}\nBấm "Gửi lại nhóm lỗi" để thử lại riêng các nhóm này.`,
+  resent: (n: number) => `🔁 Đang gửi lại ${n} nhóm lỗi…`,
+  nothingToResend: () => 'Không có nhóm lỗi nào cần gửi lại.',
+  announcement: (text: string) => `📢 THÔNG BÁO\n\n${text}`,
+  reason: (raw: string | null) =>
+    !raw
+      ? 'lỗi không rõ'
+      : /kicked|Forbidden|not a member/i.test(raw)
+        ? 'bot đã bị xoá khỏi nhóm'
+        : /chat not found/i.test(raw)
+          ? 'không tìm thấy nhóm'
+          : /Too Many Requests|429/i.test(raw)
+            ? 'nền tảng giới hạn tốc độ, đã thử lại nhiều lần'
+            : `lỗi nền tảng (${raw.slice(0, 80)})`,
+};

@@ -26,7 +26,7 @@ export async function openTestDb(): Promise<TestDb> {
   await admin.db.schema.createSchema(schema).execute();
   await admin.close();
   const handle = await openPostgres(url, { searchPath: schema });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, schema);
   return {
     ...handle,
     url,
