@@ -3,6 +3,7 @@ import { linkChat } from './chats/link';
 import { eventCommands, eventTextHandler } from './events/chat';
 import { reportCommands, reportTextHandler } from './reports/chat';
 import { organizerCommands } from './summary';
+import { broadcastCommands, broadcastTextHandler } from './broadcasts/chat';
 import type { ParsedCommand } from './inbound/command';
 import type { Turn } from './inbound/turn';
 
@@ -17,9 +18,9 @@ export interface CommandSpec {
 /** Free text that is not a command: each feature may claim it (a reply to its message, a mention…). */
 export type TextHandler = (turn: Turn) => Promise<boolean>;
 
-const commands = new Map<string, CommandSpec>(Object.entries({ ...eventCommands, ...reportCommands, ...organizerCommands }));
+const commands = new Map<string, CommandSpec>(Object.entries({ ...eventCommands, ...reportCommands, ...organizerCommands, ...broadcastCommands }));
 /** Order matters: the first handler that recognises a message takes it. */
-const textHandlers: TextHandler[] = [eventTextHandler, reportTextHandler];
+const textHandlers: TextHandler[] = [broadcastTextHandler, eventTextHandler, reportTextHandler];
 
 function registerCommand(names: string[], spec: CommandSpec): void {
   for (const n of names) commands.set(n, spec);

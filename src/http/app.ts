@@ -6,6 +6,7 @@ import { errorBody, respondError } from './errors';
 import { unitsApi } from './api/units';
 import { eventsApi } from './api/events';
 import { campaignsApi } from './api/campaigns';
+import { broadcastsApi } from './api/broadcasts';
 
 export interface WebhookRoute {
   path: string;
@@ -61,6 +62,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   unitsApi(api, deps.ctx);
   eventsApi(api, deps.ctx);
   campaignsApi(api, deps.ctx);
+  broadcastsApi(api, deps.ctx);
   app.route('/api', api);
 
   deps.mount?.(app);
