@@ -5,12 +5,16 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { ChannelAdapter } from '../bots/adapter';
 import { createTelegramAdapter } from '../bots/telegram/index';
+import { createZaloAdapter } from '../bots/zalo/index';
+import { createZcaConnector } from '../bots/zalo/zca-real';
+import { createZaloBotAdapter } from '../bots/zalo-bot/index';
 import type { Config } from './config';
 import type { AppContext } from './app-context';
 import type { InboundSink } from './core/channel';
 import { systemClock, type Clock } from './core/clock';
 import { handleChatEvent, handleInbound } from './core/inbound/handle';
 import { OutboxWorker } from './core/outbox/worker';
+import { updateBroadcastProgress } from './core/broadcasts/broadcast';
 import { openDatabase, type DbHandle } from './db/client';
 import { migrateToLatest } from './db/migrate';
 import { createHttpApp } from './http/app';
@@ -86,6 +90,32 @@ export async function startService(config: Config, options: ServiceOptions = {})
     });
     adapters.push(telegram);
   }
+  // ---- Zalo: zca-js (personal account, one listener per account via a lease) and the Zalo Bot API.
+  if (config.zalo.credentialsPath) {
+    const zalo: ChannelAdapter = createZaloAdapter({
+      connector: createZcaConnector({ credentialsPath: config.zalo.credentialsPath }),
+      sink: sinkFor(() => zalo),
+      log,
+      db: handle.db,
+      instanceId: config.instanceId,
+      // One zca-js account per deployment; every instance must name its lease alike.
+      accountKey: 'default',
+      limits: { minGapMs: config.zalo.minGapMs, jitterMs: config.zalo.jitterMs, dailyCap: config.zalo.dailyCap },
+    });
+    adapters.push(zalo);
+  }
+  if (config.zaloBot.token) {
+    const zaloBot: ChannelAdapter = createZaloBotAdapter({
+      token: config.zaloBot.token,
+      apiRoot: config.zaloBot.apiRoot,
+      webhookSecret: config.zaloBot.webhookSecret,
+      publicUrl: config.publicUrl,
+      sink: sinkFor(() => zaloBot),
+      log,
+    });
+    adapters.push(zaloBot);
+  }
+  // ---- end Zalo
   adapters.push(...(options.adapters?.(sinkFor) ?? []));
 
   const app = createHttpApp({
@@ -108,7 +138,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       log.error({ err, platform: adapter.platform }, 'channel failed to start');
     }
     if (options.workers !== false) {
-      const worker = new OutboxWorker(ctx, adapter.sender, { instanceId: config.instanceId });
+      const worker = new OutboxWorker(ctx, adapter.sender, { instanceId: config.instanceId, afterBatch: (d) => updateBroadcastProgress(ctx, d) });
       workers.set(adapter.platform, worker);
       worker.start();
     }

@@ -7,6 +7,10 @@
  *   fake.deliver({ groupId: 'g1', text: '/baocao xong' });
  *   fake.dropConnection(1006);                         // handlers.onClosed(1006, …)
  *   fake.sentTo('g1')                                  // texts the bot sent to g1
+ *
+ * With `queueWhileDisconnected`, messages delivered while nobody listens are kept and handed to
+ * the next listener right after it connects, the way Zalo's server catches a client up after a
+ * reconnect; without it they are dropped (deliver() returns null).
  */
 import { ZaloSessionError, type ZaloConnector, type ZaloGroupMessage, type ZaloGroupSummary, type ZaloListenHandlers, type ZaloSession } from './zca-port';
 
@@ -24,7 +28,15 @@ export interface FakeZcaOptions {
   failLogins?: number;
   /** Known groups (id → name), used for groupName and listGroups(). */
   groups?: Record<string, string>;
+  /** Keep messages delivered while disconnected and deliver them on the next connect. Default false. */
+  queueWhileDisconnected?: boolean;
 }
+
+/**
+ * The Zalo error_code a send into a group the account is no longer in is ASSUMED to carry
+ * (see bots/zalo/sender.ts, which classifies it as chat gone).
+ */
+export const FAKE_NOT_A_MEMBER_CODE = 166;
 
 export class FakeZcaConnector implements ZaloConnector {
   readonly ownId: string;
@@ -33,6 +45,9 @@ export class FakeZcaConnector implements ZaloConnector {
   loginCount = 0;
   session: FakeZcaSession | null = null;
   private failLogins: number;
+  private readonly queueWhileDisconnected: boolean;
+  private readonly queued: ZaloGroupMessage[] = [];
+  private readonly kicked = new Set<string>();
   private failSends: { count: number; error: () => Error } = { count: 0, error: () => new Error('send failed') };
   private nextMsgId = 7_100_000_000_000;
 
@@ -40,6 +55,17 @@ export class FakeZcaConnector implements ZaloConnector {
     this.ownId = opts.ownId ?? '900000000000000001';
     this.failLogins = opts.failLogins ?? 0;
     this.groups = new Map(Object.entries(opts.groups ?? {}));
+    this.queueWhileDisconnected = opts.queueWhileDisconnected ?? false;
+  }
+
+  /** Messages waiting for a listener (queueWhileDisconnected). */
+  get pendingCount(): number {
+    return this.queued.length;
+  }
+
+  /** The account was removed from this group: sends there throw a ZaloSessionError from now on. */
+  kick(groupId: string): void {
+    this.kicked.add(groupId);
   }
 
   async login(): Promise<ZaloSession> {
@@ -68,7 +94,8 @@ export class FakeZcaConnector implements ZaloConnector {
 
   /**
    * A group message arrives. Missing fields get defaults. Returns the delivered message, or null
-   * when nobody listens (zca-js drops messages while its socket is closed).
+   * when nobody listens (zca-js drops messages while its socket is closed); with
+   * queueWhileDisconnected the message is kept for the next listener and returned.
    */
   deliver(m: Partial<ZaloGroupMessage> & { groupId: string; text?: string }): ZaloGroupMessage | null {
     const msg: ZaloGroupMessage = {
@@ -86,9 +113,20 @@ export class FakeZcaConnector implements ZaloConnector {
     if (m.quoteMsgId !== undefined) msg.quoteMsgId = m.quoteMsgId;
     if (m.attachment !== undefined) msg.attachment = m.attachment;
     const h = this.session?.handlers;
-    if (!h) return null;
+    if (!h) {
+      if (!this.queueWhileDisconnected) return null;
+      this.queued.push(msg);
+      return msg;
+    }
     h.onGroupMessage(msg);
     return msg;
+  }
+
+  /** @internal called by FakeZcaSession once its listener is connected */
+  flushQueued(session: FakeZcaSession): void {
+    while (this.queued.length > 0 && this.session === session && session.handlers) {
+      session.handlers.onGroupMessage(this.queued.shift()!);
+    }
   }
 
   /** The socket drops for good: onClosed(code, reason) and the listener stops. */
@@ -109,6 +147,7 @@ export class FakeZcaConnector implements ZaloConnector {
 
   /** @internal used by FakeZcaSession */
   recordSend(groupId: string, text: string, quoteMsgId: string | undefined): { msgId: string } {
+    if (this.kicked.has(groupId)) throw new ZaloSessionError('zca-js sendMessage failed: fake not a member', FAKE_NOT_A_MEMBER_CODE);
     if (this.failSends.count > 0) {
       this.failSends.count--;
       throw this.failSends.error();
@@ -134,7 +173,11 @@ export class FakeZcaSession implements ZaloSession {
 
   startListening(handlers: ZaloListenHandlers): void {
     this.handlers = handlers;
-    queueMicrotask(() => handlers.onConnected?.());
+    queueMicrotask(() => {
+      if (this.handlers !== handlers) return;
+      handlers.onConnected?.();
+      this.fake.flushQueued(this);
+    });
   }
 
   stopListening(): void {
