@@ -187,6 +187,7 @@ export const ev = {
   agendaOf: (e: EventRow, items: AgendaItem[], tz: string) =>
     `📅 ${e.title}\n${formatWeekdayDate(new Date(e.starts_at), tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\n${items.length ? agendaText(items, tz) : `Bắt đầu: ${formatTime(new Date(e.starts_at), tz)} (chưa có chương trình chi tiết)`}`,
   exportCaption: (title: string) => `📎 Danh sách đăng ký: ${title}`,
+  exportLink: (title: string, url: string) => `📎 Danh sách đăng ký "${title}" (Excel): tải tại trang quản trị ${url} (cần đăng nhập; gửi /dashboard cho bot để nhận liên kết đăng nhập).`,
   noEventToExport: () => 'Chưa có sự kiện nào để xuất danh sách.',
 };
 

@@ -166,6 +166,8 @@ export async function resendFailed(trx: Trx, id: number): Promise<number> {
 }
 
 const EDIT_EVERY_MS = 4000;
+/** Zalo cannot edit a sent message: there the organizer gets the start and the tally only. */
+const CAN_EDIT = new Set(['telegram', 'sandbox']);
 const lastEdit = new Map<number, number>();
 
 /**
@@ -190,7 +192,9 @@ export async function updateBroadcastProgress(ctx: AppContext, delivered: Delive
       if (s.pending === 0) {
         const flipped = await trx.updateTable('broadcasts').set({ status: 'done' }).where('id', '=', id).where('status', '=', 'sending').executeTakeFirst();
         if (Number(flipped.numUpdatedRows) === 0 || !progress) return;
-        await enqueue(trx, target, { text: bc.done(s.sent, s.total, s.failed), editMessageId: progress.platform_message_id! }, { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 });
+        if (CAN_EDIT.has(progress.platform)) {
+          await enqueue(trx, target, { text: bc.done(s.sent, s.total, s.failed), editMessageId: progress.platform_message_id! }, { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 });
+        }
         await enqueue(
           trx,
           target,
@@ -199,7 +203,7 @@ export async function updateBroadcastProgress(ctx: AppContext, delivered: Delive
         );
         return;
       }
-      if (!progress?.platform_message_id || Date.now() - (lastEdit.get(id) ?? 0) < EDIT_EVERY_MS) return;
+      if (!progress?.platform_message_id || !CAN_EDIT.has(progress.platform) || Date.now() - (lastEdit.get(id) ?? 0) < EDIT_EVERY_MS) return;
       lastEdit.set(id, Date.now());
       // Only the newest progress matters: drop edits still waiting.
       await trx.deleteFrom('outbox').where('ref', '=', `broadcast:${id}`).where('purpose', '=', 'broadcast.edit').where('state', '=', 'queued').execute();

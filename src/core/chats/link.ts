@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import { t } from '../../messages/vi';
+import { ev, t } from '../../messages/vi';
+import { openEventsForUnit } from '../events/repo';
+import { enqueue } from '../outbox/enqueue';
 import type { Turn } from '../inbound/turn';
 import { organizerJoinCode } from '../units/repo';
 import { secretEquals } from '../codes';
@@ -50,6 +52,9 @@ export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
 
   if (isOrganizer) return turn.reply(t.linkedOrganizer());
   if (previous && previous.id === unit!.id) return turn.reply(t.alreadyLinked(unit!.name));
-  if (previous) return turn.reply(t.relinked(previous.name, unit!.name));
-  return turn.reply(t.linkedUnit(unit!.name));
+  await turn.reply(previous ? t.relinked(previous.name, unit!.name) : t.linkedUnit(unit!.name));
+  // A group linked after the invitations went out still gets the ones it can answer.
+  for (const e of await openEventsForUnit(turn.trx, unit!.id, turn.now)) {
+    await enqueue(turn.trx, [{ platform: turn.msg.platform, chatExternalId: turn.msg.chat.id, chatId: turn.chat.id }], { text: ev.invitation(e, turn.ctx.timezone) }, { purpose: 'invite', ref: `event:${e.id}` });
+  }
 }

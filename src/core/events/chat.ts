@@ -11,6 +11,8 @@ import { buildRegistrationsXlsx } from '../../export/registrations';
 import { registrationSheet } from './export';
 
 type Mode = 'replace' | 'add';
+/** zca-js and the Zalo Bot API adapters send text only. */
+const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 
 /** Which event a unit's message is about: the invitation it replies to, else its only open event. */
 async function targetEvent(turn: Turn, explicitId: number | null): Promise<EventRow | 'none' | 'ambiguous'> {
@@ -150,6 +152,10 @@ export const eventCommands: Record<string, CommandSpec> = {
       const id = Number(args.replace(/\D+/g, '')) || null;
       const e = id ? await getEvent(turn.trx, id) : (await upcomingEvents(turn.trx, turn.now))[0];
       if (!e) return turn.reply(ev.noEventToExport());
+      if (!CAN_SEND_FILES.has(turn.msg.platform)) {
+        const base = turn.ctx.config.publicUrl ?? `http://localhost:${turn.ctx.config.port}`;
+        return turn.reply(ev.exportLink(e.title, `${base}/events/${e.id}/registrations.xlsx`));
+      }
       const xlsx = await buildRegistrationsXlsx(registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone));
       return turn.reply(ev.exportCaption(e.title), {
         document: { fileName: `dang-ky-su-kien-${e.id}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') },
