@@ -18,10 +18,16 @@ import { updateBroadcastProgress } from './core/broadcasts/broadcast';
 import { openDatabase, type DbHandle } from './db/client';
 import { migrateToLatest } from './db/migrate';
 import { createHttpApp } from './http/app';
+import { renderMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { resolveAdminToken } from './admin-token';
 import { COMMANDS } from './messages/vi';
 import { startTickLoop, type TickLoop } from './scheduler/node-cron';
+// ---- dashboard and sandbox (issue 7)
+import { createSandboxAdapter, type SandboxAdapter } from '../bots/sandbox/index';
+import { mountDashboard } from './http/dashboard/routes';
+import { mountSandbox } from './http/sandbox/routes';
+import { loadDemo, sandboxGroups } from './demo/load-demo';
 
 export interface RunningService {
   url: string;
@@ -31,6 +37,8 @@ export interface RunningService {
   ctx: AppContext;
   adapters: ChannelAdapter[];
   workers: Map<string, OutboxWorker>;
+  /** The chat simulator's address when the sandbox channel is on. */
+  sandboxUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -44,6 +52,8 @@ export interface ServiceOptions {
   workers?: boolean;
   /** The node-cron tick off (tests that tick by hand). */
   scheduler?: boolean;
+  /** Load the demo data (seed 000) into an empty database when the sandbox is on. Default true. */
+  demo?: boolean;
 }
 
 export function createSink(ctx: AppContext, adapter: () => ChannelAdapter, onHandled: () => void): InboundSink {
@@ -116,13 +126,36 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adapters.push(zaloBot);
   }
   // ---- end Zalo
+  // ---- Sandbox (issue 7): the chat simulator, on when no platform is configured or SANDBOX=1.
+  const sandbox: SandboxAdapter | null = config.sandbox ? createSandboxAdapter({ sink: sinkFor(() => sandbox!) }) : null;
+  const simulatedGroups = sandbox ? sandboxGroups() : [];
+  if (sandbox) {
+    adapters.push(sandbox);
+    if (options.demo !== false) await loadDemo(ctx, simulatedGroups);
+  }
+  // ---- end sandbox
   adapters.push(...(options.adapters?.(sinkFor) ?? []));
 
   const app = createHttpApp({
     ctx,
     adminToken: admin.token,
     webhooks: adapters.flatMap((a) => (a.webhook ? [a.webhook] : [])),
+    metrics: () =>
+      renderMetrics({
+        db: ctx.db,
+        workers: () => [...workers.entries()].map(([platform, w]) => ({ platform, holder: w.isHolder, stats: w.stats })),
+        tick: () => tickLoop?.lastTick() ?? { ms: null },
+        channels: () => Object.fromEntries(adapters.map((a) => [a.platform, a.health()])),
+      }),
     health: () => ({ ...Object.fromEntries(adapters.map((a) => [a.platform, a.health()])), tick: tickLoop?.lastTick() ?? null }),
+    // ---- dashboard and sandbox pages (issue 7)
+    mount: (root) => {
+      const telegramUsername = () => adapters.find((a) => a.platform === 'telegram')?.botUsername() ?? null;
+      mountDashboard(root, ctx, { adminToken: admin.token, botLinks: { telegramUsername }, sandbox: !!sandbox });
+      // Behind the login when real platforms run too: the simulated organizer group could reach real groups.
+      const realPlatforms = !!(config.telegram.token || config.zalo.credentialsPath || config.zaloBot.token);
+      if (sandbox) mountSandbox(root, ctx, { adapter: sandbox, groups: simulatedGroups, requireSession: realPlatforms });
+    },
   });
 
   const server = await new Promise<ServerType>((resolve) => {
@@ -156,6 +189,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ctx,
     adapters,
     workers,
+    sandboxUrl: sandbox ? `http://localhost:${port}/sandbox` : null,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -18,6 +18,8 @@ export interface HttpDeps {
   adminToken: string;
   webhooks?: WebhookRoute[];
   health?: () => Record<string, unknown>;
+  /** Prometheus text for GET /metrics. */
+  metrics?: () => Promise<string>;
   /** Extra routes mounted at the root (dashboard, sandbox). */
   mount?: (app: Hono) => void;
 }
@@ -44,6 +46,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const body = { ok: dbOk, db: deps.ctx.engine, ...(deps.health?.() ?? {}) };
     return c.json(body, dbOk ? 200 : 503);
   });
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get('/metrics', async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  }
 
   for (const hook of deps.webhooks ?? []) {
     app.post(hook.path, bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), (c) => hook.handle(c.req.raw));

@@ -128,3 +128,14 @@ describe('linking a group', () => {
     expect(texts[0]).toContain('/lienket');
   });
 });
+
+describe('/metrics', () => {
+  it('exposes sends per platform and the outbox lease in Prometheus text', async () => {
+    const res = await fetch(`${h.service.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/dieuphoi_sends_total\{platform="telegram",result="sent"\} [1-9]\d*/);
+    expect(text).toContain('dieuphoi_outbox_lease_held{platform="telegram"} 1');
+    expect(text).toMatch(/dieuphoi_outbox_rows\{platform="telegram",state="failed"\} 1/);
+  });
+});
