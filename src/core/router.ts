@@ -67,4 +67,26 @@ export async function route(turn: Turn, command: ParsedCommand | null): Promise<
   for (const handler of textHandlers) {
     if (await handler(turn)) return;
   }
+  // Nothing claimed it. Group chatter stays unanswered; a message addressed to the bot never does.
+  if (turn.msg.callbackData !== undefined) return turn.reply(t.buttonExpired());
+  const addressed =
+    turn.msg.chat.type === 'private' ||
+    turn.msg.mentionsBot === true ||
+    (await botSentMessage(turn, turn.msg.replyToMessageId));
+  if (!addressed) return;
+  if (turn.msg.chat.type === 'private') return turn.reply(t.startPrivate());
+  if (!turn.unit && !turn.isOrganizerChat) return turn.reply(t.notLinked());
+  return turn.reply(t.notUnderstood());
+}
+
+async function botSentMessage(turn: Turn, messageId: string | undefined): Promise<boolean> {
+  if (!messageId) return false;
+  const row = await turn.trx
+    .selectFrom('outbox')
+    .select('id')
+    .where('platform', '=', turn.msg.platform)
+    .where('chat_external_id', '=', turn.msg.chat.id)
+    .where('platform_message_id', '=', messageId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

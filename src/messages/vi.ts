@@ -66,6 +66,8 @@ export const t = {
   onlyUnitChat: () => 'Lệnh này chỉ dùng trong nhóm đã liên kết với một đơn vị.',
   onlyOrganizer: () => 'Xin lỗi, lệnh này chỉ dành cho nhóm của Ban tổ chức.',
   unknownCommand: (cmd: string) => `Bot chưa hiểu lệnh /${cmd}. Gửi /huongdan để xem các lệnh.`,
+  buttonExpired: () => 'Nút này đã hết hiệu lực (yêu cầu đã được xử lý hoặc đã quá hạn). Vui lòng gửi lại lệnh nếu cần.',
+  notUnderstood: () => 'Bot chưa hiểu tin nhắn này. Gửi /huongdan để xem các lệnh; để đăng ký tham dự, hãy trả lời đúng tin nhắn mời kèm danh sách.',
   internalError: () => 'Xin lỗi, bot gặp sự cố khi xử lý tin nhắn này. Vui lòng gửi lại sau ít phút; nếu vẫn lỗi, xin báo Ban tổ chức.',
 };
 

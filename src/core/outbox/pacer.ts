@@ -71,6 +71,14 @@ export class Pacer {
     this.sentToday++;
   }
 
+  /**
+   * A timer may fire late; the next send is spaced from when this one really went, so two
+   * sends are never closer than the gap (a late send followed by an on-time one would be).
+   */
+  sentAt(actualMs: number): void {
+    this.nextSlot = Math.max(this.nextSlot, actualMs + this.gapMs);
+  }
+
   pauseAll(untilMs: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
     this.nextSlot = Math.max(this.nextSlot, this.pausedUntil);

@@ -192,6 +192,7 @@ export class OutboxWorker {
         continue;
       }
       await sleep(this.pacer.reserve(Date.now()));
+      this.pacer.sentAt(Date.now());
       while (inFlight.size >= this.opts.maxInFlight) await Promise.race(inFlight);
       this.pacer.recordChat(row.chat_external_id, Date.now());
       this.pacer.recordSent();

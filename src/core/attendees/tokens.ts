@@ -1,0 +1,114 @@
+/**
+ * Splits one segment of a reply (a line, or a part of a line between semicolons) into tokens
+ * that keep their position in the segment: phone numbers and e-mails, field labels
+ * ("Họ tên:", "Chức vụ:", "Đơn vị:"), honorifics, ranks and degrees written with several words
+ * or dots ("đ/c", "Thượng tá", "PGS.TS"), then plain words, numbers and punctuation.
+ * Positions let the parser cut titles out of the original text exactly as typed.
+ */
+import { isSurname } from './lexicon';
+import { PHONE_RE, normalizePhone } from './phone';
+import { isTitleStart } from './titles';
+
+/** name: Họ tên; title: Chức vụ; other: a field that is neither (Đơn vị, Giới tính, Năm sinh, CCCD…). */
+export type LabelField = 'name' | 'title' | 'other';
+
+export type Tok =
+  | { kind: 'word' | 'num' | 'punct'; text: string; start: number; end: number }
+  | { kind: 'phone'; text: string; start: number; end: number; phone: string }
+  | { kind: 'email'; text: string; start: number; end: number }
+  | { kind: 'label'; text: string; start: number; end: number; field: LabelField }
+  | { kind: 'hon'; text: string; start: number; end: number };
+
+type Special = Exclude<Tok, { kind: 'word' | 'num' | 'punct' }>;
+
+const B = String.raw`(?<![\p{L}\p{M}\d])`; // no letter or digit before
+const E = String.raw`(?![\p{L}\p{M}\d])`; // no letter or digit after
+
+const EMAIL_RE = /(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/giu;
+
+const NAME_LABEL_RE = new RegExp(
+  `${B}(?:(?:họ\\s*(?:và|&|,|/)?\\s*tên|ho\\s*(?:va\\s*)?ten)(?:\\s+(?:đại\\s*biểu|học\\s*viên|người\\s*tham\\s*dự))?${E}\\s*[:：.\\-–]?|tên\\s*[:：])`,
+  'giu',
+);
+const TITLE_LABEL_RE = new RegExp(`${B}(?:chức\\s*(?:vụ|danh)|chuc\\s*(?:vu|danh))${E}\\s*[:：.\\-–]?`, 'giu');
+/** "CV:" is the label Chức vụ only when a title follows; "CV: Nguyễn Văn Tám" is a title (chuyên viên). */
+const CV_LABEL_RE = new RegExp(`${B}CV\\s*[:：]`, 'gu');
+/** Fields of a form that hold neither name, title nor phone; their values are left out of titles. */
+const OTHER_LABEL_RE = new RegExp(
+  `${B}(?:(?:tên\\s+)?(?:đơn\\s*vị(?:\\s*công\\s*tác)?|cơ\\s*quan(?:\\s*công\\s*tác)?|nơi\\s*công\\s*tác|don\\s*vi)|` +
+    `giới\\s*tính|(?:ngày\\s*(?:tháng\\s*)?)?năm\\s*sinh|ngày\\s*sinh|(?:số\\s*)?(?:cccd|cmnd)|dân\\s*tộc|trình\\s*độ|quê\\s*quán|` +
+    `địa\\s*chỉ|ghi\\s*chú|e-?mail)\\s*[:：]`,
+  'giu',
+);
+
+/** Honorifics of several words or with a slash/dot; single words (ông, bà…) are handled by the name finder. */
+const HON_WORDS_RE = new RegExp(
+  `${B}(?:đ\\s*[/.]\\s*c\\.?|d\\s*/\\s*c|đồng\\s+chí|dong\\s+chi|` +
+    `(?:thượng|trung|thiếu|đại)\\s+(?:tá|úy|uý|tướng)|` +
+    `luật\\s+sư|nhà\\s+báo|nhà\\s+thơ|nhà\\s+văn|nhà\\s+giáo(?:\\s+ưu\\s+tú|\\s+nhân\\s+dân)?|bác\\s+s[ĩỹ]|dược\\s+s[ĩỹ]|` +
+    `k[ỹĩ]\\s+sư|cử\\s+nhân|thạc\\s+s[ĩỹ]|tiến\\s+s[ĩỹ]|phó\\s+giáo\\s+sư|giáo\\s+sư|nghệ\\s+s[ĩỹ](?:\\s+ưu\\s+tú|\\s+nhân\\s+dân)?)${E}`,
+  'giu',
+);
+/** "Đ/cNguyễn Văn Tám": the honorific glued to the name by a missed space. */
+const HON_GLUED_RE = new RegExp(`${B}[đĐdD]\\s*[/.]\\s*[cC](?=\\p{Lu})`, 'gu');
+/** Degrees and titles of merit as abbreviations, case-sensitive: TS., ThS, Th.S, PGS.TS, BS CKII… */
+const DEGREE = String.raw`(?:BSCKII|BSCKI|BSCK1|BSCK2|CKII|CKI|CK1|CK2|PGS|GS|ThS|Ths|THS|Th\.\s?S|TS|Ts|CN|KS|BS|Bs|DS|LS|NSƯT|NSND|NGƯT|NGND|TTƯT)\.?`;
+const DEGREE_RE = new RegExp(`${B}${DEGREE}(?:\\s*[-.]?\\s*${DEGREE})*${E}`, 'gu');
+
+const PLAIN_RE = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|\d+|\S/gu;
+
+export function tokenize(seg: string): Tok[] {
+  const specials: Special[] = [];
+  const add = (re: RegExp, make: (m: RegExpExecArray) => Special | undefined): void => {
+    for (const m of seg.matchAll(re)) {
+      const tok = make(m as RegExpExecArray);
+      if (tok) specials.push(tok);
+    }
+  };
+  const span = (m: RegExpExecArray) => ({ text: m[0], start: m.index, end: m.index + m[0].length });
+
+  add(EMAIL_RE, (m) => ({ kind: 'email', ...span(m) }));
+  add(PHONE_RE, (m) => {
+    const phone = normalizePhone(m[1] ?? '');
+    return phone ? { kind: 'phone', ...span(m), phone } : undefined;
+  });
+  add(NAME_LABEL_RE, (m) => ({ kind: 'label', field: 'name', ...span(m) }));
+  add(TITLE_LABEL_RE, (m) => ({ kind: 'label', field: 'title', ...span(m) }));
+  add(CV_LABEL_RE, (m) => {
+    const rest = seg.slice(m.index + m[0].length).trim();
+    const firstWord = rest.split(/\s+/)[0] ?? '';
+    // A form line "CV: phòng VH" or "CV: Trưởng phòng" — but not "CV: Nguyễn Văn Tám" (chuyên viên, title first).
+    const isLabel = isTitleStart(rest) || (m.index === 0 && rest !== '' && !isSurname(firstWord));
+    return isLabel ? { kind: 'label', field: 'title', ...span(m) } : undefined;
+  });
+  add(OTHER_LABEL_RE, (m) => ({ kind: 'label', field: 'other', ...span(m) }));
+  add(HON_WORDS_RE, (m) => ({ kind: 'hon', ...span(m) }));
+  add(HON_GLUED_RE, (m) => ({ kind: 'hon', ...span(m) }));
+  add(DEGREE_RE, (m) => ({ kind: 'hon', ...span(m) }));
+
+  // Earlier start wins; at the same start the longer match wins; overlaps are dropped.
+  specials.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Special[] = [];
+  for (const s of specials) {
+    const last = kept[kept.length - 1];
+    if (!last || s.start >= last.end) kept.push(s);
+  }
+
+  const toks: Tok[] = [];
+  let pos = 0;
+  const plain = (from: number, to: number): void => {
+    for (const m of seg.slice(from, to).matchAll(PLAIN_RE)) {
+      const start = from + m.index;
+      const text = m[0];
+      const kind = /^\d/.test(text) ? 'num' : /^[\p{L}\p{M}]/u.test(text) ? 'word' : 'punct';
+      toks.push({ kind, text, start, end: start + text.length });
+    }
+  };
+  for (const s of kept) {
+    plain(pos, s.start);
+    toks.push(s);
+    pos = s.end;
+  }
+  plain(pos, seg.length);
+  return toks;
+}
