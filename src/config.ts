@@ -32,6 +32,8 @@ export interface Config {
   reminderGraceMs: number;
   logLevel: string;
   instanceId: string;
+  /** The chat simulator channel (/sandbox): SANDBOX=1 or 0; unset, on when no platform is configured. */
+  sandbox: boolean;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,14 @@ function validTimezone(name: string, tz: string): string {
   return tz;
 }
 
+function sandboxFlag(env: Env, noPlatform: boolean): boolean {
+  const raw = str(env, 'SANDBOX');
+  if (raw === null) return noPlatform;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError('SANDBOX', `phải là 1 (bật) hoặc 0 (tắt) (đang là "${raw}")`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const telegramToken = str(env, 'TELEGRAM_BOT_TOKEN');
   const publicUrl = url(env, 'PUBLIC_URL', null, ['https:', 'http:']);
@@ -134,5 +144,6 @@ export function loadConfig(env: Env = process.env): Config {
     reminderGraceMs: int(env, 'REMINDER_GRACE_MINUTES', 10, 0, 24 * 60) * 60_000,
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     instanceId: str(env, 'INSTANCE_ID') ?? randomBytes(4).toString('hex'),
+    sandbox: sandboxFlag(env, !telegramToken && !str(env, 'ZALO_CREDENTIALS') && !zaloBotToken),
   };
 }

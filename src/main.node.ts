@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 import { DatabaseUnavailableError } from './db/client';
 import { startService } from './service';
+import { sb } from './messages/dashboard';
 
 async function main() {
   const config = loadConfig();
@@ -8,6 +9,8 @@ async function main() {
   const where = config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
   console.log(`Điều phối đang chạy tại ${service.url} — cơ sở dữ liệu: ${where}`);
   if (service.adminTokenSource !== 'env') console.log(`Mã quản trị (ADMIN_TOKEN): ${service.adminToken}`);
+  console.log(sb.dashboardAt(`${service.url}/`));
+  if (service.sandboxUrl) console.log(sb.startup(service.sandboxUrl));
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

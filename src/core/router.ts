@@ -4,6 +4,7 @@ import { eventCommands, eventTextHandler } from './events/chat';
 import { reportCommands, reportTextHandler } from './reports/chat';
 import { organizerCommands } from './summary';
 import { broadcastCommands, broadcastTextHandler } from './broadcasts/chat';
+import { dashboardCommands } from './dashboard-link';
 import type { ParsedCommand } from './inbound/command';
 import type { Turn } from './inbound/turn';
 
@@ -18,7 +19,7 @@ export interface CommandSpec {
 /** Free text that is not a command: each feature may claim it (a reply to its message, a mention…). */
 export type TextHandler = (turn: Turn) => Promise<boolean>;
 
-const commands = new Map<string, CommandSpec>(Object.entries({ ...eventCommands, ...reportCommands, ...organizerCommands, ...broadcastCommands }));
+const commands = new Map<string, CommandSpec>(Object.entries({ ...eventCommands, ...reportCommands, ...organizerCommands, ...broadcastCommands, ...dashboardCommands }));
 /** Order matters: the first handler that recognises a message takes it. */
 const textHandlers: TextHandler[] = [broadcastTextHandler, eventTextHandler, reportTextHandler];
 
