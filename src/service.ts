@@ -12,7 +12,7 @@ import type { Config } from './config';
 import type { AppContext } from './app-context';
 import type { InboundSink } from './core/channel';
 import { systemClock, type Clock } from './core/clock';
-import { handleChatEvent, handleInbound } from './core/inbound/handle';
+import { createSink } from './core/inbound/sink';
 import { OutboxWorker } from './core/outbox/worker';
 import { updateBroadcastProgress } from './core/broadcasts/broadcast';
 import { openDatabase, type DbHandle } from './db/client';
@@ -56,21 +56,6 @@ export interface ServiceOptions {
   demo?: boolean;
 }
 
-export function createSink(ctx: AppContext, adapter: () => ChannelAdapter, onHandled: () => void): InboundSink {
-  return {
-    async message(msg) {
-      const result = await handleInbound(ctx, msg, { botUsername: adapter().botUsername() });
-      onHandled();
-      return result;
-    },
-    async event(event) {
-      const result = await handleChatEvent(ctx, event);
-      onHandled();
-      return result;
-    },
-  };
-}
-
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const log = options.log ?? createLogger(config.logLevel);
   const handle = options.db ?? (await openDatabase(config));
@@ -86,7 +71,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
 
   const workers = new Map<string, OutboxWorker>();
-  const sinkFor = (adapter: () => ChannelAdapter) => createSink(ctx, adapter, () => workers.get(adapter().platform)?.poke());
+  const sinkFor = (adapter: () => ChannelAdapter) => createSink(ctx, () => adapter().botUsername(), () => workers.get(adapter().platform)?.poke());
   const adapters: ChannelAdapter[] = [];
   if (config.telegram.token) {
     const telegram: ChannelAdapter = createTelegramAdapter({

@@ -13,6 +13,11 @@ export interface TelegramAdapterOptions {
   webhookSecret: string | null;
   /** Set: webhook mode (setWebhook); unset: long polling. */
   publicUrl: string | null;
+  /**
+   * False on Workers: no setWebhook/setMyCommands/polling (a deploy step there) and the identity
+   * is learned on the first update rather than at start.
+   */
+  manageWebhook?: boolean;
   sink: InboundSink;
   log: Logger;
   commands: Array<{ command: string; description: string }>;
@@ -30,7 +35,7 @@ export function isTelegramUpdate(body: unknown): body is Update {
 export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdapter {
   const bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot, webhookReply: false }, handlerTimeout: HANDLER_TIMEOUT_MS });
   let identity: BotIdentity | null = null;
-  let mode: 'webhook' | 'polling' | 'stopped' = 'stopped';
+  let mode: 'webhook' | 'polling' | 'stopped' = opts.manageWebhook === false ? 'webhook' : 'stopped';
   let lastUpdateAt: string | null = null;
 
   bot.use(async (ctx) => {
@@ -48,7 +53,9 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
   });
 
   async function learnIdentity(): Promise<void> {
-    // Fetched once; handleUpdate would otherwise call getMe for every update.
+    // Fetched once; handleUpdate would otherwise call getMe for every update. Only plain data is
+    // kept: on Workers a pending promise must not cross requests.
+    if (identity) return;
     const me = await bot.telegram.getMe();
     bot.botInfo = me;
     identity = { id: me.id, username: me.username };
@@ -56,7 +63,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
 
   return {
     platform: 'telegram',
-    sender: telegramSender(bot.telegram),
+    sender: telegramSender(bot.telegram, { token: opts.token, apiRoot: opts.apiRoot }),
     botUsername: () => identity?.username ?? null,
     webhook: {
       path: '/webhooks/telegram',
@@ -71,7 +78,12 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
           return jsonResponse(400, { error: { code: 'invalid_json', message: 'invalid JSON' } });
         }
         if (!isTelegramUpdate(body)) return jsonResponse(400, { error: { code: 'invalid_update', message: 'update_id missing' } });
-        if (!identity) return jsonResponse(503, { error: { code: 'starting', message: 'bot identity not loaded yet' } });
+        try {
+          await learnIdentity();
+        } catch (err) {
+          opts.log.warn({ err, update: body.update_id }, 'telegram webhook: getMe failed, asking for redelivery');
+          return jsonResponse(503, { error: { code: 'starting', message: 'bot identity not loaded yet' } });
+        }
         try {
           await bot.handleUpdate(body);
         } catch (err) {
@@ -84,6 +96,10 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
     },
     async start() {
       await learnIdentity();
+      if (opts.manageWebhook === false) {
+        mode = 'webhook';
+        return;
+      }
       await bot.telegram.setMyCommands(opts.commands);
       if (opts.publicUrl) {
         await bot.telegram.setWebhook(`${opts.publicUrl}/webhooks/telegram`, {

@@ -28,7 +28,27 @@ export function classifyTelegramError(e: unknown): SendResult {
   return { ok: false, kind: 'retry', reason: e instanceof Error ? e.message : String(e) };
 }
 
-export function telegramSender(telegram: Telegram): ChannelSender {
+/**
+ * Documents go as web FormData through fetch: telegraf uploads a Node stream body, which
+ * workerd's fetch does not send; FormData works on Node ≥ 22 and Workers alike.
+ */
+async function sendDocument(api: { token: string; apiRoot: string }, chatId: string, message: OutboundMessage): Promise<string> {
+  const form = new FormData();
+  form.set('chat_id', chatId);
+  form.set('caption', message.text.slice(0, 1024));
+  if (message.replyToMessageId) form.set('reply_parameters', JSON.stringify({ message_id: Number(message.replyToMessageId), allow_sending_without_reply: true }));
+  const markup = keyboard(message);
+  if (markup) form.set('reply_markup', JSON.stringify(markup));
+  const doc = message.document!;
+  form.set('document', new Blob([Uint8Array.from(Buffer.from(doc.base64, 'base64'))], { type: doc.mimeType }), doc.fileName);
+  const res = await fetch(`${api.apiRoot}/bot${api.token}/sendDocument`, { method: 'POST', body: form });
+  if (res.status >= 500) throw new TelegramError({ error_code: res.status, description: res.statusText || `HTTP ${res.status}` });
+  const data = (await res.json()) as { ok: boolean; result?: { message_id: number }; error_code?: number; description?: string; parameters?: Record<string, unknown> };
+  if (!data.ok) throw new TelegramError({ error_code: data.error_code ?? res.status, description: data.description ?? 'error', parameters: data.parameters } as never);
+  return String(data.result!.message_id);
+}
+
+export function telegramSender(telegram: Telegram, api: { token: string; apiRoot: string }): ChannelSender {
   return {
     platform: 'telegram',
     maxTextLength: 4096,
@@ -48,14 +68,7 @@ export function telegramSender(telegram: Telegram): ChannelSender {
         const reply_parameters = message.replyToMessageId
           ? { message_id: Number(message.replyToMessageId), allow_sending_without_reply: true }
           : undefined;
-        if (message.document) {
-          const sent = await telegram.sendDocument(
-            chatId,
-            { source: Buffer.from(message.document.base64, 'base64'), filename: message.document.fileName },
-            { caption: message.text.slice(0, 1024), reply_parameters, reply_markup: keyboard(message) },
-          );
-          return { ok: true, messageId: String(sent.message_id) };
-        }
+        if (message.document) return { ok: true, messageId: await sendDocument(api, chatId, message) };
         const sent = await telegram.sendMessage(chatId, message.text, {
           reply_parameters,
           reply_markup: keyboard(message),

@@ -18,7 +18,7 @@ import { createLoginLink } from '../../src/http/dashboard/auth';
 import { mountDashboard } from '../../src/http/dashboard/routes';
 import { chartSeries } from '../../src/http/dashboard/pages/reports';
 import { mountSandbox } from '../../src/http/sandbox/routes';
-import { createSink } from '../../src/service';
+import { createSink } from '../../src/core/inbound/sink';
 import { testContext, TestClock } from '../helpers/context';
 import { openTestDb, type TestDb } from '../helpers/db';
 
@@ -452,7 +452,7 @@ describe('chat simulator routes', () => {
   beforeAll(async () => {
     await linkSandboxGroups(ctx, groups);
     const real = { ...ctx, clock: () => new Date() };
-    sandbox = createSandboxAdapter({ sink: createSink(real, () => sandbox, () => worker?.poke()), perSecond: 0 });
+    sandbox = createSandboxAdapter({ sink: createSink(real, () => sandbox.botUsername(), () => worker?.poke()), perSecond: 0 });
     worker = new OutboxWorker(real, sandbox.sender, { instanceId: 'test-sandbox' });
     sapp = createHttpApp({ ctx: real, adminToken: ADMIN, mount: (root) => mountSandbox(root, real, { adapter: sandbox, groups, requireSession: false }) });
   });
