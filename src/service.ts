@@ -6,7 +6,6 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { ChannelAdapter } from '../bots/adapter';
 import { createTelegramAdapter } from '../bots/telegram/index';
 import { createZaloAdapter } from '../bots/zalo/index';
-import { createZcaConnector } from '../bots/zalo/zca-real';
 import { createZaloBotAdapter } from '../bots/zalo-bot/index';
 import type { Config } from './config';
 import type { AppContext } from './app-context';
@@ -88,7 +87,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // ---- Zalo: zca-js (personal account, one listener per account via a lease) and the Zalo Bot API.
   if (config.zalo.credentialsPath) {
     const zalo: ChannelAdapter = createZaloAdapter({
-      connector: createZcaConnector({ credentialsPath: config.zalo.credentialsPath }),
+      // zca-js is loaded only when a Zalo account is configured (it is heavy and rarely used).
+      connector: (await import('../bots/zalo/zca-real')).createZcaConnector({ credentialsPath: config.zalo.credentialsPath }),
       sink: sinkFor(() => zalo),
       log,
       db: handle.db,
@@ -114,10 +114,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // ---- Sandbox (issue 7): the chat simulator, on when no platform is configured or SANDBOX=1.
   const sandbox: SandboxAdapter | null = config.sandbox ? createSandboxAdapter({ sink: sinkFor(() => sandbox!) }) : null;
   const simulatedGroups = sandbox ? sandboxGroups() : [];
-  if (sandbox) {
-    adapters.push(sandbox);
-    if (options.demo !== false) await loadDemo(ctx, simulatedGroups);
-  }
+  if (sandbox) adapters.push(sandbox);
   // ---- end sandbox
   adapters.push(...(options.adapters?.(sinkFor) ?? []));
 
@@ -148,6 +145,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // After listening: /healthz answers while the demo course is written (first start only).
+  if (sandbox && options.demo !== false) await loadDemo(ctx, simulatedGroups);
 
   for (const adapter of adapters) {
     try {

@@ -43,7 +43,9 @@ export async function openPostgres(url: string, options: { max?: number; searchP
 
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = new PGlite(dataDir ?? undefined, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber } });
+  // In memory (tests) a fresh initdb is faster than loading the template.
+  const loadDataDir = dataDir ? await (await import('./pglite-template')).loadTemplate(dataDir) : undefined;
+  const pglite = new PGlite(dataDir ?? undefined, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber }, loadDataDir });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, engine: 'pglite', close: () => db.destroy() };

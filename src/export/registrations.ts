@@ -3,7 +3,7 @@
  * plan's "Phụ lục 1 — Danh sách tham dự" (groups, units numbered in order, one line per
  * attendee), and a flat CSV of the same rows. Pure: the caller loads the rows.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 export type RegistrationStatus = 'pending' | 'registered' | 'declined';
 
@@ -93,7 +93,9 @@ const FONT = 'Times New Roman';
  * attendees gets one row whose note says why. A4 landscape, fit to page width.
  */
 export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // exceljs is loaded on the first export, not at start-up (it is large).
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'Điều phối';
   const ws = wb.addWorksheet('Danh sách');
   ws.properties.defaultRowHeight = 18;
