@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: four figures against a real Postgres, in a fresh database that is dropped at
+ * the end. Prints one JSON document on stdout (progress on stderr) and writes it to
+ * bench/results/<ISO time>.json and bench/results/latest.json. See bench/README.md.
+ *
+ * Environment:
+ *   BENCH_DATABASE_URL   server to use (default postgres://postgres@127.0.0.1:5432/postgres);
+ *                        a database dieu_phoi_bench_<ts> is created there and dropped afterwards
+ *   BENCH_ONLY           comma list of sections (inbound,broadcast,scheduler,footprint); default all
+ *   BENCH_UPDATES        inbound updates measured (default 20000), BENCH_WARMUP (default 2000)
+ *   BENCH_PROFILE        auto (default: profile the inbound path when its aim is missed) | on | off
+ *   BENCH_KEEP_DB=1      keep the database for inspection
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { benchBroadcast } from './broadcast';
+import { benchFootprint } from './footprint';
+import { benchInbound } from './inbound';
+import { benchScheduler } from './scheduler';
+import { isLoopback, machine, note, round, setBenchDatabase, withDatabase } from './lib';
+
+const SECTIONS = ['inbound', 'broadcast', 'scheduler', 'footprint'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function intEnv(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (!v) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+function git(): { commit: string | null; dirty: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().length > 0;
+    return { commit, dirty };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+async function main() {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const only = (process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[];
+  for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`BENCH_ONLY: unknown section ${s}`);
+  const profile = (process.env.BENCH_PROFILE ?? 'auto') as 'auto' | 'on' | 'off';
+  const started = new Date();
+  const stamp = started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const resultsDir = new URL('./results/', import.meta.url).pathname;
+  await mkdir(resultsDir, { recursive: true });
+
+  const dbName = `dieu_phoi_bench_${started.getTime()}`;
+  setBenchDatabase(dbName);
+  const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+  const m = machine();
+  const version = await admin.query<{ v: string }>('SELECT version() AS v');
+  const settings = await admin.query<{ name: string; setting: string; unit: string | null }>(
+    `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers','synchronous_commit','fsync','max_connections','work_mem','wal_level','full_page_writes')`,
+  );
+  m.postgres = {
+    version: version.rows[0]!.v,
+    host: isLoopback(serverUrl) ? 'same machine (loopback): shares the CPUs with the service and the load generator' : new URL(serverUrl).hostname,
+    settings: Object.fromEntries(settings.rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting])),
+  };
+  note(`creating database ${dbName}`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = withDatabase(serverUrl, dbName);
+
+  let dropped = false;
+  const drop = async () => {
+    if (dropped || process.env.BENCH_KEEP_DB === '1') return;
+    dropped = true;
+    note(`dropping database ${dbName}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e: unknown) => note(`could not drop ${dbName}: ${String(e)}`));
+  };
+  process.once('SIGINT', () => {
+    void drop().finally(() => process.exit(130));
+  });
+
+  const result: Record<string, unknown> = {
+    bench: 'dieu-phoi',
+    startedAt: started.toISOString(),
+    git: git(),
+    machine: m,
+    database: { name: dbName, dropped: process.env.BENCH_KEEP_DB !== '1' },
+  };
+  const aims: Array<{ figure: string; aim: string; value: string; met: boolean | null }> = [];
+  try {
+    if (only.includes('inbound')) {
+      const r = await benchInbound({
+        url,
+        groups: 500,
+        updates: intEnv('BENCH_UPDATES', 20_000),
+        warmup: intEnv('BENCH_WARMUP', 2_000),
+        concurrency: 32,
+        profile,
+        profileUpdates: 3_000,
+        resultsDir,
+        stamp,
+      });
+      result.inbound = r;
+      aims.push({ figure: 'inbound', aim: r.aim, value: `${r.updatesPerSecond} updates/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (raw inserts ${r.raw.servicePoolSize.insertsPerSecond}/s, ratio ${r.ratioServiceToRaw})`, met: r.met });
+    }
+    if (only.includes('broadcast')) {
+      const r = await benchBroadcast({ url, groups: 1000 });
+      result.broadcast = r;
+      aims.push({ figure: 'broadcast', aim: r.aim, value: `${r.seconds} s for ${r.groups} groups = ${r.ratioToBound}× the bound; lost ${r.lost}, twice ${r.duplicated}, violations ${r.violations}`, met: r.met });
+    }
+    if (only.includes('scheduler')) {
+      const r = await benchScheduler({ url, profile });
+      result.scheduler = r;
+      aims.push({ figure: 'scheduler', aim: r.aim, value: r.summary, met: r.met });
+    }
+    if (only.includes('footprint')) {
+      const r = await benchFootprint({ url });
+      result.footprint = r;
+      aims.push({ figure: 'footprint', aim: r.aim, value: r.summary, met: r.met });
+    }
+  } finally {
+    await drop();
+    await admin.end();
+  }
+  result.aims = aims;
+  result.allAimsMet = aims.filter((a) => a.met !== null).every((a) => a.met);
+  result.durationSeconds = round((Date.now() - started.getTime()) / 1000, 1);
+  const json = JSON.stringify(result, null, 2);
+  await writeFile(`${resultsDir}${stamp}.json`, json + '\n');
+  await writeFile(`${resultsDir}latest.json`, json + '\n');
+  process.stdout.write(json + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
