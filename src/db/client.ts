@@ -3,6 +3,7 @@
  * PGlite goes through Kysely's own PGliteDialect (kysely ≥ 0.29), which serializes
  * transactions on PGlite's single connection; kysely-pglite loses writes under concurrency.
  */
+import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import type { Database } from './schema';
 
@@ -29,6 +30,7 @@ export async function openPostgres(url: string, options: { max?: number; searchP
     },
   };
   const pool = new pg.Pool({
+    Client: preparingClient(pg.Client),
     connectionString: url,
     max: options.max ?? 10,
     types: types as never,
@@ -39,6 +41,32 @@ export async function openPostgres(url: string, options: { max?: number; searchP
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+const PREPARED_PER_CONNECTION = 500;
+const CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start|set|select pg_backend_pid)/i;
+
+/**
+ * Sends Kysely's parameterized statements as named (prepared) statements, so Postgres plans each
+ * shape once per connection: the inbound path runs the same few statements thousands of times, and
+ * planning was ~40% of Postgres' time there. Capped per connection, since `in (…)` lists of
+ * varying length make new texts.
+ */
+function preparingClient(Base: typeof import('pg').Client): typeof import('pg').Client {
+  return class extends Base {
+    private readonly prepared = new Set<string>();
+    override query(...args: any[]): any {
+      const [text, values] = args;
+      if (typeof text === 'string' && Array.isArray(values) && args.length === 2 && text.length < 10_000 && !CONTROL.test(text)) {
+        const name = `k${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
+          this.prepared.add(name);
+          return super.query({ name, text, values });
+        }
+      }
+      return (super.query as (...a: any[]) => any)(...args);
+    }
+  };
 }
 
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {

@@ -1,7 +1,7 @@
 import { ev } from '../../messages/vi';
-import type { EventRow } from '../../db/schema';
+import { sql, type Selectable } from 'kysely';
+import type { EventRow, RegistrationsTable } from '../../db/schema';
 import { parseAttendeeReply, type Attendee } from '../attendees/parse';
-import { refOfRepliedMessage } from '../chats/targets';
 import { stripMention } from '../inbound/command';
 import type { Turn } from '../inbound/turn';
 import type { CommandSpec, TextHandler } from '../router';
@@ -14,16 +14,42 @@ type Mode = 'replace' | 'add';
 /** zca-js and the Zalo Bot API adapters send text only. */
 const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 
+type Registration = Selectable<RegistrationsTable>;
+type Target = { event: EventRow; reg: Registration | null };
+
+/** An event and this unit's registration for it, in one query. */
+async function eventWithRegistration(turn: Turn, eventId: number): Promise<Target | null> {
+  const row = await sql<{ event: EventRow; reg: Registration | null }>`
+    SELECT row_to_json(e.*) AS event, row_to_json(r.*) AS reg
+    FROM events e LEFT JOIN registrations r ON r.event_id = e.id AND r.unit_id = ${turn.unit!.id}
+    WHERE e.id = ${eventId}`.execute(turn.trx);
+  return row.rows[0] ?? null;
+}
+
+/** The invitation or reminder this message replies to, with the unit's registration: one query on the hot path. */
+async function repliedEvent(turn: Turn): Promise<Target | null> {
+  if (!turn.msg.replyToMessageId) return null;
+  const row = await sql<{ event: EventRow; reg: Registration | null }>`
+    SELECT row_to_json(e.*) AS event, row_to_json(r.*) AS reg
+    FROM outbox o
+    JOIN events e ON e.id = substr(o.ref, 7)::int
+    LEFT JOIN registrations r ON r.event_id = e.id AND r.unit_id = ${turn.unit!.id}
+    WHERE o.platform = ${turn.msg.platform} AND o.chat_external_id = ${turn.msg.chat.id}
+      AND o.platform_message_id = ${turn.msg.replyToMessageId} AND o.ref LIKE 'event:%'
+    LIMIT 1`.execute(turn.trx);
+  return row.rows[0] ?? null;
+}
+
 /** Which event a unit's message is about: the invitation it replies to, else its only open event. */
-async function targetEvent(turn: Turn, explicitId: number | null): Promise<EventRow | 'none' | 'ambiguous'> {
-  if (explicitId) {
-    const e = await getEvent(turn.trx, explicitId);
-    return e && e.status === 'active' ? e : 'none';
+async function targetEvent(turn: Turn, explicit: number | Target | null): Promise<Target | 'none' | 'ambiguous'> {
+  if (explicit) {
+    const t = typeof explicit === 'number' ? await eventWithRegistration(turn, explicit) : explicit;
+    return t && t.event.status === 'active' ? t : 'none';
   }
   const open = await openEventsForUnit(turn.trx, turn.unit!.id, turn.now);
   if (open.length === 0) return 'none';
   if (open.length > 1) return 'ambiguous';
-  return open[0]!;
+  return { event: open[0]!, reg: (await registration(turn, open[0]!.id)) ?? null };
 }
 
 async function registration(turn: Turn, eventId: number) {
@@ -35,6 +61,20 @@ async function registration(turn: Turn, eventId: number) {
     .executeTakeFirst();
 }
 
+/** Replaces the unit's attendees, sets its status and audits it, in one statement. */
+async function writeRegistration(turn: Turn, regId: number, status: 'registered' | 'declined', late: boolean, attendees: Attendee[], audit: Record<string, unknown>): Promise<void> {
+  const actor = `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`;
+  const rows = JSON.stringify(attendees.map((a, i) => ({ position: i + 1, name: a.name, title: a.title ?? null, phone: a.phone ?? null })));
+  await sql`
+    WITH del AS (DELETE FROM attendees WHERE registration_id = ${regId}),
+    ins AS (
+      INSERT INTO attendees (registration_id, position, name, title, phone)
+      SELECT ${regId}, a.position, a.name, a.title, a.phone FROM jsonb_to_recordset(${rows}::jsonb) AS a(position int, name text, title text, phone text)),
+    aud AS (
+      INSERT INTO audit_log (actor, action, details) VALUES (${`${turn.msg.platform}:${turn.msg.sender.id}`}, ${status === 'declined' ? 'registration.declined' : 'registration'}, ${JSON.stringify(audit)}::jsonb))
+    UPDATE registrations SET status = ${status}, late = ${late}, updated_by = ${actor}, updated_at = ${turn.now} WHERE id = ${regId}`.execute(turn.trx);
+}
+
 async function currentAttendees(turn: Turn, registrationId: number): Promise<Attendee[]> {
   const rows = await turn.trx.selectFrom('attendees').select(['name', 'title', 'phone']).where('registration_id', '=', registrationId).orderBy('position').execute();
   return rows.map((r) => ({ name: r.name, ...(r.title ? { title: r.title } : {}), ...(r.phone ? { phone: r.phone } : {}) }));
@@ -44,7 +84,7 @@ async function currentAttendees(turn: Turn, registrationId: number): Promise<Att
  * Records what a unit sent for an event. Returns false when the text is not a list and the
  * message was not addressed to the bot (chatter in the group is left alone).
  */
-async function register(turn: Turn, text: string, mode: Mode, explicitEventId: number | null, addressed: boolean): Promise<boolean> {
+async function register(turn: Turn, text: string, mode: Mode, explicitEventId: number | Target | null, addressed: boolean): Promise<boolean> {
   const parsed = parseAttendeeReply(text);
   if (parsed.kind === 'none' && !addressed) return false;
   const target = await targetEvent(turn, explicitEventId);
@@ -57,12 +97,12 @@ async function register(turn: Turn, text: string, mode: Mode, explicitEventId: n
     await turn.reply(ev.whichEvent(open.map((e) => e.title)));
     return true;
   }
-  const e = target;
+  const e = target.event;
   if (new Date(e.starts_at) <= turn.now) {
     await turn.reply(ev.eventStarted(e.title));
     return true;
   }
-  const reg = await registration(turn, e.id);
+  const reg = target.reg;
   if (!reg) {
     await turn.reply(ev.noOpenEvent());
     return true;
@@ -72,11 +112,8 @@ async function register(turn: Turn, text: string, mode: Mode, explicitEventId: n
     return true;
   }
   const late = turn.now > new Date(e.registration_deadline);
-  const actor = `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`;
   if (parsed.kind === 'declined') {
-    await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
-    await turn.trx.updateTable('registrations').set({ status: 'declined', late, updated_by: actor, updated_at: turn.now }).where('id', '=', reg.id).execute();
-    await turn.audit('registration.declined', { event: e.id, unit: turn.unit!.code });
+    await writeRegistration(turn, reg.id, 'declined', late, [], { event: e.id, unit: turn.unit!.code });
     await turn.reply(ev.declined(turn.unit!.name, e.title), { ref: `event:${e.id}` });
     return true;
   }
@@ -90,17 +127,7 @@ async function register(turn: Turn, text: string, mode: Mode, explicitEventId: n
     await turn.reply(ev.quotaExceeded(e.quota_per_unit, attendees.length));
     return true;
   }
-  await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
-  await turn.trx
-    .insertInto('attendees')
-    .values(attendees.map((a, i) => ({ registration_id: reg.id, position: i + 1, name: a.name, title: a.title ?? null, phone: a.phone ?? null })))
-    .execute();
-  await turn.trx
-    .updateTable('registrations')
-    .set({ status: 'registered', late: late || (mode === 'add' && reg.late), updated_by: actor, updated_at: turn.now })
-    .where('id', '=', reg.id)
-    .execute();
-  await turn.audit('registration', { event: e.id, unit: turn.unit!.code, count: attendees.length, mode });
+  await writeRegistration(turn, reg.id, 'registered', late || (mode === 'add' && reg.late), attendees, { event: e.id, unit: turn.unit!.code, count: attendees.length, mode });
   await turn.reply(ev.recorded(turn.unit!.name, e.title, attendees, late, mode === 'add'), { ref: `event:${e.id}` });
   return true;
 }
@@ -111,10 +138,11 @@ export const eventCommands: Record<string, CommandSpec> = {
   huy: {
     access: 'unit',
     async run(turn) {
-      const target = await targetEvent(turn, null);
-      if (target === 'none') return turn.reply(ev.noOpenEvent());
-      if (target === 'ambiguous') return turn.reply(ev.whichEvent((await openEventsForUnit(turn.trx, turn.unit!.id, turn.now)).map((e) => e.title)));
-      const reg = await registration(turn, target.id);
+      const found = await targetEvent(turn, null);
+      if (found === 'none') return turn.reply(ev.noOpenEvent());
+      if (found === 'ambiguous') return turn.reply(ev.whichEvent((await openEventsForUnit(turn.trx, turn.unit!.id, turn.now)).map((e) => e.title)));
+      const target = found.event;
+      const reg = found.reg;
       if (!reg) return turn.reply(ev.noOpenEvent());
       await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
       await turn.trx.updateTable('registrations').set({ status: 'declined', updated_at: turn.now, updated_by: turn.msg.sender.name }).where('id', '=', reg.id).execute();
@@ -167,8 +195,8 @@ export const eventCommands: Record<string, CommandSpec> = {
 /** A reply to an invitation or reminder, or a message mentioning the bot, in a unit chat. */
 export const eventTextHandler: TextHandler = async (turn) => {
   if (!turn.unit || !turn.chat.active) return false;
-  const ref = await refOfRepliedMessage(turn.trx, turn.msg.platform, turn.msg.chat.id, turn.msg.replyToMessageId);
-  if (ref?.startsWith('event:')) return register(turn, stripMention(turn.msg.text, turn.botUsername), 'replace', Number(ref.slice(6)), true);
+  const replied = await repliedEvent(turn);
+  if (replied) return register(turn, stripMention(turn.msg.text, turn.botUsername), 'replace', replied, true);
   if (turn.msg.mentionsBot) {
     const text = stripMention(turn.msg.text, turn.botUsername);
     const parsed = parseAttendeeReply(text);

@@ -27,46 +27,42 @@ async function claimUpdate(trx: Trx, platform: string, key: string): Promise<boo
   return row !== undefined;
 }
 
-async function upsertChat(trx: Trx, msg: InboundMessage): Promise<Chat> {
-  const title = msg.chat.title ? cleanText(msg.chat.title) : null;
-  return trx
-    .insertInto('chats')
-    .values({ platform: msg.platform, external_id: msg.chat.id, title, role: null, unit_id: null })
-    .onConflict((oc) =>
-      oc.columns(['platform', 'external_id']).doUpdateSet((eb) => ({
-        title: sql<string | null>`coalesce(${eb.ref('excluded.title')}, chats.title)`,
-      })),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+interface Head {
+  chat: Chat;
+  personId: number;
+  unit: Unit | null;
 }
 
-async function upsertPerson(trx: Trx, msg: InboundMessage, chat: Chat, now: Date): Promise<number> {
-  const person = await trx
-    .insertInto('people')
-    .values({
-      platform: msg.platform,
-      external_id: msg.sender.id,
-      display_name: cleanText(msg.sender.name) || msg.sender.id,
-      private_chat_id: msg.chat.type === 'private' ? msg.chat.id : null,
-    })
-    .onConflict((oc) =>
-      oc.columns(['platform', 'external_id']).doUpdateSet((eb) => ({
-        display_name: eb.ref('excluded.display_name'),
-        private_chat_id: sql<string | null>`coalesce(${eb.ref('excluded.private_chat_id')}, people.private_chat_id)`,
-        last_seen_at: now,
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (msg.chat.type === 'group') {
-    await trx
-      .insertInto('chat_members')
-      .values({ chat_id: chat.id, person_id: person.id })
-      .onConflict((oc) => oc.columns(['chat_id', 'person_id']).doUpdateSet({ last_seen_at: now }))
-      .execute();
-  }
-  return person.id;
+/**
+ * One statement for what every message needs before it is routed: its update key claimed, its
+ * chat and sender recorded (a private chat remembered for login links), the sender's membership,
+ * and the chat's unit. No row back means the update was handled before.
+ */
+async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<Head | null> {
+  const title = msg.chat.title ? cleanText(msg.chat.title) : null;
+  const privateChat = msg.chat.type === 'private' ? msg.chat.id : null;
+  const isGroup = msg.chat.type === 'group';
+  const result = await sql<{ chat: Chat; person_id: number; unit: Unit | null }>`
+    WITH claimed AS (
+      INSERT INTO processed_updates (platform, update_key) VALUES (${msg.platform}, ${msg.updateKey})
+      ON CONFLICT (platform, update_key) DO NOTHING RETURNING 1),
+    chat AS (
+      INSERT INTO chats (platform, external_id, title) SELECT ${msg.platform}, ${msg.chat.id}, ${title}::text WHERE EXISTS (SELECT 1 FROM claimed)
+      ON CONFLICT (platform, external_id) DO UPDATE SET title = coalesce(excluded.title, chats.title) RETURNING *),
+    person AS (
+      INSERT INTO people (platform, external_id, display_name, private_chat_id)
+      SELECT ${msg.platform}, ${msg.sender.id}, ${cleanText(msg.sender.name) || msg.sender.id}, ${privateChat}::text WHERE EXISTS (SELECT 1 FROM claimed)
+      ON CONFLICT (platform, external_id) DO UPDATE SET display_name = excluded.display_name,
+        private_chat_id = coalesce(excluded.private_chat_id, people.private_chat_id), last_seen_at = ${now}
+      RETURNING id),
+    member AS (
+      INSERT INTO chat_members (chat_id, person_id) SELECT chat.id, person.id FROM chat, person WHERE ${isGroup}
+      ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = ${now})
+    SELECT row_to_json(chat.*) AS chat, person.id AS person_id,
+      CASE WHEN chat.role = 'unit' THEN row_to_json(u.*) END AS unit
+    FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id`.execute(trx);
+  const row = result.rows[0];
+  return row ? { chat: row.chat, personId: row.person_id, unit: row.unit } : null;
 }
 
 /**
@@ -78,14 +74,9 @@ export async function handleInbound(ctx: AppContext, raw: InboundMessage, option
   if (msg.sender.isBot) return 'handled';
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      if (!(await claimUpdate(trx, msg.platform, msg.updateKey))) return 'duplicate';
-      const chat = await upsertChat(trx, msg);
-      const personId = await upsertPerson(trx, msg, chat, ctx.clock());
-      const unit: Unit | null =
-        chat.role === 'unit' && chat.unit_id !== null
-          ? ((await trx.selectFrom('units').selectAll().where('id', '=', chat.unit_id).executeTakeFirst()) ?? null)
-          : null;
-      const turn = new Turn(ctx, trx, msg, chat, unit, personId, options.botUsername ?? null);
+      const head = await claimAndLoad(trx, msg, ctx.clock());
+      if (!head) return 'duplicate';
+      const turn = new Turn(ctx, trx, msg, head.chat, head.unit, head.personId, options.botUsername ?? null);
       await route(turn, parseCommand(msg.text, options.botUsername));
       return 'handled';
     });
