@@ -5,7 +5,19 @@ import { enqueue, type Trx } from '../outbox/enqueue';
 import { addJob } from '../scheduler/jobs';
 import type { Job, JobHandler } from '../scheduler/tick';
 import { nextChase } from '../time/schedule';
-import { campaignJobPrefix, campaignUnits, getCampaign, groupByCategory, loadCalendar, owed, rollOver, statusText } from './manage';
+import { type UnitReportRow, campaignJobPrefix, campaignUnits, getCampaign, groupByCategory, loadCalendar, owed, rollOver, statusText } from './manage';
+
+/** Each unit's text to its chats; units with the same text (most of them) share one insert. */
+async function sendPerUnit(trx: Trx, units: UnitReportRow[], text: (u: UnitReportRow) => string, purpose: string, campaignId: number): Promise<void> {
+  const chats = await unitChats(trx, units.map((u) => u.unitId));
+  const textOf = new Map(units.map((u) => [u.unitId, text(u)]));
+  const byText = new Map<string, typeof chats>();
+  for (const chat of chats) {
+    const t = textOf.get(chat.unitId)!;
+    byText.set(t, [...(byText.get(t) ?? []), chat]);
+  }
+  for (const [t, targets] of byText) await enqueue(trx, targets, { text: t }, { purpose, ref: `campaign:${campaignId}` });
+}
 
 async function activeCampaign(trx: Trx, job: Job) {
   const c = job.campaign_id ? await getCampaign(trx, job.campaign_id) : undefined;
@@ -19,10 +31,7 @@ const remind: JobHandler = {
     const c = await activeCampaign(trx, job);
     if (!c) return;
     const units = (await campaignUnits(trx, c, now, ctx.timezone)).filter((u) => u.status === 'pending');
-    for (const u of units) {
-      const text = rp.reminder(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone);
-      await enqueue(trx, await unitChats(trx, [u.unitId]), { text }, { purpose: 'reminder', ref: `campaign:${c.id}` });
-    }
+    await sendPerUnit(trx, units, (u) => rp.reminder(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone), 'reminder', c.id);
   },
 };
 
@@ -36,10 +45,7 @@ export async function chaseRound(ctx: AppContext, trx: Trx, campaignId: number, 
   const units = await campaignUnits(trx, c, now, ctx.timezone);
   const overdue = units.filter((u) => u.status === 'overdue');
   const chased = overdue.filter((u) => c.max_chases === null || u.chaseCount < c.max_chases);
-  for (const u of chased) {
-    const text = rp.chase(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone);
-    await enqueue(trx, await unitChats(trx, [u.unitId]), { text }, { purpose: 'chase', ref: `campaign:${c.id}` });
-  }
+  await sendPerUnit(trx, chased, (u) => rp.chase(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone), 'chase', c.id);
   if (chased.length) {
     await trx
       .updateTable('campaign_units')

@@ -18,10 +18,14 @@ export interface TickResult {
   failed: number;
 }
 
+/** Jobs claimed per transaction: enough to amortize BEGIN/COMMIT, few enough to keep locks short. */
+const BATCH = 20;
+
 /**
- * Claims due jobs one at a time (FOR UPDATE SKIP LOCKED) and runs each in the transaction that
- * marks it done, so its messages enter the outbox exactly when it is marked: once, on any
- * number of instances, across restarts.
+ * Claims due jobs (FOR UPDATE SKIP LOCKED, in batches) and runs each inside the transaction that
+ * marks it done, so its messages enter the outbox exactly when it is marked: once, on any number
+ * of instances, across restarts. Each job runs under a savepoint: one failing job is retried on
+ * the next tick without holding back the others.
  */
 export async function tick(ctx: AppContext, handlers: Record<string, JobHandler>, options: { maxJobs?: number } = {}): Promise<TickResult> {
   const now = ctx.clock();
@@ -29,8 +33,8 @@ export async function tick(ctx: AppContext, handlers: Record<string, JobHandler>
   const result: TickResult = { done: 0, skipped: 0, failed: 0 };
   const maxJobs = options.maxJobs ?? 500;
   const failedIds: number[] = [];
-  for (let i = 0; i < maxJobs; i++) {
-    const outcome = await ctx.db.transaction().execute(async (trx) => {
+  while (result.done + result.skipped + result.failed < maxJobs) {
+    const claimed = await ctx.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('scheduled_jobs')
         .selectAll()
@@ -38,35 +42,41 @@ export async function tick(ctx: AppContext, handlers: Record<string, JobHandler>
         .where('due_at', '<=', now)
         .orderBy('due_at')
         .orderBy('id')
-        .limit(1)
+        .limit(Math.min(BATCH, maxJobs - result.done - result.skipped - result.failed))
         .forUpdate()
         .skipLocked();
       if (failedIds.length) q = q.where('id', 'not in', failedIds);
-      const job = await q.executeTakeFirst();
-      if (!job) return 'empty' as const;
-      const handler = handlers[job.kind];
-      const lateMs = now.getTime() - new Date(job.due_at).getTime();
-      if (!handler || (handler.timeSensitive && lateMs > graceMs)) {
-        const note = handler ? `bỏ qua: trễ ${Math.round(lateMs / 60_000)} phút (quá thời gian cho phép)` : `không có xử lý cho loại ${job.kind}`;
-        await trx.updateTable('scheduled_jobs').set({ state: 'skipped', done_at: now, note }).where('id', '=', job.id).execute();
-        ctx.log.warn({ job: job.key, lateMs }, 'scheduled job skipped');
-        return 'skipped' as const;
+      const jobs = await q.execute();
+      const done: number[] = [];
+      const skipped: Array<{ id: number; note: string }> = [];
+      for (const job of jobs) {
+        const handler = handlers[job.kind];
+        const lateMs = now.getTime() - new Date(job.due_at).getTime();
+        if (!handler || (handler.timeSensitive && lateMs > graceMs)) {
+          const note = handler ? `bỏ qua: trễ ${Math.round(lateMs / 60_000)} phút (quá thời gian cho phép)` : `không có xử lý cho loại ${job.kind}`;
+          skipped.push({ id: job.id, note });
+          ctx.log.warn({ job: job.key, lateMs }, 'scheduled job skipped');
+          continue;
+        }
+        try {
+          await sql`SAVEPOINT job`.execute(trx);
+          await handler.run(ctx, trx, job, now);
+          await sql`RELEASE SAVEPOINT job`.execute(trx);
+          done.push(job.id);
+        } catch (err) {
+          await sql`ROLLBACK TO SAVEPOINT job`.execute(trx);
+          ctx.log.error({ err, job: job.key }, 'scheduled job failed; will retry next tick');
+          failedIds.push(job.id);
+          result.failed++;
+        }
       }
-      try {
-        await sql`SAVEPOINT job`.execute(trx);
-        await handler.run(ctx, trx, job, now);
-        await sql`RELEASE SAVEPOINT job`.execute(trx);
-      } catch (err) {
-        await sql`ROLLBACK TO SAVEPOINT job`.execute(trx);
-        ctx.log.error({ err, job: job.key }, 'scheduled job failed; will retry next tick');
-        failedIds.push(job.id);
-        return 'failed' as const;
-      }
-      await trx.updateTable('scheduled_jobs').set({ state: 'done', done_at: now }).where('id', '=', job.id).execute();
-      return 'done' as const;
+      if (done.length) await trx.updateTable('scheduled_jobs').set({ state: 'done', done_at: now }).where('id', 'in', done).execute();
+      for (const s of skipped) await trx.updateTable('scheduled_jobs').set({ state: 'skipped', done_at: now, note: s.note }).where('id', '=', s.id).execute();
+      result.done += done.length;
+      result.skipped += skipped.length;
+      return jobs.length;
     });
-    if (outcome === 'empty') break;
-    result[outcome]++;
+    if (claimed === 0) break;
   }
   return result;
 }
