@@ -4,6 +4,7 @@ import type { AppContext } from '../../app-context';
 import { cancelEvent, createEvent, EventError, updateEvent } from '../../core/events/manage';
 import { getEvent, listRegistrations } from '../../core/events/repo';
 import { registrationSheet } from '../../core/events/export';
+import { agendaFromText } from '../../core/agenda/from-text';
 import { isoDurationSchema } from '../../core/time/duration';
 import { buildRegistrationsCsv, buildRegistrationsXlsx } from '../../export/registrations';
 import { ApiError } from '../errors';
@@ -41,7 +42,8 @@ const eventFields = {
   remindBeforeSession: isoDurationSchema.nullable().optional(),
 };
 
-const createSchema = z.object({ ...eventFields, units: unitSelector, agenda: eventFields.agenda.default([]) });
+/** `agendaText`: the agenda table pasted from the plan (Phụ lục 2), placed on the event's day. */
+const createSchema = z.object({ ...eventFields, units: unitSelector, agenda: eventFields.agenda.default([]), agendaText: z.string().max(50_000).optional() });
 const patchSchema = z.object(eventFields).omit({ mode: true, onlinePoints: true }).partial();
 
 function eventError(e: unknown): never {
@@ -51,7 +53,12 @@ function eventError(e: unknown): never {
 
 export function eventsApi(api: Hono, ctx: AppContext): void {
   api.post('/events', async (c) => {
-    const body = await readJson(c, createSchema);
+    const { agendaText, ...body } = await readJson(c, createSchema);
+    if (agendaText) {
+      const parsed = agendaFromText(agendaText, body.startsAt, ctx.timezone);
+      if (!parsed.length) throw new ApiError(400, 'invalid_body', 'Trường agendaText không hợp lệ: không đọc được dòng chương trình nào (cần giờ dạng 7h30 - 8h00 và nội dung).');
+      body.agenda = [...body.agenda, ...parsed];
+    }
     const created = await createEvent(ctx, body).catch(eventError);
     return c.json(created, 201);
   });

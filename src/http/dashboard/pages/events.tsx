@@ -1,7 +1,7 @@
 /** Events: list, create (with the agenda pasted from the plan), registrations by category, edit, cancel, downloads. */
 import type { Context } from 'hono';
 import { sql } from 'kysely';
-import { parseAgendaText } from '../../../core/agenda/parse';
+import { agendaFromText } from '../../../core/agenda/from-text';
 import { cancelEvent, createEvent, EventError, updateEvent, type EventPatch } from '../../../core/events/manage';
 import { registrationSheet } from '../../../core/events/export';
 import { getAgenda, getEvent, listRegistrations } from '../../../core/events/repo';
@@ -390,14 +390,8 @@ export function parseEventForm(form: Form, tz: string, now: Date): Parsed<Parame
   const agendaText = typeof form.agenda === 'string' ? form.agenda : '';
   const agenda: AgendaInput[] = [];
   if (agendaText.trim()) {
-    const day = localDateKey(startsAt, tz);
-    const items = parseAgendaText(agendaText);
-    if (!items.length) return { ok: false, error: d.events.agendaUnreadable };
-    for (const it of items) {
-      const at = parseLocalDateTime(`${day}T${it.startsAt}`, tz)!;
-      const end = it.endsAt ? parseLocalDateTime(`${day}T${it.endsAt}`, tz) : null;
-      agenda.push({ startsAt: at, endsAt: end, title: it.title, presenter: it.presenter ?? null, isBreak: it.isBreak });
-    }
+    agenda.push(...agendaFromText(agendaText, startsAt, tz));
+    if (!agenda.length) return { ok: false, error: d.events.agendaUnreadable };
     if (!endsAt) {
       const last = agenda[agenda.length - 1]!;
       const lastEnd = last.endsAt ?? last.startsAt;
