@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
 import type { AppContext } from '../app-context';
 import { secretEquals } from '../core/codes';
 import { errorBody, respondError } from './errors';
@@ -30,8 +31,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const tooLarge = (c: Parameters<Parameters<typeof bodyLimit>[0]['onError'] & {}>[0]) =>
     c.json(errorBody('too_large', 'Nội dung gửi lên quá lớn.'), 413);
 
+  app.use('*', requestId());
   app.onError((e, c) => {
-    if (!(e instanceof Error && 'status' in e)) deps.ctx.log.error({ err: e, path: c.req.path }, 'request failed');
+    if (!(e instanceof Error && 'status' in e)) deps.ctx.log.error({ err: e, path: c.req.path, requestId: c.get('requestId') }, 'request failed');
     return respondError(c, e);
   });
   app.notFound((c) => c.json(errorBody('not_found', 'Không tìm thấy địa chỉ này.'), 404));
