@@ -79,6 +79,11 @@ export class Pacer {
     this.nextSlot = Math.max(this.nextSlot, actualMs + this.gapMs);
   }
 
+  /** How long the whole channel must still wait because of a pause (0 when not paused). */
+  pausedFor(now: number): number {
+    return Math.max(0, this.pausedUntil - now);
+  }
+
   pauseAll(untilMs: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
     this.nextSlot = Math.max(this.nextSlot, this.pausedUntil);

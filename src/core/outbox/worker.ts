@@ -192,6 +192,8 @@ export class OutboxWorker {
         continue;
       }
       await sleep(this.pacer.reserve(Date.now()));
+      // A 429 may have arrived while this send waited for its slot: honour the pause it ordered.
+      while (this.pacer.pausedFor(Date.now()) > 0) await sleep(this.pacer.reserve(Date.now()));
       this.pacer.sentAt(Date.now());
       while (inFlight.size >= this.opts.maxInFlight) await Promise.race(inFlight);
       this.pacer.recordChat(row.chat_external_id, Date.now());
@@ -240,9 +242,13 @@ export class OutboxWorker {
       const now = Date.now();
       if (result.retryAfterMs !== undefined) {
         this.stats.rateLimited++;
-        const scope = result.scope ?? (this.pacer.recentToChat(row.chat_external_id, now) >= Math.max(1, this.channel.limits.perChatPerMinute - 2) ? 'chat' : 'bot');
-        if (scope === 'bot') this.pacer.pauseAll(now + result.retryAfterMs);
-        else this.pacer.pauseChat(row.chat_external_id, now + result.retryAfterMs);
+        // A 429 does not say whether the bot or the chat hit the limit: pause the bot unless the
+        // chat is at its own per-minute limit. The margin covers the time the answer took to arrive.
+        const until = now + Math.ceil(result.retryAfterMs * 1.05) + 50;
+        const chatFull = this.channel.limits.perChatPerMinute > 0 && this.pacer.recentToChat(row.chat_external_id, now) >= this.channel.limits.perChatPerMinute - 1;
+        const scope = result.scope ?? (chatFull ? 'chat' : 'bot');
+        if (scope === 'bot') this.pacer.pauseAll(until);
+        else this.pacer.pauseChat(row.chat_external_id, until);
       }
       if (row.attempts >= this.opts.maxAttempts) {
         this.stats.failed++;
