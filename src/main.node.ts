@@ -21,6 +21,8 @@ async function main() {
     await service.stop();
     process.exit(0);
   };
+  // A stray rejection (a dropped connection surfacing late) is logged; the service stays up.
+  process.on('unhandledRejection', (err) => service.ctx.log.error({ err }, 'unhandled rejection'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -70,6 +70,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
 
   const workers = new Map<string, OutboxWorker>();
+  // Declared before the app: /healthz and /metrics read it while the channels are still starting.
+  let tickLoop: TickLoop | null = null;
   const sinkFor = (adapter: () => ChannelAdapter) => createSink(ctx, () => adapter().botUsername(), () => workers.get(adapter().platform)?.poke());
   const adapters: ChannelAdapter[] = [];
   if (config.telegram.token) {
@@ -162,7 +164,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
 
   const pokeAll = () => workers.forEach((w) => w.poke());
-  const tickLoop: TickLoop | null = options.scheduler === false ? null : startTickLoop(ctx, config.schedulerTick, pokeAll);
+  tickLoop = options.scheduler === false ? null : startTickLoop(ctx, config.schedulerTick, pokeAll);
 
   let stopped = false;
   return {

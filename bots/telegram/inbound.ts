@@ -78,7 +78,8 @@ export function mapTelegramUpdate(update: Update, bot: BotIdentity): InboundMess
   if ('new_chat_members' in m) return null;
   const type = chatType(m.chat);
   if (!type || !m.from) return null;
-  const text = ('text' in m && m.text) || ('caption' in m && m.caption) || '';
+  const raw = ('text' in m && m.text) || ('caption' in m && m.caption) || '';
+  const text = typeof raw === 'string' ? raw : '';
   const files = attachments(m);
   if (!text && files.length === 0) return null;
   const reply = 'reply_to_message' in m ? m.reply_to_message : undefined;

@@ -23,6 +23,8 @@ export interface TelegramAdapterOptions {
   commands: Array<{ command: string; description: string }>;
 }
 
+class MalformedUpdate extends Error {}
+
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 /** Never the handler's 90 s default: Telegram stops waiting for a webhook answer at 60 s. */
@@ -40,7 +42,12 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
 
   bot.use(async (ctx) => {
     if (!identity) return;
-    const mapped = mapTelegramUpdate(ctx.update, identity);
+    let mapped: ReturnType<typeof mapTelegramUpdate>;
+    try {
+      mapped = mapTelegramUpdate(ctx.update, identity);
+    } catch {
+      throw new MalformedUpdate();
+    }
     lastUpdateAt = new Date().toISOString();
     if (!mapped) return;
     if ('kind' in mapped) await opts.sink.event(mapped);
@@ -87,6 +94,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
         try {
           await bot.handleUpdate(body);
         } catch (err) {
+          // Not a shape Telegram sends: redelivering it would fail the same way.
+          if (err instanceof MalformedUpdate) return jsonResponse(400, { error: { code: 'invalid_update', message: 'malformed update' } });
           // 503 makes Telegram redeliver; the update key makes the redelivery harmless.
           opts.log.warn({ err, update: body.update_id }, 'telegram webhook: handler failed, asking for redelivery');
           return jsonResponse(503, { error: { code: 'unavailable', message: 'retry later' } });

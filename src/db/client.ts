@@ -55,6 +55,12 @@ const CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start|set|select p
 function preparingClient(Base: typeof import('pg').Client): typeof import('pg').Client {
   return class extends Base {
     private readonly prepared = new Set<string>();
+    constructor(...args: any[]) {
+      super(...args);
+      // A checked-out client whose server goes away (Postgres restarted) emits 'error'; unheard, it
+      // would end the process. The next query on it fails instead, and the pool replaces it.
+      this.on('error', () => {});
+    }
     override query(...args: any[]): any {
       const [text, values] = args;
       if (typeof text === 'string' && Array.isArray(values) && args.length === 2 && text.length < 10_000 && !CONTROL.test(text)) {

@@ -70,7 +70,8 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
  * transaction with the update's key, so a repeated delivery has no second effect.
  */
 export async function handleInbound(ctx: AppContext, raw: InboundMessage, options: InboundOptions = {}): Promise<HandleResult> {
-  const msg: InboundMessage = { ...raw, text: cleanText(raw.text ?? '').slice(0, 20_000) };
+  // Adapters map what platforms send, but a platform (or a forged request) may still send odd types.
+  const msg: InboundMessage = { ...raw, text: typeof raw.text === 'string' ? cleanText(raw.text).slice(0, 20_000) : '' };
   if (msg.sender.isBot) return 'handled';
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -100,6 +101,17 @@ export function isConnectionError(e: unknown): boolean {
 
 /** Chat lifecycle: removed from a group → inactive; upgraded to a supergroup → same link, new id. */
 export async function handleChatEvent(ctx: AppContext, event: ChatEvent): Promise<HandleResult> {
+  try {
+    return await applyChatEvent(ctx, event);
+  } catch (e) {
+    if (isConnectionError(e)) throw e;
+    // Recorded as handled: the platform would otherwise redeliver an event that cannot succeed.
+    ctx.log.error({ err: e, platform: event.platform, update: event.updateKey }, 'chat event failed');
+    return ctx.db.transaction().execute(async (trx) => ((await claimUpdate(trx, event.platform, event.updateKey)) ? 'handled' : 'duplicate'));
+  }
+}
+
+async function applyChatEvent(ctx: AppContext, event: ChatEvent): Promise<HandleResult> {
   return ctx.db.transaction().execute(async (trx) => {
     if (!(await claimUpdate(trx, event.platform, event.updateKey))) return 'duplicate';
     if (event.kind === 'removed') {
