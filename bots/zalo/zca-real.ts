@@ -112,16 +112,17 @@ function mapContent(msgType: string, content: unknown): { text: string; attachme
 export function mapZcaGroupMessage(message: Message, ownId: string, groupName?: (groupId: string) => string | undefined): ZaloGroupMessage | null {
   if (message.type !== ThreadType.Group || message.isSelf) return null;
   const d = message.data;
-  if (!d || d.uidFrom === ownId || d.uidFrom === '0') return null;
+  // Without a message id there is no key to handle it once by.
+  if (!d || d.uidFrom === ownId || d.uidFrom === '0' || d.msgId === undefined || d.msgId === null || d.msgId === '') return null;
   const groupId = String(message.threadId || d.idTo);
   const { text, attachment } = mapContent(String(d.msgType ?? ''), d.content);
   const out: ZaloGroupMessage = {
     msgId: String(d.msgId),
     groupId,
     senderId: String(d.uidFrom),
-    senderName: d.dName ?? '',
+    senderName: typeof d.dName === 'string' ? d.dName : '',
     text,
-    mentionIds: (d.mentions ?? []).map((m) => String(m.uid)),
+    mentionIds: Array.isArray(d.mentions) ? d.mentions.map((m) => String(m?.uid)) : [],
     ts: positiveNumber(d.ts) ?? Date.now(),
     raw: message,
   };

@@ -71,7 +71,7 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
  */
 export async function handleInbound(ctx: AppContext, raw: InboundMessage, options: InboundOptions = {}): Promise<HandleResult> {
   // Adapters map what platforms send, but a platform (or a forged request) may still send odd types.
-  const msg: InboundMessage = { ...raw, text: typeof raw.text === 'string' ? cleanText(raw.text).slice(0, 20_000) : '' };
+  const msg: InboundMessage = { ...raw, text: typeof raw.text === 'string' ? cleanText(raw.text).slice(0, 20_000).toWellFormed() : '' };
   if (msg.sender.isBot) return 'handled';
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -96,7 +96,7 @@ export async function handleInbound(ctx: AppContext, raw: InboundMessage, option
 export function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code ?? '';
   const message = e instanceof Error ? e.message : '';
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(message);
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|not queryable|is not currently accepting connections|the database system is (starting up|shutting down)/i.test(message);
 }
 
 /** Chat lifecycle: removed from a group → inactive; upgraded to a supergroup → same link, new id. */

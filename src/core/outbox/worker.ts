@@ -218,11 +218,19 @@ export class OutboxWorker {
     } catch (e) {
       result = { ok: false, kind: 'retry', reason: e instanceof Error ? e.message : String(e) };
     }
-    try {
-      await this.record(row, result);
-    } catch (e) {
-      // The row stays 'sending' and is retried after its lease: the documented crash window.
-      this.ctx.log.error({ err: e, outbox: row.id }, 'could not record delivery');
+    // The platform has answered: losing this write would send the message again later, so a
+    // database blip gets a few tries before the row is left to its lease (the crash window).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.record(row, result);
+        break;
+      } catch (e) {
+        if (attempt >= 4) {
+          this.ctx.log.error({ err: e, outbox: row.id }, 'could not record delivery');
+          break;
+        }
+        await sleep(200 * 2 ** attempt);
+      }
     }
     return result;
   }
@@ -250,7 +258,9 @@ export class OutboxWorker {
         if (scope === 'bot') this.pacer.pauseAll(until);
         else this.pacer.pauseChat(row.chat_external_id, until);
       }
-      if (row.attempts >= this.opts.maxAttempts) {
+      // A rate-limit answer is the platform pacing us, not a failed attempt.
+      const attempts = result.retryAfterMs !== undefined ? row.attempts - 1 : row.attempts;
+      if (attempts >= this.opts.maxAttempts) {
         this.stats.failed++;
         await db.updateTable('outbox').set({ state: 'failed', error: result.reason, lease_until: null }).where('id', '=', row.id).execute();
         return;
@@ -259,7 +269,7 @@ export class OutboxWorker {
       const backoff = result.retryAfterMs ?? Math.min(600_000, 500 * 2 ** Math.min(row.attempts, 10));
       await db
         .updateTable('outbox')
-        .set({ state: 'queued', not_before: new Date(now + backoff), error: result.reason, lease_until: null })
+        .set({ state: 'queued', not_before: new Date(now + backoff), error: result.reason, lease_until: null, attempts })
         .where('id', '=', row.id)
         .execute();
       return;

@@ -6,7 +6,14 @@
 
 /** NFC, collapse whitespace, trim. The form every inbound text is stored in. */
 export function cleanText(s: string): string {
-  return s.normalize('NFC').replace(/[\u00a0\u2000-\u200b\u202f\u3000]/g, ' ').replace(/[ \t]+/g, ' ').trim();
+  // NUL and lone surrogates (a text cut mid-emoji) are refused by Postgres: drop and repair them.
+  return s
+    .toWellFormed()
+    .replace(/\u0000/g, '')
+    .normalize('NFC')
+    .replace(/[\u00a0\u2000-\u200b\u202f\u3000]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 /** Lower-case ASCII fold: "Đồng Tháp" → "dong thap". */

@@ -40,6 +40,7 @@ export function broadcastsApi(api: Hono, ctx: AppContext): void {
 
   api.post('/broadcasts/:id/resend', async (c) => {
     const id = intParam(c, 'id');
+    if (!(await broadcastStatus(ctx.db, id))) throw new ApiError(404, 'not_found', `Không có thông báo số ${id}.`);
     const n = await ctx.db.transaction().execute((trx) => resendFailed(trx, id));
     return c.json({ resent: n });
   });

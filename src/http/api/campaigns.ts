@@ -110,7 +110,9 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
   });
 
   api.delete('/campaigns/:id', async (c) => {
-    await ctx.db.transaction().execute((trx) => cancelCampaign(trx, intParam(c, 'id')));
+    const id = intParam(c, 'id');
+    if (!(await getCampaign(ctx.db, id))) throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${id}.`);
+    await ctx.db.transaction().execute((trx) => cancelCampaign(trx, id));
     return c.json({ ok: true });
   });
 
