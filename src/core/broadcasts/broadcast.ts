@@ -192,6 +192,8 @@ export async function updateBroadcastProgress(ctx: AppContext, delivered: Delive
       if (s.pending === 0) {
         const flipped = await trx.updateTable('broadcasts').set({ status: 'done' }).where('id', '=', id).where('status', '=', 'sending').executeTakeFirst();
         if (Number(flipped.numUpdatedRows) === 0 || !progress) return;
+        // A progress edit still waiting (paced, or paused by a 429) must not land after the final one.
+        await trx.deleteFrom('outbox').where('ref', '=', `broadcast:${id}`).where('purpose', '=', 'broadcast.edit').where('state', '=', 'queued').execute();
         if (CAN_EDIT.has(progress.platform)) {
           await enqueue(trx, target, { text: bc.done(s.sent, s.total, s.failed), editMessageId: progress.platform_message_id! }, { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 });
         }
