@@ -21,7 +21,7 @@ export interface Harness {
   clock: TestClock;
   post(update: TgUpdate, secret?: string): Promise<Response>;
   api(method: string, path: string, body?: unknown): Promise<Response>;
-  /** Waits until the outbox has nothing queued or sending. */
+  /** Waits until the outbox has nothing queued or sending and no broadcast is still reporting progress. */
   settle(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -80,7 +80,9 @@ export async function startTelegramHarness(
           .where('state', 'in', ['queued', 'sending'])
           .where('not_before', '<=', new Date(Date.now() + 2000))
           .executeTakeFirstOrThrow();
-        if (Number(row.n) === 0) return;
+        // The final tally is written after the last delivery's batch: wait for it too.
+        const sending = await db.db.selectFrom('broadcasts').select('id').where('status', '=', 'sending').executeTakeFirst();
+        if (Number(row.n) === 0 && !sending) return;
         if (Date.now() > until) throw new Error(`outbox did not settle: ${row.n} rows pending`);
         service.workers.forEach((w) => w.poke());
         await new Promise((r) => setTimeout(r, 20));

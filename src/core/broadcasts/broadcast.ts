@@ -176,7 +176,26 @@ const lastEdit = new Map<number, number>();
  * final tally is posted once (the status flip decides which instance posts it).
  */
 export async function updateBroadcastProgress(ctx: AppContext, delivered: DeliveredRow[]): Promise<void> {
-  const ids = [...new Set(delivered.map((d) => d.row.broadcast_id).filter((x): x is number => x !== null))];
+  await reportProgress(ctx, [...new Set(delivered.map((d) => d.row.broadcast_id).filter((x): x is number => x !== null))]);
+}
+
+/**
+ * The tick's safety net: a broadcast whose last batch's instance died before writing the tally
+ * has nothing left to send and would stay "sending" forever.
+ */
+export async function finishSettledBroadcasts(ctx: AppContext): Promise<void> {
+  const rows = await ctx.db
+    .selectFrom('broadcasts as b')
+    .select('b.id')
+    .where('b.status', '=', 'sending')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('outbox').select('outbox.id').whereRef('outbox.broadcast_id', '=', 'b.id').where('outbox.state', 'in', ['queued', 'sending']))),
+    )
+    .execute();
+  if (rows.length) await reportProgress(ctx, rows.map((r) => r.id));
+}
+
+async function reportProgress(ctx: AppContext, ids: number[]): Promise<void> {
   for (const id of ids) {
     await ctx.db.transaction().execute(async (trx) => {
       const s = await broadcastStatus(trx, id);

@@ -1,11 +1,14 @@
 import type { AppContext } from '../../app-context';
 import { eventJobHandlers } from '../events/jobs';
 import { reportJobHandlers } from '../reports/jobs';
+import { finishSettledBroadcasts } from '../broadcasts/broadcast';
 import { tick, type JobHandler, type TickResult } from './tick';
 
 export const jobHandlers: Record<string, JobHandler> = { ...eventJobHandlers, ...reportJobHandlers };
 
 /** The tick every runtime calls (node-cron on Node, Cron Triggers on Workers). */
-export function runTick(ctx: AppContext): Promise<TickResult> {
-  return tick(ctx, jobHandlers);
+export async function runTick(ctx: AppContext): Promise<TickResult> {
+  const result = await tick(ctx, jobHandlers);
+  await finishSettledBroadcasts(ctx);
+  return result;
 }
