@@ -1,9 +1,8 @@
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { InboundSink } from '../../src/core/channel';
-import { secretEquals } from '../../src/core/codes';
 import type { Logger } from '../../src/log';
-import { jsonResponse, type ChannelAdapter } from '../adapter';
+import { jsonResponse, readWebhookJson, type ChannelAdapter } from '../adapter';
 import { mapTelegramUpdate, type BotIdentity } from './inbound';
 import { telegramSender } from './sender';
 
@@ -75,15 +74,9 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
     webhook: {
       path: '/webhooks/telegram',
       async handle(request) {
-        if (!opts.webhookSecret || !secretEquals(request.headers.get('x-telegram-bot-api-secret-token'), opts.webhookSecret)) {
-          return jsonResponse(401, { error: { code: 'unauthorized', message: 'secret token' } });
-        }
-        let body: unknown;
-        try {
-          body = await request.json();
-        } catch {
-          return jsonResponse(400, { error: { code: 'invalid_json', message: 'invalid JSON' } });
-        }
+        const read = await readWebhookJson(request, 'x-telegram-bot-api-secret-token', opts.webhookSecret);
+        if ('response' in read) return read.response;
+        const body = read.body;
         if (!isTelegramUpdate(body)) return jsonResponse(400, { error: { code: 'invalid_update', message: 'update_id missing' } });
         try {
           await learnIdentity();

@@ -6,9 +6,8 @@
  * runs on Workers too).
  */
 import type { InboundSink } from '../../src/core/channel';
-import { secretEquals } from '../../src/core/codes';
 import type { Logger } from '../../src/log';
-import { jsonResponse, type ChannelAdapter } from '../adapter';
+import { jsonResponse, readWebhookJson, type ChannelAdapter } from '../adapter';
 import { zaloBotClient } from './client';
 import { mapZaloBotUpdate, parseZaloBotUpdate, type ZaloBotIdentity } from './inbound';
 import { zaloBotSender } from './sender';
@@ -40,15 +39,9 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
     webhook: {
       path: ZALO_BOT_WEBHOOK_PATH,
       async handle(request) {
-        if (!opts.webhookSecret || !secretEquals(request.headers.get('x-bot-api-secret-token'), opts.webhookSecret)) {
-          return jsonResponse(401, { error: { code: 'unauthorized', message: 'secret token' } });
-        }
-        let body: unknown;
-        try {
-          body = await request.json();
-        } catch {
-          return jsonResponse(400, { error: { code: 'invalid_json', message: 'invalid JSON' } });
-        }
+        const read = await readWebhookJson(request, 'x-bot-api-secret-token', opts.webhookSecret);
+        if ('response' in read) return read.response;
+        const body = read.body;
         const update = parseZaloBotUpdate(body);
         if (!update) return jsonResponse(400, { error: { code: 'invalid_update', message: 'not a Zalo Bot update' } });
         lastUpdateAt = new Date().toISOString();

@@ -4,6 +4,7 @@
  * caller puts them on the event's date in Asia/Ho_Chi_Minh.
  */
 import { cleanText, fold } from '../text/normalize';
+import { splitCells } from '../text/table';
 
 export type DayPart = 'sáng' | 'chiều' | 'tối';
 
@@ -15,20 +16,6 @@ export interface AgendaItemInput {
   presenter?: string;
   isBreak: boolean;
   part: DayPart;
-}
-
-/** Split a pasted table line into cells: tabs, " | " (markdown too), or runs of 2+ spaces. */
-function splitCells(line: string): string[] {
-  const s = line.replace(/\r$/, '');
-  if (s.includes('\t')) return s.split('\t').map(cleanText);
-  if (/\s\|\s|^\s*\||\|\s*$/.test(s)) {
-    return s
-      .replace(/^\s*\|/, '')
-      .replace(/\|\s*$/, '')
-      .split('|')
-      .map(cleanText);
-  }
-  return s.split(/ {2,}/).map(cleanText);
 }
 
 // 7h30' · 8h00' · 14h · 7g30 · 8 giờ 30 phút · 07:30

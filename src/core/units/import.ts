@@ -4,6 +4,7 @@
  * memory; the result is what `PUT /api/units` upserts.
  */
 import { cleanText, fold } from '../text/normalize';
+import { splitCells } from '../text/table';
 
 export interface UnitInput {
   /** Stable identifier; from an appendix the STT zero-padded to 3 digits ("001"). */
@@ -33,20 +34,6 @@ export function codeFromNumber(n: number | string): string {
 // ---------------------------------------------------------------------------------------------
 // Appendix text
 // ---------------------------------------------------------------------------------------------
-
-/** Split a pasted table line into cells: tabs, " | " (markdown too), or runs of 2+ spaces. */
-function splitCells(line: string): string[] {
-  const s = line.replace(/\r$/, '');
-  if (s.includes('\t')) return s.split('\t').map(cleanText);
-  if (/\s\|\s|^\s*\||\|\s*$/.test(s)) {
-    return s
-      .replace(/^\s*\|/, '')
-      .replace(/\|\s*$/, '')
-      .split('|')
-      .map(cleanText);
-  }
-  return s.split(/ {2,}|\u00a0{2,}/).map(cleanText);
-}
 
 const NUM_CELL = /^(\d{1,4})[.)]?$/;
 const INLINE_PAIR = /^(\d{1,4})[.)]?\s+(\S.*)$/;
