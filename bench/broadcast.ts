@@ -37,21 +37,45 @@ export async function benchBroadcast(o: { url: string; groups: number }) {
     note(`broadcast: ${o.groups} linked groups`);
     const db = handle.db;
     await upsertUnits(db, unitSpecs(o.groups));
-    const units = await db.selectFrom('units').select(['id', 'name']).orderBy('sort_order').execute();
+    const units = await db
+      .selectFrom('units')
+      .select(['id', 'name'])
+      .orderBy('sort_order')
+      .execute();
     const chatId = (i: number) => String(-(4_100_000_000 + i + 1));
     await db
       .insertInto('chats')
-      .values(units.map((u, i) => ({ platform: 'telegram', external_id: chatId(i), title: `${u.name} - nhóm công việc`, role: 'unit' as const, unit_id: u.id, linked_at: new Date(), linked_by: 'bench' })))
+      .values(
+        units.map((u, i) => ({
+          platform: 'telegram',
+          external_id: chatId(i),
+          title: `${u.name} - nhóm công việc`,
+          role: 'unit' as const,
+          unit_id: u.id,
+          linked_at: new Date(),
+          linked_by: 'bench',
+        })),
+      )
       .execute();
     const groups = new Set(units.map((_, i) => chatId(i)));
     const callsBefore = fake.calls.length;
 
     note('broadcast: createAndSend to all; waiting for the last delivery');
     const t0 = Date.now();
-    const { id, chats } = await createAndSend(service.ctx, 'Kính đề nghị các đơn vị gửi danh sách đại biểu dự Hội nghị tập huấn trước 17h00 ngày 25/9/2024. Trân trọng.', { kind: 'units', units: 'all' });
+    const { id, chats } = await createAndSend(
+      service.ctx,
+      'Kính đề nghị các đơn vị gửi danh sách đại biểu dự Hội nghị tập huấn trước 17h00 ngày 25/9/2024. Trân trọng.',
+      { kind: 'units', units: 'all' },
+    );
     const queuedMs = Date.now() - t0;
     service.workers.forEach((w) => w.poke());
-    const delivered = () => fake.calls.slice(callsBefore).filter((c) => c.method === 'sendMessage' && c.status === 200 && groups.has(String(c.params.chat_id)));
+    const delivered = () =>
+      fake.calls
+        .slice(callsBefore)
+        .filter(
+          (c) =>
+            c.method === 'sendMessage' && c.status === 200 && groups.has(String(c.params.chat_id)),
+        );
     const deadline = Date.now() + 3 * (o.groups / 30) * 1000 + 30_000;
     for (;;) {
       const s = await broadcastStatus(db, id);
@@ -62,7 +86,8 @@ export async function benchBroadcast(o: { url: string; groups: number }) {
     await sleep(300); // a stray duplicate would show up here
     const deliveries = delivered();
     const perChat = new Map<string, number>();
-    for (const d of deliveries) perChat.set(String(d.params.chat_id), (perChat.get(String(d.params.chat_id)) ?? 0) + 1);
+    for (const d of deliveries)
+      perChat.set(String(d.params.chat_id), (perChat.get(String(d.params.chat_id)) ?? 0) + 1);
     const lost = [...groups].filter((g) => !perChat.has(g)).length;
     const duplicated = [...perChat.values()].filter((n) => n > 1).length;
     const first = deliveries[0]?.at ?? 0;
@@ -100,10 +125,22 @@ export async function benchBroadcast(o: { url: string; groups: number }) {
         boundSpacing: round(spacing, 1),
         over2xSpacing: longGaps.length,
         secondsInLongGaps: round(longGaps.reduce((a, g) => a + g - medianGap, 0) / 1000, 2),
-        largest: sortedGaps.slice(-5).reverse().map((g) => round(g, 0)),
+        largest: sortedGaps
+          .slice(-5)
+          .reverse()
+          .map((g) => round(g, 0)),
       },
-      status: status ? { total: status.total, sent: status.sent, failed: status.failed, pending: status.pending, state: status.status } : null,
-      worker: 'the service’s own OutboxWorker (lease outbox:telegram, Pacer at 30/s × 1.03 spacing, 20/min per group)',
+      status: status
+        ? {
+            total: status.total,
+            sent: status.sent,
+            failed: status.failed,
+            pending: status.pending,
+            state: status.status,
+          }
+        : null,
+      worker:
+        'the service’s own OutboxWorker (lease outbox:telegram, Pacer at 30/s × 1.03 spacing, 20/min per group)',
     };
   } finally {
     await service.stop();

@@ -28,7 +28,8 @@ function freePort(): Promise<number> {
 
 async function memory(pid: number): Promise<{ rssMiB: number; peakRssMiB: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rssMiB: round(kb('VmRSS') / 1024, 1), peakRssMiB: round(kb('VmHWM') / 1024, 1) };
 }
 
@@ -41,7 +42,13 @@ interface Started {
 async function start(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
   const clean = { ...process.env };
-  for (const k of Object.keys(clean)) if (/^(DATABASE_URL|TELEGRAM_|ZALO|PUBLIC_URL|PORT|DATA_DIR|ADMIN_TOKEN|SCHEDULER_TICK|LOG_LEVEL)/.test(k)) delete clean[k];
+  for (const k of Object.keys(clean))
+    if (
+      /^(DATABASE_URL|TELEGRAM_|ZALO|PUBLIC_URL|PORT|DATA_DIR|ADMIN_TOKEN|SCHEDULER_TICK|LOG_LEVEL)/.test(
+        k,
+      )
+    )
+      delete clean[k];
   let out = '';
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.node.ts'], {
@@ -53,9 +60,12 @@ async function start(env: Record<string, string>): Promise<Started> {
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited during start (code ${child.exitCode}):\n${out.slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`service exited during start (code ${child.exitCode}):\n${out.slice(-2000)}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+        signal: AbortSignal.timeout(1000),
+      });
       await res.arrayBuffer();
       if (res.status === 200) break;
     } catch {
@@ -105,7 +115,11 @@ export async function benchFootprint(o: { url: string }) {
   try {
     const base = { ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'warn' };
     const pglite = await measure('pglite', { ...base, DATA_DIR: join(dir, 'pglite') });
-    const postgres = await measure('postgres', { ...base, DATA_DIR: join(dir, 'pg'), DATABASE_URL: o.url });
+    const postgres = await measure('postgres', {
+      ...base,
+      DATA_DIR: join(dir, 'pg'),
+      DATABASE_URL: o.url,
+    });
     const ref = { startMs: 5_000, rssMiB: 256 };
     const within = (r: typeof pglite) => ({
       start: r.firstStartMs <= ref.startMs && r.restartMs <= ref.startMs,

@@ -19,9 +19,23 @@ import { createEvent } from '../src/core/events/manage';
 import { upsertUnits } from '../src/core/units/repo';
 import { startService } from '../src/service';
 import { FakeTelegramApi } from '../tests/fakes/telegram-api';
-import { createTelegramUpdates, type TgChat, type TgMessage, type TgUser } from '../tests/fakes/telegram-updates';
+import {
+  createTelegramUpdates,
+  type TgChat,
+  type TgMessage,
+  type TgUser,
+} from '../tests/fakes/telegram-updates';
 import { personName, registrationReplies, unitSpecs } from './fixtures';
-import { benchLogger, countQueries, cpuBetween, cpuSnapshot, note, openSchema, round, summarize } from './lib';
+import {
+  benchLogger,
+  countQueries,
+  cpuBetween,
+  cpuSnapshot,
+  note,
+  openSchema,
+  round,
+  summarize,
+} from './lib';
 import { Profiler, saveProfile, summarizeProfile, type ProfileSummary } from './profile';
 import { whatIfTransactionShape } from './whatif';
 
@@ -61,7 +75,14 @@ async function pgStats(pool: pg.Pool) {
        FROM pg_stat_database WHERE datname = current_database()`,
   );
   const row = r.rows[0] as Record<string, string>;
-  return { commits: Number(row.commits), rollbacks: Number(row.rollbacks), inserted: Number(row.inserted), updated: Number(row.updated), deleted: Number(row.deleted), lsn: row.lsn! };
+  return {
+    commits: Number(row.commits),
+    rollbacks: Number(row.rollbacks),
+    inserted: Number(row.inserted),
+    updated: Number(row.updated),
+    deleted: Number(row.deleted),
+    lsn: row.lsn!,
+  };
 }
 
 async function rawInserts(url: string, count: number, concurrency: number, poolSize: number) {
@@ -84,7 +105,14 @@ async function rawInserts(url: string, count: number, concurrency: number, poolS
   const ms = performance.now() - t0;
   await pool.end();
   const l = summarize(lat);
-  return { poolSize, concurrency, inserts: count, seconds: round(ms / 1000, 2), insertsPerSecond: round(count / (ms / 1000), 0), latencyMs: { p50: l.p50, p99: l.p99, max: l.max } };
+  return {
+    poolSize,
+    concurrency,
+    inserts: count,
+    seconds: round(ms / 1000, 2),
+    insertsPerSecond: round(count / (ms / 1000), 0),
+    latencyMs: { p50: l.p50, p99: l.p99, max: l.max },
+  };
 }
 
 export async function benchInbound(o: InboundOptions) {
@@ -101,7 +129,12 @@ export async function benchInbound(o: InboundOptions) {
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     PUBLIC_URL: 'http://127.0.0.1:9',
   });
-  const service = await startService(config, { db: handle, log: benchLogger(), workers: false, scheduler: false });
+  const service = await startService(config, {
+    db: handle,
+    log: benchLogger(),
+    workers: false,
+    scheduler: false,
+  });
   const db = handle.db;
   const stats = new pg.Pool({ connectionString: o.url, max: 1 });
   let child: ChildProcess | null = null;
@@ -109,12 +142,26 @@ export async function benchInbound(o: InboundOptions) {
     // ---- set-up: linked unit groups, an open event, its invitation delivered as message 1 in each group
     note(`inbound: set-up (${o.groups} linked groups, one open event)`);
     await upsertUnits(db, unitSpecs(o.groups));
-    const units = await db.selectFrom('units').select(['id', 'code', 'name']).orderBy('sort_order').execute();
+    const units = await db
+      .selectFrom('units')
+      .select(['id', 'code', 'name'])
+      .orderBy('sort_order')
+      .execute();
     const tg = createTelegramUpdates({ bot: fake.bot });
     const groups: TgChat[] = units.map((u) => tg.group({ title: `${u.name} - nhóm công việc` }));
     await db
       .insertInto('chats')
-      .values(units.map((u, i) => ({ platform: 'telegram', external_id: String(groups[i]!.id), title: groups[i]!.title!, role: 'unit' as const, unit_id: u.id, linked_at: new Date(), linked_by: 'bench' })))
+      .values(
+        units.map((u, i) => ({
+          platform: 'telegram',
+          external_id: String(groups[i]!.id),
+          title: groups[i]!.title!,
+          role: 'unit' as const,
+          unit_id: u.id,
+          linked_at: new Date(),
+          linked_by: 'bench',
+        })),
+      )
       .execute();
     const now = Date.now();
     const day = 86_400_000;
@@ -128,42 +175,79 @@ export async function benchInbound(o: InboundOptions) {
       units: 'all',
       agenda: [
         { startsAt, title: 'Khai mạc', presenter: 'Lãnh đạo Ban Tuyên giáo Tỉnh ủy' },
-        { startsAt: new Date(startsAt.getTime() + 3_600_000), title: 'Chuyên đề 1: Kỹ năng thông tin cơ sở' },
-        { startsAt: new Date(startsAt.getTime() + 5 * 3_600_000), title: 'Chuyên đề 2: Chuyển đổi số' },
+        {
+          startsAt: new Date(startsAt.getTime() + 3_600_000),
+          title: 'Chuyên đề 1: Kỹ năng thông tin cơ sở',
+        },
+        {
+          startsAt: new Date(startsAt.getTime() + 5 * 3_600_000),
+          title: 'Chuyên đề 2: Chuyển đổi số',
+        },
       ],
     });
-    await db.updateTable('outbox').set({ state: 'sent', sent_at: new Date(), platform_message_id: '1' }).where('purpose', '=', 'invite').execute();
-    const invite = await db.selectFrom('outbox').select('payload').where('purpose', '=', 'invite').executeTakeFirstOrThrow();
+    await db
+      .updateTable('outbox')
+      .set({ state: 'sent', sent_at: new Date(), platform_message_id: '1' })
+      .where('purpose', '=', 'invite')
+      .execute();
+    const invite = await db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('purpose', '=', 'invite')
+      .executeTakeFirstOrThrow();
     const inviteText = (invite.payload as { text: string }).text;
 
     // ---- the updates: a focal point in each group replies to the invitation with a list
     const { texts, corpusCases } = registrationReplies();
-    const users: TgUser[][] = groups.map((_, g) => [0, 1, 2].map((k) => tg.user(personName(g * 3 + k))));
+    const users: TgUser[][] = groups.map((_, g) =>
+      [0, 1, 2].map((k) => tg.user(personName(g * 3 + k))),
+    );
     const messageIds = new Map<number, number>();
     const total = o.warmup + o.updates + 500 + (o.profile === 'off' ? 0 : o.profileUpdates);
     const lines: string[] = [];
     for (let i = 0; i < total; i++) {
       const g = i % groups.length;
       const chat = groups[g]!;
-      const invitation: TgMessage = { message_id: 1, from: tg.bot, chat, date: Math.floor(now / 1000), text: inviteText };
+      const invitation: TgMessage = {
+        message_id: 1,
+        from: tg.bot,
+        chat,
+        date: Math.floor(now / 1000),
+        text: inviteText,
+      };
       const mid = (messageIds.get(chat.id) ?? 1) + 1;
       messageIds.set(chat.id, mid);
       const from = users[g]![Math.floor(i / groups.length) % 3]!;
-      lines.push(JSON.stringify(tg.text(chat, from, texts[i % texts.length]!, { replyTo: invitation, messageId: mid })));
+      lines.push(
+        JSON.stringify(
+          tg.text(chat, from, texts[i % texts.length]!, { replyTo: invitation, messageId: mid }),
+        ),
+      );
     }
     const bodiesFile = join(dataDir, 'updates.ndjson');
     await writeFile(bodiesFile, lines.join('\n') + '\n');
     const avgBytes = round(lines.reduce((s, l) => s + Buffer.byteLength(l), 0) / lines.length, 0);
 
     // ---- the load generator, in its own process
-    child = fork(new URL('./loadgen.ts', import.meta.url).pathname, [JSON.stringify({ url: `http://127.0.0.1:${service.port}/webhooks/telegram`, secret: SECRET, bodiesFile })], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    child = fork(
+      new URL('./loadgen.ts', import.meta.url).pathname,
+      [
+        JSON.stringify({
+          url: `http://127.0.0.1:${service.port}/webhooks/telegram`,
+          secret: SECRET,
+          bodiesFile,
+        }),
+      ],
+      {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     const c = child;
     const messages: Array<(m: unknown) => void> = [];
     c.on('message', (m) => messages.shift()?.(m));
-    const nextMessage = <T>() => new Promise<T>((resolve) => messages.push(resolve as (m: unknown) => void));
+    const nextMessage = <T>() =>
+      new Promise<T>((resolve) => messages.push(resolve as (m: unknown) => void));
     await nextMessage<{ type: 'ready' }>();
     const run = (name: string, from: number, count: number, concurrency: number) => {
       const p = nextMessage<LoadResult>();
@@ -200,14 +284,33 @@ export async function benchInbound(o: InboundOptions) {
 
     // ---- what was stored: each update once, each reply understood
     const posted = offset;
-    const processed = await db.selectFrom('processed_updates').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const regs = await db.selectFrom('registrations').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-    const replies = await db.selectFrom('outbox').select(['purpose', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '=', 'queued').groupBy('purpose').execute();
-    const attendees = await db.selectFrom('attendees').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const processed = await db
+      .selectFrom('processed_updates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const regs = await db
+      .selectFrom('registrations')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const replies = await db
+      .selectFrom('outbox')
+      .select(['purpose', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', '=', 'queued')
+      .groupBy('purpose')
+      .execute();
+    const attendees = await db
+      .selectFrom('attendees')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
 
     // ---- the raw baseline on the same database
-    note(`inbound: raw single-row INSERT transactions (${o.updates}) at concurrency ${o.concurrency}`);
-    await sql`CREATE TABLE IF NOT EXISTS ${sql.id(SCHEMA)}.bench_raw (id bigserial PRIMARY KEY, x integer NOT NULL)`.execute(db);
+    note(
+      `inbound: raw single-row INSERT transactions (${o.updates}) at concurrency ${o.concurrency}`,
+    );
+    await sql`CREATE TABLE IF NOT EXISTS ${sql.id(SCHEMA)}.bench_raw (id bigserial PRIMARY KEY, x integer NOT NULL)`.execute(
+      db,
+    );
     const rawServicePool = await rawInserts(o.url, o.updates, o.concurrency, 10);
     const rawPool32 = await rawInserts(o.url, o.updates, o.concurrency, o.concurrency);
 
@@ -215,7 +318,14 @@ export async function benchInbound(o: InboundOptions) {
     const met = updatesPerSecond >= aim.updatesPerSecond && latency.p99 <= aim.p99Ms;
 
     // ---- where the time goes (when an aim is missed, or asked)
-    let profile: (ProfileSummary & { file: string; updates: number; updatesPerSecond: number; cpu: Record<string, number> }) | null = null;
+    let profile:
+      | (ProfileSummary & {
+          file: string;
+          updates: number;
+          updatesPerSecond: number;
+          cpu: Record<string, number>;
+        })
+      | null = null;
     if (o.profile === 'on' || (o.profile === 'auto' && !met)) {
       note(`inbound: CPU profile over ${o.profileUpdates} more updates`);
       const profiler = new Profiler();
@@ -246,7 +356,10 @@ export async function benchInbound(o: InboundOptions) {
           chatId: String(g.id),
           title: g.title!,
           unitId: units[i]!.id,
-          users: users[i]!.map((u) => ({ id: String(u.id), name: [u.first_name, u.last_name].filter(Boolean).join(' ') })),
+          users: users[i]!.map((u) => ({
+            id: String(u.id),
+            name: [u.first_name, u.last_name].filter(Boolean).join(' '),
+          })),
         })),
         count: 4_000,
         concurrency: o.concurrency,
@@ -280,7 +393,11 @@ export async function benchInbound(o: InboundOptions) {
       latencyMs: latency,
       statuses: measured.statuses,
       non200: o.updates - ok,
-      serialConcurrency1: { updates: 500, updatesPerSecond: round(500 / (serial.elapsedMs / 1000), 0), latencyMs: serialLatency },
+      serialConcurrency1: {
+        updates: 500,
+        updatesPerSecond: round(500 / (serial.elapsedMs / 1000), 0),
+        latencyMs: serialLatency,
+      },
       perUpdate: {
         statements: round(queries / o.updates, 1),
         walBytes: round(Number((wal.rows[0] as { b: string }).b) / o.updates, 0),

@@ -28,14 +28,30 @@ export const round = (n: number, digits = 1): number => {
 };
 
 /** Nearest-rank percentiles of a sample (sorted copy). */
-export function summarize(values: ArrayLike<number>): { n: number; mean: number; p50: number; p90: number; p99: number; max: number; min: number } {
+export function summarize(values: ArrayLike<number>): {
+  n: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  min: number;
+} {
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
   if (n === 0) return { n, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, min: 0 };
   const at = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!;
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { n, mean: round(sum / n, 2), p50: round(at(50), 2), p90: round(at(90), 2), p99: round(at(99), 2), max: round(sorted[n - 1]!, 2), min: round(sorted[0]!, 2) };
+  return {
+    n,
+    mean: round(sum / n, 2),
+    p50: round(at(50), 2),
+    p90: round(at(90), 2),
+    p99: round(at(99), 2),
+    max: round(sorted[n - 1]!, 2),
+    min: round(sorted[0]!, 2),
+  };
 }
 
 // ------------------------------------------------------------------ machine
@@ -122,7 +138,12 @@ export function setBenchDatabase(name: string): void {
 /** Whole-machine busy and total CPU time, ms (all cores). */
 export function machineCpuMs(): { busy: number; total: number } {
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const idle = (line[3] ?? 0) + (line[4] ?? 0);
     const total = line.reduce((s, x) => s + x, 0);
     return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
@@ -141,12 +162,15 @@ export interface CpuSnapshot {
 
 export function cpuSnapshot(otherPids: number[]): CpuSnapshot {
   const u = process.cpuUsage();
-  const kind = (db: string | null) => (db === null ? 'server' : db === benchDatabase ? 'bench' : 'otherDb');
+  const kind = (db: string | null) =>
+    db === null ? 'server' : db === benchDatabase ? 'bench' : 'otherDb';
   return {
     at: performance.now(),
     self: (u.user + u.system) / 1000,
     others: new Map(otherPids.map((p) => [p, procCpuMs(p)])),
-    postgres: new Map(postgresPids().map((p) => [p.pid, { ms: procCpuMs(p.pid), kind: kind(p.database) }])),
+    postgres: new Map(
+      postgresPids().map((p) => [p.pid, { ms: procCpuMs(p.pid), kind: kind(p.database) }]),
+    ),
     machine: machineCpuMs(),
   };
 }
@@ -155,11 +179,16 @@ export function cpuSnapshot(otherPids: number[]): CpuSnapshot {
  * CPU used between two snapshots, as "cores busy" (1.0 = one core fully used) for this process,
  * the other named processes and all local Postgres processes; plus the whole machine.
  */
-export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, names: Record<number, string>): Record<string, number> {
+export function cpuBetween(
+  a: CpuSnapshot,
+  b: CpuSnapshot,
+  names: Record<number, string>,
+): Record<string, number> {
   const wall = b.at - a.at;
   const cores = (ms: number) => round(ms / wall, 2);
   const out: Record<string, number> = { thisProcessCores: cores(b.self - a.self) };
-  for (const [pid, ms] of b.others) out[`${names[pid] ?? pid}Cores`] = cores(ms - (a.others.get(pid) ?? 0));
+  for (const [pid, ms] of b.others)
+    out[`${names[pid] ?? pid}Cores`] = cores(ms - (a.others.get(pid) ?? 0));
   const pg = { bench: 0, server: 0, otherDb: 0 };
   for (const [pid, v] of b.postgres) pg[v.kind] += v.ms - (a.postgres.get(pid)?.ms ?? 0);
   out.postgresBackendsOfBenchDbCores = cores(pg.bench);

@@ -88,7 +88,16 @@ async function run(m: RunMessage) {
   }
   await Promise.all(Array.from({ length: m.concurrency }, loop));
   const elapsedMs = performance.now() - started;
-  return { type: 'result' as const, name: m.name, startedAt, elapsedMs, count: m.count, concurrency: m.concurrency, statuses, latencies: Array.from(latencies) };
+  return {
+    type: 'result' as const,
+    name: m.name,
+    startedAt,
+    elapsedMs,
+    count: m.count,
+    concurrency: m.concurrency,
+    statuses,
+    latencies: Array.from(latencies),
+  };
 }
 
 process.on('message', (m: RunMessage | { type: 'exit' }) => {

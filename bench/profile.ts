@@ -37,7 +37,9 @@ export class Profiler {
   }
 
   async stop(): Promise<CpuProfile> {
-    const { profile } = (await this.session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    const { profile } = (await this.session.post('Profiler.stop')) as unknown as {
+      profile: CpuProfile;
+    };
     await this.session.post('Profiler.disable');
     this.session.disconnect();
     return profile;
@@ -66,12 +68,15 @@ export function areaOf(f: CallFrame): string {
 }
 
 function frameKey(f: CallFrame): string {
-  const rel = f.url.startsWith(ROOT) ? f.url.slice(ROOT.length) : f.url.replace(/^.*node_modules\//, '');
+  const rel = f.url.startsWith(ROOT)
+    ? f.url.slice(ROOT.length)
+    : f.url.replace(/^.*node_modules\//, '');
   return rel ? `${f.functionName || '(anonymous)'} ${rel}` : f.functionName || '(native)';
 }
 
 /** Our code or a package: the level at which a sample is charged in `byOwner`. */
-const isOwner = (area: string) => area.startsWith('npm:') || area.startsWith('src/') || area.startsWith('bots/');
+const isOwner = (area: string) =>
+  area.startsWith('npm:') || area.startsWith('src/') || area.startsWith('bots/');
 
 export interface ProfileSummary {
   wallMs: number;
@@ -134,14 +139,23 @@ export function summarizeProfile(p: CpuProfile, top = 15): ProfileSummary {
     sampledMs: round(sampled, 0),
     idleShare: share(idle),
     gcShare: share(gc),
-    byArea: [...areas].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([area, ms]) => ({ area, selfMs: round(ms, 0), share: share(ms) })),
-    byOwner: [...owners].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([owner, ms]) => ({ owner, ms: round(ms, 0), share: share(ms) })),
+    byArea: [...areas]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([area, ms]) => ({ area, selfMs: round(ms, 0), share: share(ms) })),
+    byOwner: [...owners]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([owner, ms]) => ({ owner, ms: round(ms, 0), share: share(ms) })),
     topSelf: [...fns]
       .filter(([k]) => !k.startsWith('(idle)'))
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, top)
       .map(([fn, v]) => ({ fn, area: v.area, selfMs: round(v.ms, 0), share: share(v.ms) })),
-    topInclusiveOurs: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, ms]) => ({ fn, inclusiveMs: round(ms, 0), share: share(ms) })),
+    topInclusiveOurs: [...inclusive]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, ms]) => ({ fn, inclusiveMs: round(ms, 0), share: share(ms) })),
   };
 }
 

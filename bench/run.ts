@@ -33,8 +33,15 @@ function intEnv(name: string, fallback: number): number {
 
 function git(): { commit: string | null; dirty: boolean | null } {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().length > 0;
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim().length > 0;
     return { commit, dirty };
   } catch {
     return { commit: null, dirty: null };
@@ -43,11 +50,17 @@ function git(): { commit: string | null; dirty: boolean | null } {
 
 async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const only = (process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[];
-  for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`BENCH_ONLY: unknown section ${s}`);
+  const only = (process.env.BENCH_ONLY ?? SECTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim()) as Section[];
+  for (const s of only)
+    if (!SECTIONS.includes(s)) throw new Error(`BENCH_ONLY: unknown section ${s}`);
   const profile = (process.env.BENCH_PROFILE ?? 'auto') as 'auto' | 'on' | 'off';
   const started = new Date();
-  const stamp = started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = started
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const resultsDir = new URL('./results/', import.meta.url).pathname;
   await mkdir(resultsDir, { recursive: true });
 
@@ -61,8 +74,12 @@ async function main() {
   );
   m.postgres = {
     version: version.rows[0]!.v,
-    host: isLoopback(serverUrl) ? 'same machine (loopback): shares the CPUs with the service and the load generator' : new URL(serverUrl).hostname,
-    settings: Object.fromEntries(settings.rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting])),
+    host: isLoopback(serverUrl)
+      ? 'same machine (loopback): shares the CPUs with the service and the load generator'
+      : new URL(serverUrl).hostname,
+    settings: Object.fromEntries(
+      settings.rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
+    ),
   };
   note(`creating database ${dbName}`);
   await admin.query(`CREATE DATABASE ${dbName}`);
@@ -73,7 +90,9 @@ async function main() {
     if (dropped || process.env.BENCH_KEEP_DB === '1') return;
     dropped = true;
     note(`dropping database ${dbName}`);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e: unknown) => note(`could not drop ${dbName}: ${String(e)}`));
+    await admin
+      .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      .catch((e: unknown) => note(`could not drop ${dbName}: ${String(e)}`));
   };
   process.once('SIGINT', () => {
     void drop().finally(() => process.exit(130));
@@ -101,12 +120,22 @@ async function main() {
         stamp,
       });
       result.inbound = r;
-      aims.push({ figure: 'inbound', aim: r.aim, value: `${r.updatesPerSecond} updates/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (raw inserts ${r.raw.servicePoolSize.insertsPerSecond}/s, ratio ${r.ratioServiceToRaw})`, met: r.met });
+      aims.push({
+        figure: 'inbound',
+        aim: r.aim,
+        value: `${r.updatesPerSecond} updates/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (raw inserts ${r.raw.servicePoolSize.insertsPerSecond}/s, ratio ${r.ratioServiceToRaw})`,
+        met: r.met,
+      });
     }
     if (only.includes('broadcast')) {
       const r = await benchBroadcast({ url, groups: 1000 });
       result.broadcast = r;
-      aims.push({ figure: 'broadcast', aim: r.aim, value: `${r.seconds} s for ${r.groups} groups = ${r.ratioToBound}× the bound; lost ${r.lost}, twice ${r.duplicated}, violations ${r.violations}`, met: r.met });
+      aims.push({
+        figure: 'broadcast',
+        aim: r.aim,
+        value: `${r.seconds} s for ${r.groups} groups = ${r.ratioToBound}× the bound; lost ${r.lost}, twice ${r.duplicated}, violations ${r.violations}`,
+        met: r.met,
+      });
     }
     if (only.includes('scheduler')) {
       const r = await benchScheduler({ url, profile });

@@ -24,7 +24,12 @@ const SCHEMA = 'sched';
 const DAY = 86_400_000;
 
 /** Future jobs in the shapes the planners write, spread over a year; keys unique like the real ones. */
-async function insertFutureJobs(ctx: AppContext, from: number, to: number, owners: { e0: number; ne: number; c0: number; nc: number }): Promise<void> {
+async function insertFutureJobs(
+  ctx: AppContext,
+  from: number,
+  to: number,
+  owners: { e0: number; ne: number; c0: number; nc: number },
+): Promise<void> {
   await sql`
     INSERT INTO scheduled_jobs (key, kind, event_id, campaign_id, due_at, payload)
     SELECT
@@ -40,7 +45,9 @@ async function insertFutureJobs(ctx: AppContext, from: number, to: number, owner
       CASE WHEN k IN (4, 5) THEN jsonb_build_object('position', 1 + g % 6)
            WHEN k = 8 THEN jsonb_build_object('round', 1 + g % 5)
            ELSE '{}'::jsonb END
-    FROM (SELECT g, g % 10 AS k FROM generate_series(${from}::int, ${to}::int) AS g) AS s`.execute(ctx.db);
+    FROM (SELECT g, g % 10 AS k FROM generate_series(${from}::int, ${to}::int) AS g) AS s`.execute(
+    ctx.db,
+  );
 }
 
 async function vacuumAnalyze(ctx: AppContext): Promise<void> {
@@ -64,11 +71,17 @@ async function timeEmptyTicks(ctx: AppContext, n = 21) {
 async function claimPlan(ctx: AppContext) {
   const r = await sql<{ 'QUERY PLAN': unknown }>`
     EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
-    SELECT * FROM scheduled_jobs WHERE state = 'pending' AND due_at <= now() ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(ctx.db);
-  const plan = (r.rows[0]!['QUERY PLAN'] as Array<{ Plan: PlanNode; 'Execution Time': number }>)[0]!;
+    SELECT * FROM scheduled_jobs WHERE state = 'pending' AND due_at <= now() ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(
+    ctx.db,
+  );
+  const plan = (
+    r.rows[0]!['QUERY PLAN'] as Array<{ Plan: PlanNode; 'Execution Time': number }>
+  )[0]!;
   const nodes: string[] = [];
   const walk = (p: PlanNode, depth: number) => {
-    nodes.push(`${'  '.repeat(depth)}${p['Node Type']}${p['Index Name'] ? ` using ${p['Index Name']}` : ''} (rows ${p['Actual Rows']}, shared hit ${p['Shared Hit Blocks'] ?? 0})`);
+    nodes.push(
+      `${'  '.repeat(depth)}${p['Node Type']}${p['Index Name'] ? ` using ${p['Index Name']}` : ''} (rows ${p['Actual Rows']}, shared hit ${p['Shared Hit Blocks'] ?? 0})`,
+    );
     for (const c of p.Plans ?? []) walk(c, depth + 1);
   };
   walk(plan.Plan, 0);
@@ -87,13 +100,22 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
   const handle = await openSchema(o.url, SCHEMA);
   const dataDir = await mkdtemp(join(tmpdir(), 'dieu-phoi-bench-'));
   const config = loadConfig({ DATA_DIR: dataDir });
-  const ctx: AppContext = { db: handle.db, engine: handle.engine, clock: systemClock, log: benchLogger(), timezone: config.timezone, config };
+  const ctx: AppContext = {
+    db: handle.db,
+    engine: handle.engine,
+    clock: systemClock,
+    log: benchLogger(),
+    timezone: config.timezone,
+    config,
+  };
   try {
     note('scheduler: 10,000 units with linked groups');
     await upsertUnits(ctx.db, unitSpecs(10_000, 'S'));
     await sql`
       INSERT INTO chats (platform, external_id, title, role, unit_id, linked_at, linked_by)
-      SELECT 'telegram', (-(4200000000 + id))::text, name || ' - nhóm công việc', 'unit', id, now(), 'bench' FROM units`.execute(ctx.db);
+      SELECT 'telegram', (-(4200000000 + id))::text, name || ' - nhóm công việc', 'unit', id, now(), 'bench' FROM units`.execute(
+      ctx.db,
+    );
     // Owners of the background jobs: 1,000 events and 1,000 campaigns over the coming year.
     await sql`
       INSERT INTO events (title, starts_at, registration_deadline)
@@ -103,8 +125,14 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
       INSERT INTO campaigns (title, deadline, remind_before, chase_every)
       SELECT 'Báo cáo kết quả thực hiện kế hoạch số ' || g, now() + g * interval '8 hours' + interval '2 days', '["P7D","P1D"]', 'P1D'
       FROM generate_series(1, 1000) AS g`.execute(ctx.db);
-    const ev = await sql<{ lo: number; n: number }>`SELECT min(id)::int AS lo, count(*)::int AS n FROM events`.execute(ctx.db);
-    const ca = await sql<{ lo: number; n: number }>`SELECT min(id)::int AS lo, count(*)::int AS n FROM campaigns`.execute(ctx.db);
+    const ev = await sql<{
+      lo: number;
+      n: number;
+    }>`SELECT min(id)::int AS lo, count(*)::int AS n FROM events`.execute(ctx.db);
+    const ca = await sql<{
+      lo: number;
+      n: number;
+    }>`SELECT min(id)::int AS lo, count(*)::int AS n FROM campaigns`.execute(ctx.db);
     const owners = { e0: ev.rows[0]!.lo, ne: ev.rows[0]!.n, c0: ca.rows[0]!.lo, nc: ca.rows[0]!.n };
 
     note('scheduler: 100,000 future jobs');
@@ -119,13 +147,23 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
     await insertFutureJobs(ctx, 100_001, 1_000_000, owners);
     await vacuumAnalyze(ctx);
     const load1m = performance.now() - t0;
-    const count = await sql<{ n: number; size: string }>`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('scheduled_jobs')) AS size FROM scheduled_jobs WHERE state = 'pending'`.execute(ctx.db);
+    const count = await sql<{
+      n: number;
+      size: string;
+    }>`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('scheduled_jobs')) AS size FROM scheduled_jobs WHERE state = 'pending'`.execute(
+      ctx.db,
+    );
     const empty1m = await timeEmptyTicks(ctx);
     const plan = await claimPlan(ctx);
 
     // ---- due work: small real events (2 sessions, 5 registered units) and campaigns (5 units, 2 reminders)
     note('scheduler: 42 small events and 42 small campaigns for the due jobs');
-    const units = await ctx.db.selectFrom('units').select('code').orderBy('sort_order').limit(210).execute();
+    const units = await ctx.db
+      .selectFrom('units')
+      .select('code')
+      .orderBy('sort_order')
+      .limit(210)
+      .execute();
     const codes = (k: number) => units.slice(k * 5, k * 5 + 5).map((u) => u.code);
     const eventIds: number[] = [];
     const campaignIds: number[] = [];
@@ -138,8 +176,16 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
         registrationDeadline: new Date(now + 2 * DAY),
         units: codes(k),
         agenda: [
-          { startsAt, title: 'Khai mạc, quán triệt mục đích yêu cầu', presenter: 'Đ/c Phó Trưởng ban Thường trực' },
-          { startsAt: new Date(startsAt.getTime() + 2 * 3_600_000), title: 'Chuyên đề: kỹ năng viết tin bài', presenter: 'ThS. Nguyễn Văn An' },
+          {
+            startsAt,
+            title: 'Khai mạc, quán triệt mục đích yêu cầu',
+            presenter: 'Đ/c Phó Trưởng ban Thường trực',
+          },
+          {
+            startsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
+            title: 'Chuyên đề: kỹ năng viết tin bài',
+            presenter: 'ThS. Nguyễn Văn An',
+          },
         ],
       });
       eventIds.push(e.id);
@@ -154,13 +200,27 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
       });
       campaignIds.push(c.id);
     }
-    await ctx.db.updateTable('registrations').set({ status: 'registered' }).where('event_id', 'in', eventIds).execute();
+    await ctx.db
+      .updateTable('registrations')
+      .set({ status: 'registered' })
+      .where('event_id', 'in', eventIds)
+      .execute();
 
     /** Moves real planned jobs to 30 s ago: the sessions' reminders and the campaigns' first `perCampaign` reminders. */
-    const makeDue = async (events: number[], sessions: number[], campaigns: number[], perCampaign: number) => {
+    const makeDue = async (
+      events: number[],
+      sessions: number[],
+      campaigns: number[],
+      perCampaign: number,
+    ) => {
       const due = new Date(Date.now() - 30_000);
       const keys = events.flatMap((id) => sessions.map((p) => `event:${id}:session:${p}`));
-      const a = await ctx.db.updateTable('scheduled_jobs').set({ due_at: due }).where('key', 'in', keys).where('state', '=', 'pending').executeTakeFirst();
+      const a = await ctx.db
+        .updateTable('scheduled_jobs')
+        .set({ due_at: due })
+        .where('key', 'in', keys)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
       const b = await sql`
         UPDATE scheduled_jobs SET due_at = ${due}
         WHERE id IN (SELECT id FROM (
@@ -169,7 +229,15 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
                      WHERE n <= ${perCampaign})`.execute(ctx.db);
       return Number(a.numUpdatedRows) + Number(b.numAffectedRows ?? 0);
     };
-    const outboxCount = async () => Number((await ctx.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const outboxCount = async () =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const dueTick = async (due: number, profile = false) => {
       const before = await outboxCount();
       const profiler = profile ? new Profiler() : null;
@@ -192,22 +260,46 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
         nodeCpuMsPerJob: round((cpu.user + cpu.system) / 1000 / Math.max(1, r.done), 2),
         result: r,
         outboxRowsWritten: messages,
-        ...(cpuprofile ? { profile: (({ byOwner, topInclusiveOurs, idleShare }) => ({ idleShare, byOwner: byOwner.slice(0, 10), topInclusiveOurs: topInclusiveOurs.slice(0, 10) }))(summarizeProfile(cpuprofile)) } : {}),
+        ...(cpuprofile
+          ? {
+              profile: (({ byOwner, topInclusiveOurs, idleShare }) => ({
+                idleShare,
+                byOwner: byOwner.slice(0, 10),
+                topInclusiveOurs: topInclusiveOurs.slice(0, 10),
+              }))(summarizeProfile(cpuprofile)),
+            }
+          : {}),
       };
     };
     note('scheduler: ticks with 10 (three times) and 100 due jobs, after one warm-up tick of 4');
     // The handlers' code paths run once before timing (a long-running instance has them compiled).
-    const warmup = await dueTick(await makeDue(eventIds.slice(0, 2), [1], campaignIds.slice(0, 2), 1));
+    const warmup = await dueTick(
+      await makeDue(eventIds.slice(0, 2), [1], campaignIds.slice(0, 2), 1),
+    );
     const due10runs: Array<Awaited<ReturnType<typeof dueTick>>> = [];
-    for (let k = 0; k < 3; k++) due10runs.push(await dueTick(await makeDue(eventIds.slice(2 + 5 * k, 7 + 5 * k), [1], campaignIds.slice(2 + 5 * k, 7 + 5 * k), 1)));
+    for (let k = 0; k < 3; k++)
+      due10runs.push(
+        await dueTick(
+          await makeDue(
+            eventIds.slice(2 + 5 * k, 7 + 5 * k),
+            [1],
+            campaignIds.slice(2 + 5 * k, 7 + 5 * k),
+            1,
+          ),
+        ),
+      );
     const due10 = [...due10runs].sort((a, b) => a.ms - b.ms)[1]!;
-    const due100 = await dueTick(await makeDue(eventIds.slice(17, 42), [1, 2], campaignIds.slice(17, 42), 2), o.profile !== 'off' && (o.profile === 'on' || due10.ms > 20));
+    const due100 = await dueTick(
+      await makeDue(eventIds.slice(17, 42), [1, 2], campaignIds.slice(17, 42), 2),
+      o.profile !== 'off' && (o.profile === 'on' || due10.ms > 20),
+    );
     const emptyAfter = await timeEmptyTicks(ctx, 11);
 
     const aimMs = 20;
     const metEmpty = empty1m.p50 <= aimMs;
     const met10 = due10.ms <= aimMs;
-    const growsWithDueOnly = Math.abs(empty1m.p50 - empty100k.p50) <= Math.max(1, empty100k.p50 * 0.5);
+    const growsWithDueOnly =
+      Math.abs(empty1m.p50 - empty100k.p50) <= Math.max(1, empty100k.p50 * 0.5);
     return {
       aim: `tick ≤ ${aimMs} ms when nothing or little (10 jobs) is due, at 1,000,000 future jobs; cost follows the due rows, not the table`,
       met: metEmpty && met10 && growsWithDueOnly,
@@ -221,13 +313,25 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
         linkedGroups: 10_000,
         futureJobs: count.rows[0]!.n,
         tableSize: count.rows[0]!.size,
-        insertAndVacuumSeconds: { first100k: round(load100k / 1000, 1), next900k: round(load1m / 1000, 1) },
-        dueJobs: "real planned jobs moved to 30 s ago: 'event.session' of small events (5 registered units, 2 sessions) and 'campaign.remind' of small campaigns (5 units, reminders P7D and P1D); 10 = 5 + 5, 100 = 50 + 50; a warm-up tick of 4 first",
+        insertAndVacuumSeconds: {
+          first100k: round(load100k / 1000, 1),
+          next900k: round(load1m / 1000, 1),
+        },
+        dueJobs:
+          "real planned jobs moved to 30 s ago: 'event.session' of small events (5 registered units, 2 sessions) and 'campaign.remind' of small campaigns (5 units, reminders P7D and P1D); 10 = 5 + 5, 100 = 50 + 50; a warm-up tick of 4 first",
       },
-      emptyTickMs: { at100kFutureJobs: empty100k, at1mFutureJobs: empty1m, at1mAfterDueTicks: emptyAfter },
+      emptyTickMs: {
+        at100kFutureJobs: empty100k,
+        at1mFutureJobs: empty1m,
+        at1mAfterDueTicks: emptyAfter,
+      },
       claimQuery: plan,
       warmupTick: { dueRows: warmup.dueRows, ms: warmup.ms },
-      due10: { ...due10, note: 'median of three ticks, each with 10 different due jobs', allRunsMs: due10runs.map((r) => r.ms) },
+      due10: {
+        ...due10,
+        note: 'median of three ticks, each with 10 different due jobs',
+        allRunsMs: due10runs.map((r) => r.ms),
+      },
       due100,
     };
   } finally {

@@ -37,20 +37,34 @@ const ATTENDEES = [
   { position: 1, name: 'Nguyễn Văn An', title: 'Phó Giám đốc Sở', phone: null },
   { position: 2, name: 'Lê Thị Bình', title: 'Trưởng phòng Nghiệp vụ Y', phone: '0912345678' },
 ];
-const REPLY = { text: '✅ Đã ghi nhận 2 đại biểu của đơn vị:\n1. Nguyễn Văn An — Phó Giám đốc Sở\n2. Lê Thị Bình — Trưởng phòng Nghiệp vụ Y, 0912345678\nGửi lại danh sách để thay thế.', replyToMessageId: '2' };
+const REPLY = {
+  text: '✅ Đã ghi nhận 2 đại biểu của đơn vị:\n1. Nguyễn Văn An — Phó Giám đốc Sở\n2. Lê Thị Bình — Trưởng phòng Nghiệp vụ Y, 0912345678\nGửi lại danh sách để thay thế.',
+  replyToMessageId: '2',
+};
 
-type Shape = (c: pg.PoolClient, t: Target, user: { id: string; name: string }, key: string) => Promise<void>;
+type Shape = (
+  c: pg.PoolClient,
+  t: Target,
+  user: { id: string; name: string },
+  key: string,
+) => Promise<void>;
 
 /** Today's statements, as handleInbound + register send them (Kysely compiles the same SQL). */
 function currentShape(prepared: boolean): Shape {
   const names = new Map<string, string>();
-  const nameOf = (text: string) => names.get(text) ?? (names.set(text, `inbound-current-${names.size}`), names.get(text)!);
-  const q = (c: pg.PoolClient, text: string, values: unknown[]) => (prepared ? c.query({ name: nameOf(text), text, values }) : c.query(text, values));
+  const nameOf = (text: string) =>
+    names.get(text) ?? (names.set(text, `inbound-current-${names.size}`), names.get(text)!);
+  const q = (c: pg.PoolClient, text: string, values: unknown[]) =>
+    prepared ? c.query({ name: nameOf(text), text, values }) : c.query(text, values);
   return async (c, t, user, key) => {
     const now = new Date();
     await c.query('BEGIN');
     try {
-      await q(c, `INSERT INTO processed_updates (platform, update_key) VALUES ('telegram', $1) ON CONFLICT (platform, update_key) DO NOTHING RETURNING update_key`, [key]);
+      await q(
+        c,
+        `INSERT INTO processed_updates (platform, update_key) VALUES ('telegram', $1) ON CONFLICT (platform, update_key) DO NOTHING RETURNING update_key`,
+        [key],
+      );
       const chat = (
         await q(
           c,
@@ -68,30 +82,58 @@ function currentShape(prepared: boolean): Shape {
           [user.id, user.name, now],
         )
       ).rows[0] as { id: number };
-      await q(c, `INSERT INTO chat_members (chat_id, person_id) VALUES ($1, $2) ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = $3`, [chat.id, person.id, now]);
-      const unit = (await q(c, `SELECT * FROM units WHERE id = $1`, [chat.unit_id])).rows[0] as { id: number; code: string };
-      const ref = (await q(c, `SELECT ref FROM outbox WHERE platform = 'telegram' AND chat_external_id = $1 AND platform_message_id = $2`, [t.chatId, '1'])).rows[0] as { ref: string };
+      await q(
+        c,
+        `INSERT INTO chat_members (chat_id, person_id) VALUES ($1, $2) ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = $3`,
+        [chat.id, person.id, now],
+      );
+      const unit = (await q(c, `SELECT * FROM units WHERE id = $1`, [chat.unit_id])).rows[0] as {
+        id: number;
+        code: string;
+      };
+      const ref = (
+        await q(
+          c,
+          `SELECT ref FROM outbox WHERE platform = 'telegram' AND chat_external_id = $1 AND platform_message_id = $2`,
+          [t.chatId, '1'],
+        )
+      ).rows[0] as { ref: string };
       const eventId = Number(ref.ref.slice(6));
       await q(c, `SELECT * FROM events WHERE id = $1`, [eventId]);
-      const reg = (await q(c, `SELECT * FROM registrations WHERE event_id = $1 AND unit_id = $2`, [eventId, unit.id])).rows[0] as { id: number };
+      const reg = (
+        await q(c, `SELECT * FROM registrations WHERE event_id = $1 AND unit_id = $2`, [
+          eventId,
+          unit.id,
+        ])
+      ).rows[0] as { id: number };
       await q(c, `DELETE FROM attendees WHERE registration_id = $1`, [reg.id]);
-      await q(c, `INSERT INTO attendees (registration_id, position, name, title, phone) VALUES ($1, 1, $2, $3, $4), ($1, 2, $5, $6, $7)`, [
-        reg.id,
-        ATTENDEES[0]!.name,
-        ATTENDEES[0]!.title,
-        ATTENDEES[0]!.phone,
-        ATTENDEES[1]!.name,
-        ATTENDEES[1]!.title,
-        ATTENDEES[1]!.phone,
+      await q(
+        c,
+        `INSERT INTO attendees (registration_id, position, name, title, phone) VALUES ($1, 1, $2, $3, $4), ($1, 2, $5, $6, $7)`,
+        [
+          reg.id,
+          ATTENDEES[0]!.name,
+          ATTENDEES[0]!.title,
+          ATTENDEES[0]!.phone,
+          ATTENDEES[1]!.name,
+          ATTENDEES[1]!.title,
+          ATTENDEES[1]!.phone,
+        ],
+      );
+      await q(
+        c,
+        `UPDATE registrations SET status = 'registered', late = $2, updated_by = $3, updated_at = $4 WHERE id = $1`,
+        [reg.id, false, user.name, now],
+      );
+      await q(c, `INSERT INTO audit_log (actor, action, details) VALUES ($1, 'registration', $2)`, [
+        `telegram:${user.id}`,
+        JSON.stringify({ event: eventId, unit: unit.code, count: 2, mode: 'replace' }),
       ]);
-      await q(c, `UPDATE registrations SET status = 'registered', late = $2, updated_by = $3, updated_at = $4 WHERE id = $1`, [reg.id, false, user.name, now]);
-      await q(c, `INSERT INTO audit_log (actor, action, details) VALUES ($1, 'registration', $2)`, [`telegram:${user.id}`, JSON.stringify({ event: eventId, unit: unit.code, count: 2, mode: 'replace' })]);
-      await q(c, `INSERT INTO outbox (platform, chat_external_id, chat_id, payload, purpose, ref, broadcast_id, priority) VALUES ('telegram', $1, $2, $3, 'reply', $4, NULL, 0) RETURNING id`, [
-        t.chatId,
-        chat.id,
-        JSON.stringify(REPLY),
-        `event:${eventId}`,
-      ]);
+      await q(
+        c,
+        `INSERT INTO outbox (platform, chat_external_id, chat_id, payload, purpose, ref, broadcast_id, priority) VALUES ('telegram', $1, $2, $3, 'reply', $4, NULL, 0) RETURNING id`,
+        [t.chatId, chat.id, JSON.stringify(REPLY), `event:${eventId}`],
+      );
       await c.query('COMMIT');
     } catch (e) {
       await c.query('ROLLBACK');
@@ -101,7 +143,8 @@ function currentShape(prepared: boolean): Shape {
 }
 
 function proposedShape(prepared: boolean): Shape {
-  const q = (c: pg.PoolClient, name: string, text: string, values: unknown[]) => (prepared ? c.query({ name, text, values }) : c.query(text, values));
+  const q = (c: pg.PoolClient, name: string, text: string, values: unknown[]) =>
+    prepared ? c.query({ name, text, values }) : c.query(text, values);
   return async (c, t, user, key) => {
     await c.query('BEGIN');
     try {
@@ -168,7 +211,11 @@ function proposedShape(prepared: boolean): Shape {
 }
 
 async function replay(url: string, schema: string, shape: Shape, name: string, o: WhatIfInput) {
-  const pool = new pg.Pool({ connectionString: url, max: o.poolSize, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.poolSize,
+    options: `-c search_path=${schema}`,
+  });
   await Promise.all(Array.from({ length: o.poolSize }, () => pool.query('SELECT 1')));
   let statements = 0;
   const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
@@ -234,7 +281,9 @@ export async function whatIfTransactionShape(o: WhatIfInput) {
   const prop = await replay(o.url, o.schema, proposedShape(false), 'proposed', o);
   const prepared = await replay(o.url, o.schema, proposedShape(true), 'proposed-prepared', o);
   const unix = unixSocketUrl(o.url);
-  const propUnix = unix ? await replay(unix, o.schema, proposedShape(true), 'proposed-prepared-unix', o) : null;
+  const propUnix = unix
+    ? await replay(unix, o.schema, proposedShape(true), 'proposed-prepared-unix', o)
+    : null;
   return {
     what: 'database side of one registration reply, replayed with node-postgres only (no HTTP, Kysely, parser), same rows, same concurrency and pool',
     concurrency: o.concurrency,

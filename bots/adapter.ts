@@ -23,20 +23,31 @@ export interface ChannelAdapter {
 }
 
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
 }
 
 /**
  * The start every webhook shares: the platform's secret header checked in constant time (401),
  * then a JSON body (400 when it is not JSON). Returns the body, or the response to send.
  */
-export async function readWebhookJson(request: Request, header: string, secret: string | null): Promise<{ body: unknown } | { response: Response }> {
+export async function readWebhookJson(
+  request: Request,
+  header: string,
+  secret: string | null,
+): Promise<{ body: unknown } | { response: Response }> {
   if (!secret || !secretEquals(request.headers.get(header), secret)) {
-    return { response: jsonResponse(401, { error: { code: 'unauthorized', message: 'secret token' } }) };
+    return {
+      response: jsonResponse(401, { error: { code: 'unauthorized', message: 'secret token' } }),
+    };
   }
   try {
     return { body: await request.json() };
   } catch {
-    return { response: jsonResponse(400, { error: { code: 'invalid_json', message: 'invalid JSON' } }) };
+    return {
+      response: jsonResponse(400, { error: { code: 'invalid_json', message: 'invalid JSON' } }),
+    };
   }
 }

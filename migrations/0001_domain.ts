@@ -240,9 +240,29 @@ const up_statements = [
 ];
 
 const tables = [
-  'audit_log', 'attempts', 'calendar_overrides', 'sessions', 'login_tokens', 'leases', 'pending_prompts',
-  'scheduled_jobs', 'processed_updates', 'outbox', 'broadcasts', 'submissions', 'campaign_units', 'campaigns',
-  'attendees', 'registrations', 'agenda_items', 'events', 'chat_members', 'people', 'chats', 'units', 'settings',
+  'audit_log',
+  'attempts',
+  'calendar_overrides',
+  'sessions',
+  'login_tokens',
+  'leases',
+  'pending_prompts',
+  'scheduled_jobs',
+  'processed_updates',
+  'outbox',
+  'broadcasts',
+  'submissions',
+  'campaign_units',
+  'campaigns',
+  'attendees',
+  'registrations',
+  'agenda_items',
+  'events',
+  'chat_members',
+  'people',
+  'chats',
+  'units',
+  'settings',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

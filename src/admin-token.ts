@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { newCode } from './core/codes';
 
 /** ADMIN_TOKEN if set; otherwise one generated on first start and kept (0600) in the data directory. */
-export async function resolveAdminToken(adminToken: string | null, dataDir: string): Promise<{ token: string; source: 'env' | 'file' | 'generated' }> {
+export async function resolveAdminToken(
+  adminToken: string | null,
+  dataDir: string,
+): Promise<{ token: string; source: 'env' | 'file' | 'generated' }> {
   if (adminToken) return { token: adminToken, source: 'env' };
   const path = join(dataDir, 'admin-token');
   try {

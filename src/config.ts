@@ -72,7 +72,10 @@ function url(env: Env, name: string, fallback: string | null, protocols: string[
     throw new ConfigError(name, `không phải URL hợp lệ`);
   }
   if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `phải bắt đầu bằng ${protocols.map((p) => p + '//').join(' hoặc ')}`);
+    throw new ConfigError(
+      name,
+      `phải bắt đầu bằng ${protocols.map((p) => p + '//').join(' hoặc ')}`,
+    );
   }
   return raw.replace(/\/+$/, '');
 }
@@ -99,15 +102,24 @@ export function loadConfig(env: Env = process.env): Config {
   const publicUrl = url(env, 'PUBLIC_URL', null, ['https:', 'http:']);
   const telegramSecret = str(env, 'TELEGRAM_WEBHOOK_SECRET');
   if (telegramToken && publicUrl && !telegramSecret) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'bắt buộc khi có TELEGRAM_BOT_TOKEN và PUBLIC_URL (chế độ webhook)');
+    throw new ConfigError(
+      'TELEGRAM_WEBHOOK_SECRET',
+      'bắt buộc khi có TELEGRAM_BOT_TOKEN và PUBLIC_URL (chế độ webhook)',
+    );
   }
   if (telegramSecret && !/^[A-Za-z0-9_-]{1,256}$/.test(telegramSecret)) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'chỉ gồm A-Z, a-z, 0-9, _ và -, tối đa 256 ký tự (quy định của Telegram)');
+    throw new ConfigError(
+      'TELEGRAM_WEBHOOK_SECRET',
+      'chỉ gồm A-Z, a-z, 0-9, _ và -, tối đa 256 ký tự (quy định của Telegram)',
+    );
   }
   const zaloBotToken = str(env, 'ZALO_BOT_TOKEN');
   const zaloBotSecret = str(env, 'ZALO_BOT_WEBHOOK_SECRET');
   if (zaloBotToken && publicUrl && !zaloBotSecret) {
-    throw new ConfigError('ZALO_BOT_WEBHOOK_SECRET', 'bắt buộc khi có ZALO_BOT_TOKEN và PUBLIC_URL');
+    throw new ConfigError(
+      'ZALO_BOT_WEBHOOK_SECRET',
+      'bắt buộc khi có ZALO_BOT_TOKEN và PUBLIC_URL',
+    );
   }
   const adminToken = str(env, 'ADMIN_TOKEN');
   if (adminToken !== null && adminToken.length < 16) {
@@ -115,7 +127,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const tick = str(env, 'SCHEDULER_TICK') ?? '*/30 * * * * *';
   if (tick.split(/\s+/).length < 5 || tick.split(/\s+/).length > 6) {
-    throw new ConfigError('SCHEDULER_TICK', `biểu thức cron phải có 5 hoặc 6 trường (đang là "${tick}")`);
+    throw new ConfigError(
+      'SCHEDULER_TICK',
+      `biểu thức cron phải có 5 hoặc 6 trường (đang là "${tick}")`,
+    );
   }
   return {
     port: int(env, 'PORT', 3000, 0, 65535),

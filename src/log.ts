@@ -4,9 +4,24 @@ export type { Logger };
 
 /** Secrets and join codes never reach the logs, whatever object a caller passes. */
 const REDACT = [
-  'token', '*.token', 'joinCode', '*.joinCode', 'join_code', '*.join_code', 'cookie', '*.cookie', 'secret', '*.secret',
-  'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-  'headers["x-telegram-bot-api-secret-token"]', 'headers["x-bot-api-secret-token"]', 'password', '*.password',
+  'token',
+  '*.token',
+  'joinCode',
+  '*.joinCode',
+  'join_code',
+  '*.join_code',
+  'cookie',
+  '*.cookie',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'headers["x-telegram-bot-api-secret-token"]',
+  'headers["x-bot-api-secret-token"]',
+  'password',
+  '*.password',
 ];
 
 export function createLogger(level = 'info'): Logger {

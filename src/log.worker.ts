@@ -17,9 +17,17 @@ type LevelName = keyof typeof LEVELS;
  * pino's paths, never less.
  */
 const REDACT_KEYS = new Set(
-  ['token', 'joinCode', 'join_code', 'cookie', 'secret', 'authorization', 'password', 'x-telegram-bot-api-secret-token', 'x-bot-api-secret-token'].map((k) =>
-    k.toLowerCase(),
-  ),
+  [
+    'token',
+    'joinCode',
+    'join_code',
+    'cookie',
+    'secret',
+    'authorization',
+    'password',
+    'x-telegram-bot-api-secret-token',
+    'x-bot-api-secret-token',
+  ].map((k) => k.toLowerCase()),
 );
 const CENSOR = '[ẩn]';
 const MAX_DEPTH = 6;
@@ -47,7 +55,8 @@ function clean(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = REDACT_KEYS.has(k.toLowerCase()) && v !== undefined ? CENSOR : clean(v, depth + 1, seen);
+    out[k] =
+      REDACT_KEYS.has(k.toLowerCase()) && v !== undefined ? CENSOR : clean(v, depth + 1, seen);
   }
   return out;
 }
@@ -61,9 +70,20 @@ function format(msg: string, args: unknown[]): string {
     if (m === '%%') return '%';
     if (i >= args.length) return m;
     const a = args[i++];
-    return m === '%d' || m === '%i' ? String(Number(a)) : typeof a === 'string' ? a : JSON.stringify(clean(a, 0, new WeakSet()));
+    return m === '%d' || m === '%i'
+      ? String(Number(a))
+      : typeof a === 'string'
+        ? a
+        : JSON.stringify(clean(a, 0, new WeakSet()));
   });
-  return i < args.length ? [out, ...args.slice(i).map((a) => (typeof a === 'string' ? a : JSON.stringify(clean(a, 0, new WeakSet()))))].join(' ') : out;
+  return i < args.length
+    ? [
+        out,
+        ...args
+          .slice(i)
+          .map((a) => (typeof a === 'string' ? a : JSON.stringify(clean(a, 0, new WeakSet())))),
+      ].join(' ')
+    : out;
 }
 
 export interface WorkerLoggerOptions {
@@ -78,7 +98,11 @@ function defaultWrite(level: number, line: string): void {
 }
 
 /** A pino-compatible Logger for workerd: `createWorkerLogger(config.logLevel)`. */
-export function createWorkerLogger(level = 'info', options: WorkerLoggerOptions = {}, bindings: Record<string, unknown> = {}): Logger {
+export function createWorkerLogger(
+  level = 'info',
+  options: WorkerLoggerOptions = {},
+  bindings: Record<string, unknown> = {},
+): Logger {
   const write = options.write ?? defaultWrite;
   const threshold = level === 'silent' ? Infinity : (LEVELS[level as LevelName] ?? LEVELS.info);
 
@@ -93,16 +117,31 @@ export function createWorkerLogger(level = 'info', options: WorkerLoggerOptions 
         text = format(objOrMsg, msg === undefined ? args : [msg, ...args]);
       } else {
         if (objOrMsg instanceof Error) fields = { err: objOrMsg };
-        else if (objOrMsg && typeof objOrMsg === 'object') fields = objOrMsg as Record<string, unknown>;
+        else if (objOrMsg && typeof objOrMsg === 'object')
+          fields = objOrMsg as Record<string, unknown>;
         if (msg !== undefined) text = format(msg, args);
         else if (objOrMsg instanceof Error) text = objOrMsg.message;
       }
-      const record = clean({ level: lvl, time: Date.now(), ...bindings, ...fields, ...(text !== undefined ? { msg: text } : {}) }, 0, new WeakSet());
+      const record = clean(
+        {
+          level: lvl,
+          time: Date.now(),
+          ...bindings,
+          ...fields,
+          ...(text !== undefined ? { msg: text } : {}),
+        },
+        0,
+        new WeakSet(),
+      );
       let line: string;
       try {
         line = JSON.stringify(record);
       } catch {
-        line = JSON.stringify({ level: lvl, time: Date.now(), msg: text ?? '(unserializable log record)' });
+        line = JSON.stringify({
+          level: lvl,
+          time: Date.now(),
+          msg: text ?? '(unserializable log record)',
+        });
       }
       write(lvl, line);
     };
@@ -117,7 +156,8 @@ export function createWorkerLogger(level = 'info', options: WorkerLoggerOptions 
     fatal: make('fatal'),
     silent: () => {},
     isLevelEnabled: (l: string) => (LEVELS[l as LevelName] ?? Infinity) >= threshold,
-    child: (more: Record<string, unknown>) => createWorkerLogger(level, options, { ...bindings, ...more }),
+    child: (more: Record<string, unknown>) =>
+      createWorkerLogger(level, options, { ...bindings, ...more }),
     bindings: () => ({ ...bindings }),
     flush: () => {},
   };

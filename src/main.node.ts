@@ -8,7 +8,8 @@ async function main() {
   const service = await startService(config);
   const where = config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
   console.log(`Điều phối đang chạy tại ${service.url} — cơ sở dữ liệu: ${where}`);
-  if (service.adminTokenSource !== 'env') console.log(`Mã quản trị (ADMIN_TOKEN): ${service.adminToken}`);
+  if (service.adminTokenSource !== 'env')
+    console.log(`Mã quản trị (ADMIN_TOKEN): ${service.adminToken}`);
   console.log(sb.dashboardAt(`${service.url}/`));
   if (service.sandboxUrl) console.log(sb.startup(service.sandboxUrl));
   let stopping = false;

@@ -81,17 +81,28 @@ export interface WorkerSettings {
   autoMigrate: boolean;
 }
 
-function intVar(vars: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
+function intVar(
+  vars: Record<string, string>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = vars[name]?.trim();
   if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `phải là số nguyên từ ${min} đến ${max} (đang là "${raw}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `phải là số nguyên từ ${min} đến ${max} (đang là "${raw}")`);
   return n;
 }
 
 export function workerSettings(vars: Record<string, string>): WorkerSettings {
   const auto = vars.WORKER_AUTO_MIGRATE?.trim().toLowerCase() ?? '';
-  if (auto && !['1', 'true', '0', 'false'].includes(auto)) throw new ConfigError('WORKER_AUTO_MIGRATE', `chỉ nhận 1/true hoặc 0/false (đang là "${auto}")`);
+  if (auto && !['1', 'true', '0', 'false'].includes(auto))
+    throw new ConfigError(
+      'WORKER_AUTO_MIGRATE',
+      `chỉ nhận 1/true hoặc 0/false (đang là "${auto}")`,
+    );
   return {
     // A Cron Trigger fires every minute: 20 s leaves the next run free and stays far below the
     // scheduled handler's wall-time limit.
@@ -114,7 +125,11 @@ export function stringVars(env: WorkerEnv): Record<string, string> {
 }
 
 function hyperdrive(v: unknown): HyperdriveBinding | null {
-  return typeof v === 'object' && v !== null && typeof (v as HyperdriveBinding).connectionString === 'string' ? (v as HyperdriveBinding) : null;
+  return typeof v === 'object' &&
+    v !== null &&
+    typeof (v as HyperdriveBinding).connectionString === 'string'
+    ? (v as HyperdriveBinding)
+    : null;
 }
 
 /** Where this piece of work reads and writes; `fresh` never goes through Hyperdrive's cache. */
@@ -123,7 +138,11 @@ export function databaseUrl(env: WorkerEnv, config: Config, fresh: boolean): str
   const nocache = hyperdrive(env.HYPERDRIVE_NOCACHE);
   const binding = fresh ? (nocache ?? cached) : (cached ?? nocache);
   const url = binding?.connectionString ?? config.databaseUrl;
-  if (!url) throw new ConfigError('DATABASE_URL', 'trên Workers cần binding Hyperdrive (HYPERDRIVE, HYPERDRIVE_NOCACHE) hoặc DATABASE_URL');
+  if (!url)
+    throw new ConfigError(
+      'DATABASE_URL',
+      'trên Workers cần binding Hyperdrive (HYPERDRIVE, HYPERDRIVE_NOCACHE) hoặc DATABASE_URL',
+    );
   return url;
 }
 
@@ -155,10 +174,16 @@ function buildRuntime(env: WorkerEnv): Runtime {
   const settings = workerSettings(vars);
   if (!config.adminToken) {
     // Node generates one and keeps it in DATA_DIR; a Worker has no disk to keep it on.
-    throw new ConfigError('ADMIN_TOKEN', 'bắt buộc trên Cloudflare Workers: wrangler secret put ADMIN_TOKEN');
+    throw new ConfigError(
+      'ADMIN_TOKEN',
+      'bắt buộc trên Cloudflare Workers: wrangler secret put ADMIN_TOKEN',
+    );
   }
   if (config.telegram.token && !config.telegram.webhookSecret) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'bắt buộc khi có TELEGRAM_BOT_TOKEN (Workers chỉ nhận webhook): wrangler secret put TELEGRAM_WEBHOOK_SECRET');
+    throw new ConfigError(
+      'TELEGRAM_WEBHOOK_SECRET',
+      'bắt buộc khi có TELEGRAM_BOT_TOKEN (Workers chỉ nhận webhook): wrangler secret put TELEGRAM_WEBHOOK_SECRET',
+    );
   }
   const log = createWorkerLogger(config.logLevel).child({ runtime: 'workers' });
   const ctx: AppContext = {
@@ -173,12 +198,20 @@ function buildRuntime(env: WorkerEnv): Runtime {
     timezone: config.timezone,
     config,
   };
-  const adapters = createWorkerAdapters({ config, ctx, log, onHandled: (platform) => scope.getStore()?.drain.add(platform) });
+  const adapters = createWorkerAdapters({
+    config,
+    ctx,
+    log,
+    onHandled: (platform) => scope.getStore()?.drain.add(platform),
+  });
   const app = createHttpApp({
     ctx,
     adminToken: config.adminToken,
     webhooks: adapters.flatMap((a) => (a.webhook ? [a.webhook] : [])),
-    health: () => ({ runtime: 'workers', ...Object.fromEntries(adapters.map((a) => [a.platform, a.health()])) }),
+    health: () => ({
+      runtime: 'workers',
+      ...Object.fromEntries(adapters.map((a) => [a.platform, a.health()])),
+    }),
   });
   return { config, settings, log, ctx, adapters, app };
 }
@@ -231,14 +264,26 @@ function drainAll(rt: Runtime, platforms: (p: Platform) => boolean, budgetMs: nu
 
 /** Safe reads of /api may come from Hyperdrive's cache; everything else reads fresh. */
 function readsMayBeCached(request: Request): boolean {
-  return (request.method === 'GET' || request.method === 'HEAD') && new URL(request.url).pathname.startsWith('/api/');
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    new URL(request.url).pathname.startsWith('/api/')
+  );
 }
 
 /** A configuration error: logged (the message names the variable, never its value) and answered as JSON 500. */
 function startupFailure(e: unknown): Response {
-  const message = e instanceof ConfigError ? e.message : 'Không khởi động được (xem log của Worker).';
+  const message =
+    e instanceof ConfigError ? e.message : 'Không khởi động được (xem log của Worker).';
   // Same JSON line shape as the logger, which may not exist yet.
-  console.error(JSON.stringify({ level: 50, time: Date.now(), runtime: 'workers', msg: 'worker not configured', error: e instanceof Error ? e.message : String(e) }));
+  console.error(
+    JSON.stringify({
+      level: 50,
+      time: Date.now(),
+      runtime: 'workers',
+      msg: 'worker not configured',
+      error: e instanceof Error ? e.message : String(e),
+    }),
+  );
   return new Response(JSON.stringify(errorBody('config_error', message)), {
     status: 500,
     headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -247,7 +292,11 @@ function startupFailure(e: unknown): Response {
 
 // ---------------------------------------------------------------- handlers
 
-async function fetchHandler(request: Request, env: WorkerEnv, ectx: WorkerExecutionContext): Promise<Response> {
+async function fetchHandler(
+  request: Request,
+  env: WorkerEnv,
+  ectx: WorkerExecutionContext,
+): Promise<Response> {
   let rt: Runtime;
   let url: string;
   try {
@@ -267,16 +316,21 @@ async function fetchHandler(request: Request, env: WorkerEnv, ectx: WorkerExecut
   } catch (e) {
     ectx.waitUntil(handle.close());
     rt.log.error({ err: e, path: new URL(request.url).pathname }, 'request failed');
-    return new Response(JSON.stringify(errorBody('internal', 'Lỗi hệ thống, vui lòng thử lại sau.')), {
-      status: 500,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-    });
+    return new Response(
+      JSON.stringify(errorBody('internal', 'Lỗi hệ thống, vui lòng thử lại sau.')),
+      {
+        status: 500,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      },
+    );
   }
   // After the response: replies the update just queued go out now rather than at the next cron
   // minute (only the outbox lease holder sends, so limits hold), then the pool is closed.
   const after = async () => {
     if (current.drain.size && rt.settings.webhookDrainMs > 0) {
-      await scope.run(current, () => drainAll(rt, (p) => current.drain.has(p), rt.settings.webhookDrainMs));
+      await scope.run(current, () =>
+        drainAll(rt, (p) => current.drain.has(p), rt.settings.webhookDrainMs),
+      );
     }
   };
   ectx.waitUntil(after().finally(() => handle.close()));
@@ -289,7 +343,11 @@ async function fetchHandler(request: Request, env: WorkerEnv, ectx: WorkerExecut
  * into an instant when the job was planned. SCHEDULER_TICK is Node's; here wrangler.toml's cron
  * (whole minutes) calls the tick.
  */
-async function scheduledHandler(controller: WorkerScheduledController, env: WorkerEnv, ectx: WorkerExecutionContext): Promise<void> {
+async function scheduledHandler(
+  controller: WorkerScheduledController,
+  env: WorkerEnv,
+  ectx: WorkerExecutionContext,
+): Promise<void> {
   let rt: Runtime;
   let url: string;
   try {
@@ -316,7 +374,16 @@ async function scheduledHandler(controller: WorkerScheduledController, env: Work
       // Whatever the tick did, what is already queued still goes out within the budget.
       const budget = Math.max(1_000, rt.settings.drainMs - (Date.now() - started));
       const drained = await drainAll(rt, () => true, budget);
-      rt.log.info({ cron: controller.cron, scheduledTime: new Date(controller.scheduledTime).toISOString(), tick, drained, ms: Date.now() - started }, 'scheduled run');
+      rt.log.info(
+        {
+          cron: controller.cron,
+          scheduledTime: new Date(controller.scheduledTime).toISOString(),
+          tick,
+          drained,
+          ms: Date.now() - started,
+        },
+        'scheduled run',
+      );
       if (tickError) throw tickError;
     });
   } finally {

@@ -55,7 +55,10 @@ export interface ServiceOptions {
   demo?: boolean;
 }
 
-export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const log = options.log ?? createLogger(config.logLevel);
   const handle = options.db ?? (await openDatabase(config));
   await migrateToLatest(handle.db);
@@ -72,7 +75,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const workers = new Map<string, OutboxWorker>();
   // Declared before the app: /healthz and /metrics read it while the channels are still starting.
   let tickLoop: TickLoop | null = null;
-  const sinkFor = (adapter: () => ChannelAdapter) => createSink(ctx, () => adapter().botUsername(), () => workers.get(adapter().platform)?.poke());
+  const sinkFor = (adapter: () => ChannelAdapter) =>
+    createSink(
+      ctx,
+      () => adapter().botUsername(),
+      () => workers.get(adapter().platform)?.poke(),
+    );
   const adapters: ChannelAdapter[] = [];
   if (config.telegram.token) {
     const telegram: ChannelAdapter = createTelegramAdapter({
@@ -90,14 +98,20 @@ export async function startService(config: Config, options: ServiceOptions = {})
   if (config.zalo.credentialsPath) {
     const zalo: ChannelAdapter = createZaloAdapter({
       // zca-js is loaded only when a Zalo account is configured (it is heavy and rarely used).
-      connector: (await import('../bots/zalo/zca-real')).createZcaConnector({ credentialsPath: config.zalo.credentialsPath }),
+      connector: (await import('../bots/zalo/zca-real')).createZcaConnector({
+        credentialsPath: config.zalo.credentialsPath,
+      }),
       sink: sinkFor(() => zalo),
       log,
       db: handle.db,
       instanceId: config.instanceId,
       // One zca-js account per deployment; every instance must name its lease alike.
       accountKey: 'default',
-      limits: { minGapMs: config.zalo.minGapMs, jitterMs: config.zalo.jitterMs, dailyCap: config.zalo.dailyCap },
+      limits: {
+        minGapMs: config.zalo.minGapMs,
+        jitterMs: config.zalo.jitterMs,
+        dailyCap: config.zalo.dailyCap,
+      },
     });
     adapters.push(zalo);
   }
@@ -114,7 +128,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   // ---- end Zalo
   // ---- Sandbox (issue 7): the chat simulator, on when no platform is configured or SANDBOX=1.
-  const sandbox: SandboxAdapter | null = config.sandbox ? createSandboxAdapter({ sink: sinkFor(() => sandbox!) }) : null;
+  const sandbox: SandboxAdapter | null = config.sandbox
+    ? createSandboxAdapter({ sink: sinkFor(() => sandbox!) })
+    : null;
   const simulatedGroups = sandbox ? sandboxGroups() : [];
   if (sandbox) adapters.push(sandbox);
   // ---- end sandbox
@@ -127,18 +143,40 @@ export async function startService(config: Config, options: ServiceOptions = {})
     metrics: () =>
       renderMetrics({
         db: ctx.db,
-        workers: () => [...workers.entries()].map(([platform, w]) => ({ platform, holder: w.isHolder, stats: w.stats })),
+        workers: () =>
+          [...workers.entries()].map(([platform, w]) => ({
+            platform,
+            holder: w.isHolder,
+            stats: w.stats,
+          })),
         tick: () => tickLoop?.lastTick() ?? { ms: null },
         channels: () => Object.fromEntries(adapters.map((a) => [a.platform, a.health()])),
       }),
-    health: () => ({ ...Object.fromEntries(adapters.map((a) => [a.platform, a.health()])), tick: tickLoop?.lastTick() ?? null }),
+    health: () => ({
+      ...Object.fromEntries(adapters.map((a) => [a.platform, a.health()])),
+      tick: tickLoop?.lastTick() ?? null,
+    }),
     // ---- dashboard and sandbox pages (issue 7)
     mount: (root) => {
-      const telegramUsername = () => adapters.find((a) => a.platform === 'telegram')?.botUsername() ?? null;
-      mountDashboard(root, ctx, { adminToken: admin.token, botLinks: { telegramUsername }, sandbox: !!sandbox });
+      const telegramUsername = () =>
+        adapters.find((a) => a.platform === 'telegram')?.botUsername() ?? null;
+      mountDashboard(root, ctx, {
+        adminToken: admin.token,
+        botLinks: { telegramUsername },
+        sandbox: !!sandbox,
+      });
       // Behind the login when real platforms run too: the simulated organizer group could reach real groups.
-      const realPlatforms = !!(config.telegram.token || config.zalo.credentialsPath || config.zaloBot.token);
-      if (sandbox) mountSandbox(root, ctx, { adapter: sandbox, groups: simulatedGroups, requireSession: realPlatforms });
+      const realPlatforms = !!(
+        config.telegram.token ||
+        config.zalo.credentialsPath ||
+        config.zaloBot.token
+      );
+      if (sandbox)
+        mountSandbox(root, ctx, {
+          adapter: sandbox,
+          groups: simulatedGroups,
+          requireSession: realPlatforms,
+        });
     },
   });
 
@@ -157,7 +195,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       log.error({ err, platform: adapter.platform }, 'channel failed to start');
     }
     if (options.workers !== false) {
-      const worker = new OutboxWorker(ctx, adapter.sender, { instanceId: config.instanceId, afterBatch: (d) => updateBroadcastProgress(ctx, d) });
+      const worker = new OutboxWorker(ctx, adapter.sender, {
+        instanceId: config.instanceId,
+        afterBatch: (d) => updateBroadcastProgress(ctx, d),
+      });
       workers.set(adapter.platform, worker);
       worker.start();
     }

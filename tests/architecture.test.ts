@@ -12,7 +12,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCANNED = ['src/core', 'src/messages'];
 const BOTS = join(ROOT, 'bots') + sep;
 
-const FORBIDDEN_PACKAGES = new Set(['telegraf', 'zca-js', 'hono', 'pg', '@electric-sql/pglite', 'node-cron']);
+const FORBIDDEN_PACKAGES = new Set([
+  'telegraf',
+  'zca-js',
+  'hono',
+  'pg',
+  '@electric-sql/pglite',
+  'node-cron',
+]);
 const FORBIDDEN_SCOPES = ['@hono/'];
 
 /** Every module specifier of static imports/exports, side-effect imports, import() and require(). */
@@ -36,7 +43,9 @@ function packageName(spec: string): string {
 export function violation(file: string, spec: string): string | null {
   if (spec.startsWith('.') || spec.startsWith('/')) {
     const target = resolve(dirname(file), spec);
-    return target.startsWith(BOTS) || target === BOTS.slice(0, -1) ? 'imports platform code under bots/' : null;
+    return target.startsWith(BOTS) || target === BOTS.slice(0, -1)
+      ? 'imports platform code under bots/'
+      : null;
   }
   if (spec === 'bots' || spec.startsWith('bots/')) return 'imports platform code under bots/';
   const name = packageName(spec.replace(/^node:/, ''));
@@ -50,7 +59,8 @@ function sourceFiles(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...sourceFiles(path));
-    else if (/\.(?:[cm]?[jt]sx?)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
+    else if (/\.(?:[cm]?[jt]sx?)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+      out.push(path);
   }
   return out;
 }
@@ -66,7 +76,15 @@ describe('architecture', () => {
       `const pg = (await import('pg')).default;`,
       `const p = require("@electric-sql/pglite");`,
     ].join('\n');
-    expect(importSpecifiers(sample)).toEqual(['telegraf', 'zca-js', './y', '@hono/node-server', 'node-cron', 'pg', '@electric-sql/pglite']);
+    expect(importSpecifiers(sample)).toEqual([
+      'telegraf',
+      'zca-js',
+      './y',
+      '@hono/node-server',
+      'node-cron',
+      'pg',
+      '@electric-sql/pglite',
+    ]);
     const file = join(ROOT, 'src/core/x/y.ts');
     expect(violation(file, '../../../bots/telegram/index')).toMatch(/bots/);
     expect(violation(file, 'hono/utils')).toMatch(/hono/);

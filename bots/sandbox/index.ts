@@ -8,7 +8,14 @@
  * which unit a simulated group belongs to come from the caller (src/demo, src/http/sandbox).
  */
 import { randomBytes } from 'node:crypto';
-import type { Button, ChannelSender, InboundMessage, InboundSink, OutboundMessage, SendResult } from '../../src/core/channel';
+import type {
+  Button,
+  ChannelSender,
+  InboundMessage,
+  InboundSink,
+  OutboundMessage,
+  SendResult,
+} from '../../src/core/channel';
 import type { ChannelAdapter } from '../adapter';
 
 export const SANDBOX_PLATFORM = 'sandbox' as const;
@@ -98,7 +105,8 @@ export class SandboxStore {
   /** Messages added or edited after `version`, oldest first. */
   changedSince(version: number): SandboxMessage[] {
     const out: SandboxMessage[] = [];
-    for (const list of this.messages.values()) for (const m of list) if (m.version > version) out.push(m);
+    for (const list of this.messages.values())
+      for (const m of list) if (m.version > version) out.push(m);
     return out.sort((a, b) => a.seq - b.seq);
   }
 
@@ -112,9 +120,22 @@ export class SandboxStore {
     return this.failing.has(chatId);
   }
 
-  add(m: Omit<SandboxMessage, 'seq' | 'version' | 'edited' | 'id'> & { id?: string }): SandboxMessage {
-    if (!this.chats.has(m.chatId)) this.ensureChat({ id: m.chatId, type: m.chatId.includes(':dm-') ? 'private' : 'group', title: m.chatId });
-    const full: SandboxMessage = { ...m, id: m.id ?? this.nextId(), seq: ++this.order, version: ++this.version, edited: false };
+  add(
+    m: Omit<SandboxMessage, 'seq' | 'version' | 'edited' | 'id'> & { id?: string },
+  ): SandboxMessage {
+    if (!this.chats.has(m.chatId))
+      this.ensureChat({
+        id: m.chatId,
+        type: m.chatId.includes(':dm-') ? 'private' : 'group',
+        title: m.chatId,
+      });
+    const full: SandboxMessage = {
+      ...m,
+      id: m.id ?? this.nextId(),
+      seq: ++this.order,
+      version: ++this.version,
+      edited: false,
+    };
     const list = this.messages.get(m.chatId)!;
     list.push(full);
     if (list.length > SANDBOX_MAX_MESSAGES) list.splice(0, list.length - SANDBOX_MAX_MESSAGES);
@@ -201,7 +222,12 @@ export function sandboxSender(store: SandboxStore, perSecond = 20): ChannelSende
     maxTextLength: 100_000,
     limits: { perSecond, perChatPerMinute: 0 },
     async send(chatId: string, message: OutboundMessage): Promise<SendResult> {
-      if (store.isFailing(chatId)) return { ok: false, kind: 'permanent', reason: 'Bad Request: simulated delivery failure (sandbox)' };
+      if (store.isFailing(chatId))
+        return {
+          ok: false,
+          kind: 'permanent',
+          reason: 'Bad Request: simulated delivery failure (sandbox)',
+        };
       if (message.editMessageId) {
         return store.edit(chatId, message.editMessageId, message.text, message.buttons)
           ? { ok: true, messageId: message.editMessageId }
@@ -225,12 +251,20 @@ export function createSandboxAdapter(opts: SandboxAdapterOptions): SandboxAdapte
   const store = opts.store ?? new SandboxStore();
   let lastUpdateAt: string | null = null;
 
-  function inbound(chat: SandboxChat, sender: SandboxPost['sender'], extra: Partial<InboundMessage> & { messageId: string; text: string }): InboundMessage {
+  function inbound(
+    chat: SandboxChat,
+    sender: SandboxPost['sender'],
+    extra: Partial<InboundMessage> & { messageId: string; text: string },
+  ): InboundMessage {
     lastUpdateAt = new Date().toISOString();
     return {
       platform: SANDBOX_PLATFORM,
       updateKey: store.nextId(),
-      chat: { id: chat.id, type: chat.type, ...(chat.type === 'group' ? { title: chat.title } : {}) },
+      chat: {
+        id: chat.id,
+        type: chat.type,
+        ...(chat.type === 'group' ? { title: chat.title } : {}),
+      },
       sender: { id: sender.id, name: sender.name },
       sentAt: new Date(),
       ...extra,
@@ -244,7 +278,10 @@ export function createSandboxAdapter(opts: SandboxAdapterOptions): SandboxAdapte
     botUsername: () => SANDBOX_BOT_USERNAME,
     async post(input) {
       store.ensureChat(input.chat);
-      const replyTo = input.replyToMessageId && store.message(input.chat.id, input.replyToMessageId) ? input.replyToMessageId : undefined;
+      const replyTo =
+        input.replyToMessageId && store.message(input.chat.id, input.replyToMessageId)
+          ? input.replyToMessageId
+          : undefined;
       const m = store.add({
         chatId: input.chat.id,
         from: 'user',
@@ -272,7 +309,16 @@ export function createSandboxAdapter(opts: SandboxAdapterOptions): SandboxAdapte
       const button = pressed.buttons?.flat().find((b) => b.data === input.data);
       if (!button) return;
       // Shown in the conversation so the simulator reads like a log of what happened.
-      store.add({ chatId: input.chat.id, from: 'user', senderId: input.sender.id, senderName: input.sender.name, text: button.text, callbackData: input.data, replyToMessageId: input.messageId, at: new Date() });
+      store.add({
+        chatId: input.chat.id,
+        from: 'user',
+        senderId: input.sender.id,
+        senderName: input.sender.name,
+        text: button.text,
+        callbackData: input.data,
+        replyToMessageId: input.messageId,
+        at: new Date(),
+      });
       await opts.sink.message(
         inbound(input.chat, input.sender, {
           messageId: input.messageId,

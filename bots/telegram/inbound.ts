@@ -19,7 +19,13 @@ function chatType(chat: Chat): 'group' | 'private' | null {
 function attachments(m: Message): Attachment[] {
   const out: Attachment[] = [];
   if ('document' in m && m.document) {
-    out.push({ kind: 'document', fileId: m.document.file_id, fileName: m.document.file_name, mimeType: m.document.mime_type, size: m.document.file_size });
+    out.push({
+      kind: 'document',
+      fileId: m.document.file_id,
+      fileName: m.document.file_name,
+      mimeType: m.document.mime_type,
+      size: m.document.file_size,
+    });
   }
   if ('photo' in m && m.photo?.length) {
     const best = m.photo[m.photo.length - 1]!;
@@ -29,25 +35,43 @@ function attachments(m: Message): Attachment[] {
 }
 
 function mentionsBot(m: Message, text: string, bot: BotIdentity): boolean {
-  const entities = ('entities' in m && m.entities) || ('caption_entities' in m && m.caption_entities) || [];
+  const entities =
+    ('entities' in m && m.entities) || ('caption_entities' in m && m.caption_entities) || [];
   for (const e of entities) {
-    if (e.type === 'mention' && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${bot.username.toLowerCase()}`) return true;
+    if (
+      e.type === 'mention' &&
+      text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${bot.username.toLowerCase()}`
+    )
+      return true;
     if (e.type === 'text_mention' && e.user?.id === bot.id) return true;
   }
   return false;
 }
 
 /** Maps a Telegram Update to the core's normalized message or chat event; null when it is not for us. */
-export function mapTelegramUpdate(update: Update, bot: BotIdentity): InboundMessage | ChatEvent | null {
+export function mapTelegramUpdate(
+  update: Update,
+  bot: BotIdentity,
+): InboundMessage | ChatEvent | null {
   const updateKey = String(update.update_id);
   if ('my_chat_member' in update && update.my_chat_member) {
     const change = update.my_chat_member;
     if (change.new_chat_member.user.id !== bot.id) return null;
     const status = change.new_chat_member.status;
     const chatId = String(change.chat.id);
-    if (status === 'left' || status === 'kicked') return { kind: 'removed', platform: 'telegram', chatId, updateKey };
-    if ((status === 'member' || status === 'administrator') && (change.old_chat_member.status === 'left' || change.old_chat_member.status === 'kicked')) {
-      return { kind: 'added', platform: 'telegram', chatId, title: 'title' in change.chat ? change.chat.title : undefined, updateKey };
+    if (status === 'left' || status === 'kicked')
+      return { kind: 'removed', platform: 'telegram', chatId, updateKey };
+    if (
+      (status === 'member' || status === 'administrator') &&
+      (change.old_chat_member.status === 'left' || change.old_chat_member.status === 'kicked')
+    ) {
+      return {
+        kind: 'added',
+        platform: 'telegram',
+        chatId,
+        title: 'title' in change.chat ? change.chat.title : undefined,
+        updateKey,
+      };
     }
     return null;
   }
@@ -72,7 +96,13 @@ export function mapTelegramUpdate(update: Update, bot: BotIdentity): InboundMess
   if (!('message' in update) || !update.message) return null;
   const m = update.message;
   if ('migrate_to_chat_id' in m && m.migrate_to_chat_id) {
-    return { kind: 'migrated', platform: 'telegram', chatId: String(m.chat.id), newChatId: String(m.migrate_to_chat_id), updateKey };
+    return {
+      kind: 'migrated',
+      platform: 'telegram',
+      chatId: String(m.chat.id),
+      newChatId: String(m.migrate_to_chat_id),
+      updateKey,
+    };
   }
   // The bot joining also arrives as my_chat_member (subscribed), which is the one acted on.
   if ('new_chat_members' in m) return null;

@@ -30,13 +30,21 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] a
 const HANDLER_TIMEOUT_MS = 10_000;
 
 export function isTelegramUpdate(body: unknown): body is Update {
-  return typeof body === 'object' && body !== null && Number.isSafeInteger((body as { update_id?: unknown }).update_id);
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    Number.isSafeInteger((body as { update_id?: unknown }).update_id)
+  );
 }
 
 export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdapter {
-  const bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot, webhookReply: false }, handlerTimeout: HANDLER_TIMEOUT_MS });
+  const bot = new Telegraf(opts.token, {
+    telegram: { apiRoot: opts.apiRoot, webhookReply: false },
+    handlerTimeout: HANDLER_TIMEOUT_MS,
+  });
   let identity: BotIdentity | null = null;
-  let mode: 'webhook' | 'polling' | 'stopped' = opts.manageWebhook === false ? 'webhook' : 'stopped';
+  let mode: 'webhook' | 'polling' | 'stopped' =
+    opts.manageWebhook === false ? 'webhook' : 'stopped';
   let lastUpdateAt: string | null = null;
 
   bot.use(async (ctx) => {
@@ -74,23 +82,41 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
     webhook: {
       path: '/webhooks/telegram',
       async handle(request) {
-        const read = await readWebhookJson(request, 'x-telegram-bot-api-secret-token', opts.webhookSecret);
+        const read = await readWebhookJson(
+          request,
+          'x-telegram-bot-api-secret-token',
+          opts.webhookSecret,
+        );
         if ('response' in read) return read.response;
         const body = read.body;
-        if (!isTelegramUpdate(body)) return jsonResponse(400, { error: { code: 'invalid_update', message: 'update_id missing' } });
+        if (!isTelegramUpdate(body))
+          return jsonResponse(400, {
+            error: { code: 'invalid_update', message: 'update_id missing' },
+          });
         try {
           await learnIdentity();
         } catch (err) {
-          opts.log.warn({ err, update: body.update_id }, 'telegram webhook: getMe failed, asking for redelivery');
-          return jsonResponse(503, { error: { code: 'starting', message: 'bot identity not loaded yet' } });
+          opts.log.warn(
+            { err, update: body.update_id },
+            'telegram webhook: getMe failed, asking for redelivery',
+          );
+          return jsonResponse(503, {
+            error: { code: 'starting', message: 'bot identity not loaded yet' },
+          });
         }
         try {
           await bot.handleUpdate(body);
         } catch (err) {
           // Not a shape Telegram sends: redelivering it would fail the same way.
-          if (err instanceof MalformedUpdate) return jsonResponse(400, { error: { code: 'invalid_update', message: 'malformed update' } });
+          if (err instanceof MalformedUpdate)
+            return jsonResponse(400, {
+              error: { code: 'invalid_update', message: 'malformed update' },
+            });
           // 503 makes Telegram redeliver; the update key makes the redelivery harmless.
-          opts.log.warn({ err, update: body.update_id }, 'telegram webhook: handler failed, asking for redelivery');
+          opts.log.warn(
+            { err, update: body.update_id },
+            'telegram webhook: handler failed, asking for redelivery',
+          );
           return jsonResponse(503, { error: { code: 'unavailable', message: 'retry later' } });
         }
         return jsonResponse(200, { ok: true });
@@ -112,10 +138,12 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
       } else {
         await bot.telegram.deleteWebhook();
         mode = 'polling';
-        void bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false }).catch((err: unknown) => {
-          opts.log.error({ err }, 'telegram polling stopped');
-          mode = 'stopped';
-        });
+        void bot
+          .launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false })
+          .catch((err: unknown) => {
+            opts.log.error({ err }, 'telegram polling stopped');
+            mode = 'stopped';
+          });
       }
     },
     async stop() {

@@ -28,7 +28,9 @@ export class ZaloBotNetworkError extends Error {
     readonly method: string,
     cause: unknown,
   ) {
-    super(`zalo-bot ${method}: no answer (${cause instanceof Error ? cause.message : String(cause)})`);
+    super(
+      `zalo-bot ${method}: no answer (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     this.name = 'ZaloBotNetworkError';
   }
 }
@@ -50,7 +52,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function retryAfterOf(body: Record<string, unknown>, res: Response): number | null {
   const params = body['parameters'];
-  if (isRecord(params) && typeof params['retry_after'] === 'number' && params['retry_after'] >= 0) return params['retry_after'];
+  if (isRecord(params) && typeof params['retry_after'] === 'number' && params['retry_after'] >= 0)
+    return params['retry_after'];
   const header = Number(res.headers.get('retry-after'));
   return Number.isFinite(header) && header >= 0 && res.headers.has('retry-after') ? header : null;
 }
@@ -79,9 +82,16 @@ export function zaloBotClient(opts: ZaloBotClientOptions): ZaloBotClient {
       }
       if (isRecord(body) && body['ok'] === true) return body['result'] as T;
       const b = isRecord(body) ? body : {};
-      const code = typeof b['error_code'] === 'number' && b['error_code'] > 0 ? b['error_code'] : res.status;
-      const description = typeof b['description'] === 'string' ? b['description'] : `HTTP ${res.status}`;
-      throw new ZaloBotApiError(method, code, description, code === 429 ? retryAfterOf(b, res) : null);
+      const code =
+        typeof b['error_code'] === 'number' && b['error_code'] > 0 ? b['error_code'] : res.status;
+      const description =
+        typeof b['description'] === 'string' ? b['description'] : `HTTP ${res.status}`;
+      throw new ZaloBotApiError(
+        method,
+        code,
+        description,
+        code === 429 ? retryAfterOf(b, res) : null,
+      );
     },
   };
 }

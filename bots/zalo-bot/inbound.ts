@@ -28,7 +28,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const isId = (v: unknown): v is string | number => (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
+const isId = (v: unknown): v is string | number =>
+  (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
 
 /** The update inside a webhook body, or null when the body does not look like one. */
 export function parseZaloBotUpdate(body: unknown): ParsedUpdate | null {
@@ -37,7 +38,14 @@ export function parseZaloBotUpdate(body: unknown): ParsedUpdate | null {
   const eventName = u['event_name'];
   const m = u['message'];
   if (typeof eventName !== 'string' || !isRecord(m)) return null;
-  if (!isId(m['message_id']) || !isRecord(m['chat']) || !isId(m['chat']['id']) || !isRecord(m['from']) || !isId(m['from']['id'])) return null;
+  if (
+    !isId(m['message_id']) ||
+    !isRecord(m['chat']) ||
+    !isId(m['chat']['id']) ||
+    !isRecord(m['from']) ||
+    !isId(m['from']['id'])
+  )
+    return null;
   return { eventName, message: m as ParsedUpdate['message'] };
 }
 
@@ -51,7 +59,11 @@ function mentions(text: string, bot: ZaloBotIdentity | null): boolean {
 }
 
 /** Null when the update holds nothing the core acts on (stickers, unsupported content). */
-export function mapZaloBotUpdate(update: ParsedUpdate, bot: ZaloBotIdentity | null, raw: unknown): InboundMessage | null {
+export function mapZaloBotUpdate(
+  update: ParsedUpdate,
+  bot: ZaloBotIdentity | null,
+  raw: unknown,
+): InboundMessage | null {
   const m = update.message;
   let text: string;
   const files: Attachment[] = [];
@@ -69,13 +81,18 @@ export function mapZaloBotUpdate(update: ParsedUpdate, bot: ZaloBotIdentity | nu
       return null;
   }
   if (!text && files.length === 0) return null;
-  const chatType = String(m.chat['chat_type'] ?? '').toUpperCase() === 'PRIVATE' ? 'private' : 'group';
+  const chatType =
+    String(m.chat['chat_type'] ?? '').toUpperCase() === 'PRIVATE' ? 'private' : 'group';
   const from = m.from;
   const msg: InboundMessage = {
     platform: 'zalo-bot',
     updateKey: String(m.message_id),
     chat: { id: String(m.chat.id), type: chatType },
-    sender: { id: String(from.id), name: str(from['display_name']) || String(from.id), isBot: from['is_bot'] === true },
+    sender: {
+      id: String(from.id),
+      name: str(from['display_name']) || String(from.id),
+      isBot: from['is_bot'] === true,
+    },
     messageId: String(m.message_id),
     text,
     mentionsBot: mentions(text, bot),

@@ -43,7 +43,10 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
         if ('response' in read) return read.response;
         const body = read.body;
         const update = parseZaloBotUpdate(body);
-        if (!update) return jsonResponse(400, { error: { code: 'invalid_update', message: 'not a Zalo Bot update' } });
+        if (!update)
+          return jsonResponse(400, {
+            error: { code: 'invalid_update', message: 'not a Zalo Bot update' },
+          });
         lastUpdateAt = new Date().toISOString();
         const msg = mapZaloBotUpdate(update, identity, body);
         if (!msg) return jsonResponse(200, { ok: true });
@@ -51,7 +54,10 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
           await opts.sink.message(msg);
         } catch (err) {
           // 503 asks the platform to redeliver; the update key makes a redelivery harmless.
-          opts.log.warn({ err, update: msg.updateKey, platform: 'zalo-bot' }, 'zalo-bot webhook: handler failed, asking for redelivery');
+          opts.log.warn(
+            { err, update: msg.updateKey, platform: 'zalo-bot' },
+            'zalo-bot webhook: handler failed, asking for redelivery',
+          );
           return jsonResponse(503, { error: { code: 'unavailable', message: 'retry later' } });
         }
         return jsonResponse(200, { ok: true });
@@ -60,14 +66,23 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
     async start() {
       if (!identity) {
         const me = await client.call<{ id?: unknown; account_name?: unknown }>('getMe');
-        identity = { id: String(me?.id ?? ''), accountName: typeof me?.account_name === 'string' ? me.account_name : '' };
+        identity = {
+          id: String(me?.id ?? ''),
+          accountName: typeof me?.account_name === 'string' ? me.account_name : '',
+        };
       }
       if (opts.publicUrl) {
-        await client.call('setWebhook', { url: `${opts.publicUrl}${ZALO_BOT_WEBHOOK_PATH}`, secret_token: opts.webhookSecret ?? undefined });
+        await client.call('setWebhook', {
+          url: `${opts.publicUrl}${ZALO_BOT_WEBHOOK_PATH}`,
+          secret_token: opts.webhookSecret ?? undefined,
+        });
         mode = 'webhook';
       } else {
         mode = 'send-only';
-        opts.log.info({ platform: 'zalo-bot' }, 'zalo-bot: no PUBLIC_URL, so no webhook: this instance only sends');
+        opts.log.info(
+          { platform: 'zalo-bot' },
+          'zalo-bot: no PUBLIC_URL, so no webhook: this instance only sends',
+        );
       }
     },
     async stop() {

@@ -17,7 +17,13 @@ const DEFAULT_RETRY_AFTER_S = 5;
 export function classifyZaloBotError(e: unknown): SendResult {
   if (e instanceof ZaloBotApiError) {
     const reason = e.message;
-    if (e.code === 429) return { ok: false, kind: 'retry', retryAfterMs: (e.retryAfter ?? DEFAULT_RETRY_AFTER_S) * 1000, reason };
+    if (e.code === 429)
+      return {
+        ok: false,
+        kind: 'retry',
+        retryAfterMs: (e.retryAfter ?? DEFAULT_RETRY_AFTER_S) * 1000,
+        reason,
+      };
     // 403: the bot was removed from the group or the user blocked it.
     if (e.code === 403) return { ok: false, kind: 'permanent', reason, chatGone: true };
     if (e.code === 408 || e.code >= 500) return { ok: false, kind: 'retry', reason };
@@ -37,13 +43,25 @@ export function zaloBotSender(client: ZaloBotClient): ChannelSender {
     maxTextLength: ZALO_BOT_MAX_TEXT,
     limits: ZALO_BOT_LIMITS,
     async send(chatId, message): Promise<SendResult> {
-      if (message.document) return { ok: false, kind: 'permanent', reason: 'documents not supported on the Zalo Bot API' };
+      if (message.document)
+        return {
+          ok: false,
+          kind: 'permanent',
+          reason: 'documents not supported on the Zalo Bot API',
+        };
       if (message.text.trim() === '') return { ok: false, kind: 'permanent', reason: 'empty text' };
       if (message.text.length > ZALO_BOT_MAX_TEXT) {
-        return { ok: false, kind: 'permanent', reason: `text longer than ${ZALO_BOT_MAX_TEXT} characters (the outbox should have split it)` };
+        return {
+          ok: false,
+          kind: 'permanent',
+          reason: `text longer than ${ZALO_BOT_MAX_TEXT} characters (the outbox should have split it)`,
+        };
       }
       try {
-        const sent = await client.call<{ message_id?: unknown }>('sendMessage', { chat_id: chatId, text: message.text });
+        const sent = await client.call<{ message_id?: unknown }>('sendMessage', {
+          chat_id: chatId,
+          text: message.text,
+        });
         const id = sent?.message_id;
         return id === undefined || id === null ? { ok: true } : { ok: true, messageId: String(id) };
       } catch (e) {

@@ -12,7 +12,14 @@
  * the next listener right after it connects, the way Zalo's server catches a client up after a
  * reconnect; without it they are dropped (deliver() returns null).
  */
-import { ZaloSessionError, type ZaloConnector, type ZaloGroupMessage, type ZaloGroupSummary, type ZaloListenHandlers, type ZaloSession } from './zca-port';
+import {
+  ZaloSessionError,
+  type ZaloConnector,
+  type ZaloGroupMessage,
+  type ZaloGroupSummary,
+  type ZaloListenHandlers,
+  type ZaloSession,
+} from './zca-port';
 
 export interface FakeZcaSent {
   groupId: string;
@@ -48,7 +55,10 @@ export class FakeZcaConnector implements ZaloConnector {
   private readonly queueWhileDisconnected: boolean;
   private readonly queued: ZaloGroupMessage[] = [];
   private readonly kicked = new Set<string>();
-  private failSends: { count: number; error: () => Error } = { count: 0, error: () => new Error('send failed') };
+  private failSends: { count: number; error: () => Error } = {
+    count: 0,
+    error: () => new Error('send failed'),
+  };
   private nextMsgId = 7_100_000_000_000;
 
   constructor(opts: FakeZcaOptions = {}) {
@@ -84,7 +94,10 @@ export class FakeZcaConnector implements ZaloConnector {
   }
 
   /** The next n sends throw (default: a ZaloSessionError with code -1). */
-  failNextSends(n: number, error: () => Error = () => new ZaloSessionError('zca-js sendMessage failed: fake failure', -1)): void {
+  failNextSends(
+    n: number,
+    error: () => Error = () => new ZaloSessionError('zca-js sendMessage failed: fake failure', -1),
+  ): void {
     this.failSends = { count: n, error };
   }
 
@@ -97,7 +110,9 @@ export class FakeZcaConnector implements ZaloConnector {
    * when nobody listens (zca-js drops messages while its socket is closed); with
    * queueWhileDisconnected the message is kept for the next listener and returned.
    */
-  deliver(m: Partial<ZaloGroupMessage> & { groupId: string; text?: string }): ZaloGroupMessage | null {
+  deliver(
+    m: Partial<ZaloGroupMessage> & { groupId: string; text?: string },
+  ): ZaloGroupMessage | null {
     const msg: ZaloGroupMessage = {
       msgId: m.msgId ?? String(this.nextMsgId++),
       groupId: m.groupId,
@@ -147,7 +162,11 @@ export class FakeZcaConnector implements ZaloConnector {
 
   /** @internal used by FakeZcaSession */
   recordSend(groupId: string, text: string, quoteMsgId: string | undefined): { msgId: string } {
-    if (this.kicked.has(groupId)) throw new ZaloSessionError('zca-js sendMessage failed: fake not a member', FAKE_NOT_A_MEMBER_CODE);
+    if (this.kicked.has(groupId))
+      throw new ZaloSessionError(
+        'zca-js sendMessage failed: fake not a member',
+        FAKE_NOT_A_MEMBER_CODE,
+      );
     if (this.failSends.count > 0) {
       this.failSends.count--;
       throw this.failSends.error();
@@ -167,7 +186,11 @@ export class FakeZcaSession implements ZaloSession {
     return this.fake.ownId;
   }
 
-  async sendGroupText(groupId: string, text: string, quoteMsgId?: string): Promise<{ msgId: string }> {
+  async sendGroupText(
+    groupId: string,
+    text: string,
+    quoteMsgId?: string,
+  ): Promise<{ msgId: string }> {
     return this.fake.recordSend(groupId, text, quoteMsgId);
   }
 

@@ -14,7 +14,10 @@ function attachment(a: ZaloAttachment): Attachment {
  * (no text and no file). `ownId` is the logged-in account's uid: a mention of it addresses the
  * bot. `@All` (uid -1) does not: it addresses everybody, not the bot in particular.
  */
-export function mapZaloGroupMessage(m: ZaloGroupMessage, ownId: string | null): InboundMessage | null {
+export function mapZaloGroupMessage(
+  m: ZaloGroupMessage,
+  ownId: string | null,
+): InboundMessage | null {
   const files = m.attachment ? [attachment(m.attachment)] : [];
   if (!m.text && files.length === 0) return null;
   const msg: InboundMessage = {

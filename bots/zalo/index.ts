@@ -70,7 +70,9 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
 export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
   const clock = opts.clock ?? Date.now;
   const leaseMs = opts.watchdog?.leaseMs ?? 45_000;
-  const backoff = opts.watchdog?.reloginBackoffMs?.length ? opts.watchdog.reloginBackoffMs : DEFAULT_BACKOFF_MS;
+  const backoff = opts.watchdog?.reloginBackoffMs?.length
+    ? opts.watchdog.reloginBackoffMs
+    : DEFAULT_BACKOFF_MS;
   const duplicateBackoffMs = opts.watchdog?.duplicateBackoffMs ?? 10 * 60_000;
   const stableMs = opts.watchdog?.stableMs ?? 30_000;
   const leaseName = `zalo:listener:${opts.accountKey}`;
@@ -142,10 +144,16 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       } catch (err) {
         const wait = SINK_RETRY_MS[attempt];
         if (wait === undefined || !running) {
-          log.error({ err, update: msg.updateKey, platform: 'zalo' }, 'zalo message could not be handled; dropped');
+          log.error(
+            { err, update: msg.updateKey, platform: 'zalo' },
+            'zalo message could not be handled; dropped',
+          );
           return;
         }
-        log.warn({ err, update: msg.updateKey, platform: 'zalo' }, 'zalo message handling failed; retrying');
+        log.warn(
+          { err, update: msg.updateKey, platform: 'zalo' },
+          'zalo message handling failed; retrying',
+        );
         await Promise.race([new Promise((r) => setTimeout(r, wait)), stopped.promise]);
       }
     }
@@ -206,7 +214,11 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
           log.info({ platform: 'zalo', reconnects }, 'zalo listener connected');
         },
         onDisconnected: (code, reason) => {
-          if (current()) log.debug({ platform: 'zalo', code, reason }, 'zalo socket dropped; zca-js may reconnect');
+          if (current())
+            log.debug(
+              { platform: 'zalo', code, reason },
+              'zalo socket dropped; zca-js may reconnect',
+            );
         },
         onError: (err) => {
           if (current()) log.warn({ err, platform: 'zalo' }, 'zalo listener error');
@@ -243,7 +255,10 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       return;
     }
     const wait = backoffAt(failures++);
-    log.info({ platform: 'zalo', code, reason, retryInMs: wait }, 'zalo listener closed; logging in again');
+    log.info(
+      { platform: 'zalo', code, reason, retryInMs: wait },
+      'zalo listener closed; logging in again',
+    );
     scheduleConnect(wait);
   }
 
@@ -270,7 +285,10 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       holder = false;
       clearReconnect();
       stopListening();
-      log.warn({ platform: 'zalo', instance: opts.instanceId }, 'zalo listener lease lost; stopped listening');
+      log.warn(
+        { platform: 'zalo', instance: opts.instanceId },
+        'zalo listener lease lost; stopped listening',
+      );
     } else if (holder && !listening && !connecting && !reconnectTimer) {
       void connect(); // belt and braces: a holder always has a listener or a retry planned
     }
@@ -278,10 +296,13 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
 
   function scheduleLease(): void {
     if (!running) return;
-    leaseTimer = setTimeout(() => {
-      leaseTimer = null;
-      leaseLoop = leaseTick().finally(scheduleLease);
-    }, Math.max(10, Math.floor(leaseMs / 3)));
+    leaseTimer = setTimeout(
+      () => {
+        leaseTimer = null;
+        leaseLoop = leaseTick().finally(scheduleLease);
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
     leaseTimer.unref?.();
   }
 
@@ -294,7 +315,10 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
     await leaseLoop?.catch(() => {});
     stopListening();
     await Promise.allSettled([...chains.values()]);
-    if (holder && release) await releaseLease(opts.db, leaseName, opts.instanceId).catch((err: unknown) => log.warn({ err }, 'zalo lease release failed'));
+    if (holder && release)
+      await releaseLease(opts.db, leaseName, opts.instanceId).catch((err: unknown) =>
+        log.warn({ err }, 'zalo lease release failed'),
+      );
     holder = false;
   }
 

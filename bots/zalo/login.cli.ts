@@ -13,10 +13,18 @@ const dataDir = resolve(process.env['DATA_DIR'] || './data');
 const credentialsPath = resolve(process.env['ZALO_CREDENTIALS'] || './data/zalo-credentials.json');
 const qrPath = join(dataDir, 'zalo-qr.png');
 
-async function saveCredentials(data: { imei: string; cookie: unknown; userAgent: string }): Promise<void> {
+async function saveCredentials(data: {
+  imei: string;
+  cookie: unknown;
+  userAgent: string;
+}): Promise<void> {
   await mkdir(dirname(credentialsPath), { recursive: true, mode: 0o700 });
   const tmp = `${credentialsPath}.${process.pid}.tmp`;
-  const body = JSON.stringify({ imei: data.imei, cookie: data.cookie, userAgent: data.userAgent }, null, 2);
+  const body = JSON.stringify(
+    { imei: data.imei, cookie: data.cookie, userAgent: data.userAgent },
+    null,
+    2,
+  );
   await writeFile(tmp, body, { mode: 0o600 });
   await chmod(tmp, 0o600);
   await rename(tmp, credentialsPath);
@@ -30,7 +38,9 @@ async function onEvent(event: LoginQRCallbackEvent): Promise<void> {
     case LoginQRCallbackEventType.QRCodeGenerated:
       await event.actions.saveToFile(qrPath);
       console.log(`\nMã QR đăng nhập Zalo đã được lưu tại:\n  ${qrPath}\n`);
-      console.log('Mở tệp ảnh này, rồi dùng ứng dụng Zalo trên điện thoại (tài khoản dành cho bot)');
+      console.log(
+        'Mở tệp ảnh này, rồi dùng ứng dụng Zalo trên điện thoại (tài khoản dành cho bot)',
+      );
       console.log('chọn biểu tượng quét mã QR để quét. Mã hết hạn sau khoảng 100 giây.\n');
       break;
     case LoginQRCallbackEventType.QRCodeExpired:
@@ -38,7 +48,9 @@ async function onEvent(event: LoginQRCallbackEvent): Promise<void> {
       event.actions.retry();
       break;
     case LoginQRCallbackEventType.QRCodeScanned:
-      console.log(`Đã quét bởi "${event.data.display_name}". Hãy bấm xác nhận đăng nhập trên điện thoại.`);
+      console.log(
+        `Đã quét bởi "${event.data.display_name}". Hãy bấm xác nhận đăng nhập trên điện thoại.`,
+      );
       break;
     case LoginQRCallbackEventType.QRCodeDeclined:
       console.error('Đăng nhập đã bị từ chối trên điện thoại. Chạy lại lệnh để thử lần nữa.');

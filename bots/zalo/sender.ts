@@ -28,10 +28,17 @@ export const ZALO_RATE_LIMIT_PAUSE_MS = 60_000;
 export function classifyZaloError(e: unknown): SendResult {
   const reason = e instanceof Error ? e.message : String(e);
   if (e instanceof ZaloSessionError) {
-    if (e.code !== null && ZALO_CHAT_GONE_CODES.has(e.code)) return { ok: false, kind: 'permanent', reason, chatGone: true };
+    if (e.code !== null && ZALO_CHAT_GONE_CODES.has(e.code))
+      return { ok: false, kind: 'permanent', reason, chatGone: true };
     if (e.code === ZALO_INVALID_PARAMS_CODE) return { ok: false, kind: 'permanent', reason };
     if (e.code === null && /status code 429\b/.test(e.message)) {
-      return { ok: false, kind: 'retry', retryAfterMs: ZALO_RATE_LIMIT_PAUSE_MS, scope: 'bot', reason };
+      return {
+        ok: false,
+        kind: 'retry',
+        retryAfterMs: ZALO_RATE_LIMIT_PAUSE_MS,
+        scope: 'bot',
+        reason,
+      };
     }
   }
   return { ok: false, kind: 'retry', reason };
@@ -53,18 +60,33 @@ export function zaloSender(opts: ZaloSenderOptions): ChannelSender {
   return {
     platform: 'zalo',
     maxTextLength: ZALO_MAX_TEXT,
-    limits: { perSecond: 0, perChatPerMinute: 0, minGapMs: opts.limits.minGapMs, jitterMs: opts.limits.jitterMs, dailyCap: opts.limits.dailyCap },
+    limits: {
+      perSecond: 0,
+      perChatPerMinute: 0,
+      minGapMs: opts.limits.minGapMs,
+      jitterMs: opts.limits.jitterMs,
+      dailyCap: opts.limits.dailyCap,
+    },
     async send(groupId, message): Promise<SendResult> {
-      if (message.document) return { ok: false, kind: 'permanent', reason: 'documents not supported on zca-js' };
+      if (message.document)
+        return { ok: false, kind: 'permanent', reason: 'documents not supported on zca-js' };
       if (message.text.trim() === '') return { ok: false, kind: 'permanent', reason: 'empty text' };
       if (message.text.length > ZALO_MAX_TEXT) {
-        return { ok: false, kind: 'permanent', reason: `text longer than ${ZALO_MAX_TEXT} characters (the outbox should have split it)` };
+        return {
+          ok: false,
+          kind: 'permanent',
+          reason: `text longer than ${ZALO_MAX_TEXT} characters (the outbox should have split it)`,
+        };
       }
       let session: ZaloSession;
       try {
         session = await opts.session();
       } catch (e) {
-        return { ok: false, kind: 'retry', reason: `zalo session unavailable: ${e instanceof Error ? e.message : String(e)}` };
+        return {
+          ok: false,
+          kind: 'retry',
+          reason: `zalo session unavailable: ${e instanceof Error ? e.message : String(e)}`,
+        };
       }
       try {
         const sent = await session.sendGroupText(groupId, message.text, message.replyToMessageId);

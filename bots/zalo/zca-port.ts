@@ -84,8 +84,19 @@ export class ZaloSessionError extends Error {
 }
 
 /** zca-js `API` members we call (checked against the real package by tests/bots/zalo/zca-contract.test.ts). */
-export const ZCA_METHODS_USED = ['sendMessage', 'getOwnId', 'getGroupInfo', 'getAllGroups'] as const;
+export const ZCA_METHODS_USED = [
+  'sendMessage',
+  'getOwnId',
+  'getGroupInfo',
+  'getAllGroups',
+] as const;
 /** Methods of `api.listener` (a Node EventEmitter subclass) we call. */
 export const ZCA_LISTENER_METHODS_USED = ['on', 'off', 'start', 'stop'] as const;
 /** Listener events we subscribe to. */
-export const ZCA_LISTENER_EVENTS_USED = ['message', 'closed', 'disconnected', 'error', 'connected'] as const;
+export const ZCA_LISTENER_EVENTS_USED = [
+  'message',
+  'closed',
+  'disconnected',
+  'error',
+  'connected',
+] as const;

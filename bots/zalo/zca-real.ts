@@ -24,7 +24,16 @@
  * Nothing here logs; errors are rethrown as ZaloSessionError without cookies or file content.
  */
 import { readFile } from 'node:fs/promises';
-import { ThreadType, Zalo, type API, type Credentials, type Message, type MessageContent, type SendMessageQuote, type TGroupMessage } from 'zca-js';
+import {
+  ThreadType,
+  Zalo,
+  type API,
+  type Credentials,
+  type Message,
+  type MessageContent,
+  type SendMessageQuote,
+  type TGroupMessage,
+} from 'zca-js';
 import {
   ZaloSessionError,
   type ZaloAttachment,
@@ -76,7 +85,10 @@ function positiveNumber(v: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function mapContent(msgType: string, content: unknown): { text: string; attachment?: ZaloAttachment } {
+function mapContent(
+  msgType: string,
+  content: unknown,
+): { text: string; attachment?: ZaloAttachment } {
   if (typeof content === 'string') return { text: content };
   if (!isRecord(content)) return { text: '' };
   const href = str(content, 'href');
@@ -88,7 +100,10 @@ function mapContent(msgType: string, content: unknown): { text: string; attachme
       if (title) att.fileName = title;
       const size = positiveNumber(params['fileSize']);
       if (size !== undefined) att.size = size;
-      const ext = typeof params['fileExt'] === 'string' && params['fileExt'] ? params['fileExt'] : title?.match(/\.([A-Za-z0-9]{1,8})$/)?.[1];
+      const ext =
+        typeof params['fileExt'] === 'string' && params['fileExt']
+          ? params['fileExt']
+          : title?.match(/\.([A-Za-z0-9]{1,8})$/)?.[1];
       if (ext) att.ext = ext.toLowerCase();
       return { text: '', attachment: att };
     }
@@ -102,18 +117,32 @@ function mapContent(msgType: string, content: unknown): { text: string; attachme
       // A message containing a link: `title` holds what was typed (or the link itself).
       return { text: title ?? href ?? '' };
     default:
-      return href ? { text: '', attachment: { kind: 'other', url: href, zaloType: msgType } } : { text: '' };
+      return href
+        ? { text: '', attachment: { kind: 'other', url: href, zaloType: msgType } }
+        : { text: '' };
   }
 }
 
 /**
  * zca-js message → ZaloGroupMessage; null for anything that is not somebody else's group message.
  */
-export function mapZcaGroupMessage(message: Message, ownId: string, groupName?: (groupId: string) => string | undefined): ZaloGroupMessage | null {
+export function mapZcaGroupMessage(
+  message: Message,
+  ownId: string,
+  groupName?: (groupId: string) => string | undefined,
+): ZaloGroupMessage | null {
   if (message.type !== ThreadType.Group || message.isSelf) return null;
   const d = message.data;
   // Without a message id there is no key to handle it once by.
-  if (!d || d.uidFrom === ownId || d.uidFrom === '0' || d.msgId === undefined || d.msgId === null || d.msgId === '') return null;
+  if (
+    !d ||
+    d.uidFrom === ownId ||
+    d.uidFrom === '0' ||
+    d.msgId === undefined ||
+    d.msgId === null ||
+    d.msgId === ''
+  )
+    return null;
   const groupId = String(message.threadId || d.idTo);
   const { text, attachment } = mapContent(String(d.msgType ?? ''), d.content);
   const out: ZaloGroupMessage = {
@@ -129,7 +158,8 @@ export function mapZcaGroupMessage(message: Message, ownId: string, groupName?: 
   const name = groupName?.(groupId);
   if (name) out.groupName = name;
   const q = d.quote?.globalMsgId;
-  if (q !== undefined && q !== null && String(q) !== '0' && String(q) !== '') out.quoteMsgId = String(q);
+  if (q !== undefined && q !== null && String(q) !== '0' && String(q) !== '')
+    out.quoteMsgId = String(q);
   if (attachment) out.attachment = attachment;
   return out;
 }
@@ -185,7 +215,11 @@ class ZcaSession implements ZaloSession {
     return String(this.api.getOwnId());
   }
 
-  async sendGroupText(groupId: string, text: string, quoteMsgId?: string): Promise<{ msgId: string }> {
+  async sendGroupText(
+    groupId: string,
+    text: string,
+    quoteMsgId?: string,
+  ): Promise<{ msgId: string }> {
     const quoted = quoteMsgId !== undefined ? this.recent.get(quoteMsgId) : undefined;
     const content: MessageContent = quoted ? { msg: text, quote: quoteOf(quoted) } : { msg: text };
     let res: Awaited<ReturnType<API['sendMessage']>>;
@@ -195,7 +229,8 @@ class ZcaSession implements ZaloSession {
       throw sanitize(e, 'zca-js sendMessage failed');
     }
     const id = res.message?.msgId;
-    if (id === undefined || id === null) throw new ZaloSessionError('zca-js sendMessage returned no message id');
+    if (id === undefined || id === null)
+      throw new ZaloSessionError('zca-js sendMessage returned no message id');
     return { msgId: String(id) };
   }
 
@@ -220,7 +255,8 @@ class ZcaSession implements ZaloSession {
       }
     };
     const onClosed = (code: number, reason: string): void => handlers.onClosed(code, reason);
-    const onDisconnected = (code: number, reason: string): void => handlers.onDisconnected?.(code, reason);
+    const onDisconnected = (code: number, reason: string): void =>
+      handlers.onDisconnected?.(code, reason);
     const onError = (e: unknown): void => handlers.onError(e);
     const onConnected = (): void => handlers.onConnected?.();
     listener.on('message', onMessage);
@@ -319,7 +355,9 @@ export async function readZaloCredentials(path: string): Promise<Credentials> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = isRecord(e) && typeof e['code'] === 'string' ? e['code'] : 'read error';
-    throw new ZaloSessionError(`cannot read Zalo credentials file ${path} (${code}); run npm run zalo:login`);
+    throw new ZaloSessionError(
+      `cannot read Zalo credentials file ${path} (${code}); run npm run zalo:login`,
+    );
   }
   let parsed: unknown;
   try {
@@ -327,10 +365,17 @@ export async function readZaloCredentials(path: string): Promise<Credentials> {
   } catch {
     throw new ZaloSessionError(`Zalo credentials file ${path} is not valid JSON`);
   }
-  if (!isRecord(parsed)) throw new ZaloSessionError(`Zalo credentials file ${path} is not an object`);
+  if (!isRecord(parsed))
+    throw new ZaloSessionError(`Zalo credentials file ${path} is not an object`);
   const { imei, cookie, userAgent, language } = parsed;
   const cookieOk = Array.isArray(cookie) || (isRecord(cookie) && Array.isArray(cookie['cookies']));
-  if (typeof imei !== 'string' || !imei || typeof userAgent !== 'string' || !userAgent || !cookieOk) {
+  if (
+    typeof imei !== 'string' ||
+    !imei ||
+    typeof userAgent !== 'string' ||
+    !userAgent ||
+    !cookieOk
+  ) {
     throw new ZaloSessionError(`Zalo credentials file ${path} lacks imei, cookie or userAgent`);
   }
   const creds: Credentials = { imei, userAgent, cookie: cookie as Credentials['cookie'] };

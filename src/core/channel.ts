@@ -67,7 +67,13 @@ export interface ChannelSender {
   /** Max characters of one message; longer texts are split at line boundaries. */
   maxTextLength: number;
   /** Overall sends per second for this channel and per-chat sends per minute (0 = unlimited). */
-  limits: { perSecond: number; perChatPerMinute: number; minGapMs?: number; jitterMs?: number; dailyCap?: number };
+  limits: {
+    perSecond: number;
+    perChatPerMinute: number;
+    minGapMs?: number;
+    jitterMs?: number;
+    dailyCap?: number;
+  };
   send(chatId: string, message: OutboundMessage): Promise<SendResult>;
 }
 

@@ -5,7 +5,12 @@
  */
 import { dl } from '../messages/dashboard';
 import type { Turn } from './inbound/turn';
-import { createLoginToken, dashboardBaseUrl, LOGIN_TOKEN_TTL_MINUTES, loginUrl } from './login-tokens';
+import {
+  createLoginToken,
+  dashboardBaseUrl,
+  LOGIN_TOKEN_TTL_MINUTES,
+  loginUrl,
+} from './login-tokens';
 import { enqueue, type Trx } from './outbox/enqueue';
 import type { CommandSpec } from './router';
 
@@ -36,7 +41,11 @@ async function dashboardLink(turn: Turn): Promise<void> {
     return turn.reply(dl.link(await newLink(turn), LOGIN_TOKEN_TTL_MINUTES));
   }
   if (turn.isOrganizerChat) {
-    const person = await turn.trx.selectFrom('people').select('private_chat_id').where('id', '=', turn.personId).executeTakeFirst();
+    const person = await turn.trx
+      .selectFrom('people')
+      .select('private_chat_id')
+      .where('id', '=', turn.personId)
+      .executeTakeFirst();
     if (!person?.private_chat_id) return turn.reply(dl.writePrivatelyFirst(turn.botUsername));
     const privateChat = await turn.trx
       .selectFrom('chats')
@@ -46,7 +55,13 @@ async function dashboardLink(turn: Turn): Promise<void> {
       .executeTakeFirst();
     await enqueue(
       turn.trx,
-      [{ platform: turn.msg.platform, chatExternalId: person.private_chat_id, chatId: privateChat?.id ?? null }],
+      [
+        {
+          platform: turn.msg.platform,
+          chatExternalId: person.private_chat_id,
+          chatId: privateChat?.id ?? null,
+        },
+      ],
       { text: dl.link(await newLink(turn), LOGIN_TOKEN_TTL_MINUTES) },
       { purpose: 'reply', priority: 0 },
     );

@@ -28,19 +28,36 @@ export function loginUrl(baseUrl: string, code: string): string {
 }
 
 /** Creates a code for `label` (who asked, for the audit trail), valid `ttlMs` from `now`. */
-export async function createLoginToken(db: Trx, label: string, now: Date, ttlMs = LOGIN_TOKEN_TTL_MS): Promise<string> {
+export async function createLoginToken(
+  db: Trx,
+  label: string,
+  now: Date,
+  ttlMs = LOGIN_TOKEN_TTL_MS,
+): Promise<string> {
   const code = newCode(CODE_LENGTH);
   // Old rows are useless once expired; a day's grace keeps "already used" answers meaningful.
-  await db.deleteFrom('login_tokens').where('expires_at', '<', new Date(now.getTime() - 24 * 3600_000)).execute();
+  await db
+    .deleteFrom('login_tokens')
+    .where('expires_at', '<', new Date(now.getTime() - 24 * 3600_000))
+    .execute();
   await db
     .insertInto('login_tokens')
-    .values({ token_hash: sha256(code), person_label: label, expires_at: new Date(now.getTime() + ttlMs), used_at: null })
+    .values({
+      token_hash: sha256(code),
+      person_label: label,
+      expires_at: new Date(now.getTime() + ttlMs),
+      used_at: null,
+    })
     .execute();
   return code;
 }
 
 /** Uses a code: succeeds once, before its expiry. The single UPDATE makes two racing uses impossible. */
-export async function consumeLoginToken(db: Trx, code: string, now: Date): Promise<{ label: string } | null> {
+export async function consumeLoginToken(
+  db: Trx,
+  code: string,
+  now: Date,
+): Promise<{ label: string } | null> {
   if (!isLoginCodeShape(code)) return null;
   const row = await db
     .updateTable('login_tokens')
@@ -58,7 +75,11 @@ export type LoginTokenState = 'valid' | 'used' | 'expired' | 'unknown';
 /** What a code is without using it (to explain a refused link). */
 export async function loginTokenState(db: Trx, code: string, now: Date): Promise<LoginTokenState> {
   if (!isLoginCodeShape(code)) return 'unknown';
-  const row = await db.selectFrom('login_tokens').select(['used_at', 'expires_at']).where('token_hash', '=', sha256(code)).executeTakeFirst();
+  const row = await db
+    .selectFrom('login_tokens')
+    .select(['used_at', 'expires_at'])
+    .where('token_hash', '=', sha256(code))
+    .executeTakeFirst();
   if (!row) return 'unknown';
   if (row.used_at) return 'used';
   return new Date(row.expires_at) > now ? 'valid' : 'expired';

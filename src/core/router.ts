@@ -19,7 +19,15 @@ export interface CommandSpec {
 /** Free text that is not a command: each feature may claim it (a reply to its message, a mention…). */
 export type TextHandler = (turn: Turn) => Promise<boolean>;
 
-const commands = new Map<string, CommandSpec>(Object.entries({ ...eventCommands, ...reportCommands, ...organizerCommands, ...broadcastCommands, ...dashboardCommands }));
+const commands = new Map<string, CommandSpec>(
+  Object.entries({
+    ...eventCommands,
+    ...reportCommands,
+    ...organizerCommands,
+    ...broadcastCommands,
+    ...dashboardCommands,
+  }),
+);
 /** Order matters: the first handler that recognises a message takes it. */
 const textHandlers: TextHandler[] = [broadcastTextHandler, eventTextHandler, reportTextHandler];
 
@@ -27,10 +35,16 @@ function registerCommand(names: string[], spec: CommandSpec): void {
   for (const n of names) commands.set(n, spec);
 }
 
-registerCommand(['lienket', 'link'], { access: 'anyone', run: (turn, args) => linkChat(turn, args) });
+registerCommand(['lienket', 'link'], {
+  access: 'anyone',
+  run: (turn, args) => linkChat(turn, args),
+});
 registerCommand(['huongdan', 'help', 'trogiup'], {
   access: 'anyone',
-  run: (turn) => turn.reply(t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name)),
+  run: (turn) =>
+    turn.reply(
+      t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name),
+    ),
 });
 // Deep link t.me/<bot>?startgroup=<code> arrives as "/start <code>".
 registerCommand(['start'], {
@@ -38,7 +52,9 @@ registerCommand(['start'], {
   run: async (turn, args) => {
     if (args && turn.msg.chat.type === 'group') return linkChat(turn, args);
     if (turn.msg.chat.type === 'private') return turn.reply(t.startPrivate());
-    return turn.reply(t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name));
+    return turn.reply(
+      t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name),
+    );
   },
 });
 
@@ -47,7 +63,9 @@ function refusal(turn: Turn, access: Access): string | null {
   if (access === 'organizer') return turn.isOrganizerChat ? null : t.onlyOrganizer();
   if (access === 'unit') {
     if (turn.unit && turn.chat.active) return null;
-    return turn.isOrganizerChat || turn.msg.chat.type === 'private' ? t.onlyUnitChat() : t.notLinked();
+    return turn.isOrganizerChat || turn.msg.chat.type === 'private'
+      ? t.onlyUnitChat()
+      : t.notLinked();
   }
   return (turn.unit || turn.isOrganizerChat) && turn.chat.active ? null : t.notLinked();
 }
@@ -57,14 +75,16 @@ export async function route(turn: Turn, command: ParsedCommand | null): Promise<
     const spec = commands.get(command.name);
     if (!spec) {
       // Unknown commands in a group may be meant for another bot; answer only where we are addressed.
-      if (turn.msg.chat.type === 'private' || turn.unit || turn.isOrganizerChat) await turn.reply(t.unknownCommand(command.name));
+      if (turn.msg.chat.type === 'private' || turn.unit || turn.isOrganizerChat)
+        await turn.reply(t.unknownCommand(command.name));
       return;
     }
     const refused = refusal(turn, spec.access);
     if (refused) return turn.reply(refused);
     return spec.run(turn, command.args);
   }
-  if (turn.msg.callbackData === undefined && !turn.msg.text && !turn.msg.attachments?.length) return;
+  if (turn.msg.callbackData === undefined && !turn.msg.text && !turn.msg.attachments?.length)
+    return;
   for (const handler of textHandlers) {
     if (await handler(turn)) return;
   }

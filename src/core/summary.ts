@@ -14,19 +14,29 @@ async function summary(turn: Turn): Promise<void> {
   const parts: string[] = [];
   for (const e of await upcomingEvents(turn.trx, turn.now)) {
     const regs = await listRegistrations(turn.trx, e.id);
-    const pending = regs.filter((r) => r.status === 'pending').map((r) => ({ category: r.unit.category, name: r.unit.name }));
+    const pending = regs
+      .filter((r) => r.status === 'pending')
+      .map((r) => ({ category: r.unit.category, name: r.unit.name }));
     parts.push(
       sm.event(
         e.title,
         regs.length,
         regs.filter((r) => r.status === 'registered').length,
         regs.filter((r) => r.status === 'declined').length,
-        groupByCategory(pending).map((g) => ({ category: g.category, names: g.units.map((u) => u.name) })),
+        groupByCategory(pending).map((g) => ({
+          category: g.category,
+          names: g.units.map((u) => u.name),
+        })),
         regs.reduce((n, r) => n + r.attendees.length, 0),
       ),
     );
   }
-  const campaigns = await turn.trx.selectFrom('campaigns').selectAll().where('status', '=', 'active').orderBy('deadline').execute();
+  const campaigns = await turn.trx
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('status', '=', 'active')
+    .orderBy('deadline')
+    .execute();
   for (const c of campaigns) {
     const units = await campaignUnits(turn.trx, c, turn.now, tz);
     const count = (s: string) => units.filter((u) => u.status === s).length;
@@ -40,10 +50,15 @@ async function summary(turn: Turn): Promise<void> {
           late: count('late'),
           pending: count('pending'),
           overdue: overdue.length,
-          extended: units.filter((u) => u.extendedUntil && (u.status === 'pending' || u.status === 'overdue')).length,
+          extended: units.filter(
+            (u) => u.extendedUntil && (u.status === 'pending' || u.status === 'overdue'),
+          ).length,
           excused: count('excused'),
         },
-        groupByCategory(overdue).map((g) => ({ category: g.category, units: g.units.map((u) => ({ name: u.name, daysLate: u.daysLate })) })),
+        groupByCategory(overdue).map((g) => ({
+          category: g.category,
+          units: g.units.map((u) => ({ name: u.name, daysLate: u.daysLate })),
+        })),
       ),
     );
   }
@@ -56,9 +71,22 @@ async function remindNow(turn: Turn): Promise<void> {
   let registrations = 0;
   for (const e of await upcomingEvents(turn.trx, turn.now)) {
     if (new Date(e.starts_at) <= turn.now) continue;
-    const pending = await turn.trx.selectFrom('registrations').select('unit_id').where('event_id', '=', e.id).where('status', '=', 'pending').execute();
-    const chats = await unitChats(turn.trx, pending.map((p) => p.unit_id));
-    await enqueue(turn.trx, chats, { text: ev.registrationReminder(e, turn.ctx.timezone) }, { purpose: 'reminder', ref: `event:${e.id}` });
+    const pending = await turn.trx
+      .selectFrom('registrations')
+      .select('unit_id')
+      .where('event_id', '=', e.id)
+      .where('status', '=', 'pending')
+      .execute();
+    const chats = await unitChats(
+      turn.trx,
+      pending.map((p) => p.unit_id),
+    );
+    await enqueue(
+      turn.trx,
+      chats,
+      { text: ev.registrationReminder(e, turn.ctx.timezone) },
+      { purpose: 'reminder', ref: `event:${e.id}` },
+    );
     registrations += pending.length;
   }
   await turn.reply(rp.chasedNow(units, registrations));

@@ -21,7 +21,10 @@ const NUMERIC = 1700;
 /** int8 ids and counts as numbers: they stay far below 2^53 and both engines then agree. */
 const toNumber = (v: string) => Number(v);
 
-export async function openPostgres(url: string, options: { max?: number; searchPath?: string } = {}): Promise<DbHandle> {
+export async function openPostgres(
+  url: string,
+  options: { max?: number; searchPath?: string } = {},
+): Promise<DbHandle> {
   const pg = (await import('pg')).default;
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -63,7 +66,13 @@ function preparingClient(Base: typeof import('pg').Client): typeof import('pg').
     }
     override query(...args: any[]): any {
       const [text, values] = args;
-      if (typeof text === 'string' && Array.isArray(values) && args.length === 2 && text.length < 10_000 && !CONTROL.test(text)) {
+      if (
+        typeof text === 'string' &&
+        Array.isArray(values) &&
+        args.length === 2 &&
+        text.length < 10_000 &&
+        !CONTROL.test(text)
+      ) {
         const name = `k${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
         if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
           this.prepared.add(name);
@@ -78,8 +87,13 @@ function preparingClient(Base: typeof import('pg').Client): typeof import('pg').
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   // In memory (tests) a fresh initdb is faster than loading the template.
-  const loadDataDir = dataDir ? await (await import('./pglite-template')).loadTemplate(dataDir) : undefined;
-  const pglite = new PGlite(dataDir ?? undefined, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber }, loadDataDir });
+  const loadDataDir = dataDir
+    ? await (await import('./pglite-template')).loadTemplate(dataDir)
+    : undefined;
+  const pglite = new PGlite(dataDir ?? undefined, {
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
+    loadDataDir,
+  });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, engine: 'pglite', close: () => db.destroy() };
@@ -88,7 +102,10 @@ export async function openPglite(dataDir: string | null): Promise<DbHandle> {
 export class DatabaseUnavailableError extends Error {}
 
 /** Opens the configured database and proves it answers, so a bad URL fails at start with one line. */
-export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<DbHandle> {
+export async function openDatabase(config: {
+  databaseUrl: string | null;
+  dataDir: string;
+}): Promise<DbHandle> {
   if (!config.databaseUrl) {
     const { mkdir } = await import('node:fs/promises');
     const { join } = await import('node:path');
@@ -101,7 +118,9 @@ export async function openDatabase(config: { databaseUrl: string | null; dataDir
   } catch (e) {
     await handle.close().catch(() => {});
     const reason = e instanceof Error ? e.message : String(e);
-    throw new DatabaseUnavailableError(`DATABASE_URL: không kết nối được cơ sở dữ liệu (${redactUrl(config.databaseUrl)}): ${reason}`);
+    throw new DatabaseUnavailableError(
+      `DATABASE_URL: không kết nối được cơ sở dữ liệu (${redactUrl(config.databaseUrl)}): ${reason}`,
+    );
   }
   return handle;
 }

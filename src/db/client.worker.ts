@@ -38,7 +38,10 @@ export interface WorkerPostgresOptions {
 }
 
 /** One request's (or one scheduled run's) database handle; close() it when that work ends. */
-export function openWorkerPostgres(connectionString: string, options: WorkerPostgresOptions = {}): DbHandle {
+export function openWorkerPostgres(
+  connectionString: string,
+  options: WorkerPostgresOptions = {},
+): DbHandle {
   const max = Math.min(5, Math.max(1, Math.trunc(options.max ?? 2)));
   const pool = new pg.Pool({
     connectionString,

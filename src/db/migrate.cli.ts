@@ -6,7 +6,9 @@ const config = loadConfig();
 const handle = await openDatabase(config);
 try {
   const applied = await migrateToLatest(handle.db);
-  console.log(applied.length ? `Đã áp dụng: ${applied.join(', ')}` : 'Cơ sở dữ liệu đã ở phiên bản mới nhất.');
+  console.log(
+    applied.length ? `Đã áp dụng: ${applied.join(', ')}` : 'Cơ sở dữ liệu đã ở phiên bản mới nhất.',
+  );
 } finally {
   await handle.close();
 }

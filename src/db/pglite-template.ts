@@ -13,14 +13,21 @@ function pgliteVersion(): string {
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     let dir = dirname(entry);
     while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
 }
 
 export function templatePath(): string {
-  return join(process.cwd(), 'node_modules', '.cache', 'dieu-phoi', `pglite-${pgliteVersion()}.tar.gz`);
+  return join(
+    process.cwd(),
+    'node_modules',
+    '.cache',
+    'dieu-phoi',
+    `pglite-${pgliteVersion()}.tar.gz`,
+  );
 }
 
 /** The dump to start an empty data directory from, or undefined (then PGlite runs initdb). */

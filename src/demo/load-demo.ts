@@ -25,7 +25,12 @@ export interface SandboxGroup {
 /** The simulated groups: the organizers' group and three unit groups of seed 000. */
 export function sandboxGroups(): SandboxGroup[] {
   const names = new Map(seed000Units().map((u) => [u.code, u.name]));
-  const unit = (slug: string, code: string): SandboxGroup => ({ id: `sandbox:${slug}`, title: names.get(code) ?? code, role: 'unit', unitCode: code });
+  const unit = (slug: string, code: string): SandboxGroup => ({
+    id: `sandbox:${slug}`,
+    title: names.get(code) ?? code,
+    role: 'unit',
+    unitCode: code,
+  });
   return [
     { id: 'sandbox:ban-to-chuc', title: sb.organizerGroup, role: 'organizer' },
     unit('so-y-te', '010'),
@@ -39,9 +44,24 @@ export async function linkSandboxGroups(ctx: AppContext, groups: SandboxGroup[])
   const now = ctx.clock();
   for (const g of groups) {
     const unitId =
-      g.role === 'unit' ? ((await ctx.db.selectFrom('units').select('id').where('code', '=', g.unitCode!).executeTakeFirst())?.id ?? null) : null;
+      g.role === 'unit'
+        ? ((
+            await ctx.db
+              .selectFrom('units')
+              .select('id')
+              .where('code', '=', g.unitCode!)
+              .executeTakeFirst()
+          )?.id ?? null)
+        : null;
     if (g.role === 'unit' && unitId === null) continue;
-    const values = { title: g.title, role: g.role, unit_id: unitId, active: true, linked_at: now, linked_by: 'demo' };
+    const values = {
+      title: g.title,
+      role: g.role,
+      unit_id: unitId,
+      active: true,
+      linked_at: now,
+      linked_by: 'demo',
+    };
     await ctx.db
       .insertInto('chats')
       .values({ platform: 'sandbox', external_id: g.id, ...values })
@@ -51,8 +71,14 @@ export async function linkSandboxGroups(ctx: AppContext, groups: SandboxGroup[])
 }
 
 /** Loads the demo when the units table is empty; returns whether it did. */
-export async function loadDemo(ctx: AppContext, groups: SandboxGroup[] = sandboxGroups()): Promise<boolean> {
-  const count = await ctx.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+export async function loadDemo(
+  ctx: AppContext,
+  groups: SandboxGroup[] = sandboxGroups(),
+): Promise<boolean> {
+  const count = await ctx.db
+    .selectFrom('units')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(count.n) > 0) return false;
   await upsertUnits(ctx.db, seed000Units());
   await linkSandboxGroups(ctx, groups);
@@ -81,8 +107,19 @@ export async function loadDemo(ctx: AppContext, groups: SandboxGroup[] = sandbox
     agenda,
   });
 
-  const firstTen = await ctx.db.selectFrom('units').select('code').orderBy('sort_order').orderBy('code').limit(10).execute();
-  const codes = [...new Set([...firstTen.map((u) => u.code), ...groups.flatMap((g) => (g.unitCode ? [g.unitCode] : []))])];
+  const firstTen = await ctx.db
+    .selectFrom('units')
+    .select('code')
+    .orderBy('sort_order')
+    .orderBy('code')
+    .limit(10)
+    .execute();
+  const codes = [
+    ...new Set([
+      ...firstTen.map((u) => u.code),
+      ...groups.flatMap((g) => (g.unitCode ? [g.unitCode] : [])),
+    ]),
+  ];
   await createCampaign(ctx, {
     title: demo.reportTitle,
     sourcePlan: demo.reportSource,

@@ -103,11 +103,19 @@ export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Pro
     ws.getColumn(i + 1).width = c.width;
   });
 
-  const titleRow = (text: string, opts: { size: number; bold?: boolean; italic?: boolean; height?: number }) => {
+  const titleRow = (
+    text: string,
+    opts: { size: number; bold?: boolean; italic?: boolean; height?: number },
+  ) => {
     const row = ws.addRow([text]);
     ws.mergeCells(`A${row.number}:${LAST_COL}${row.number}`);
     const cell = row.getCell(1);
-    cell.font = { name: FONT, size: opts.size, bold: opts.bold ?? false, italic: opts.italic ?? false };
+    cell.font = {
+      name: FONT,
+      size: opts.size,
+      bold: opts.bold ?? false,
+      italic: opts.italic ?? false,
+    };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     if (opts.height) row.height = opts.height;
     return row;
@@ -189,7 +197,9 @@ export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Pro
   ws.mergeCells(`A${total.number}:${LAST_COL}${total.number}`);
   total.getCell(1).font = { name: FONT, size: 12, italic: true };
 
-  ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRowNumber, activeCell: `A${headerRowNumber + 1}` }];
+  ws.views = [
+    { state: 'frozen', xSplit: 0, ySplit: headerRowNumber, activeCell: `A${headerRowNumber + 1}` },
+  ];
   ws.pageSetup = {
     paperSize: 9, // A4
     orientation: 'landscape',
@@ -219,7 +229,9 @@ function csvField(value: string): string {
  * one row per attendee and one row for a unit without attendees.
  */
 export function buildRegistrationsCsv(input: RegistrationSheetInput): string {
-  const lines = [['Nhóm', 'STT', 'Đơn vị', 'Trạng thái', 'Họ và tên', 'Chức vụ', 'Điện thoại', 'Ghi chú']];
+  const lines = [
+    ['Nhóm', 'STT', 'Đơn vị', 'Trạng thái', 'Họ và tên', 'Chức vụ', 'Điện thoại', 'Ghi chú'],
+  ];
   let stt = 0;
   for (const group of groupRows(input.rows)) {
     for (const unit of group.rows) {

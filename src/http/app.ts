@@ -33,7 +33,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.use('*', requestId());
   app.onError((e, c) => {
-    if (!(e instanceof Error && 'status' in e)) deps.ctx.log.error({ err: e, path: c.req.path, requestId: c.get('requestId') }, 'request failed');
+    if (!(e instanceof Error && 'status' in e))
+      deps.ctx.log.error(
+        { err: e, path: c.req.path, requestId: c.get('requestId') },
+        'request failed',
+      );
     return respondError(c, e);
   });
   app.notFound((c) => c.json(errorBody('not_found', 'Không tìm thấy địa chỉ này.'), 404));
@@ -51,11 +55,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   if (deps.metrics) {
     const metrics = deps.metrics;
-    app.get('/metrics', async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+    app.get('/metrics', async (c) =>
+      c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
+    );
   }
 
   for (const hook of deps.webhooks ?? []) {
-    app.post(hook.path, bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), (c) => hook.handle(c.req.raw));
+    app.post(hook.path, bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), (c) =>
+      hook.handle(c.req.raw),
+    );
   }
 
   const api = new Hono();
@@ -63,7 +71,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : null;
     if (!secretEquals(token, deps.adminToken)) {
-      return c.json(errorBody('unauthorized', 'Thiếu hoặc sai mã truy cập (Authorization: Bearer …).'), 401);
+      return c.json(
+        errorBody('unauthorized', 'Thiếu hoặc sai mã truy cập (Authorization: Bearer …).'),
+        401,
+      );
     }
     await next();
   });

@@ -18,9 +18,11 @@ export function errorBody(code: string, message: string) {
 
 /** "[3].name" style path so a person fixing a 124-row import finds the row. */
 export function zodFieldPath(path: PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('') || '(nội dung)';
+  return (
+    path
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+      .join('') || '(nội dung)'
+  );
 }
 
 export function validationError(error: ZodError): ApiError {

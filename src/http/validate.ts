@@ -19,6 +19,7 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
 export function intParam(c: Context, name: string): number {
   const raw = c.req.param(name) ?? '';
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) throw new ApiError(400, 'invalid_param', `Tham số ${name} không hợp lệ: "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647)
+    throw new ApiError(400, 'invalid_param', `Tham số ${name} không hợp lệ: "${raw}"`);
   return n;
 }

@@ -7,12 +7,14 @@
 export const dl = {
   link: (url: string, minutes: number) =>
     `🔐 Liên kết đăng nhập trang quản trị Điều phối:\n${url}\n\nLiên kết dùng được một lần, trong ${minutes} phút. Không chuyển tiếp tin nhắn này cho người khác.`,
-  sentPrivately: (name: string) => `🔐 Đã gửi liên kết đăng nhập trang quản trị vào tin nhắn riêng cho ${name}.`,
+  sentPrivately: (name: string) =>
+    `🔐 Đã gửi liên kết đăng nhập trang quản trị vào tin nhắn riêng cho ${name}.`,
   writePrivatelyFirst: (botUsername: string | null) =>
     `Bot chưa nhắn riêng được cho anh/chị. Vui lòng mở tin nhắn riêng với bot${botUsername ? ` (@${botUsername})` : ''}, gửi một tin bất kỳ rồi gửi lại /dashboard (có thể gửi /dashboard ngay trong tin nhắn riêng).`,
   notOrganizer: () =>
     'Xin lỗi, liên kết trang quản trị chỉ dành cho thành viên nhóm Ban tổ chức. Vui lòng nhắn một tin trong nhóm Ban tổ chức trước, rồi gửi lại /dashboard tại đây.',
-  refused: () => 'Xin lỗi, lệnh /dashboard chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm Ban tổ chức.',
+  refused: () =>
+    'Xin lỗi, lệnh /dashboard chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm Ban tổ chức.',
 };
 
 export type RegistrationStatusKey = 'pending' | 'registered' | 'declined';
@@ -87,7 +89,8 @@ export const d = {
     tokenHelp: 'Mã in ra khi khởi động dịch vụ, hoặc giá trị biến môi trường ADMIN_TOKEN.',
     submit: 'Đăng nhập',
     wrongToken: 'Mã quản trị không đúng.',
-    rateLimited: (minutes: number) => `Nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
+    rateLimited: (minutes: number) =>
+      `Nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
     linkTitle: 'Liên kết đăng nhập',
     linkHeading: 'Xác nhận đăng nhập',
     linkIntro: 'Bấm nút dưới đây để đăng nhập trang quản trị. Liên kết chỉ dùng được một lần.',
@@ -101,21 +104,25 @@ export const d = {
   },
   home: {
     title: 'Tổng quan',
-    units: (total: number, linked: number) => `${total} đơn vị, ${linked} đơn vị đã liên kết nhóm chat`,
+    units: (total: number, linked: number) =>
+      `${total} đơn vị, ${linked} đơn vị đã liên kết nhóm chat`,
     upcoming: 'Sự kiện sắp tới',
     noUpcoming: 'Không có sự kiện nào sắp diễn ra.',
     activeReports: 'Báo cáo đang theo dõi',
     noReports: 'Không có yêu cầu báo cáo nào đang theo dõi.',
     recentBroadcasts: 'Thông báo gần đây',
     noBroadcasts: 'Chưa gửi thông báo nào.',
-    eventLine: (registered: number, invited: number) => `${registered}/${invited} đơn vị đã đăng ký`,
-    reportLine: (done: number, total: number, overdue: number) => `${done}/${total} đơn vị đã nộp${overdue ? `, ${overdue} quá hạn` : ''}`,
+    eventLine: (registered: number, invited: number) =>
+      `${registered}/${invited} đơn vị đã đăng ký`,
+    reportLine: (done: number, total: number, overdue: number) =>
+      `${done}/${total} đơn vị đã nộp${overdue ? `, ${overdue} quá hạn` : ''}`,
     sandboxHint: 'Đang chạy chế độ mô phỏng: thử trò chuyện với bot như một đơn vị tại trang',
   },
   units: {
     title: 'Đơn vị',
     heading: 'Danh sách đơn vị',
-    summary: (total: number, linked: number) => `${total} đơn vị; ${linked} đơn vị đã liên kết ít nhất một nhóm chat.`,
+    summary: (total: number, linked: number) =>
+      `${total} đơn vị; ${linked} đơn vị đã liên kết ít nhất một nhóm chat.`,
     empty: 'Chưa có đơn vị nào. Hãy nhập danh sách ở biểu mẫu bên dưới.',
     code: 'Mã',
     name: 'Tên đơn vị',
@@ -125,13 +132,19 @@ export const d = {
     addToTelegram: 'Thêm bot vào nhóm',
     qr: 'Mã QR',
     noCategory: 'Chưa phân nhóm',
-    platforms: { telegram: 'Telegram', zalo: 'Zalo', 'zalo-bot': 'Zalo Bot', sandbox: 'Mô phỏng' } as Record<string, string>,
+    platforms: {
+      telegram: 'Telegram',
+      zalo: 'Zalo',
+      'zalo-bot': 'Zalo Bot',
+      sandbox: 'Mô phỏng',
+    } as Record<string, string>,
     linkActive: 'đã liên kết, đang hoạt động',
     linkInactive: 'đã liên kết nhưng bot không còn trong nhóm',
     linkNone: 'chưa liên kết',
     organizerHeading: 'Mã liên kết nhóm Ban tổ chức',
     organizerShow: 'Hiện mã liên kết nhóm Ban tổ chức',
-    organizerHelp: 'Gửi lệnh này trong nhóm chat của Ban tổ chức để nhóm nhận tổng hợp và dùng các lệnh quản trị:',
+    organizerHelp:
+      'Gửi lệnh này trong nhóm chat của Ban tổ chức để nhóm nhận tổng hợp và dùng các lệnh quản trị:',
     importHeading: 'Nhập danh sách đơn vị',
     importHelp:
       'Dán phụ lục danh sách (mỗi dòng "STT ↹ Tên đơn vị", tiêu đề nhóm viết HOA) hoặc chọn tệp CSV/Excel có dòng tiêu đề (Mã, Tên đơn vị, Nhóm, STT). Đơn vị đã có (cùng mã) được cập nhật, mã liên kết giữ nguyên.',
@@ -139,7 +152,8 @@ export const d = {
     fileLabel: 'Hoặc chọn tệp CSV / Excel (.xlsx)',
     importSubmit: 'Nhập danh sách',
     importEmpty: 'Chưa có nội dung: hãy dán phụ lục hoặc chọn tệp.',
-    importNothing: 'Không tìm thấy đơn vị nào trong nội dung đã gửi. Kiểm tra lại: mỗi dòng cần có số thứ tự và tên đơn vị.',
+    importNothing:
+      'Không tìm thấy đơn vị nào trong nội dung đã gửi. Kiểm tra lại: mỗi dòng cần có số thứ tự và tên đơn vị.',
     importBadType: 'Chỉ nhận tệp .csv hoặc .xlsx.',
     importInvalid: (code: string, why: string) => `Đơn vị mã "${code}": ${why}`,
     invalidCode: 'mã chỉ gồm chữ, số, dấu _ . - (tối đa 64 ký tự)',
@@ -147,9 +161,11 @@ export const d = {
     detailHeading: (name: string) => name,
     howToLink: 'Cách liên kết nhóm chat của đơn vị',
     howToLinkText: 'Thêm bot vào nhóm chat của đơn vị (Telegram hoặc Zalo), rồi gửi trong nhóm:',
-    deepLinkText: 'Hoặc trên Telegram: mở liên kết (hoặc quét mã QR) để chọn nhóm và thêm bot — nhóm được liên kết ngay.',
+    deepLinkText:
+      'Hoặc trên Telegram: mở liên kết (hoặc quét mã QR) để chọn nhóm và thêm bot — nhóm được liên kết ngay.',
     qrCaption: (what: string) => `Mã QR chứa: ${what}`,
-    noBotUsername: 'Chưa biết tên bot Telegram (chưa cấu hình TELEGRAM_BOT_TOKEN), nên chưa có liên kết thêm nhanh.',
+    noBotUsername:
+      'Chưa biết tên bot Telegram (chưa cấu hình TELEGRAM_BOT_TOKEN), nên chưa có liên kết thêm nhanh.',
     chatsHeading: 'Nhóm chat đã liên kết',
     noChats: 'Chưa có nhóm chat nào liên kết với đơn vị này.',
     chatPlatform: 'Nền tảng',
@@ -160,7 +176,11 @@ export const d = {
     chatInactive: 'Bot đã rời nhóm',
   },
   reg: {
-    label: { registered: 'Đã đăng ký', declined: 'Không tham dự', pending: 'Chưa trả lời' } as Record<RegistrationStatusKey, string>,
+    label: {
+      registered: 'Đã đăng ký',
+      declined: 'Không tham dự',
+      pending: 'Chưa trả lời',
+    } as Record<RegistrationStatusKey, string>,
     late: 'muộn',
   },
   events: {
@@ -174,7 +194,8 @@ export const d = {
     active: 'Đang diễn ra / sắp tới',
     past: 'Đã qua',
     cancelledState: 'Đã hủy',
-    progress: (registered: number, declined: number, invited: number) => `${registered} đăng ký, ${declined} không tham dự / ${invited} đơn vị`,
+    progress: (registered: number, declined: number, invited: number) =>
+      `${registered} đăng ký, ${declined} không tham dự / ${invited} đơn vị`,
     createHeading: 'Tạo sự kiện mới',
     fTitle: 'Tên sự kiện',
     fStart: 'Bắt đầu',
@@ -185,7 +206,8 @@ export const d = {
     fDeadline: 'Hạn đăng ký',
     fQuota: 'Số người tối đa mỗi đơn vị',
     fAgenda: 'Chương trình (dán từ phụ lục)',
-    fAgendaHelp: 'Mỗi dòng: buổi (Sáng/Chiều), giờ (7h30 - 8h00), nội dung, người thực hiện. Giờ được đặt vào ngày bắt đầu.',
+    fAgendaHelp:
+      'Mỗi dòng: buổi (Sáng/Chiều), giờ (7h30 - 8h00), nội dung, người thực hiện. Giờ được đặt vào ngày bắt đầu.',
     submitCreate: 'Tạo sự kiện và gửi thư mời',
     needTitle: 'Vui lòng nhập tên sự kiện.',
     needStart: 'Vui lòng nhập thời gian bắt đầu.',
@@ -195,7 +217,8 @@ export const d = {
     endBeforeStart: 'Thời gian kết thúc phải sau thời gian bắt đầu.',
     deadlineAfterStart: 'Hạn đăng ký phải trước thời gian bắt đầu.',
     badQuota: 'Số người tối đa phải là số nguyên từ 1 đến 1000.',
-    agendaUnreadable: 'Không đọc được dòng nào của chương trình. Mỗi dòng cần có giờ (ví dụ 7h30 - 8h00) và nội dung.',
+    agendaUnreadable:
+      'Không đọc được dòng nào của chương trình. Mỗi dòng cần có giờ (ví dụ 7h30 - 8h00) và nội dung.',
     when: 'Thời gian',
     venue: 'Địa điểm',
     mode: 'Hình thức',
@@ -204,7 +227,13 @@ export const d = {
     quotaValue: (n: number) => `${n} người`,
     agenda: 'Chương trình',
     agendaEmpty: 'Chưa có chương trình.',
-    counts: (invited: number, registered: number, declined: number, pending: number, attendees: number) =>
+    counts: (
+      invited: number,
+      registered: number,
+      declined: number,
+      pending: number,
+      attendees: number,
+    ) =>
       `${invited} đơn vị được mời: ${registered} đã đăng ký (${attendees} người), ${declined} không tham dự, ${pending} chưa trả lời.`,
     downloads: 'Tải danh sách đăng ký',
     xlsx: 'Tệp Excel (.xlsx)',
@@ -234,7 +263,13 @@ export const d = {
     noUnits: 'Chưa có đơn vị nào: hãy nhập danh sách đơn vị trước.',
   },
   rep: {
-    label: { submitted: 'Đã nộp', late: 'Nộp muộn', pending: 'Chưa nộp', overdue: 'Quá hạn', excused: 'Được miễn' } as Record<ReportStatusKey, string>,
+    label: {
+      submitted: 'Đã nộp',
+      late: 'Nộp muộn',
+      pending: 'Chưa nộp',
+      overdue: 'Quá hạn',
+      excused: 'Được miễn',
+    } as Record<ReportStatusKey, string>,
   },
   reports: {
     title: 'Báo cáo',
@@ -244,8 +279,12 @@ export const d = {
     colDeadline: 'Hạn',
     colProgress: 'Tình hình',
     colStatus: 'Trạng thái',
-    status: { active: 'Đang theo dõi', closed: 'Đã đóng', cancelled: 'Đã hủy' } as Record<string, string>,
-    progress: (done: number, total: number, overdue: number) => `${done}/${total} đã nộp${overdue ? ` · ${overdue} quá hạn` : ''}`,
+    status: { active: 'Đang theo dõi', closed: 'Đã đóng', cancelled: 'Đã hủy' } as Record<
+      string,
+      string
+    >,
+    progress: (done: number, total: number, overdue: number) =>
+      `${done}/${total} đã nộp${overdue ? ` · ${overdue} quá hạn` : ''}`,
     createHeading: 'Tạo yêu cầu báo cáo',
     fTitle: 'Tên báo cáo',
     fSource: 'Căn cứ (kế hoạch, văn bản)',
@@ -266,7 +305,8 @@ export const d = {
     counts: (c: Record<ReportStatusKey, number>, total: number) =>
       `${total} đơn vị: ${c.submitted} nộp đúng hạn, ${c.late} nộp muộn, ${c.pending} chưa nộp, ${c.overdue} quá hạn, ${c.excused} được miễn.`,
     chartHeading: 'Số đơn vị đã nộp theo ngày (cộng dồn)',
-    chartDesc: (done: number, total: number, days: number) => `Biểu đồ bậc thang ${days} ngày; đến nay ${done}/${total} đơn vị đã nộp.`,
+    chartDesc: (done: number, total: number, days: number) =>
+      `Biểu đồ bậc thang ${days} ngày; đến nay ${done}/${total} đơn vị đã nộp.`,
     chartDeadline: 'Hạn',
     unitsHeading: 'Tình hình theo đơn vị',
     colUnit: 'Đơn vị',
@@ -304,8 +344,10 @@ export const d = {
     needEvent: 'Vui lòng chọn sự kiện.',
     previewHeading: 'Xem trước thông báo',
     previewTarget: (label: string) => `Gửi tới: ${label}`,
-    previewCount: (chats: number, units: number) => `Sẽ gửi tới ${chats} nhóm chat của ${units} đơn vị.`,
-    previewNone: 'Không có nhóm chat nào nhận được thông báo này (các đơn vị được chọn chưa liên kết nhóm).',
+    previewCount: (chats: number, units: number) =>
+      `Sẽ gửi tới ${chats} nhóm chat của ${units} đơn vị.`,
+    previewNone:
+      'Không có nhóm chat nào nhận được thông báo này (các đơn vị được chọn chưa liên kết nhóm).',
     send: 'Gửi ngay',
     cancelDraft: 'Hủy bản nháp',
     edit: 'Sửa lại',
@@ -320,7 +362,12 @@ export const d = {
     failed: 'Lỗi',
     pending: 'Đang chờ',
     progressLabel: 'Tiến độ gửi',
-    state: { draft: 'Bản nháp', sending: 'Đang gửi', done: 'Đã gửi xong', cancelled: 'Đã hủy' } as Record<string, string>,
+    state: {
+      draft: 'Bản nháp',
+      sending: 'Đang gửi',
+      done: 'Đã gửi xong',
+      cancelled: 'Đã hủy',
+    } as Record<string, string>,
     allSent: 'Đã gửi tới tất cả các nhóm.',
     failuresHeading: 'Nhóm gửi lỗi',
     colGroup: 'Nhóm / đơn vị',
@@ -329,9 +376,13 @@ export const d = {
     deliveriesHeading: 'Chi tiết từng nhóm',
     colPlatform: 'Nền tảng',
     colState: 'Trạng thái',
-    outbox: { queued: 'Đang chờ', sending: 'Đang gửi', sent: 'Đã gửi', failed: 'Lỗi' } as Record<OutboxStateKey, string>,
+    outbox: { queued: 'Đang chờ', sending: 'Đang gửi', sent: 'Đã gửi', failed: 'Lỗi' } as Record<
+      OutboxStateKey,
+      string
+    >,
     autoRefresh: 'Trang tự cập nhật mỗi giây.',
-    results: (sent: number, total: number, failed: number) => `${sent}/${total} đã gửi${failed ? `, ${failed} lỗi` : ''}`,
+    results: (sent: number, total: number, failed: number) =>
+      `${sent}/${total} đã gửi${failed ? `, ${failed} lỗi` : ''}`,
   },
 };
 
@@ -365,10 +416,12 @@ export const sb = {
   document: (fileName: string) => `Tệp đính kèm: ${fileName}`,
   newGroupHeading: 'Thêm nhóm mô phỏng',
   newGroupLabel: 'Tên nhóm mới',
-  newGroupHelp: 'Nhóm mới chưa liên kết: gửi /lienket <mã liên kết của đơn vị> (xem ở trang Đơn vị) để liên kết.',
+  newGroupHelp:
+    'Nhóm mới chưa liên kết: gửi /lienket <mã liên kết của đơn vị> (xem ở trang Đơn vị) để liên kết.',
   newGroupSubmit: 'Thêm nhóm',
   newPrivateHeading: 'Nhắn riêng với bot',
-  newPrivateHelp: 'Ví dụ: người đã nhắn trong nhóm Ban tổ chức gửi /dashboard để nhận liên kết đăng nhập.',
+  newPrivateHelp:
+    'Ví dụ: người đã nhắn trong nhóm Ban tổ chức gửi /dashboard để nhận liên kết đăng nhập.',
   failLabel: 'Giả lập lỗi gửi tin vào nhóm này',
   failOn: 'Bật lỗi gửi',
   failOff: 'Tắt lỗi gửi',

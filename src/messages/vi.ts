@@ -26,7 +26,11 @@ export const t = {
     const common = [
       '📘 Hướng dẫn sử dụng bot Điều phối',
       '',
-      role === 'unit' ? `Nhóm này đang liên kết với: ${unitName}` : role === 'organizer' ? 'Nhóm này là nhóm của Ban tổ chức.' : 'Nhóm này chưa liên kết với đơn vị nào. Gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
+      role === 'unit'
+        ? `Nhóm này đang liên kết với: ${unitName}`
+        : role === 'organizer'
+          ? 'Nhóm này là nhóm của Ban tổ chức.'
+          : 'Nhóm này chưa liên kết với đơn vị nào. Gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
       '',
     ];
     const unit = [
@@ -51,29 +55,50 @@ export const t = {
 
   linkedUnit: (unitName: string) =>
     `✅ Đã liên kết nhóm này với đơn vị: ${unitName}.\nTừ nay bot sẽ gửi thư mời, nhắc lịch và đôn đốc báo cáo của đơn vị vào nhóm này. Gửi /huongdan để xem cách dùng.`,
-  linkedOrganizer: () => '✅ Đã liên kết nhóm này làm nhóm Ban tổ chức. Gửi /huongdan để xem các lệnh dành cho Ban tổ chức.',
+  linkedOrganizer: () =>
+    '✅ Đã liên kết nhóm này làm nhóm Ban tổ chức. Gửi /huongdan để xem các lệnh dành cho Ban tổ chức.',
   alreadyLinked: (unitName: string) => `Nhóm này đã liên kết với ${unitName} từ trước.`,
-  relinked: (oldName: string, unitName: string) => `✅ Đã chuyển liên kết của nhóm từ ${oldName} sang ${unitName}.`,
-  linkMissingCode: () => 'Vui lòng gửi kèm mã liên kết, ví dụ: /lienket abcd2345efgh6789 (mã do Ban tổ chức cung cấp).',
-  linkBadCode: () => 'Mã liên kết không đúng. Vui lòng kiểm tra lại mã do Ban tổ chức cung cấp (chú ý không có khoảng trắng).',
-  linkRateLimited: (minutes: number) => `Nhóm đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
-  linkPrivateChat: () => 'Lệnh /lienket dùng trong nhóm của đơn vị. Hãy thêm bot vào nhóm rồi gửi lệnh tại đó.',
-  startPrivate: () => 'Xin chào! Đây là bot Điều phối. Hãy thêm bot vào nhóm của đơn vị và gửi /lienket <mã>. Gửi /huongdan để xem hướng dẫn.',
-  backInGroup: () => 'Bot đã trở lại nhóm; liên kết cũ của nhóm vẫn giữ nguyên. Gửi /huongdan để xem cách dùng.',
-  welcomeGroup: () => 'Xin chào! Để bot phục vụ nhóm, vui lòng gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
+  relinked: (oldName: string, unitName: string) =>
+    `✅ Đã chuyển liên kết của nhóm từ ${oldName} sang ${unitName}.`,
+  linkMissingCode: () =>
+    'Vui lòng gửi kèm mã liên kết, ví dụ: /lienket abcd2345efgh6789 (mã do Ban tổ chức cung cấp).',
+  linkBadCode: () =>
+    'Mã liên kết không đúng. Vui lòng kiểm tra lại mã do Ban tổ chức cung cấp (chú ý không có khoảng trắng).',
+  linkRateLimited: (minutes: number) =>
+    `Nhóm đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
+  linkPrivateChat: () =>
+    'Lệnh /lienket dùng trong nhóm của đơn vị. Hãy thêm bot vào nhóm rồi gửi lệnh tại đó.',
+  startPrivate: () =>
+    'Xin chào! Đây là bot Điều phối. Hãy thêm bot vào nhóm của đơn vị và gửi /lienket <mã>. Gửi /huongdan để xem hướng dẫn.',
+  backInGroup: () =>
+    'Bot đã trở lại nhóm; liên kết cũ của nhóm vẫn giữ nguyên. Gửi /huongdan để xem cách dùng.',
+  welcomeGroup: () =>
+    'Xin chào! Để bot phục vụ nhóm, vui lòng gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
 
-  notLinked: () => 'Nhóm này chưa liên kết với đơn vị nào. Vui lòng gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
+  notLinked: () =>
+    'Nhóm này chưa liên kết với đơn vị nào. Vui lòng gửi /lienket <mã> (mã do Ban tổ chức cung cấp).',
   onlyUnitChat: () => 'Lệnh này chỉ dùng trong nhóm đã liên kết với một đơn vị.',
   onlyOrganizer: () => 'Xin lỗi, lệnh này chỉ dành cho nhóm của Ban tổ chức.',
   unknownCommand: (cmd: string) => `Bot chưa hiểu lệnh /${cmd}. Gửi /huongdan để xem các lệnh.`,
-  buttonExpired: () => 'Nút này đã hết hiệu lực (yêu cầu đã được xử lý hoặc đã quá hạn). Vui lòng gửi lại lệnh nếu cần.',
-  notUnderstood: () => 'Bot chưa hiểu tin nhắn này. Gửi /huongdan để xem các lệnh; để đăng ký tham dự, hãy trả lời đúng tin nhắn mời kèm danh sách.',
-  internalError: () => 'Xin lỗi, bot gặp sự cố khi xử lý tin nhắn này. Vui lòng gửi lại sau ít phút; nếu vẫn lỗi, xin báo Ban tổ chức.',
+  buttonExpired: () =>
+    'Nút này đã hết hiệu lực (yêu cầu đã được xử lý hoặc đã quá hạn). Vui lòng gửi lại lệnh nếu cần.',
+  notUnderstood: () =>
+    'Bot chưa hiểu tin nhắn này. Gửi /huongdan để xem các lệnh; để đăng ký tham dự, hãy trả lời đúng tin nhắn mời kèm danh sách.',
+  internalError: () =>
+    'Xin lỗi, bot gặp sự cố khi xử lý tin nhắn này. Vui lòng gửi lại sau ít phút; nếu vẫn lỗi, xin báo Ban tổ chức.',
 };
 
 import type { Attendee } from '../core/attendees/parse';
 import type { AgendaItem, EventRow } from '../db/schema';
-import { localDateKey, formatDateTime, formatDeadline, formatTime, formatTimeRange, formatWeekdayDate, partOfDay } from '../core/time/format';
+import {
+  localDateKey,
+  formatDateTime,
+  formatDeadline,
+  formatTime,
+  formatTimeRange,
+  formatWeekdayDate,
+  partOfDay,
+} from '../core/time/format';
 
 const REPLY_FORMAT = [
   'Cách đăng ký: TRẢ LỜI (reply) tin nhắn này, hoặc gửi /dangky kèm danh sách, mỗi người một dòng:',
@@ -86,7 +111,10 @@ const REPLY_FORMAT = [
 
 function attendeeLines(attendees: Attendee[]): string {
   return attendees
-    .map((a, i) => `${i + 1}. ${a.name}${a.title ? ` – ${a.title}` : ''}${a.phone ? ` – ${a.phone}` : ''}`)
+    .map(
+      (a, i) =>
+        `${i + 1}. ${a.name}${a.title ? ` – ${a.title}` : ''}${a.phone ? ` – ${a.phone}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -109,8 +137,12 @@ export function agendaText(items: AgendaItem[], tz: string): string {
       part = p;
       lines.push(`\n${p.toUpperCase()}`);
     }
-    const range = it.ends_at ? formatTimeRange(start, new Date(it.ends_at), tz) : formatTime(start, tz);
-    lines.push(`• ${range}  ${it.is_break ? '☕ ' : ''}${it.title}${it.presenter ? `\n   (${it.presenter})` : ''}`);
+    const range = it.ends_at
+      ? formatTimeRange(start, new Date(it.ends_at), tz)
+      : formatTime(start, tz);
+    lines.push(
+      `• ${range}  ${it.is_break ? '☕ ' : ''}${it.title}${it.presenter ? `\n   (${it.presenter})` : ''}`,
+    );
   }
   return lines.join('\n').trim();
 }
@@ -137,7 +169,13 @@ export const ev = {
       ? `✅ Đã gửi thư mời "${title}" tới tất cả đơn vị được mời.`
       : `⚠️ Thư mời "${title}": ${units.length} đơn vị chưa liên kết nhóm nên chưa nhận được:\n${units.map((u) => `• ${u.name} (mã ${u.code})`).join('\n')}\nHãy gửi mã liên kết cho các đơn vị này.`,
 
-  recorded: (unitName: string, title: string, attendees: Attendee[], late: boolean, added: boolean) =>
+  recorded: (
+    unitName: string,
+    title: string,
+    attendees: Attendee[],
+    late: boolean,
+    added: boolean,
+  ) =>
     [
       `✅ Đã ghi nhận ${attendees.length} người của ${unitName} tham dự "${title}"${added ? ' (đã bổ sung)' : ''}:`,
       attendeeLines(attendees),
@@ -158,10 +196,16 @@ export const ev = {
   quotaExceeded: (quota: number, got: number) =>
     `Mỗi đơn vị được cử tối đa ${quota} người, tin nhắn có ${got} người. Vui lòng gửi lại danh sách không quá ${quota} người. Chưa có gì được ghi nhận.`,
   noOpenEvent: () => 'Hiện đơn vị không có sự kiện nào đang nhận đăng ký.',
-  eventStarted: (title: string) => `Sự kiện "${title}" đã bắt đầu nên không nhận đăng ký nữa. Xin liên hệ Ban tổ chức nếu cần.`,
+  eventStarted: (title: string) =>
+    `Sự kiện "${title}" đã bắt đầu nên không nhận đăng ký nữa. Xin liên hệ Ban tổ chức nếu cần.`,
   whichEvent: (titles: string[]) =>
     `Đơn vị đang được mời ${titles.length} sự kiện:\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\nVui lòng TRẢ LỜI (reply) đúng tin nhắn mời của sự kiện muốn đăng ký.`,
-  registrationShow: (title: string, status: 'pending' | 'registered' | 'declined', attendees: Attendee[], late: boolean) =>
+  registrationShow: (
+    title: string,
+    status: 'pending' | 'registered' | 'declined',
+    attendees: Attendee[],
+    late: boolean,
+  ) =>
     status === 'pending'
       ? `"${title}": đơn vị chưa đăng ký.`
       : status === 'declined'
@@ -181,7 +225,8 @@ export const ev = {
     `✏️ THAY ĐỔI: "${e.title}"\n${changes.map((c) => `• ${c}`).join('\n')}\n\nThời gian hiện tại: ${whenLine(e, tz)}${e.venue ? `\nĐịa điểm: ${e.venue}` : ''}`,
   cancelled: (e: EventRow, tz: string) =>
     `❌ THÔNG BÁO HỦY: "${e.title}" (${formatDateTime(new Date(e.starts_at), tz)}) đã được hủy. Các lời nhắc liên quan sẽ không gửi nữa. Xin cảm ơn các đơn vị.`,
-  timeChanged: (tz: string, from: Date, to: Date) => `Thời gian bắt đầu đổi từ ${formatDateTime(from, tz)} sang ${formatDateTime(to, tz)}`,
+  timeChanged: (tz: string, from: Date, to: Date) =>
+    `Thời gian bắt đầu đổi từ ${formatDateTime(from, tz)} sang ${formatDateTime(to, tz)}`,
   venueChanged: (venue: string) => `Địa điểm mới: ${venue}`,
   agendaChanged: () => 'Chương trình có điều chỉnh (gửi /lich để xem chương trình mới)',
   deadlineChanged: (tz: string, d: Date) => `Hạn đăng ký mới: ${formatDeadline(d, tz)}`,
@@ -189,7 +234,8 @@ export const ev = {
   agendaOf: (e: EventRow, items: AgendaItem[], tz: string) =>
     `📅 ${e.title}\n${formatWeekdayDate(new Date(e.starts_at), tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\n${items.length ? agendaText(items, tz) : `Bắt đầu: ${formatTime(new Date(e.starts_at), tz)} (chưa có chương trình chi tiết)`}`,
   exportCaption: (title: string) => `📎 Danh sách đăng ký: ${title}`,
-  exportLink: (title: string, url: string) => `📎 Danh sách đăng ký "${title}" (Excel): tải tại trang quản trị ${url} (cần đăng nhập; gửi /dashboard cho bot để nhận liên kết đăng nhập).`,
+  exportLink: (title: string, url: string) =>
+    `📎 Danh sách đăng ký "${title}" (Excel): tải tại trang quản trị ${url} (cần đăng nhập; gửi /dashboard cho bot để nhận liên kết đăng nhập).`,
   noEventToExport: () => 'Chưa có sự kiện nào để xuất danh sách.',
 };
 
@@ -200,8 +246,10 @@ export interface OwedReport {
   extendedUntil: Date | null;
 }
 
-const reportName = (r: { title: string; periodLabel: string | null }) => (r.periodLabel ? `${r.title} (${r.periodLabel})` : r.title);
-const REPORT_HOWTO = 'Khi đã gửi, xin TRẢ LỜI tin nhắn này (có thể kèm tệp) hoặc gửi /baocao <số, ngày văn bản>.';
+const reportName = (r: { title: string; periodLabel: string | null }) =>
+  r.periodLabel ? `${r.title} (${r.periodLabel})` : r.title;
+const REPORT_HOWTO =
+  'Khi đã gửi, xin TRẢ LỜI tin nhắn này (có thể kèm tệp) hoặc gửi /baocao <số, ngày văn bản>.';
 
 export const rp = {
   name: reportName,
@@ -209,13 +257,28 @@ export const rp = {
     `⏰ NHẮC BÁO CÁO: ${reportName(r)}\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${status}).\n${REPORT_HOWTO}`,
   chase: (r: OwedReport, status: string, tz: string) =>
     `🔴 ĐÔN ĐỐC: đơn vị chưa gửi báo cáo ${reportName(r)}.\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} — ${status}.\nĐề nghị đơn vị khẩn trương gửi. ${REPORT_HOWTO}`,
-  overdueSummary: (r: OwedReport, groups: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>, total: number, round: number) =>
+  overdueSummary: (
+    r: OwedReport,
+    groups: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>,
+    total: number,
+    round: number,
+  ) =>
     total === 0
       ? `✅ ${reportName(r)}: tất cả đơn vị đã báo cáo hoặc được miễn.`
       : `📋 Đôn đốc lần ${round} — ${reportName(r)}: còn ${total} đơn vị quá hạn:\n${groups
-          .map((g) => `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`)
+          .map(
+            (g) =>
+              `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`,
+          )
           .join('\n')}`,
-  recorded: (unitName: string, r: OwedReport, at: Date, late: boolean, updated: boolean, tz: string) =>
+  recorded: (
+    unitName: string,
+    r: OwedReport,
+    at: Date,
+    late: boolean,
+    updated: boolean,
+    tz: string,
+  ) =>
     `✅ Đã ghi nhận ${updated ? '(cập nhật) ' : ''}báo cáo ${reportName(r)} của ${unitName} lúc ${formatTime(at, tz)} ${formatWeekdayDate(at, tz)} — ${late ? '⚠️ NỘP MUỘN' : 'đúng hạn'} (hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}).`,
   nothingOwed: () => 'Hiện đơn vị không có báo cáo nào phải nộp. Cảm ơn đơn vị!',
   whichReport: (items: OwedReport[], tz: string) =>
@@ -228,13 +291,20 @@ export const rp = {
     items.length === 0
       ? `${unitName} không còn báo cáo nào phải nộp. Cảm ơn đơn vị!`
       : `📌 ${unitName} còn phải nộp ${items.length} báo cáo:\n${items.map((r, i) => `${i + 1}. ${reportName(r)}\n   Hạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${r.status})`).join('\n')}`,
-  extended: (unitName: string, r: OwedReport, until: Date, tz: string) => `✅ Đã gia hạn báo cáo ${reportName(r)} cho ${unitName} đến ${formatDeadline(until, tz)}.`,
-  extendedUnit: (r: OwedReport, until: Date, tz: string) => `📅 Ban tổ chức đã gia hạn báo cáo ${reportName(r)} cho đơn vị đến ${formatDeadline(until, tz)}.`,
-  excused: (unitName: string, r: OwedReport) => `✅ Đã miễn báo cáo ${reportName(r)} cho ${unitName}.`,
-  giahanUsage: () => 'Cách dùng: /giahan <tên hoặc mã đơn vị> <ngày>, ví dụ: /giahan Sở Y tế 20/11. Nếu có nhiều báo cáo, thêm số báo cáo: /giahan #3 Sở Y tế 20/11.',
-  mienUsage: () => 'Cách dùng: /mien <tên hoặc mã đơn vị> [lý do], ví dụ: /mien Sở Y tế đã báo cáo trực tiếp. Nếu có nhiều báo cáo: /mien #3 Sở Y tế.',
-  unitNotFound: (typed: string) => `Không tìm thấy đơn vị "${typed}". Hãy gõ tên (có thể không dấu) hoặc mã đơn vị.`,
-  unitAmbiguous: (typed: string, names: string[]) => `"${typed}" khớp nhiều đơn vị:\n${names.map((n) => `• ${n}`).join('\n')}\nVui lòng gõ rõ hơn hoặc dùng mã đơn vị.`,
+  extended: (unitName: string, r: OwedReport, until: Date, tz: string) =>
+    `✅ Đã gia hạn báo cáo ${reportName(r)} cho ${unitName} đến ${formatDeadline(until, tz)}.`,
+  extendedUnit: (r: OwedReport, until: Date, tz: string) =>
+    `📅 Ban tổ chức đã gia hạn báo cáo ${reportName(r)} cho đơn vị đến ${formatDeadline(until, tz)}.`,
+  excused: (unitName: string, r: OwedReport) =>
+    `✅ Đã miễn báo cáo ${reportName(r)} cho ${unitName}.`,
+  giahanUsage: () =>
+    'Cách dùng: /giahan <tên hoặc mã đơn vị> <ngày>, ví dụ: /giahan Sở Y tế 20/11. Nếu có nhiều báo cáo, thêm số báo cáo: /giahan #3 Sở Y tế 20/11.',
+  mienUsage: () =>
+    'Cách dùng: /mien <tên hoặc mã đơn vị> [lý do], ví dụ: /mien Sở Y tế đã báo cáo trực tiếp. Nếu có nhiều báo cáo: /mien #3 Sở Y tế.',
+  unitNotFound: (typed: string) =>
+    `Không tìm thấy đơn vị "${typed}". Hãy gõ tên (có thể không dấu) hoặc mã đơn vị.`,
+  unitAmbiguous: (typed: string, names: string[]) =>
+    `"${typed}" khớp nhiều đơn vị:\n${names.map((n) => `• ${n}`).join('\n')}\nVui lòng gõ rõ hơn hoặc dùng mã đơn vị.`,
   dateNotUnderstood: () => 'Bot chưa hiểu ngày gia hạn. Ví dụ: 20/11, 20/11/2024 hoặc 20/11 17h.',
   extensionInPast: () => 'Ngày gia hạn phải ở sau thời điểm hiện tại.',
   whichCampaign: (items: Array<{ id: number; title: string; periodLabel: string | null }>) =>
@@ -243,7 +313,8 @@ export const rp = {
   unitNotAssigned: (unitName: string) => `${unitName} không thuộc danh sách phải nộp báo cáo này.`,
   chasedNow: (units: number, registrations: number) =>
     `📣 Đã gửi đôn đốc tới ${units} đơn vị chưa nộp báo cáo và nhắc ${registrations} đơn vị chưa đăng ký tham dự.`,
-  newPeriod: (r: OwedReport, tz: string) => `🗓 Mở kỳ báo cáo mới: ${reportName(r)} — hạn ${formatDeadline(r.deadline, tz)}.`,
+  newPeriod: (r: OwedReport, tz: string) =>
+    `🗓 Mở kỳ báo cáo mới: ${reportName(r)} — hạn ${formatDeadline(r.deadline, tz)}.`,
   requirementNotice: (r: OwedReport, sourcePlan: string | null, tz: string) =>
     `📄 YÊU CẦU BÁO CÁO: ${reportName(r)}${sourcePlan ? `\nTheo: ${sourcePlan}` : ''}\nHạn: ${formatDeadline(r.deadline, tz)}.\n${REPORT_HOWTO}`,
 };
@@ -255,22 +326,42 @@ export interface SummaryCounts {
 
 export const sm = {
   empty: () => 'Hiện không có sự kiện hay báo cáo nào đang theo dõi.',
-  event: (title: string, invited: number, registered: number, declined: number, pendingByCategory: Array<{ category: string; names: string[] }>, attendees: number) =>
+  event: (
+    title: string,
+    invited: number,
+    registered: number,
+    declined: number,
+    pendingByCategory: Array<{ category: string; names: string[] }>,
+    attendees: number,
+  ) =>
     [
       `📊 ${title}`,
       `Được mời: ${invited} · Đã đăng ký: ${registered} (${attendees} người) · Không cử: ${declined} · Chưa trả lời: ${invited - registered - declined}`,
-      ...pendingByCategory.map((g) => `\n${g.category} (${g.names.length} chưa trả lời)\n${g.names.map((n) => `• ${n}`).join('\n')}`),
+      ...pendingByCategory.map(
+        (g) =>
+          `\n${g.category} (${g.names.length} chưa trả lời)\n${g.names.map((n) => `• ${n}`).join('\n')}`,
+      ),
     ].join('\n'),
   campaign: (
     name: string,
     deadlineText: string,
-    c: { onTime: number; late: number; pending: number; overdue: number; extended: number; excused: number },
+    c: {
+      onTime: number;
+      late: number;
+      pending: number;
+      overdue: number;
+      extended: number;
+      excused: number;
+    },
     overdue: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>,
   ) =>
     [
       `📑 ${name} — hạn ${deadlineText}`,
       `Đúng hạn: ${c.onTime} · Muộn: ${c.late} · Chưa nộp (chưa đến hạn): ${c.pending} · Quá hạn: ${c.overdue} · Được gia hạn: ${c.extended} · Miễn: ${c.excused}`,
-      ...overdue.map((g) => `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`),
+      ...overdue.map(
+        (g) =>
+          `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`,
+      ),
     ].join('\n'),
 };
 
@@ -282,8 +373,10 @@ export const bc = {
   targetCodes: (n: number) => `${n} đơn vị được chọn`,
   usage: () =>
     'Cách dùng: /thongbao <nội dung> — gửi tới tất cả đơn vị.\nChọn đối tượng ở đầu tin:\n• /thongbao chưa đăng ký: <nội dung>\n• /thongbao chưa báo cáo: <nội dung>\n• /thongbao nhóm <tên nhóm đơn vị>: <nội dung>',
-  noRecipients: (label: string) => `Không có nhóm nào nhận được thông báo (${label}: chưa có nhóm liên kết).`,
-  categoryUnknown: (typed: string, known: string[]) => `Không tìm thấy nhóm đơn vị "${typed}". Các nhóm hiện có:\n${known.map((k) => `• ${k}`).join('\n')}`,
+  noRecipients: (label: string) =>
+    `Không có nhóm nào nhận được thông báo (${label}: chưa có nhóm liên kết).`,
+  categoryUnknown: (typed: string, known: string[]) =>
+    `Không tìm thấy nhóm đơn vị "${typed}". Các nhóm hiện có:\n${known.map((k) => `• ${k}`).join('\n')}`,
   preview: (label: string, chats: number, units: number, text: string) =>
     `📣 XEM TRƯỚC THÔNG BÁO\nGửi tới: ${label} — ${units} đơn vị, ${chats} nhóm.\n\n${text}\n\nBấm "Gửi" để gửi (hoặc trả lời "gửi"); bấm "Hủy" (hoặc trả lời "hủy") để bỏ.`,
   sendButton: () => '✅ Gửi',
@@ -291,8 +384,10 @@ export const bc = {
   resendButton: () => '🔁 Gửi lại nhóm lỗi',
   cancelled: () => 'Đã hủy thông báo, chưa gửi tới đơn vị nào.',
   started: (chats: number) => `🚀 Bắt đầu gửi tới ${chats} nhóm…`,
-  progress: (sent: number, total: number, failed: number) => `📤 Đã gửi ${sent}/${total}…${failed ? ` (${failed} lỗi)` : ''}`,
-  done: (sent: number, total: number, failed: number) => `✅ Đã gửi xong ${sent}/${total} nhóm${failed ? `, ${failed} nhóm lỗi` : ''}.`,
+  progress: (sent: number, total: number, failed: number) =>
+    `📤 Đã gửi ${sent}/${total}…${failed ? ` (${failed} lỗi)` : ''}`,
+  done: (sent: number, total: number, failed: number) =>
+    `✅ Đã gửi xong ${sent}/${total} nhóm${failed ? `, ${failed} nhóm lỗi` : ''}.`,
   tally: (sent: number, total: number, failures: Array<{ name: string; reason: string }>) =>
     failures.length === 0
       ? `✅ Thông báo đã tới đủ ${sent}/${total} nhóm.`

@@ -36,7 +36,11 @@ export function createWorkerAdapters(deps: WorkerAdapterDeps): ChannelAdapter[] 
       webhookSecret: telegram.webhookSecret,
       publicUrl: null,
       manageWebhook: false,
-      sink: createSink(deps.ctx, () => adapter.botUsername(), () => deps.onHandled('telegram')),
+      sink: createSink(
+        deps.ctx,
+        () => adapter.botUsername(),
+        () => deps.onHandled('telegram'),
+      ),
       log: deps.log,
       commands: COMMANDS,
     });

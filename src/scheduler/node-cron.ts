@@ -8,7 +8,11 @@ export interface TickLoop {
 }
 
 /** node-cron only calls the tick; the schedule itself lives in Postgres. */
-export function startTickLoop(ctx: AppContext, expression: string, onTicked?: () => void): TickLoop {
+export function startTickLoop(
+  ctx: AppContext,
+  expression: string,
+  onTicked?: () => void,
+): TickLoop {
   let running: Promise<unknown> | null = null;
   let last: { at: string | null; ms: number | null } = { at: null, ms: null };
   const task = cron.schedule(

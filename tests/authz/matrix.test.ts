@@ -22,7 +22,13 @@ import { FakeTelegramApi } from '../fakes/telegram-api';
 import { chatSim, putUnits } from '../helpers/chat';
 import { testContext, TestClock } from '../helpers/context';
 import { openTestDb, type TestDb } from '../helpers/db';
-import { ADMIN, SECRET, startTelegramHarness, TOKEN, type Harness } from '../helpers/telegram-harness';
+import {
+  ADMIN,
+  SECRET,
+  startTelegramHarness,
+  TOKEN,
+  type Harness,
+} from '../helpers/telegram-harness';
 
 const VIETNAMESE = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
 
@@ -37,25 +43,63 @@ async function digest(db: TestDb['db'], unit?: number): Promise<string> {
   const attendees = await db
     .selectFrom('attendees')
     .innerJoin('registrations', 'registrations.id', 'attendees.registration_id')
-    .select(['attendees.registration_id', 'attendees.position', 'attendees.name', 'attendees.title', 'attendees.phone'])
+    .select([
+      'attendees.registration_id',
+      'attendees.position',
+      'attendees.name',
+      'attendees.title',
+      'attendees.phone',
+    ])
     .$if(unit !== undefined, (q) => q.where('registrations.unit_id', '=', unit!))
     .orderBy('attendees.registration_id')
     .orderBy('attendees.position')
     .execute();
-  const submissions = await db.selectFrom('submissions').selectAll().$if(unit !== undefined, (q) => q.where('unit_id', '=', unit!)).orderBy('id').execute();
-  const campaignUnits = await db.selectFrom('campaign_units').selectAll().$if(unit !== undefined, (q) => q.where('unit_id', '=', unit!)).orderBy('campaign_id').orderBy('unit_id').execute();
+  const submissions = await db
+    .selectFrom('submissions')
+    .selectAll()
+    .$if(unit !== undefined, (q) => q.where('unit_id', '=', unit!))
+    .orderBy('id')
+    .execute();
+  const campaignUnits = await db
+    .selectFrom('campaign_units')
+    .selectAll()
+    .$if(unit !== undefined, (q) => q.where('unit_id', '=', unit!))
+    .orderBy('campaign_id')
+    .orderBy('unit_id')
+    .execute();
   if (unit !== undefined) return JSON.stringify({ regs, attendees, submissions, campaignUnits });
   const rest = {
-    chats: await db.selectFrom('chats').select(['external_id', 'role', 'unit_id', 'active']).orderBy('id').execute(),
-    units: await db.selectFrom('units').select(['code', 'name', 'join_code']).orderBy('id').execute(),
+    chats: await db
+      .selectFrom('chats')
+      .select(['external_id', 'role', 'unit_id', 'active'])
+      .orderBy('id')
+      .execute(),
+    units: await db
+      .selectFrom('units')
+      .select(['code', 'name', 'join_code'])
+      .orderBy('id')
+      .execute(),
     events: await db.selectFrom('events').select(['id', 'title', 'status']).orderBy('id').execute(),
-    campaigns: await db.selectFrom('campaigns').select(['id', 'status', 'deadline']).orderBy('id').execute(),
+    campaigns: await db
+      .selectFrom('campaigns')
+      .select(['id', 'status', 'deadline'])
+      .orderBy('id')
+      .execute(),
     broadcasts: await db.selectFrom('broadcasts').select(['id', 'status']).orderBy('id').execute(),
-    jobs: await db.selectFrom('scheduled_jobs').select(['key', 'state', 'due_at']).orderBy('id').execute(),
+    jobs: await db
+      .selectFrom('scheduled_jobs')
+      .select(['key', 'state', 'due_at'])
+      .orderBy('id')
+      .execute(),
     prompts: await db.selectFrom('pending_prompts').selectAll().orderBy('id').execute(),
-    loginTokens: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM login_tokens`.execute(db)).rows[0]!.n,
+    loginTokens: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM login_tokens`.execute(db))
+      .rows[0]!.n,
     calendar: await db.selectFrom('calendar_overrides').selectAll().orderBy('date_key').execute(),
-    reminders: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE purpose <> 'reply'`.execute(db)).rows[0]!.n,
+    reminders: (
+      await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM outbox WHERE purpose <> 'reply'`.execute(db)
+    ).rows[0]!.n,
   };
   return JSON.stringify({ regs, attendees, submissions, campaignUnits, ...rest });
 }
@@ -64,17 +108,37 @@ async function digest(db: TestDb['db'], unit?: number): Promise<string> {
 
 type Kind = 'organizer' | 'ownUnit' | 'otherUnit' | 'unlinked' | 'private';
 const KINDS: Kind[] = ['organizer', 'ownUnit', 'otherUnit', 'unlinked', 'private'];
-const CHAT: Record<Kind, string> = { organizer: 'g-org', ownUnit: 'g-yte', otherUnit: 'g-tuphap', unlinked: 'g-la', private: 'p-1' };
+const CHAT: Record<Kind, string> = {
+  organizer: 'g-org',
+  ownUnit: 'g-yte',
+  otherUnit: 'g-tuphap',
+  unlinked: 'g-la',
+  private: 'p-1',
+};
 
 type Expect = 'allowed' | (() => string);
-const unitOnly = (k: Kind): Expect => (k === 'ownUnit' || k === 'otherUnit' ? 'allowed' : k === 'unlinked' ? t.notLinked : t.onlyUnitChat);
+const unitOnly = (k: Kind): Expect =>
+  k === 'ownUnit' || k === 'otherUnit'
+    ? 'allowed'
+    : k === 'unlinked'
+      ? t.notLinked
+      : t.onlyUnitChat;
 const organizerOnly = (k: Kind): Expect => (k === 'organizer' ? 'allowed' : t.onlyOrganizer);
-const linkedOnly = (k: Kind): Expect => (k === 'organizer' || k === 'ownUnit' || k === 'otherUnit' ? 'allowed' : t.notLinked);
+const linkedOnly = (k: Kind): Expect =>
+  k === 'organizer' || k === 'ownUnit' || k === 'otherUnit' ? 'allowed' : t.notLinked;
 
 /** command → args, and what each kind of chat should get. */
 const COMMAND_TABLE: Array<{ command: string; args: string; expect: (k: Kind) => Expect }> = [
-  { command: 'lienket', args: 'khongphaima123', expect: (k) => (k === 'private' ? t.linkPrivateChat : 'allowed') },
-  { command: 'dangky', args: '1. Ông Nguyễn Văn An - Phó Giám đốc\n2. Bà Lê Thị Bình - Chuyên viên', expect: unitOnly },
+  {
+    command: 'lienket',
+    args: 'khongphaima123',
+    expect: (k) => (k === 'private' ? t.linkPrivateChat : 'allowed'),
+  },
+  {
+    command: 'dangky',
+    args: '1. Ông Nguyễn Văn An - Phó Giám đốc\n2. Bà Lê Thị Bình - Chuyên viên',
+    expect: unitOnly,
+  },
   { command: 'them', args: 'Ông Trần Văn Cường - Trưởng phòng', expect: unitOnly },
   { command: 'danhsach', args: '', expect: unitOnly },
   { command: 'huy', args: '', expect: unitOnly },
@@ -82,12 +146,20 @@ const COMMAND_TABLE: Array<{ command: string; args: string; expect: (k: Kind) =>
   { command: 'baocao', args: 'Đã gửi báo cáo số 15/BC-UBND', expect: unitOnly },
   { command: 'trangthai', args: '', expect: unitOnly },
   { command: 'tonghop', args: '', expect: organizerOnly },
-  { command: 'thongbao', args: 'Kính đề nghị các đơn vị gửi danh sách trước 17h00.', expect: organizerOnly },
+  {
+    command: 'thongbao',
+    args: 'Kính đề nghị các đơn vị gửi danh sách trước 17h00.',
+    expect: organizerOnly,
+  },
   { command: 'nhacnho', args: '', expect: organizerOnly },
   { command: 'giahan', args: 'Sở Y tế 30/12/2099', expect: organizerOnly },
   { command: 'mien', args: 'Sở Tư pháp', expect: organizerOnly },
   { command: 'xuat', args: '', expect: organizerOnly },
-  { command: 'dashboard', args: '', expect: (k) => (k === 'organizer' ? 'allowed' : k === 'private' ? dl.notOrganizer : dl.refused) },
+  {
+    command: 'dashboard',
+    args: '',
+    expect: (k) => (k === 'organizer' ? 'allowed' : k === 'private' ? dl.notOrganizer : dl.refused),
+  },
   { command: 'huongdan', args: '', expect: () => 'allowed' },
 ];
 
@@ -105,7 +177,9 @@ describe('chat commands × kinds of chat', () => {
       { code: 'YT', name: 'Sở Y tế', category: 'Sở, ban, ngành' },
       { code: 'TP', name: 'Sở Tư pháp', category: 'Sở, ban, ngành' },
     ]);
-    unitIds = Object.fromEntries((await db.db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.code, u.id]));
+    unitIds = Object.fromEntries(
+      (await db.db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.code, u.id]),
+    );
     await chat.say(CHAT.organizer, `/lienket ${await organizerJoinCode(db.db)}`);
     await chat.say(CHAT.ownUnit, `/lienket ${codes.YT}`);
     await chat.say(CHAT.otherUnit, `/lienket ${codes.TP}`);
@@ -115,8 +189,18 @@ describe('chat commands × kinds of chat', () => {
     const { createEvent } = await import('../../src/core/events/manage');
     const { createCampaign } = await import('../../src/core/reports/manage');
     const now = ctx.clock().getTime();
-    await createEvent(ctx, { title: 'Tập huấn phân quyền', startsAt: new Date(now + 10 * 86_400_000), registrationDeadline: new Date(now + 5 * 86_400_000), units: 'all', agenda: [] } as never);
-    await createCampaign(ctx, { title: 'Báo cáo phân quyền', deadline: new Date(now + 7 * 86_400_000), units: 'all' } as never);
+    await createEvent(ctx, {
+      title: 'Tập huấn phân quyền',
+      startsAt: new Date(now + 10 * 86_400_000),
+      registrationDeadline: new Date(now + 5 * 86_400_000),
+      units: 'all',
+      agenda: [],
+    } as never);
+    await createCampaign(ctx, {
+      title: 'Báo cáo phân quyền',
+      deadline: new Date(now + 7 * 86_400_000),
+      units: 'all',
+    } as never);
     await chat.deliverAll();
   });
   afterAll(() => db.close());
@@ -131,7 +215,13 @@ describe('chat commands × kinds of chat', () => {
         const before = await digest(db.db);
         const otherUnitId = kind === 'otherUnit' ? unitIds.YT! : unitIds.TP!;
         const otherBefore = await digest(db.db, otherUnitId);
-        const lastId = (await db.db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0;
+        const lastId =
+          (
+            await db.db
+              .selectFrom('outbox')
+              .select((eb) => eb.fn.max('id').as('m'))
+              .executeTakeFirst()
+          )?.m ?? 0;
         await chat.say(chatId, `/${row.command}${row.args ? ` ${row.args}` : ''}`);
         const replies = await db.db
           .selectFrom('outbox')
@@ -142,18 +232,37 @@ describe('chat commands × kinds of chat', () => {
           .orderBy('id')
           .execute();
         const texts = replies.map((r) => (r.payload as { text: string }).text);
-        results.push({ command: row.command, kind, expected: expected === 'allowed' ? 'allowed' : 'refused', got: (texts[0] ?? '').slice(0, 60) });
+        results.push({
+          command: row.command,
+          kind,
+          expected: expected === 'allowed' ? 'allowed' : 'refused',
+          got: (texts[0] ?? '').slice(0, 60),
+        });
         expect(texts.length, `no answer to /${row.command} in ${kind}`).toBeGreaterThan(0);
-        const refusals = [t.notLinked(), t.onlyUnitChat(), t.onlyOrganizer(), t.linkPrivateChat(), dl.refused(), dl.notOrganizer(), t.unknownCommand(row.command)];
+        const refusals = [
+          t.notLinked(),
+          t.onlyUnitChat(),
+          t.onlyOrganizer(),
+          t.linkPrivateChat(),
+          dl.refused(),
+          dl.notOrganizer(),
+          t.unknownCommand(row.command),
+        ];
         if (expected === 'allowed') {
-          expect(refusals, `/${row.command} refused in ${kind}: ${texts[0]}`).not.toContain(texts[0]);
+          expect(refusals, `/${row.command} refused in ${kind}: ${texts[0]}`).not.toContain(
+            texts[0],
+          );
         } else {
           expect(texts).toEqual([expected()]);
           expect(texts[0]).toMatch(VIETNAMESE);
           expect(await digest(db.db), `/${row.command} in ${kind} changed something`).toBe(before);
         }
         // Whatever a unit's group may do, it never touches another unit's data.
-        if (kind !== 'organizer') expect(await digest(db.db, otherUnitId), `/${row.command} in ${kind} changed another unit`).toBe(otherBefore);
+        if (kind !== 'organizer')
+          expect(
+            await digest(db.db, otherUnitId),
+            `/${row.command} in ${kind} changed another unit`,
+          ).toBe(otherBefore);
       });
     }
   }
@@ -169,10 +278,20 @@ describe('chat commands × kinds of chat', () => {
     expect(regs.filter((r) => r.name !== null)).toEqual([]);
     expect(regs.map((r) => `${r.code}:${r.status}`).sort()).toEqual(['TP:declined', 'YT:declined']);
     // Reports: the unit group's own unit (Sở Tư pháp may have been excused by /mien first).
-    const subs = await db.db.selectFrom('submissions').innerJoin('units', 'units.id', 'submissions.unit_id').select(['units.code']).execute();
+    const subs = await db.db
+      .selectFrom('submissions')
+      .innerJoin('units', 'units.id', 'submissions.unit_id')
+      .select(['units.code'])
+      .execute();
     expect(subs.map((s) => s.code)).toContain('YT');
     expect(subs.every((s) => s.code === 'YT' || s.code === 'TP')).toBe(true);
-    console.log(JSON.stringify({ test: 'authz/chat matrix', cases: results.length, refused: results.filter((r) => r.expected === 'refused').length }));
+    console.log(
+      JSON.stringify({
+        test: 'authz/chat matrix',
+        cases: results.length,
+        refused: results.filter((r) => r.expected === 'refused').length,
+      }),
+    );
   });
 
   it('/lienket guesses are limited per chat: the sixth is refused, even with the right code; other chats are not affected; the block ends', async () => {
@@ -185,7 +304,11 @@ describe('chat commands × kinds of chat', () => {
     expect(texts.slice(0, 5).every((x) => x === t.linkBadCode())).toBe(true);
     expect(texts.slice(5)).toEqual([t.linkRateLimited(15), t.linkRateLimited(15)]);
     expect(texts[5]).toMatch(VIETNAMESE);
-    const linked = await db.db.selectFrom('chats').select(['role']).where('external_id', '=', guess).executeTakeFirstOrThrow();
+    const linked = await db.db
+      .selectFrom('chats')
+      .select(['role'])
+      .where('external_id', '=', guess)
+      .executeTakeFirstOrThrow();
     expect(linked.role).toBeNull();
     // Another group (same person) still gets its own five tries.
     await chat.say('g-elsewhere', '/lienket sai', { from: `user-${guess}` });
@@ -218,39 +341,102 @@ describe('every /api route × no token, wrong token, right token', () => {
       { code: 'B', name: 'Sở Tư pháp' },
     ]);
     const now = ctx.clock().getTime();
-    const ev = (title: string) => createEvent(ctx, { title, startsAt: new Date(now + 10 * 86_400_000), registrationDeadline: new Date(now + 5 * 86_400_000), units: 'all', agenda: [] } as never);
+    const ev = (title: string) =>
+      createEvent(ctx, {
+        title,
+        startsAt: new Date(now + 10 * 86_400_000),
+        registrationDeadline: new Date(now + 5 * 86_400_000),
+        units: 'all',
+        agenda: [],
+      } as never);
     ids.event = (await ev('Sự kiện A')).id;
     ids.eventToDelete = (await ev('Sự kiện bị huỷ')).id;
-    ids.campaign = (await createCampaign(ctx, { title: 'Báo cáo A', deadline: new Date(now + 7 * 86_400_000), units: 'all' } as never)).id;
-    ids.campaignToDelete = (await createCampaign(ctx, { title: 'Báo cáo bị huỷ', deadline: new Date(now + 7 * 86_400_000), units: 'all' } as never)).id;
+    ids.campaign = (
+      await createCampaign(ctx, {
+        title: 'Báo cáo A',
+        deadline: new Date(now + 7 * 86_400_000),
+        units: 'all',
+      } as never)
+    ).id;
+    ids.campaignToDelete = (
+      await createCampaign(ctx, {
+        title: 'Báo cáo bị huỷ',
+        deadline: new Date(now + 7 * 86_400_000),
+        units: 'all',
+      } as never)
+    ).id;
     ids.broadcast = (await createAndSend(ctx, 'Thông báo A', { kind: 'units', units: 'all' })).id;
   });
   afterAll(() => db.close());
 
   const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
   /** A body the route accepts (right token → 2xx), and one it must refuse with 400. */
-  const BODIES: Record<string, { valid?: () => { type?: string; body: string }; invalid?: string; id?: string }> = {
-    'PUT /api/units': { valid: () => ({ body: JSON.stringify([{ code: 'C', name: 'Sở Nội vụ' }]) }), invalid: JSON.stringify([{ code: 'có khoảng trắng', name: '' }]) },
-    'POST /api/units/import': { valid: () => ({ type: 'text/csv', body: 'mã,tên,nhóm\nD,Sở Xây dựng,Sở ngành\n' }) },
+  const BODIES: Record<
+    string,
+    { valid?: () => { type?: string; body: string }; invalid?: string; id?: string }
+  > = {
+    'PUT /api/units': {
+      valid: () => ({ body: JSON.stringify([{ code: 'C', name: 'Sở Nội vụ' }]) }),
+      invalid: JSON.stringify([{ code: 'có khoảng trắng', name: '' }]),
+    },
+    'POST /api/units/import': {
+      valid: () => ({ type: 'text/csv', body: 'mã,tên,nhóm\nD,Sở Xây dựng,Sở ngành\n' }),
+    },
     'POST /api/events': {
-      valid: () => ({ body: JSON.stringify({ title: 'Hội nghị mới', startsAt: future(12), registrationDeadline: future(6), units: 'all', agenda: [] }) }),
+      valid: () => ({
+        body: JSON.stringify({
+          title: 'Hội nghị mới',
+          startsAt: future(12),
+          registrationDeadline: future(6),
+          units: 'all',
+          agenda: [],
+        }),
+      }),
       invalid: JSON.stringify({ title: '', startsAt: 'ngày mai', units: 'all' }),
     },
-    'PATCH /api/events/:id': { valid: () => ({ body: JSON.stringify({ title: 'Sự kiện A (đổi tên)' }) }), invalid: JSON.stringify({ startsAt: 'không phải ngày' }) },
+    'PATCH /api/events/:id': {
+      valid: () => ({ body: JSON.stringify({ title: 'Sự kiện A (đổi tên)' }) }),
+      invalid: JSON.stringify({ startsAt: 'không phải ngày' }),
+    },
     'DELETE /api/events/:id': { id: 'eventToDelete' },
     'POST /api/campaigns': {
-      valid: () => ({ body: JSON.stringify({ title: 'Báo cáo mới', deadline: future(9), units: 'all' }) }),
+      valid: () => ({
+        body: JSON.stringify({ title: 'Báo cáo mới', deadline: future(9), units: 'all' }),
+      }),
       invalid: JSON.stringify({ title: 'x', deadline: 'hôm qua', units: 'all', chaseEvery: 'P1M' }),
     },
-    'POST /api/campaigns/:id/extensions': { valid: () => ({ body: JSON.stringify({ unit: 'A', until: future(20) }) }), invalid: JSON.stringify({ unit: 'A', until: 'sau' }) },
-    'POST /api/campaigns/:id/excuse': { valid: () => ({ body: JSON.stringify({ unit: 'B', note: 'Đã báo miệng' }) }), invalid: JSON.stringify({ note: 3 }) },
+    'POST /api/campaigns/:id/extensions': {
+      valid: () => ({ body: JSON.stringify({ unit: 'A', until: future(20) }) }),
+      invalid: JSON.stringify({ unit: 'A', until: 'sau' }),
+    },
+    'POST /api/campaigns/:id/excuse': {
+      valid: () => ({ body: JSON.stringify({ unit: 'B', note: 'Đã báo miệng' }) }),
+      invalid: JSON.stringify({ note: 3 }),
+    },
     'DELETE /api/campaigns/:id': { id: 'campaignToDelete' },
-    'PUT /api/calendar': { valid: () => ({ body: JSON.stringify({ holidays: [{ date: '2026-02-16', note: 'Tết' }], workdays: ['2026-02-28'] }) }), invalid: JSON.stringify({ holidays: [{ date: '16/2/2026' }] }) },
-    'POST /api/broadcasts': { valid: () => ({ body: JSON.stringify({ text: 'Thông báo mới', units: 'all' }) }), invalid: JSON.stringify({ text: '' }) },
+    'PUT /api/calendar': {
+      valid: () => ({
+        body: JSON.stringify({
+          holidays: [{ date: '2026-02-16', note: 'Tết' }],
+          workdays: ['2026-02-28'],
+        }),
+      }),
+      invalid: JSON.stringify({ holidays: [{ date: '16/2/2026' }] }),
+    },
+    'POST /api/broadcasts': {
+      valid: () => ({ body: JSON.stringify({ text: 'Thông báo mới', units: 'all' }) }),
+      invalid: JSON.stringify({ text: '' }),
+    },
     'POST /api/broadcasts/:id/resend': { valid: () => ({ body: '{}' }) },
   };
   const idFor = (route: string) => {
-    const key = BODIES[route]?.id ?? (route.includes('/events/') ? 'event' : route.includes('/campaigns/') ? 'campaign' : 'broadcast');
+    const key =
+      BODIES[route]?.id ??
+      (route.includes('/events/')
+        ? 'event'
+        : route.includes('/campaigns/')
+          ? 'campaign'
+          : 'broadcast');
     return ids[key]!;
   };
 
@@ -267,29 +453,52 @@ describe('every /api route × no token, wrong token, right token', () => {
     return out.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
   }
 
-  const call = (method: string, path: string, auth: string | null, body?: { type?: string; body: string }) =>
+  const call = (
+    method: string,
+    path: string,
+    auth: string | null,
+    body?: { type?: string; body: string },
+  ) =>
     app.request(path, {
       method,
-      headers: { ...(auth !== null ? { authorization: auth } : {}), ...(body ? { 'content-type': body.type ?? 'application/json' } : {}) },
+      headers: {
+        ...(auth !== null ? { authorization: auth } : {}),
+        ...(body ? { 'content-type': body.type ?? 'application/json' } : {}),
+      },
       body: body?.body,
     });
 
   it('knows every route (a new route must be added to the table)', () => {
     const list = routes().map((r) => `${r.method} ${r.path}`);
     expect(list.length).toBeGreaterThanOrEqual(20);
-    for (const r of list.filter((x) => /^(POST|PUT|PATCH)/.test(x))) expect(BODIES[r]?.valid, `no body for ${r}`).toBeDefined();
+    for (const r of list.filter((x) => /^(POST|PUT|PATCH)/.test(x)))
+      expect(BODIES[r]?.valid, `no body for ${r}`).toBeDefined();
   });
 
   it('no token and wrong tokens: 401 with a Vietnamese message, nothing changed', async () => {
     const before = await digest(db.db);
-    const WRONG = [null, '', 'Bearer', 'Bearer ', 'Bearer sai-ma-truy-cap', `Bearer ${ADMIN_TOKEN}x`, `Bearer ${ADMIN_TOKEN.slice(0, -1)}`, ADMIN_TOKEN, `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`, `Token ${ADMIN_TOKEN}`];
+    const WRONG = [
+      null,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer sai-ma-truy-cap',
+      `Bearer ${ADMIN_TOKEN}x`,
+      `Bearer ${ADMIN_TOKEN.slice(0, -1)}`,
+      ADMIN_TOKEN,
+      `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`,
+      `Token ${ADMIN_TOKEN}`,
+    ];
     let n = 0;
     for (const r of routes()) {
       const path = r.path.replace(/:(\w+)/g, () => String(idFor(`${r.method} ${r.path}`)));
       for (const auth of WRONG) {
         const spec = BODIES[`${r.method} ${r.path}`];
         const res = await call(r.method, path, auth, spec?.valid?.());
-        expect(res.status, `${r.method} ${path} with ${auth === null ? 'no header' : JSON.stringify(auth.slice(0, 12))}`).toBe(401);
+        expect(
+          res.status,
+          `${r.method} ${path} with ${auth === null ? 'no header' : JSON.stringify(auth.slice(0, 12))}`,
+        ).toBe(401);
         const body = (await res.json()) as { error: { message: string } };
         expect(body.error.message).toMatch(VIETNAMESE);
         n++;
@@ -309,14 +518,21 @@ describe('every /api route × no token, wrong token, right token', () => {
         const before = await digest(db.db);
         const bad = await call(r.method, path, `Bearer ${ADMIN_TOKEN}`, { body: spec.invalid });
         expect(bad.status, `${route} invalid body`).toBe(400);
-        expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(VIETNAMESE);
+        expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+          VIETNAMESE,
+        );
         expect(await digest(db.db), `${route} invalid body changed something`).toBe(before);
-        const notJson = await call(r.method, path, `Bearer ${ADMIN_TOKEN}`, { body: '{không phải json' });
+        const notJson = await call(r.method, path, `Bearer ${ADMIN_TOKEN}`, {
+          body: '{không phải json',
+        });
         expect(notJson.status, `${route} broken JSON`).toBe(400);
       }
       const res = await call(r.method, path, `Bearer ${ADMIN_TOKEN}`, spec?.valid?.());
       statuses[route] = res.status;
-      expect(res.status, `${route}: ${res.status} ${await res.clone().text()}`).toBeGreaterThanOrEqual(200);
+      expect(
+        res.status,
+        `${route}: ${res.status} ${await res.clone().text()}`,
+      ).toBeGreaterThanOrEqual(200);
       expect(res.status).toBeLessThan(300);
     }
     // Ids that are not ids: 400; ids that do not exist: 404 (a 2xx is noted), never 5xx.
@@ -324,14 +540,26 @@ describe('every /api route × no token, wrong token, right token', () => {
     for (const r of routes().filter((x) => x.path.includes(':'))) {
       const route = `${r.method} ${r.path}`;
       for (const id of ['abc', '-1', '0', '1.5', '99999999999']) {
-        const res = await call(r.method, r.path.replace(/:(\w+)/g, id), `Bearer ${ADMIN_TOKEN}`, BODIES[route]?.valid?.());
+        const res = await call(
+          r.method,
+          r.path.replace(/:(\w+)/g, id),
+          `Bearer ${ADMIN_TOKEN}`,
+          BODIES[route]?.valid?.(),
+        );
         expect(res.status, `${route} with id ${id}`).toBe(400);
       }
-      const res = await call(r.method, r.path.replace(/:(\w+)/g, '999999'), `Bearer ${ADMIN_TOKEN}`, BODIES[route]?.valid?.());
+      const res = await call(
+        r.method,
+        r.path.replace(/:(\w+)/g, '999999'),
+        `Bearer ${ADMIN_TOKEN}`,
+        BODIES[route]?.valid?.(),
+      );
       expect(res.status, `${route} with an unknown id`).toBeLessThan(500);
       if (res.status !== 404) okOnUnknown.push(`${route} → ${res.status}`);
     }
-    console.log(JSON.stringify({ test: 'authz/api authorized', statuses, notFoundAnswered2xx: okOnUnknown }));
+    console.log(
+      JSON.stringify({ test: 'authz/api authorized', statuses, notFoundAnswered2xx: okOnUnknown }),
+    );
   });
 });
 
@@ -341,7 +569,9 @@ describe('every /api route × no token, wrong token, right token', () => {
 function memoryLogger(): { log: Logger; text: () => string } {
   const chunks: string[] = [];
   const log = createLogger('debug');
-  (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (s: string) => void chunks.push(s) };
+  (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
+    write: (s: string) => void chunks.push(s),
+  };
   return { log, text: () => chunks.join('') };
 }
 
@@ -360,7 +590,8 @@ describe('secrets never reach the logs', () => {
       { code: 'S2', name: 'Sở Tư pháp' },
     ]);
     const units = (await res.json()) as Array<{ code: string; joinCode: string }>;
-    const orgCode = ((await (await h.api('GET', '/organizer-code')).json()) as { joinCode: string }).joinCode;
+    const orgCode = ((await (await h.api('GET', '/organizer-code')).json()) as { joinCode: string })
+      .joinCode;
     const user = h.tg.user({ first_name: 'Lan' });
     const org = h.tg.group({ title: 'Ban tổ chức' });
     const g1 = h.tg.group({ title: 'Sở Y tế' });
@@ -371,8 +602,13 @@ describe('secrets never reach the logs', () => {
     await h.post(h.tg.command(g1, user, '/lienket', units[0]!.joinCode), 'sai-bi-mat');
     // Failures that log errors: a turn that cannot be stored (NUL in the title) carrying a code,
     // updates the adapter cannot read, a failed delivery, a wrong token on the API.
-    await h.post({ ...h.tg.command({ ...g2, title: 'Nhóm\u0000lỗi' }, user, '/lienket', units[1]!.joinCode) });
-    await h.post({ update_id: 990_000_001, message: { message_id: 1, date: 1, text: `/lienket ${units[1]!.joinCode}`, chat: null } } as never);
+    await h.post({
+      ...h.tg.command({ ...g2, title: 'Nhóm\u0000lỗi' }, user, '/lienket', units[1]!.joinCode),
+    });
+    await h.post({
+      update_id: 990_000_001,
+      message: { message_id: 1, date: 1, text: `/lienket ${units[1]!.joinCode}`, chat: null },
+    } as never);
     h.fake.failNext('sendMessage', 2, 400, { description: 'Bad Request: message text is empty' });
     await h.post(h.tg.command(org, user, '/thongbao', `Mã của Sở Y tế là ${units[0]!.joinCode}`));
     await fetch(`${h.service.url}/api/units`, { headers: { authorization: 'Bearer sai' } });
@@ -424,8 +660,17 @@ describe('secrets never reach the logs', () => {
     };
     const leaked = Object.entries(secrets)
       .filter(([, v]) => logs.includes(v))
-      .map(([k]) => ({ secret: k, line: lines.find((l) => l.includes(secrets[k]!))!.slice(0, 400) }));
-    console.log(JSON.stringify({ test: 'authz/secrets', logLines: lines.length, leaked: leaked.map((l) => l.secret) }));
+      .map(([k]) => ({
+        secret: k,
+        line: lines.find((l) => l.includes(secrets[k]!))!.slice(0, 400),
+      }));
+    console.log(
+      JSON.stringify({
+        test: 'authz/secrets',
+        logLines: lines.length,
+        leaked: leaked.map((l) => l.secret),
+      }),
+    );
     if (process.env.TEST_DUMP_LOGS) console.log(logs);
     expect(leaked).toEqual([]);
   }, 60_000);

@@ -79,7 +79,11 @@ interface AdapterCase {
 const SECRET = 'contract_secret_123';
 
 function webhookRequest(path: string, header: string, body: unknown): Request {
-  return new Request(`http://adapter.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [header]: SECRET }, body: JSON.stringify(body) });
+  return new Request(`http://adapter.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [header]: SECRET },
+    body: JSON.stringify(body),
+  });
 }
 
 const telegramCase: AdapterCase = {
@@ -116,9 +120,16 @@ const telegramCase: AdapterCase = {
         const replyTo = o.replyTo ? posted.get(o.replyTo) : undefined;
         const update = tg.text(group, alice, body, replyTo ? { replyTo } : {});
         posted.set(String(update.message.message_id), update.message);
-        const res = await adapter.webhook!.handle(webhookRequest('/webhooks/telegram', 'x-telegram-bot-api-secret-token', update));
+        const res = await adapter.webhook!.handle(
+          webhookRequest('/webhooks/telegram', 'x-telegram-bot-api-secret-token', update),
+        );
         expect(res.status).toBe(200);
-        return { updateKey: String(update.update_id), messageId: String(update.message.message_id), senderId: String(alice.id), senderName: 'An Nguyễn' };
+        return {
+          updateKey: String(update.update_id),
+          messageId: String(update.message.message_id),
+          senderId: String(alice.id),
+          senderName: 'An Nguyễn',
+        };
       },
       sentTexts: (chatId) => fake.textsTo(chatId),
       rateLimitNextSend: () => fake.failNext('sendMessage', 1, 429, { retryAfter: 3 }),
@@ -169,11 +180,21 @@ const zaloCase: AdapterCase = {
           ...(o.replyTo ? { quoteMsgId: o.replyTo } : {}),
         })!;
         await until(() => sink.messages.length > before);
-        return { updateKey: m.msgId, messageId: m.msgId, senderId: '4200000000000000001', senderName: 'An Nguyễn' };
+        return {
+          updateKey: m.msgId,
+          messageId: m.msgId,
+          senderId: '4200000000000000001',
+          senderName: 'An Nguyễn',
+        };
       },
       sentTexts: (chatId) => fake.sentTo(chatId),
       // zca-js surfaces Zalo's HTTP 429 as an error without a Zalo code.
-      rateLimitNextSend: () => fake.failNextSends(1, () => new ZaloSessionError('zca-js sendMessage failed: Request failed with status code 429')),
+      rateLimitNextSend: () =>
+        fake.failNextSends(
+          1,
+          () =>
+            new ZaloSessionError('zca-js sendMessage failed: Request failed with status code 429'),
+        ),
       removeFromChat: (chatId) => fake.kick(chatId),
       async close() {
         await adapter.stop();
@@ -188,7 +209,14 @@ const zaloBotCase: AdapterCase = {
     const fake = new FakeZaloBotApi({ token: 'zb-contract-token' });
     await fake.start();
     const sink = new RecordingSink();
-    const adapter = createZaloBotAdapter({ token: 'zb-contract-token', apiRoot: fake.url, webhookSecret: SECRET, publicUrl: 'http://127.0.0.1:9', sink, log });
+    const adapter = createZaloBotAdapter({
+      token: 'zb-contract-token',
+      apiRoot: fake.url,
+      webhookSecret: SECRET,
+      publicUrl: 'http://127.0.0.1:9',
+      sink,
+      log,
+    });
     await adapter.start();
     const zb = createZaloBotUpdates();
     const group = zb.group();
@@ -203,8 +231,14 @@ const zaloBotCase: AdapterCase = {
       limitedGroup: limited.id,
       supportsReplies: false,
       async post(text, o = {}) {
-        const update = zb.text(group, alice, o.mentionBot ? `@${fake.bot.account_name} ${text}` : text);
-        const res = await adapter.webhook!.handle(webhookRequest('/webhooks/zalo', 'x-bot-api-secret-token', update));
+        const update = zb.text(
+          group,
+          alice,
+          o.mentionBot ? `@${fake.bot.account_name} ${text}` : text,
+        );
+        const res = await adapter.webhook!.handle(
+          webhookRequest('/webhooks/zalo', 'x-bot-api-secret-token', update),
+        );
         expect(res.status).toBe(200);
         const id = update.result.message.message_id;
         return { updateKey: id, messageId: id, senderId: alice.id, senderName: 'An Nguyễn' };
@@ -224,89 +258,102 @@ afterAll(async () => {
   await zaloDb?.close();
 });
 
-describe.each([telegramCase, zaloCase, zaloBotCase])('channel contract: $platform', ({ platform, setup }) => {
-  let h: ContractHarness;
-  beforeAll(async () => {
-    h = await setup();
-  });
-  afterAll(() => h.close());
-
-  it('declares its platform, a text limit and pacing', () => {
-    expect(h.adapter.platform).toBe(platform);
-    expect(h.adapter.sender.platform).toBe(platform);
-    expect(h.adapter.sender.maxTextLength).toBeGreaterThanOrEqual(2000);
-    expect(h.adapter.sender.limits.perSecond).toBeGreaterThanOrEqual(0);
-    expect(h.adapter.sender.limits.perChatPerMinute).toBeGreaterThanOrEqual(0);
-  });
-
-  it('maps a group text message to the normalized message', async () => {
-    const text = 'Sở Y tế cử 02 đồng chí:\n1. Ông Nguyễn Văn An - Phó Giám đốc Sở\n2. Bà Lê Thị Bình, Trưởng phòng';
-    const posted = await h.post(text);
-    const msg = h.sink.messages.at(-1)!;
-    expect(msg).toMatchObject({
-      platform,
-      updateKey: posted.updateKey,
-      messageId: posted.messageId,
-      chat: { id: h.group, type: 'group' },
-      sender: { id: posted.senderId, name: posted.senderName },
-      text,
-      mentionsBot: false,
+describe.each([telegramCase, zaloCase, zaloBotCase])(
+  'channel contract: $platform',
+  ({ platform, setup }) => {
+    let h: ContractHarness;
+    beforeAll(async () => {
+      h = await setup();
     });
-    expect(msg.replyToMessageId).toBeUndefined();
-    expect(msg.raw).toBeDefined();
-  });
+    afterAll(() => h.close());
 
-  it('keeps what a message replies to, and a mention of the bot', async () => {
-    const first = await h.post('/dangky');
-    const reply = await h.post('đ/c Trần Văn Cường (PCT UBND huyện)', { replyTo: first.messageId });
-    const replyMsg = h.sink.messages.find((m) => m.updateKey === reply.updateKey)!;
-    if (h.supportsReplies) expect(replyMsg.replyToMessageId).toBe(first.messageId);
-    const mention = await h.post('dạ em gửi ạ', { mentionBot: true });
-    const mentionMsg = h.sink.messages.find((m) => m.updateKey === mention.updateKey)!;
-    expect(mentionMsg.mentionsBot).toBe(true);
-    expect(mentionMsg.text).toContain('dạ em gửi ạ');
-  });
+    it('declares its platform, a text limit and pacing', () => {
+      expect(h.adapter.platform).toBe(platform);
+      expect(h.adapter.sender.platform).toBe(platform);
+      expect(h.adapter.sender.maxTextLength).toBeGreaterThanOrEqual(2000);
+      expect(h.adapter.sender.limits.perSecond).toBeGreaterThanOrEqual(0);
+      expect(h.adapter.sender.limits.perChatPerMinute).toBeGreaterThanOrEqual(0);
+    });
 
-  it('sends a text and returns the platform message id', async () => {
-    const result = await h.adapter.sender.send(h.group, { text: 'Xin chào các đơn vị' });
-    expect(result).toEqual({ ok: true, messageId: expect.any(String) });
-    expect(h.sentTexts(h.group)).toContain('Xin chào các đơn vị');
-  });
+    it('maps a group text message to the normalized message', async () => {
+      const text =
+        'Sở Y tế cử 02 đồng chí:\n1. Ông Nguyễn Văn An - Phó Giám đốc Sở\n2. Bà Lê Thị Bình, Trưởng phòng';
+      const posted = await h.post(text);
+      const msg = h.sink.messages.at(-1)!;
+      expect(msg).toMatchObject({
+        platform,
+        updateKey: posted.updateKey,
+        messageId: posted.messageId,
+        chat: { id: h.group, type: 'group' },
+        sender: { id: posted.senderId, name: posted.senderName },
+        text,
+        mentionsBot: false,
+      });
+      expect(msg.replyToMessageId).toBeUndefined();
+      expect(msg.raw).toBeDefined();
+    });
 
-  it('classifies a rate-limit answer as retry', async () => {
-    h.rateLimitNextSend();
-    const result = await h.adapter.sender.send(h.limitedGroup, { text: 'bị giới hạn' });
-    expect(result).toMatchObject({ ok: false, kind: 'retry' });
-    if (!result.ok && result.kind === 'retry') expect(result.retryAfterMs).toBeGreaterThan(0);
-    expect(h.sentTexts(h.limitedGroup)).toEqual([]);
-  });
+    it('keeps what a message replies to, and a mention of the bot', async () => {
+      const first = await h.post('/dangky');
+      const reply = await h.post('đ/c Trần Văn Cường (PCT UBND huyện)', {
+        replyTo: first.messageId,
+      });
+      const replyMsg = h.sink.messages.find((m) => m.updateKey === reply.updateKey)!;
+      if (h.supportsReplies) expect(replyMsg.replyToMessageId).toBe(first.messageId);
+      const mention = await h.post('dạ em gửi ạ', { mentionBot: true });
+      const mentionMsg = h.sink.messages.find((m) => m.updateKey === mention.updateKey)!;
+      expect(mentionMsg.mentionsBot).toBe(true);
+      expect(mentionMsg.text).toContain('dạ em gửi ạ');
+    });
 
-  it('classifies removal from the group as permanent and chat gone', async () => {
-    h.removeFromChat(h.otherGroup);
-    const result = await h.adapter.sender.send(h.otherGroup, { text: 'không tới được' });
-    expect(result).toMatchObject({ ok: false, kind: 'permanent', chatGone: true });
-  });
+    it('sends a text and returns the platform message id', async () => {
+      const result = await h.adapter.sender.send(h.group, { text: 'Xin chào các đơn vị' });
+      expect(result).toEqual({ ok: true, messageId: expect.any(String) });
+      expect(h.sentTexts(h.group)).toContain('Xin chào các đơn vị');
+    });
 
-  it('respects its maxTextLength', async () => {
-    const max = h.adapter.sender.maxTextLength;
-    expect(await h.adapter.sender.send(h.group, { text: 'a'.repeat(max) })).toMatchObject({ ok: true });
-    const tooLong = await h.adapter.sender.send(h.group, { text: 'b'.repeat(max + 1) });
-    expect(tooLong).toMatchObject({ ok: false, kind: 'permanent' });
-    expect(h.sentTexts(h.group).some((t) => t.length > max)).toBe(false);
-  });
+    it('classifies a rate-limit answer as retry', async () => {
+      h.rateLimitNextSend();
+      const result = await h.adapter.sender.send(h.limitedGroup, { text: 'bị giới hạn' });
+      expect(result).toMatchObject({ ok: false, kind: 'retry' });
+      if (!result.ok && result.kind === 'retry') expect(result.retryAfterMs).toBeGreaterThan(0);
+      expect(h.sentTexts(h.limitedGroup)).toEqual([]);
+    });
 
-  it('exposes health()', () => {
-    const health = h.adapter.health();
-    expect(health).toBeTypeOf('object');
-    expect(JSON.parse(JSON.stringify(health))).toEqual(health);
-  });
-});
+    it('classifies removal from the group as permanent and chat gone', async () => {
+      h.removeFromChat(h.otherGroup);
+      const result = await h.adapter.sender.send(h.otherGroup, { text: 'không tới được' });
+      expect(result).toMatchObject({ ok: false, kind: 'permanent', chatGone: true });
+    });
+
+    it('respects its maxTextLength', async () => {
+      const max = h.adapter.sender.maxTextLength;
+      expect(await h.adapter.sender.send(h.group, { text: 'a'.repeat(max) })).toMatchObject({
+        ok: true,
+      });
+      const tooLong = await h.adapter.sender.send(h.group, { text: 'b'.repeat(max + 1) });
+      expect(tooLong).toMatchObject({ ok: false, kind: 'permanent' });
+      expect(h.sentTexts(h.group).some((t) => t.length > max)).toBe(false);
+    });
+
+    it('exposes health()', () => {
+      const health = h.adapter.health();
+      expect(health).toBeTypeOf('object');
+      expect(JSON.parse(JSON.stringify(health))).toEqual(health);
+    });
+  },
+);
 
 describe('zalo specifics', () => {
   it('health() says who holds the listener and since when it is connected', async () => {
     const h = await zaloCase.setup();
     try {
-      expect(h.adapter.health()).toMatchObject({ holder: true, connectedSince: expect.any(String), reconnects: 0, lastCloseCode: null });
+      expect(h.adapter.health()).toMatchObject({
+        holder: true,
+        connectedSince: expect.any(String),
+        reconnects: 0,
+        lastCloseCode: null,
+      });
       await h.post('hello');
       expect(h.adapter.health().lastMessageAt).toEqual(expect.any(String));
     } finally {
@@ -317,18 +364,47 @@ describe('zalo specifics', () => {
   it('refuses documents, sends an edit as a new message, drops buttons and quotes the message replied to', async () => {
     zaloDb ??= await openTestDb();
     const fake = new FakeZcaConnector();
-    const adapter = createZaloAdapter({ connector: fake, sink: new RecordingSink(), log, db: zaloDb.db, instanceId: 'x', accountKey: 'specifics', limits: { minGapMs: 0, jitterMs: 0, dailyCap: 10 } });
+    const adapter = createZaloAdapter({
+      connector: fake,
+      sink: new RecordingSink(),
+      log,
+      db: zaloDb.db,
+      instanceId: 'x',
+      accountKey: 'specifics',
+      limits: { minGapMs: 0, jitterMs: 0, dailyCap: 10 },
+    });
     try {
       // Sending needs no listener: the session is logged in on demand.
-      const doc = await adapter.sender.send('g1', { text: 'danh sách', document: { fileName: 'a.xlsx', mimeType: 'application/octet-stream', base64: 'AA==' } });
-      expect(doc).toEqual({ ok: false, kind: 'permanent', reason: 'documents not supported on zca-js' });
-      expect(await adapter.sender.send('g1', { text: 'tiến độ 50%', editMessageId: '123' })).toMatchObject({ ok: true });
-      expect(await adapter.sender.send('g1', { text: 'xác nhận?', replyToMessageId: '777', buttons: [[{ text: 'Gửi', data: 'ok' }]] })).toMatchObject({ ok: true });
+      const doc = await adapter.sender.send('g1', {
+        text: 'danh sách',
+        document: { fileName: 'a.xlsx', mimeType: 'application/octet-stream', base64: 'AA==' },
+      });
+      expect(doc).toEqual({
+        ok: false,
+        kind: 'permanent',
+        reason: 'documents not supported on zca-js',
+      });
+      expect(
+        await adapter.sender.send('g1', { text: 'tiến độ 50%', editMessageId: '123' }),
+      ).toMatchObject({ ok: true });
+      expect(
+        await adapter.sender.send('g1', {
+          text: 'xác nhận?',
+          replyToMessageId: '777',
+          buttons: [[{ text: 'Gửi', data: 'ok' }]],
+        }),
+      ).toMatchObject({ ok: true });
       expect(fake.sent.map((s) => [s.text, s.quoteMsgId])).toEqual([
         ['tiến độ 50%', undefined],
         ['xác nhận?', '777'],
       ]);
-      expect(adapter.sender.limits).toEqual({ perSecond: 0, perChatPerMinute: 0, minGapMs: 0, jitterMs: 0, dailyCap: 10 });
+      expect(adapter.sender.limits).toEqual({
+        perSecond: 0,
+        perChatPerMinute: 0,
+        minGapMs: 0,
+        jitterMs: 0,
+        dailyCap: 10,
+      });
     } finally {
       await adapter.stop();
     }
@@ -337,9 +413,23 @@ describe('zalo specifics', () => {
   it('retries while it cannot log in, without logging in for every send', async () => {
     zaloDb ??= await openTestDb();
     const fake = new FakeZcaConnector({ failLogins: 100 });
-    const adapter = createZaloAdapter({ connector: fake, sink: new RecordingSink(), log, db: zaloDb.db, instanceId: 'y', accountKey: 'nologin', limits: { minGapMs: 0, jitterMs: 0, dailyCap: 10 } });
-    expect(await adapter.sender.send('g1', { text: 'một' })).toMatchObject({ ok: false, kind: 'retry' });
-    expect(await adapter.sender.send('g1', { text: 'hai' })).toMatchObject({ ok: false, kind: 'retry' });
+    const adapter = createZaloAdapter({
+      connector: fake,
+      sink: new RecordingSink(),
+      log,
+      db: zaloDb.db,
+      instanceId: 'y',
+      accountKey: 'nologin',
+      limits: { minGapMs: 0, jitterMs: 0, dailyCap: 10 },
+    });
+    expect(await adapter.sender.send('g1', { text: 'một' })).toMatchObject({
+      ok: false,
+      kind: 'retry',
+    });
+    expect(await adapter.sender.send('g1', { text: 'hai' })).toMatchObject({
+      ok: false,
+      kind: 'retry',
+    });
     expect(fake.loginCount).toBe(1);
   });
 });

@@ -8,7 +8,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxAdapter } from '../../bots/sandbox/index';
 import { loadConfig } from '../../src/config';
@@ -20,7 +26,10 @@ import { openTestDb, type TestDb } from '../helpers/db';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`tests/browser/dashboard.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium).`);
+if (!hasChromium)
+  console.warn(
+    `tests/browser/dashboard.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium).`,
+  );
 
 let db: TestDb;
 let service: RunningService;
@@ -35,25 +44,55 @@ const consoleErrors: string[] = [];
 const WAIT = { timeout: 15_000, interval: 100 };
 /** Playwright's auto-waiting, with vitest's expect (no @playwright/test here). */
 const visible = (l: Locator) => l.first().waitFor({ state: 'visible', timeout: WAIT.timeout });
-const hasText = (l: Locator, expected: string) => expect.poll(() => l.first().innerText().then((t) => t.trim()), WAIT).toBe(expected);
-const hasAttr = (l: Locator, name: string, expected: string) => expect.poll(() => l.first().getAttribute(name), WAIT).toBe(expected);
-const contains = (l: Locator, expected: string) => expect.poll(() => l.first().innerText(), WAIT).toContain(expected);
+const hasText = (l: Locator, expected: string) =>
+  expect
+    .poll(
+      () =>
+        l
+          .first()
+          .innerText()
+          .then((t) => t.trim()),
+      WAIT,
+    )
+    .toBe(expected);
+const hasAttr = (l: Locator, name: string, expected: string) =>
+  expect.poll(() => l.first().getAttribute(name), WAIT).toBe(expected);
+const contains = (l: Locator, expected: string) =>
+  expect.poll(() => l.first().innerText(), WAIT).toContain(expected);
 
-const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (p: Page, name: string) =>
+  p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     db = await openTestDb();
     dataDir = await mkdtemp(join(tmpdir(), 'dieu-phoi-browser-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: 'browser-admin-token-0123456789', SANDBOX: '1' });
-    service = await startService(config, { db, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), scheduler: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN: 'browser-admin-token-0123456789',
+      SANDBOX: '1',
+    });
+    service = await startService(config, {
+      db,
+      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      scheduler: false,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+      acceptDownloads: true,
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[0-9]|status of 410/.test(m.text())) consoleErrors.push(m.text());
+      if (m.type() === 'error' && !/status of 40[0-9]|status of 410/.test(m.text()))
+        consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
   });
@@ -89,7 +128,9 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
     await page.goto(`${service.url}/units`);
     // The demo's 124 units of seed 000 are there already.
     await visible(page.getByText('124 đơn vị;'));
-    const appendix = ['CÁC ĐƠN VỊ BỔ SUNG', '125\tSở Du lịch\t126\tTrung tâm Chuyển đổi số'].join('\n');
+    const appendix = ['CÁC ĐƠN VỊ BỔ SUNG', '125\tSở Du lịch\t126\tTrung tâm Chuyển đổi số'].join(
+      '\n',
+    );
     await page.getByLabel('Dán phụ lục danh sách đơn vị').fill(appendix);
     await page.getByRole('button', { name: 'Nhập danh sách' }).click();
     await hasText(page.getByRole('status'), 'Đã nhập 2 đơn vị.');
@@ -108,12 +149,19 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
     await invitation.getByRole('link', { name: /^Trả lời/ }).click();
     await visible(group.locator('.reply-note'));
     await group.getByLabel('Tên người gửi').fill('Trần Thị Hoa');
-    await group.getByLabel('Tin nhắn gửi vào Sở Y tế').fill('Sở Y tế cử 02 đồng chí:\n1. Ông Nguyễn Văn An - Phó Giám đốc Sở\n2. Bà Lê Thị Bình, Trưởng phòng Nghiệp vụ Y, ĐT 0912 345 678');
+    await group
+      .getByLabel('Tin nhắn gửi vào Sở Y tế')
+      .fill(
+        'Sở Y tế cử 02 đồng chí:\n1. Ông Nguyễn Văn An - Phó Giám đốc Sở\n2. Bà Lê Thị Bình, Trưởng phòng Nghiệp vụ Y, ĐT 0912 345 678',
+      );
     await group.getByRole('button', { name: 'Gửi', exact: true }).click();
     // The bot's answer arrives through the outbox and the page's polling.
     const answer = group.locator('li.from-bot', { hasText: 'Đã ghi nhận 2 người của Sở Y tế' });
     await visible(answer);
-    await contains(group.locator('li.from-user', { hasText: 'Nguyễn Văn An' }).locator('.quote'), 'Trả lời tin');
+    await contains(
+      group.locator('li.from-user', { hasText: 'Nguyễn Văn An' }).locator('.quote'),
+      'Trả lời tin',
+    );
     await group.scrollIntoViewIfNeeded();
     await shot(page, '03-mo-phong-dang-ky');
 
@@ -136,20 +184,27 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
   });
 
   it('downloads the registrations as xlsx with the attendee in it', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tệp Excel (.xlsx)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Tệp Excel (.xlsx)' }).click(),
+    ]);
     const path = join(dataDir, 'dang-ky.xlsx');
     await download.saveAs(path);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path);
     const texts: string[] = [];
-    workbook.worksheets[0]!.eachRow((row) => row.eachCell((cell) => texts.push(String(cell.text ?? ''))));
+    workbook.worksheets[0]!.eachRow((row) =>
+      row.eachCell((cell) => texts.push(String(cell.text ?? ''))),
+    );
     expect(texts.some((t) => t.includes('Nguyễn Văn An'))).toBe(true);
     expect(texts.some((t) => t.includes('Sở Y tế'))).toBe(true);
   });
 
   it('composes a broadcast, previews the recipients and watches the live status reach every simulated group', async () => {
     await page.goto(`${service.url}/broadcasts`);
-    await page.getByLabel(/Nội dung thông báo/).fill('Đề nghị các đơn vị gửi danh sách trước 17h thứ Sáu.');
+    await page
+      .getByLabel(/Nội dung thông báo/)
+      .fill('Đề nghị các đơn vị gửi danh sách trước 17h thứ Sáu.');
     await page.getByLabel('Tất cả đơn vị').check();
     await page.getByRole('button', { name: 'Xem trước' }).click();
     await visible(page.getByText('Sẽ gửi tới 3 nhóm chat của 3 đơn vị.'));
@@ -168,25 +223,42 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
     await hasText(page.locator('[data-field=pending]'), '0');
     await hasText(page.locator('[data-field=failed]'), '0');
     await visible(page.getByText('Đã gửi tới tất cả các nhóm.'));
-    expect(await page.locator('progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(3);
-    const states = await page.locator('tr[data-state]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
+    expect(await page.locator('progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(
+      3,
+    );
+    const states = await page
+      .locator('tr[data-state]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
     expect(states).toEqual(['sent', 'sent', 'sent']);
     await shot(page, '06-trang-thai-thong-bao');
     const sandbox = service.adapters.find((a) => a.platform === 'sandbox') as SandboxAdapter;
     for (const chat of ['sandbox:so-y-te', 'sandbox:ubnd-lap-vo', 'sandbox:bao-dong-thap']) {
-      expect(sandbox.store.messagesOf(chat).some((m) => m.text.includes('Đề nghị các đơn vị gửi danh sách'))).toBe(true);
+      expect(
+        sandbox.store
+          .messagesOf(chat)
+          .some((m) => m.text.includes('Đề nghị các đơn vị gửi danh sách')),
+      ).toBe(true);
     }
-    expect(sandbox.store.messagesOf('sandbox:ban-to-chuc').some((m) => m.text.includes('Đề nghị các đơn vị gửi danh sách'))).toBe(false);
+    expect(
+      sandbox.store
+        .messagesOf('sandbox:ban-to-chuc')
+        .some((m) => m.text.includes('Đề nghị các đơn vị gửi danh sách')),
+    ).toBe(false);
   });
 
   it('shows a failed group with its reason and resends to it', async () => {
     await page.goto(`${service.url}/sandbox`);
-    await page.locator('#chat-bao-dong-thap').getByRole('button', { name: /^Bật lỗi gửi/ }).click();
+    await page
+      .locator('#chat-bao-dong-thap')
+      .getByRole('button', { name: /^Bật lỗi gửi/ })
+      .click();
     await visible(page.locator('#chat-bao-dong-thap').getByText('Đang giả lập lỗi gửi'));
     await page.goto(`${service.url}/broadcasts`);
     await page.getByLabel(/Nội dung thông báo/).fill('Thông báo riêng cho các cơ quan báo chí.');
     await page.getByLabel('Một nhóm đơn vị').check();
-    await page.getByLabel('Nhóm đơn vị', { exact: true }).selectOption('CƠ QUAN BÁO CHÍ, TRUYỀN THÔNG');
+    await page
+      .getByLabel('Nhóm đơn vị', { exact: true })
+      .selectOption('CƠ QUAN BÁO CHÍ, TRUYỀN THÔNG');
     await page.getByRole('button', { name: 'Xem trước' }).click();
     await visible(page.getByText('Sẽ gửi tới 1 nhóm chat của 1 đơn vị.'));
     await page.getByRole('button', { name: 'Gửi ngay' }).click();
@@ -201,17 +273,27 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
     await visible(page.getByText('Đã gửi tới tất cả các nhóm.'));
     await hasText(page.locator('[data-field=sent]'), '1');
     await hasText(page.locator('[data-field=failed]'), '0');
-    expect(sandbox.store.messagesOf('sandbox:bao-dong-thap').some((m) => m.text.includes('Thông báo riêng cho các cơ quan báo chí'))).toBe(true);
+    expect(
+      sandbox.store
+        .messagesOf('sandbox:bao-dong-thap')
+        .some((m) => m.text.includes('Thông báo riêng cho các cơ quan báo chí')),
+    ).toBe(true);
   });
 
   it('a unit reports in the simulator; the report page shows it submitted and charts it', async () => {
     await page.goto(`${service.url}/sandbox`);
     const group = page.locator('#chat-bao-dong-thap');
-    await group.getByLabel('Tin nhắn gửi vào Báo Đồng Tháp').fill('/baocao Báo Đồng Tháp đã gửi báo cáo số 12/BC-BĐT qua hệ thống văn bản.');
+    await group
+      .getByLabel('Tin nhắn gửi vào Báo Đồng Tháp')
+      .fill('/baocao Báo Đồng Tháp đã gửi báo cáo số 12/BC-BĐT qua hệ thống văn bản.');
     await group.getByRole('button', { name: 'Gửi', exact: true }).click();
     await visible(group.locator('li.from-bot', { hasText: 'Đã ghi nhận' }));
     await page.goto(`${service.url}/reports`);
-    await page.getByRole('link', { name: 'Báo cáo kết quả thực hiện Kế hoạch công tác thông tin đối ngoại' }).click();
+    await page
+      .getByRole('link', {
+        name: 'Báo cáo kết quả thực hiện Kế hoạch công tác thông tin đối ngoại',
+      })
+      .click();
     await visible(page.locator('svg[role=img]'));
     await hasText(page.locator('#unit-084 .badge'), 'Đã nộp');
     await hasText(page.locator('#unit-010 .badge'), 'Chưa nộp');
@@ -237,10 +319,16 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
   });
 
   it('a POST without the CSRF token gets 403', async () => {
-    const res = await page.request.post(`${service.url}/broadcasts/preview`, { form: { text: 'Không có mã CSRF', target: 'all' }, maxRedirects: 0 });
+    const res = await page.request.post(`${service.url}/broadcasts/preview`, {
+      form: { text: 'Không có mã CSRF', target: 'all' },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(403);
     expect(await res.text()).toContain('Yêu cầu bị từ chối');
-    const withWrong = await page.request.post(`${service.url}/broadcasts/preview`, { form: { text: 'x', target: 'all', _csrf: 'sai' }, maxRedirects: 0 });
+    const withWrong = await page.request.post(`${service.url}/broadcasts/preview`, {
+      form: { text: 'x', target: 'all', _csrf: 'sai' },
+      maxRedirects: 0,
+    });
     expect(withWrong.status()).toBe(403);
   });
 });

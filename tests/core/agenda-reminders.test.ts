@@ -13,13 +13,33 @@ let sim: ReturnType<typeof chatSim>;
 let eventId: number;
 
 const agenda = [
-  { startsAt: local('2024-09-27T07:30:00'), endsAt: local('2024-09-27T08:00:00'), title: 'Đón tiếp đại biểu, học viên', presenter: 'Ban tổ chức' },
-  { startsAt: local('2024-09-27T08:00:00'), endsAt: local('2024-09-27T09:30:00'), title: 'Chuyên đề 1: Phát ngôn, cung cấp thông tin', presenter: 'Lãnh đạo Cục Báo chí' },
-  { startsAt: local('2024-09-27T09:30:00'), endsAt: local('2024-09-27T09:45:00'), title: 'Giải lao' },
-  { startsAt: local('2024-09-27T14:00:00'), endsAt: local('2024-09-27T15:30:00'), title: 'Chuyên đề 2: Thông tin đối ngoại', presenter: 'Lãnh đạo Ban Tuyên giáo Tỉnh ủy' },
+  {
+    startsAt: local('2024-09-27T07:30:00'),
+    endsAt: local('2024-09-27T08:00:00'),
+    title: 'Đón tiếp đại biểu, học viên',
+    presenter: 'Ban tổ chức',
+  },
+  {
+    startsAt: local('2024-09-27T08:00:00'),
+    endsAt: local('2024-09-27T09:30:00'),
+    title: 'Chuyên đề 1: Phát ngôn, cung cấp thông tin',
+    presenter: 'Lãnh đạo Cục Báo chí',
+  },
+  {
+    startsAt: local('2024-09-27T09:30:00'),
+    endsAt: local('2024-09-27T09:45:00'),
+    title: 'Giải lao',
+  },
+  {
+    startsAt: local('2024-09-27T14:00:00'),
+    endsAt: local('2024-09-27T15:30:00'),
+    title: 'Chuyên đề 2: Thông tin đối ngoại',
+    presenter: 'Lãnh đạo Ban Tuyên giáo Tỉnh ủy',
+  },
 ];
 
-const count = async (chat: string, re: RegExp) => (await sim.texts(chat)).filter((t) => re.test(t)).length;
+const count = async (chat: string, re: RegExp) =>
+  (await sim.texts(chat)).filter((t) => re.test(t)).length;
 
 beforeAll(async () => {
   db = await openTestDb();
@@ -45,8 +65,16 @@ beforeAll(async () => {
   }));
   await sim.deliverAll();
   // X registers, Z declines, Y never answers.
-  await db.db.updateTable('registrations').set({ status: 'registered' }).where('unit_id', '=', db.db.selectFrom('units').select('id').where('code', '=', 'X')).execute();
-  await db.db.updateTable('registrations').set({ status: 'declined' }).where('unit_id', '=', db.db.selectFrom('units').select('id').where('code', '=', 'Z')).execute();
+  await db.db
+    .updateTable('registrations')
+    .set({ status: 'registered' })
+    .where('unit_id', '=', db.db.selectFrom('units').select('id').where('code', '=', 'X'))
+    .execute();
+  await db.db
+    .updateTable('registrations')
+    .set({ status: 'declined' })
+    .where('unit_id', '=', db.db.selectFrom('units').select('id').where('code', '=', 'Z'))
+    .execute();
 });
 afterAll(() => db.close());
 
@@ -86,26 +114,42 @@ describe('agenda reminders', () => {
   it('a reminder found late after downtime beyond the grace window is skipped, not sent late', async () => {
     // Moving the afternoon session's time re-plans its unsent reminder and tells invited units.
     await updateEvent(ctx, eventId, {
-      agenda: agenda.map((a) => (a.title.startsWith('Chuyên đề 2') ? { ...a, startsAt: local('2024-09-27T13:30:00') } : a)),
+      agenda: agenda.map((a) =>
+        a.title.startsWith('Chuyên đề 2') ? { ...a, startsAt: local('2024-09-27T13:30:00') } : a,
+      ),
     });
     await sim.deliverAll();
     expect((await sim.texts('gY')).at(-1)).toContain('Chương trình có điều chỉnh');
-    const job = await db.db.selectFrom('scheduled_jobs').selectAll().where('key', '=', `event:${eventId}:session:4`).executeTakeFirstOrThrow();
+    const job = await db.db
+      .selectFrom('scheduled_jobs')
+      .selectAll()
+      .where('key', '=', `event:${eventId}:session:4`)
+      .executeTakeFirstOrThrow();
     expect(new Date(job.due_at).toISOString()).toBe(local('2024-09-27T13:15:00').toISOString());
     // The service was down from 13h00 to 13h40.
     clock.set(local('2024-09-27T13:40:00'));
     const r = await sim.tick();
     expect(r.skipped).toBeGreaterThanOrEqual(1);
     expect(await count('gX', /^🔔[^\n]*Chuyên đề 2/)).toBe(0);
-    const after = await db.db.selectFrom('scheduled_jobs').select(['state', 'note']).where('key', '=', `event:${eventId}:session:4`).executeTakeFirstOrThrow();
+    const after = await db.db
+      .selectFrom('scheduled_jobs')
+      .select(['state', 'note'])
+      .where('key', '=', `event:${eventId}:session:4`)
+      .executeTakeFirstOrThrow();
     expect(after.state).toBe('skipped');
   });
 
   it('cancelling tells invited units and cancels what is left', async () => {
     await cancelEvent(ctx, eventId);
     await sim.deliverAll();
-    for (const c of ['gX', 'gY', 'gZ']) expect((await sim.texts(c)).at(-1)).toContain('THÔNG BÁO HỦY');
-    const pending = await db.db.selectFrom('scheduled_jobs').selectAll().where('event_id', '=', eventId).where('state', '=', 'pending').execute();
+    for (const c of ['gX', 'gY', 'gZ'])
+      expect((await sim.texts(c)).at(-1)).toContain('THÔNG BÁO HỦY');
+    const pending = await db.db
+      .selectFrom('scheduled_jobs')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      .where('state', '=', 'pending')
+      .execute();
     expect(pending).toHaveLength(0);
   });
 });
@@ -120,15 +164,26 @@ describe('the real node-cron tick', () => {
       startsAt: soon,
       registrationDeadline: new Date(Date.now() + 30 * 60_000),
       units: ['X'],
-      agenda: [{ startsAt: new Date(Date.now() + 15 * 60_000 + 1500), title: 'Phát biểu khai mạc' }],
+      agenda: [
+        { startsAt: new Date(Date.now() + 15 * 60_000 + 1500), title: 'Phát biểu khai mạc' },
+      ],
       remindDayBefore: null,
       remindMorningOf: null,
     });
-    await db.db.updateTable('registrations').set({ status: 'registered' }).where('event_id', '=', id).execute();
+    await db.db
+      .updateTable('registrations')
+      .set({ status: 'registered' })
+      .where('event_id', '=', id)
+      .execute();
     const loops = [startTickLoop(real, '* * * * * *'), startTickLoop(real, '* * * * * *')];
     await new Promise((r) => setTimeout(r, 3500));
     await Promise.all(loops.map((l) => l.stop()));
-    const rows = await db.db.selectFrom('outbox').select('chat_external_id').where('ref', '=', `event:${id}`).where('purpose', '=', 'reminder').execute();
+    const rows = await db.db
+      .selectFrom('outbox')
+      .select('chat_external_id')
+      .where('ref', '=', `event:${id}`)
+      .where('purpose', '=', 'reminder')
+      .execute();
     expect(rows.filter((r) => r.chat_external_id === 'gX')).toHaveLength(1);
     expect(rows.filter((r) => r.chat_external_id === 'gORG')).toHaveLength(1);
   });

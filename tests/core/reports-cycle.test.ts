@@ -44,7 +44,12 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
 
   it('reads "trước ngày 10/11/2024" as due before 00:00 of 10/11 and tells units the exact moment', async () => {
     const deadline = deadlineFromVietnamesePhrase('2024-11-10', 'before-day', ctx.timezone);
-    ({ id } = await createCampaign(ctx, { title: 'Báo cáo kết quả thực hiện Kế hoạch TTĐN 2024', sourcePlan: 'Kế hoạch của UBND thị xã Đức Phổ', deadline, units: 'all' }));
+    ({ id } = await createCampaign(ctx, {
+      title: 'Báo cáo kết quả thực hiện Kế hoạch TTĐN 2024',
+      sourcePlan: 'Kế hoạch của UBND thị xã Đức Phổ',
+      deadline,
+      units: 'all',
+    }));
     await sim.deliverAll();
     const notice = (await sim.texts('gA')).at(-1)!;
     expect(notice).toContain('YÊU CẦU BÁO CÁO');
@@ -52,7 +57,13 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
   });
 
   it('reminds every unit 7, 3 and 1 day before at 8h00 on working days (Sunday 3/11 → Friday 1/11; Saturday 9/11 → Friday 8/11)', async () => {
-    const jobs = await db.db.selectFrom('scheduled_jobs').select(['kind', 'due_at']).where('campaign_id', '=', id).where('kind', '=', 'campaign.remind').orderBy('due_at').execute();
+    const jobs = await db.db
+      .selectFrom('scheduled_jobs')
+      .select(['kind', 'due_at'])
+      .where('campaign_id', '=', id)
+      .where('kind', '=', 'campaign.remind')
+      .orderBy('due_at')
+      .execute();
     expect(jobs.map((j) => new Date(j.due_at).toISOString())).toEqual([
       local('2024-11-01T08:00:00').toISOString(),
       local('2024-11-07T08:00:00').toISOString(),
@@ -83,7 +94,12 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
   });
 
   it('after the deadline chases every unit that owes on the first working day at 8h00, and tells organizers once', async () => {
-    const first = await db.db.selectFrom('scheduled_jobs').select('due_at').where('campaign_id', '=', id).where('kind', '=', 'campaign.chase').executeTakeFirstOrThrow();
+    const first = await db.db
+      .selectFrom('scheduled_jobs')
+      .select('due_at')
+      .where('campaign_id', '=', id)
+      .where('kind', '=', 'campaign.chase')
+      .executeTakeFirstOrThrow();
     expect(new Date(first.due_at).toISOString()).toBe(local('2024-11-11T08:00:00').toISOString()); // 10/11 is a Sunday
     clock.set(local('2024-11-11T08:00:10'));
     await sim.tick();
@@ -100,11 +116,20 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
   it('records a late report sent as a file in reply to the chase', async () => {
     clock.set(local('2024-11-11T10:30:00'));
     const chaseId = await sim.find('gB', /ĐÔN ĐỐC/);
-    await sim.say('gB', '', { replyToMessageId: chaseId, attachments: [{ kind: 'document', fileId: 'F1', fileName: 'BC-TTĐN-2024.pdf', size: 120_000 }] });
+    await sim.say('gB', '', {
+      replyToMessageId: chaseId,
+      attachments: [
+        { kind: 'document', fileId: 'F1', fileName: 'BC-TTĐN-2024.pdf', size: 120_000 },
+      ],
+    });
     expect((await sim.texts('gB')).at(-1)).toContain('NỘP MUỘN');
     // Reporting again updates, never duplicates.
     await sim.say('gB', 'Đã gửi lại báo cáo bản có chữ ký', { replyToMessageId: chaseId });
-    const rows = await db.db.selectFrom('submissions').selectAll().where('campaign_id', '=', id).execute();
+    const rows = await db.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where('campaign_id', '=', id)
+      .execute();
     expect(rows).toHaveLength(2);
     const b = rows.find((r) => r.revisions === 2)!;
     expect(b.late).toBe(true);
@@ -113,8 +138,14 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
 
   it('an extension stops chasing that unit until it passes; chasing resumes after', async () => {
     const c = (await getCampaign(db.db, id))!;
-    const unitC = await db.db.selectFrom('units').select('id').where('code', '=', 'C').executeTakeFirstOrThrow();
-    await db.db.transaction().execute((trx) => grantExtension(ctx, trx, c, unitC.id, local('2024-11-14T00:00:00')));
+    const unitC = await db.db
+      .selectFrom('units')
+      .select('id')
+      .where('code', '=', 'C')
+      .executeTakeFirstOrThrow();
+    await db.db
+      .transaction()
+      .execute((trx) => grantExtension(ctx, trx, c, unitC.id, local('2024-11-14T00:00:00')));
     for (const day of ['12', '13', '14']) {
       clock.set(local(`2024-11-${day}T08:00:30`));
       await sim.tick();
@@ -130,7 +161,9 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
     await sim.say('gD', 'dạ', { replyToMessageId: chaseId });
     const q = await sim.last('gD');
     expect(q.text).toContain('Có phải đơn vị báo đã gửi báo cáo');
-    expect(await db.db.selectFrom('submissions').selectAll().where('campaign_id', '=', id).execute()).toHaveLength(2);
+    expect(
+      await db.db.selectFrom('submissions').selectAll().where('campaign_id', '=', id).execute(),
+    ).toHaveLength(2);
     await sim.say('gD', '', { callbackData: q.buttons![0]![0]!.data });
     expect((await sim.texts('gD')).at(-1)).toContain('Đã ghi nhận báo cáo');
   });
@@ -149,14 +182,27 @@ describe('a report requirement over its whole cycle (seed 003: trước ngày 10
 describe('holidays, several reports, recurrence', () => {
   it('skips Tết: a deadline before Tết 2026 is chased on the first working day after the break', async () => {
     clock.set(local('2026-02-02T09:00:00'));
-    const { id } = await createCampaign(ctx, { title: 'Báo cáo tháng 1', deadline: deadlineFromVietnamesePhrase('2026-02-14', 'before-day', ctx.timezone), units: ['C'] });
-    const chase = await db.db.selectFrom('scheduled_jobs').select('due_at').where('campaign_id', '=', id).where('kind', '=', 'campaign.chase').executeTakeFirstOrThrow();
+    const { id } = await createCampaign(ctx, {
+      title: 'Báo cáo tháng 1',
+      deadline: deadlineFromVietnamesePhrase('2026-02-14', 'before-day', ctx.timezone),
+      units: ['C'],
+    });
+    const chase = await db.db
+      .selectFrom('scheduled_jobs')
+      .select('due_at')
+      .where('campaign_id', '=', id)
+      .where('kind', '=', 'campaign.chase')
+      .executeTakeFirstOrThrow();
     expect(new Date(chase.due_at).toISOString()).toBe(local('2026-02-23T08:00:00').toISOString());
   });
 
   it('asks which report when a unit owes several, and records the chosen one', async () => {
     clock.set(local('2026-02-05T09:00:00'));
-    await createCampaign(ctx, { title: 'Báo cáo quý I', deadline: local('2026-03-15T00:00:00'), units: ['C'] });
+    await createCampaign(ctx, {
+      title: 'Báo cáo quý I',
+      deadline: local('2026-03-15T00:00:00'),
+      units: ['C'],
+    });
     await sim.say('gC', 'Em đã gửi báo cáo rồi ạ');
     const q = await sim.last('gC');
     expect(q.text).toContain('Tin vừa gửi là báo cáo nào');
@@ -166,16 +212,28 @@ describe('holidays, several reports, recurrence', () => {
 
   it('a yearly requirement (trước 15/11 hằng năm) opens its next period when the deadline passes', async () => {
     clock.set(local('2027-10-01T09:00:00'));
-    const { id } = await createCampaign(ctx, { title: 'Báo cáo TTĐN định kỳ', units: ['A'], recurrence: { kind: 'yearly', month: 11, day: 15 } });
+    const { id } = await createCampaign(ctx, {
+      title: 'Báo cáo TTĐN định kỳ',
+      units: ['A'],
+      recurrence: { kind: 'yearly', month: 11, day: 15 },
+    });
     const c = (await getCampaign(db.db, id))!;
     expect(c.period_label).toBe('Năm 2027');
     clock.set(local('2027-11-15T00:05:00'));
     await sim.tick();
-    const next = await db.db.selectFrom('campaigns').selectAll().where('series_id', '=', id).execute();
+    const next = await db.db
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('series_id', '=', id)
+      .execute();
     expect(next).toHaveLength(1);
     expect(next[0]!.period_label).toBe('Năm 2028');
-    expect(new Date(next[0]!.deadline).toISOString()).toBe(local('2028-11-15T00:00:00').toISOString());
+    expect(new Date(next[0]!.deadline).toISOString()).toBe(
+      local('2028-11-15T00:00:00').toISOString(),
+    );
     await sim.tick();
-    expect(await db.db.selectFrom('campaigns').selectAll().where('series_id', '=', id).execute()).toHaveLength(1);
+    expect(
+      await db.db.selectFrom('campaigns').selectAll().where('series_id', '=', id).execute(),
+    ).toHaveLength(1);
   });
 });

@@ -6,13 +6,18 @@ let joinCode: string;
 const admin = () => h.tg.user({ first_name: 'Lan', last_name: 'Nguyễn' });
 
 async function unitChats(code: string) {
-  const units = (await (await h.api('GET', '/units')).json()) as Array<{ code: string; chats: Array<{ chatId: string; active: boolean }> }>;
+  const units = (await (await h.api('GET', '/units')).json()) as Array<{
+    code: string;
+    chats: Array<{ chatId: string; active: boolean }>;
+  }>;
   return units.find((u) => u.code === code)!.chats;
 }
 
 beforeAll(async () => {
   h = await startTelegramHarness();
-  const res = await h.api('PUT', '/units', [{ code: '010', name: 'Sở Y tế', category: 'CÁC SỞ, BAN, NGÀNH TỈNH' }]);
+  const res = await h.api('PUT', '/units', [
+    { code: '010', name: 'Sở Y tế', category: 'CÁC SỞ, BAN, NGÀNH TỈNH' },
+  ]);
   joinCode = ((await res.json()) as Array<{ joinCode: string }>)[0]!.joinCode;
 });
 afterAll(() => h.close());
@@ -22,8 +27,13 @@ describe('Telegram start-up', () => {
     expect(h.fake.callsOf('getMe')).toHaveLength(1);
     const hook = h.fake.callsOf('setWebhook')[0]!.params;
     expect(hook.secret_token).toBe('test_webhook_secret_123');
-    expect(hook.allowed_updates).toEqual(expect.arrayContaining(['message', 'callback_query', 'my_chat_member']));
-    const commands = h.fake.callsOf('setMyCommands')[0]!.params.commands as Array<{ command: string; description: string }>;
+    expect(hook.allowed_updates).toEqual(
+      expect.arrayContaining(['message', 'callback_query', 'my_chat_member']),
+    );
+    const commands = h.fake.callsOf('setMyCommands')[0]!.params.commands as Array<{
+      command: string;
+      description: string;
+    }>;
     expect(commands.find((c) => c.command === 'lienket')!.description).toMatch(/Liên kết/);
   });
 });
@@ -32,7 +42,14 @@ describe('webhook', () => {
   it('refuses a missing or wrong secret with 401 and changes nothing', async () => {
     const group = h.tg.group({ title: 'Sở Y tế - tập huấn' });
     const update = h.tg.command(group, admin(), '/lienket', joinCode);
-    expect((await fetch(`${h.service.url}/webhooks/telegram`, { method: 'POST', body: JSON.stringify(update) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${h.service.url}/webhooks/telegram`, {
+          method: 'POST',
+          body: JSON.stringify(update),
+        })
+      ).status,
+    ).toBe(401);
     expect((await h.post(update, 'wrong')).status).toBe(401);
     expect(await unitChats('010')).toEqual([]);
   });
@@ -57,7 +74,9 @@ describe('linking a group', () => {
     const texts = h.fake.textsTo(group.id);
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('Đã liên kết nhóm này với đơn vị: Sở Y tế');
-    expect(await unitChats('010')).toEqual([expect.objectContaining({ chatId: String(group.id), active: true })]);
+    expect(await unitChats('010')).toEqual([
+      expect.objectContaining({ chatId: String(group.id), active: true }),
+    ]);
     // The reply quotes the command it answers.
     expect(h.fake.messagesTo(group.id)[0]!.reply_to_message_id).toBe(update.message.message_id);
   });
@@ -103,7 +122,9 @@ describe('linking a group', () => {
     await h.post(h.tg.command(removed, admin(), '/lienket', joinCode));
     await h.settle();
     await h.post(h.tg.botRemoved(removed, admin(), 'kicked'));
-    expect((await unitChats('010')).find((c) => c.chatId === String(removed.id))!.active).toBe(false);
+    expect((await unitChats('010')).find((c) => c.chatId === String(removed.id))!.active).toBe(
+      false,
+    );
 
     const kicked = h.tg.group({ title: 'Bị kick' });
     await h.post(h.tg.command(kicked, admin(), '/lienket', joinCode));
@@ -111,8 +132,15 @@ describe('linking a group', () => {
     h.fake.kick(kicked.id);
     await h.post(h.tg.command(kicked, admin(), '/huongdan'));
     await h.settle();
-    expect((await unitChats('010')).find((c) => c.chatId === String(kicked.id))!.active).toBe(false);
-    const row = await h.db.db.selectFrom('outbox').select(['state', 'error']).where('chat_external_id', '=', String(kicked.id)).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect((await unitChats('010')).find((c) => c.chatId === String(kicked.id))!.active).toBe(
+      false,
+    );
+    const row = await h.db.db
+      .selectFrom('outbox')
+      .select(['state', 'error'])
+      .where('chat_external_id', '=', String(kicked.id))
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe('failed');
     expect(row.error).toMatch(/kicked|Forbidden/);
   });

@@ -33,8 +33,22 @@ const input: RegistrationSheetInput = {
         { name: 'Lê Thị Bình', title: 'Trưởng phòng Nghiệp vụ Y' },
       ],
     },
-    { category: SO, order: 11, unitName: 'Sở Thông tin và Truyền thông', status: 'pending', late: false, attendees: [] },
-    { category: SO, order: 12, unitName: 'Sở Tư pháp, "Pháp chế"', status: 'declined', late: false, attendees: [] },
+    {
+      category: SO,
+      order: 11,
+      unitName: 'Sở Thông tin và Truyền thông',
+      status: 'pending',
+      late: false,
+      attendees: [],
+    },
+    {
+      category: SO,
+      order: 12,
+      unitName: 'Sở Tư pháp, "Pháp chế"',
+      status: 'declined',
+      late: false,
+      attendees: [],
+    },
     {
       category: UBND,
       order: 71,
@@ -101,8 +115,16 @@ describe('buildRegistrationsXlsx', () => {
     expect(ws.getCell('A7').value).toBe(1);
     expect(ws.getCell('A7').numFmt).toBe('00');
     expect(text(ws, 'B7')).toBe('Sở Y tế');
-    expect([text(ws, 'C7'), text(ws, 'D7'), text(ws, 'E7')]).toEqual(['Nguyễn Văn An', 'Phó Giám đốc Sở', '0912345678']);
-    expect([text(ws, 'C8'), text(ws, 'D8'), text(ws, 'E8')]).toEqual(['Lê Thị Bình', 'Trưởng phòng Nghiệp vụ Y', '']);
+    expect([text(ws, 'C7'), text(ws, 'D7'), text(ws, 'E7')]).toEqual([
+      'Nguyễn Văn An',
+      'Phó Giám đốc Sở',
+      '0912345678',
+    ]);
+    expect([text(ws, 'C8'), text(ws, 'D8'), text(ws, 'E8')]).toEqual([
+      'Lê Thị Bình',
+      'Trưởng phòng Nghiệp vụ Y',
+      '',
+    ]);
     for (const m of ['A7:A8', 'B7:B8', 'F7:F8']) expect(merges).toContain(m);
     expect(ws.getCell('B8').isMerged).toBe(true);
     expect(ws.getCell('B8').master.address).toBe('B7');
@@ -124,18 +146,22 @@ describe('buildRegistrationsXlsx', () => {
     // Second group, sorted by order: Cao Lãnh (71) before Lấp Vò (81).
     expect(text(ws, 'A11')).toBe(UBND);
     expect(merges).toContain('A11:F11');
-    expect([ws.getCell('A12').value, text(ws, 'B12'), text(ws, 'C12')]).toEqual([4, 'UBND Thành phố Cao Lãnh', 'Võ Thị Hoa']);
+    expect([ws.getCell('A12').value, text(ws, 'B12'), text(ws, 'C12')]).toEqual([
+      4,
+      'UBND Thành phố Cao Lãnh',
+      'Võ Thị Hoa',
+    ]);
     expect(text(ws, 'C13')).toBe('=HYPERLINK("http://x")'); // text, never a formula
     expect(ws.getCell('C13').type).toBe(ExcelJS.ValueType.String);
     expect(text(ws, 'C14')).toBe('Phạm Văn Dũng');
     for (const m of ['A12:A14', 'B12:B14', 'F12:F14']) expect(merges).toContain(m);
-    expect([ws.getCell('A15').value, text(ws, 'B15'), text(ws, 'C15'), text(ws, 'D15'), text(ws, 'F15')]).toEqual([
-      5,
-      'UBND Huyện Lấp Vò',
-      'Trần Văn Cường',
-      'PCT UBND huyện',
-      'Đăng ký muộn',
-    ]);
+    expect([
+      ws.getCell('A15').value,
+      text(ws, 'B15'),
+      text(ws, 'C15'),
+      text(ws, 'D15'),
+      text(ws, 'F15'),
+    ]).toEqual([5, 'UBND Huyện Lấp Vò', 'Trần Văn Cường', 'PCT UBND huyện', 'Đăng ký muộn']);
     expect(merges.some((m) => m.startsWith('A15:'))).toBe(false);
 
     // Body cells have borders and wrap; the total line follows a blank row.
@@ -159,8 +185,22 @@ describe('buildRegistrationsXlsx', () => {
       await buildRegistrationsXlsx({
         title: 'Hội nghị',
         rows: [
-          { category: null, order: 2, unitName: 'B', status: 'pending', late: false, attendees: [] },
-          { category: null, order: 1, unitName: 'A', status: 'registered', late: false, attendees: [{ name: 'X' }] },
+          {
+            category: null,
+            order: 2,
+            unitName: 'B',
+            status: 'pending',
+            late: false,
+            attendees: [],
+          },
+          {
+            category: null,
+            order: 1,
+            unitName: 'A',
+            status: 'registered',
+            late: false,
+            attendees: [{ name: 'X' }],
+          },
         ],
       }),
     );
@@ -176,8 +216,22 @@ describe('buildRegistrationsXlsx', () => {
       await buildRegistrationsXlsx({
         title: 'T',
         rows: [
-          { category: null, order: 1, unitName: 'Không nhóm', status: 'pending', late: false, attendees: [] },
-          { category: 'NHÓM A', order: 2, unitName: 'Có nhóm', status: 'pending', late: false, attendees: [] },
+          {
+            category: null,
+            order: 1,
+            unitName: 'Không nhóm',
+            status: 'pending',
+            late: false,
+            attendees: [],
+          },
+          {
+            category: 'NHÓM A',
+            order: 2,
+            unitName: 'Có nhóm',
+            status: 'pending',
+            late: false,
+            attendees: [],
+          },
         ],
       }),
     );
@@ -224,6 +278,8 @@ describe('buildRegistrationsCsv', () => {
         },
       ],
     });
-    expect(csv).toBe('\uFEFFNhóm,STT,Đơn vị,Trạng thái,Họ và tên,Chức vụ,Điện thoại,Ghi chú\r\n,1,"Sở\nY tế",Đã đăng ký," An ",,,\r\n');
+    expect(csv).toBe(
+      '\uFEFFNhóm,STT,Đơn vị,Trạng thái,Họ và tên,Chức vụ,Điện thoại,Ghi chú\r\n,1,"Sở\nY tế",Đã đăng ký," An ",,,\r\n',
+    );
   });
 });

@@ -37,10 +37,21 @@ describe('FakeTelegramApi driven by the real telegraf client', () => {
     expect(me).toMatchObject({ is_bot: true, username: 'dieuphoi_bot' });
     await tg.setMyCommands([{ command: 'dangky', description: 'Đăng ký người dự' }]);
     expect(fake.commands).toEqual([{ command: 'dangky', description: 'Đăng ký người dự' }]);
-    await expect(tg.setMyCommands([{ command: 'Đăng-ký', description: 'x' }])).rejects.toMatchObject({ code: 400, description: 'Bad Request: BOT_COMMAND_INVALID' });
-    expect(await tg.setWebhook('https://example.test/webhooks/telegram', { secret_token: 'abc_DEF-123' })).toBe(true);
-    expect(await tg.getWebhookInfo()).toMatchObject({ url: 'https://example.test/webhooks/telegram', pending_update_count: 0 });
-    await expect(tg.setWebhook('https://example.test/x', { secret_token: 'có dấu' })).rejects.toMatchObject({ code: 400 });
+    await expect(
+      tg.setMyCommands([{ command: 'Đăng-ký', description: 'x' }]),
+    ).rejects.toMatchObject({ code: 400, description: 'Bad Request: BOT_COMMAND_INVALID' });
+    expect(
+      await tg.setWebhook('https://example.test/webhooks/telegram', {
+        secret_token: 'abc_DEF-123',
+      }),
+    ).toBe(true);
+    expect(await tg.getWebhookInfo()).toMatchObject({
+      url: 'https://example.test/webhooks/telegram',
+      pending_update_count: 0,
+    });
+    await expect(
+      tg.setWebhook('https://example.test/x', { secret_token: 'có dấu' }),
+    ).rejects.toMatchObject({ code: 400 });
     expect(await tg.deleteWebhook()).toBe(true);
     expect(await tg.sendChatAction(-4001, 'typing')).toBe(true);
     fake.setChat({ id: -4001, type: 'group', title: 'Sở Y tế' });
@@ -50,7 +61,9 @@ describe('FakeTelegramApi driven by the real telegraf client', () => {
   });
 
   it('answers 429 with retry_after when 31 sends fire within a second, and counts the violation', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 31 }, (_, i) => tg.sendMessage(1000 + i, `tin ${i}`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 31 }, (_, i) => tg.sendMessage(1000 + i, `tin ${i}`)),
+    );
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(30);
     expect(rejected).toHaveLength(1);
@@ -105,45 +118,89 @@ describe('FakeTelegramApi driven by the real telegraf client', () => {
 
   it('chat not found, scripted failures and 502 Bad Gateway', async () => {
     fake.deleteChat(-4400);
-    await expect(tg.sendMessage(-4400, 'x')).rejects.toMatchObject({ code: 400, description: 'Bad Request: chat not found' });
+    await expect(tg.sendMessage(-4400, 'x')).rejects.toMatchObject({
+      code: 400,
+      description: 'Bad Request: chat not found',
+    });
     fake.failNext('sendMessage', 2, 502);
-    await expect(tg.sendMessage(-4401, 'x')).rejects.toMatchObject({ code: 502, description: 'Bad Gateway' });
+    await expect(tg.sendMessage(-4401, 'x')).rejects.toMatchObject({
+      code: 502,
+      description: 'Bad Gateway',
+    });
     await expect(tg.sendMessage(-4401, 'x')).rejects.toMatchObject({ code: 502 });
     await expect(tg.sendMessage(-4401, 'x')).resolves.toMatchObject({ message_id: 1 });
     fake.failNext('sendMessage', 1, 429, { retryAfter: 7 });
-    await expect(tg.sendMessage(-4402, 'x')).rejects.toMatchObject({ code: 429, parameters: { retry_after: 7 } });
+    await expect(tg.sendMessage(-4402, 'x')).rejects.toMatchObject({
+      code: 429,
+      parameters: { retry_after: 7 },
+    });
     fake.storm429(1500);
     await expect(tg.getMe()).rejects.toMatchObject({ code: 429, parameters: { retry_after: 2 } });
     expect(fake.violations).toBe(0);
   });
 
   it('rejects malformed HTML / MarkdownV2, too-long texts, too-long callback data, and no-op edits', async () => {
-    await expect(tg.sendMessage(1, 'a < b', { parse_mode: 'HTML' })).rejects.toMatchObject({ code: 400, description: expect.stringContaining("can't parse entities") });
-    await expect(tg.sendMessage(1, '<b>đậm</b> &lt;3', { parse_mode: 'HTML' })).resolves.toMatchObject({ text: 'đậm <3' });
-    await expect(tg.sendMessage(1, 'Hạn 10/11/2024.', { parse_mode: 'MarkdownV2' })).rejects.toMatchObject({
-      description: "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    await expect(tg.sendMessage(1, 'a < b', { parse_mode: 'HTML' })).rejects.toMatchObject({
+      code: 400,
+      description: expect.stringContaining("can't parse entities"),
     });
-    await expect(tg.sendMessage(1, '*Hạn* 10/11/2024\\.', { parse_mode: 'MarkdownV2' })).resolves.toMatchObject({ text: 'Hạn 10/11/2024.' });
-    await expect(tg.sendMessage(1, 'x'.repeat(4097))).rejects.toMatchObject({ description: 'Bad Request: message is too long' });
     await expect(
-      tg.sendMessage(1, 'chọn', { reply_markup: { inline_keyboard: [[{ text: 'Đồng ý', callback_data: 'đồng-ý:'.repeat(10) }]] } }),
+      tg.sendMessage(1, '<b>đậm</b> &lt;3', { parse_mode: 'HTML' }),
+    ).resolves.toMatchObject({ text: 'đậm <3' });
+    await expect(
+      tg.sendMessage(1, 'Hạn 10/11/2024.', { parse_mode: 'MarkdownV2' }),
+    ).rejects.toMatchObject({
+      description:
+        "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    });
+    await expect(
+      tg.sendMessage(1, '*Hạn* 10/11/2024\\.', { parse_mode: 'MarkdownV2' }),
+    ).resolves.toMatchObject({ text: 'Hạn 10/11/2024.' });
+    await expect(tg.sendMessage(1, 'x'.repeat(4097))).rejects.toMatchObject({
+      description: 'Bad Request: message is too long',
+    });
+    await expect(
+      tg.sendMessage(1, 'chọn', {
+        reply_markup: {
+          inline_keyboard: [[{ text: 'Đồng ý', callback_data: 'đồng-ý:'.repeat(10) }]],
+        },
+      }),
     ).rejects.toMatchObject({ description: 'Bad Request: BUTTON_DATA_INVALID' });
     const m = await tg.sendMessage(-4500, 'Đã gửi 0/10');
     const edited = await tg.editMessageText(-4500, m.message_id, undefined, 'Đã gửi 5/10');
     expect(edited).toMatchObject({ text: 'Đã gửi 5/10' });
-    await expect(tg.editMessageText(-4500, m.message_id, undefined, 'Đã gửi 5/10')).rejects.toMatchObject({
+    await expect(
+      tg.editMessageText(-4500, m.message_id, undefined, 'Đã gửi 5/10'),
+    ).rejects.toMatchObject({
       description: expect.stringContaining('Bad Request: message is not modified'),
     });
-    await expect(tg.editMessageText(-4500, 999, undefined, 'x')).rejects.toMatchObject({ description: 'Bad Request: message to edit not found' });
-    expect(fake.messagesTo(-4500)[0]).toMatchObject({ text: 'Đã gửi 5/10', edits: ['Đã gửi 0/10'] });
+    await expect(tg.editMessageText(-4500, 999, undefined, 'x')).rejects.toMatchObject({
+      description: 'Bad Request: message to edit not found',
+    });
+    expect(fake.messagesTo(-4500)[0]).toMatchObject({
+      text: 'Đã gửi 5/10',
+      edits: ['Đã gửi 0/10'],
+    });
   });
 
   it('records a multipart sendDocument with its file name and size', async () => {
     const data = Buffer.from('Mã,Tên\nSYT,Sở Y tế\n', 'utf8');
-    const msg = await tg.sendDocument(-4600, { source: data, filename: 'Danh sách đăng ký.csv' }, { caption: 'Tổng hợp' });
-    expect(msg.document).toMatchObject({ file_name: 'Danh sách đăng ký.csv', file_size: data.length, mime_type: 'text/csv' });
+    const msg = await tg.sendDocument(
+      -4600,
+      { source: data, filename: 'Danh sách đăng ký.csv' },
+      { caption: 'Tổng hợp' },
+    );
+    expect(msg.document).toMatchObject({
+      file_name: 'Danh sách đăng ký.csv',
+      file_size: data.length,
+      mime_type: 'text/csv',
+    });
     const call = fake.callsOf('sendDocument')[0];
-    expect(call?.params).toMatchObject({ chat_id: '-4600', caption: 'Tổng hợp', document: { fileName: 'Danh sách đăng ký.csv', size: data.length } });
+    expect(call?.params).toMatchObject({
+      chat_id: '-4600',
+      caption: 'Tổng hợp',
+      document: { fileName: 'Danh sách đăng ký.csv', size: data.length },
+    });
     const sent = fake.messagesTo(-4600)[0];
     expect(sent?.document?.data?.toString('utf8')).toBe(data.toString('utf8'));
     expect(sent?.caption).toBe('Tổng hợp');
@@ -185,7 +242,10 @@ describe('FakeTelegramApi driven by the real telegraf client', () => {
     bot.stop('test');
     await launched.catch(() => undefined);
     expect(fake.textsTo(group.id)).toEqual(['help']);
-    expect(fake.callsOf('sendMessage')[0]?.params).toMatchObject({ chat_id: group.id, text: 'help' });
+    expect(fake.callsOf('sendMessage')[0]?.params).toMatchObject({
+      chat_id: group.id,
+      text: 'help',
+    });
   });
 
   it('POSTs pushed updates to a webhook with the secret header', async () => {
@@ -195,7 +255,10 @@ describe('FakeTelegramApi driven by the real telegraf client', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
-        got.push({ secret: req.headers['x-telegram-bot-api-secret-token'] as string | undefined, body: JSON.parse(body) });
+        got.push({
+          secret: req.headers['x-telegram-bot-api-secret-token'] as string | undefined,
+          body: JSON.parse(body),
+        });
         res.writeHead(200).end();
       });
     });
@@ -224,7 +287,12 @@ describe('telegram-updates builders', () => {
     const u = b.text(group, user, '👍 Gửi @dieuphoi_bot /baocao@dieuphoi_bot xong');
     expect(u.update_id).toBe(500);
     expect(u.message.message_id).toBe(1);
-    expect(u.message.from).toMatchObject({ is_bot: false, first_name: 'Bình', last_name: 'Lê', language_code: 'vi' });
+    expect(u.message.from).toMatchObject({
+      is_bot: false,
+      first_name: 'Bình',
+      last_name: 'Lê',
+      language_code: 'vi',
+    });
     expect(u.message.chat).toMatchObject({ id: group.id, title: 'UBND xã', type: 'group' });
     expect(u.message.entities).toEqual([
       { type: 'mention', offset: 7, length: 13 },
@@ -243,8 +311,17 @@ describe('telegram-updates builders', () => {
     expect(cmd.message.text).toBe('/dangky@dieuphoi_bot Ông A');
     expect(cmd.message.entities).toEqual([{ type: 'bot_command', offset: 0, length: 20 }]);
 
-    const doc = b.document(group, user, { fileName: 'Báo cáo.pdf', mimeType: 'application/pdf', size: 1234, caption: '/baocao' });
-    expect(doc.message.document).toMatchObject({ file_name: 'Báo cáo.pdf', mime_type: 'application/pdf', file_size: 1234 });
+    const doc = b.document(group, user, {
+      fileName: 'Báo cáo.pdf',
+      mimeType: 'application/pdf',
+      size: 1234,
+      caption: '/baocao',
+    });
+    expect(doc.message.document).toMatchObject({
+      file_name: 'Báo cáo.pdf',
+      mime_type: 'application/pdf',
+      file_size: 1234,
+    });
     expect(doc.message.caption_entities).toEqual([{ type: 'bot_command', offset: 0, length: 7 }]);
 
     const cb = b.callbackQuery(user, reply.message, 'confirm:1');
@@ -254,11 +331,17 @@ describe('telegram-updates builders', () => {
 
     const removed = b.botRemoved(group, user, 'kicked');
     expect(removed.my_chat_member.old_chat_member.status).toBe('member');
-    expect(removed.my_chat_member.new_chat_member).toMatchObject({ status: 'kicked', user: { is_bot: true } });
+    expect(removed.my_chat_member.new_chat_member).toMatchObject({
+      status: 'kicked',
+      user: { is_bot: true },
+    });
 
     const [to, from] = b.migrated(group, user, -1009999999999);
     expect(to.message.migrate_to_chat_id).toBe(-1009999999999);
-    expect(from.message).toMatchObject({ chat: { id: -1009999999999, type: 'supergroup' }, migrate_from_chat_id: group.id });
+    expect(from.message).toMatchObject({
+      chat: { id: -1009999999999, type: 'supergroup' },
+      migrate_from_chat_id: group.id,
+    });
 
     const [mcm, joined] = b.botAdded(group, user);
     expect(mcm.my_chat_member?.new_chat_member.status).toBe('member');
@@ -282,26 +365,45 @@ describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-
     const fake = new FakeZaloBotApi({ token: 'zb-token' });
     await fake.start();
     const call = async (method: string, body: unknown, token = 'zb-token') => {
-      const res = await fetch(`${fake.url}/bot${token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${fake.url}/bot${token}/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     };
     try {
-      expect((await call('getMe', {})).json).toMatchObject({ ok: true, result: { account_name: 'bot.dieuphoi' } });
+      expect((await call('getMe', {})).json).toMatchObject({
+        ok: true,
+        result: { account_name: 'bot.dieuphoi' },
+      });
       expect((await call('getMe', {}, 'wrong')).status).toBe(401);
       const a = await call('sendMessage', { chat_id: 'c1', text: 'Xin chào' });
       const b = await call('sendMessage', { chat_id: 'c1', text: 'Lần hai' });
       expect(a.json).toMatchObject({ ok: true, result: { message_id: '1' } });
       expect(b.json).toMatchObject({ ok: true, result: { message_id: '2' } });
-      expect(await call('sendMessage', { chat_id: 'c1', text: 'x'.repeat(2001) })).toMatchObject({ status: 400, json: { ok: false, error_code: 400 } });
+      expect(await call('sendMessage', { chat_id: 'c1', text: 'x'.repeat(2001) })).toMatchObject({
+        status: 400,
+        json: { ok: false, error_code: 400 },
+      });
       fake.failNext('sendMessage', 1, 429);
-      expect((await call('sendMessage', { chat_id: 'c1', text: 'x' })).json).toMatchObject({ ok: false, error_code: 429 });
+      expect((await call('sendMessage', { chat_id: 'c1', text: 'x' })).json).toMatchObject({
+        ok: false,
+        error_code: 429,
+      });
       fake.forbid('c2');
       expect((await call('sendMessage', { chat_id: 'c2', text: 'x' })).status).toBe(403);
       expect(fake.textsTo('c1')).toEqual(['Xin chào', 'Lần hai']);
 
       const zb = createZaloBotUpdates();
       const upd = zb.text(zb.group(), zb.user({ display_name: 'Lê Bình' }), '/baocao xong');
-      expect(upd).toMatchObject({ ok: true, result: { event_name: 'message.text.received', message: { chat: { chat_type: 'GROUP' }, from: { is_bot: false }, text: '/baocao xong' } } });
+      expect(upd).toMatchObject({
+        ok: true,
+        result: {
+          event_name: 'message.text.received',
+          message: { chat: { chat_type: 'GROUP' }, from: { is_bot: false }, text: '/baocao xong' },
+        },
+      });
       const waiting = call('getUpdates', { timeout: 5 });
       setTimeout(() => fake.pushUpdate(upd), 100);
       expect((await waiting).json).toEqual({ ok: true, result: upd.result });
@@ -319,7 +421,14 @@ describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-
       });
       await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
       const port = (receiver.address() as { port: number }).port;
-      expect((await call('setWebhook', { url: `http://127.0.0.1:${port}/webhooks/zalo-bot`, secret_token: 'secret-123' })).json).toMatchObject({ ok: true });
+      expect(
+        (
+          await call('setWebhook', {
+            url: `http://127.0.0.1:${port}/webhooks/zalo-bot`,
+            secret_token: 'secret-123',
+          })
+        ).json,
+      ).toMatchObject({ ok: true });
       fake.pushUpdate(upd);
       await fake.webhookIdle();
       await new Promise<void>((r) => receiver.close(() => r()));

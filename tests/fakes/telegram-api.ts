@@ -137,10 +137,39 @@ interface WaitSpec {
 type Outcome = { result: unknown; description?: string } | { error: TgError } | { wait: WaitSpec };
 
 const DEFAULT_LIMITED = ['sendMessage', 'sendDocument', 'editMessageText'];
-const CHAT_METHODS = new Set(['sendMessage', 'editMessageText', 'sendDocument', 'sendChatAction', 'getChat', 'leaveChat']);
-const JSON_FIELDS = new Set(['reply_markup', 'entities', 'caption_entities', 'reply_parameters', 'allowed_updates', 'commands', 'scope', 'link_preview_options']);
-const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
-const BAD_GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n';
+const CHAT_METHODS = new Set([
+  'sendMessage',
+  'editMessageText',
+  'sendDocument',
+  'sendChatAction',
+  'getChat',
+  'leaveChat',
+]);
+const JSON_FIELDS = new Set([
+  'reply_markup',
+  'entities',
+  'caption_entities',
+  'reply_parameters',
+  'allowed_updates',
+  'commands',
+  'scope',
+  'link_preview_options',
+]);
+const CHAT_ACTIONS = new Set([
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+]);
+const BAD_GATEWAY_HTML =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -162,7 +191,11 @@ export function chatKey(id: unknown): string {
 const isGroupKey = (k: string): boolean => k.startsWith('-') || k.startsWith('@');
 const isSupergroupKey = (k: string): boolean => /^-100\d{10,}$/.test(k);
 
-function err(code: number, description: string, parameters?: Record<string, unknown>): { error: TgError } {
+function err(
+  code: number,
+  description: string,
+  parameters?: Record<string, unknown>,
+): { error: TgError } {
   const e: TgError = { status: code, code, description };
   if (parameters) e.parameters = parameters;
   return { error: e };
@@ -197,7 +230,10 @@ function defaultDescription(code: number): string {
 
 // ------------------------------------------------------------------ body parsing
 
-function parseMultipart(body: Buffer, boundary: string): { fields: Params; files: Map<string, RecordedFile & { data: Buffer }> } {
+function parseMultipart(
+  body: Buffer,
+  boundary: string,
+): { fields: Params; files: Map<string, RecordedFile & { data: Buffer }> } {
   const fields: Params = {};
   const files = new Map<string, RecordedFile & { data: Buffer }>();
   const delim = Buffer.from(`--${boundary}`);
@@ -222,10 +258,15 @@ function parseMultipart(body: Buffer, boundary: string): { fields: Params; files
     const cd = headers.get('content-disposition') ?? '';
     const name = /(?:^|;)\s*name="([^"]*)"/i.exec(cd)?.[1];
     const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)?.[1];
-    const fileName = star !== undefined ? decodeURIComponent(star) : /filename="([^"]*)"/i.exec(cd)?.[1];
+    const fileName =
+      star !== undefined ? decodeURIComponent(star) : /filename="([^"]*)"/i.exec(cd)?.[1];
     if (name !== undefined) {
       if (fileName !== undefined) {
-        const f: RecordedFile & { data: Buffer } = { fileName, size: data.length, data: Buffer.from(data) };
+        const f: RecordedFile & { data: Buffer } = {
+          fileName,
+          size: data.length,
+          data: Buffer.from(data),
+        };
         const ct = headers.get('content-type');
         if (ct) f.contentType = ct;
         files.set(name, f);
@@ -251,14 +292,37 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 const byteOffset = (s: string, i: number): number => Buffer.byteLength(s.slice(0, i), 'utf8');
 
-const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
+const HTML_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-emoji',
+]);
 
 function decodeHtmlEntities(s: string): string {
-  return s.replace(/&(lt|gt|amp|quot|#(\d+)|#x([0-9a-f]+));/gi, (_m, name: string, dec?: string, hex?: string) => {
-    if (dec) return String.fromCodePoint(Number(dec));
-    if (hex) return String.fromCodePoint(parseInt(hex, 16));
-    return ({ lt: '<', gt: '>', amp: '&', quot: '"' } as Record<string, string>)[name.toLowerCase()] ?? _m;
-  });
+  return s.replace(
+    /&(lt|gt|amp|quot|#(\d+)|#x([0-9a-f]+));/gi,
+    (_m, name: string, dec?: string, hex?: string) => {
+      if (dec) return String.fromCodePoint(Number(dec));
+      if (hex) return String.fromCodePoint(parseInt(hex, 16));
+      return (
+        ({ lt: '<', gt: '>', amp: '&', quot: '"' } as Record<string, string>)[name.toLowerCase()] ??
+        _m
+      );
+    },
+  );
 }
 
 /** Telegram's HTML parse mode, enough to catch unescaped `<`, unknown and unbalanced tags. */
@@ -274,15 +338,20 @@ function parseHtml(text: string): { plain: string } | { error: string } {
     }
     plain += text.slice(i, lt);
     const gt = text.indexOf('>', lt);
-    const m = gt === -1 ? null : /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>$/.exec(text.slice(lt, gt + 1));
+    const m =
+      gt === -1 ? null : /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>$/.exec(text.slice(lt, gt + 1));
     if (!m) {
       const name = /^<\/?([^\s>]*)/.exec(text.slice(lt))?.[1] ?? '';
-      return { error: `can't parse entities: Unsupported start tag "${name}" at byte offset ${byteOffset(text, lt)}` };
+      return {
+        error: `can't parse entities: Unsupported start tag "${name}" at byte offset ${byteOffset(text, lt)}`,
+      };
     }
     const closing = m[1] === '/';
     const tag = (m[2] ?? '').toLowerCase();
     if (!HTML_TAGS.has(tag)) {
-      return { error: `can't parse entities: Unsupported ${closing ? 'end' : 'start'} tag "${tag}" at byte offset ${byteOffset(text, lt)}` };
+      return {
+        error: `can't parse entities: Unsupported ${closing ? 'end' : 'start'} tag "${tag}" at byte offset ${byteOffset(text, lt)}`,
+      };
     }
     if (closing) {
       const open = stack.pop();
@@ -298,11 +367,20 @@ function parseHtml(text: string): { plain: string } | { error: string } {
     }
     i = gt + 1;
   }
-  if (stack.length > 0) return { error: `can't parse entities: Can't find end tag corresponding to start tag "${stack[stack.length - 1]}"` };
+  if (stack.length > 0)
+    return {
+      error: `can't parse entities: Can't find end tag corresponding to start tag "${stack[stack.length - 1]}"`,
+    };
   return { plain: decodeHtmlEntities(plain) };
 }
 
-const MDV2_ENTITY: Record<string, string> = { '*': 'Bold', _: 'Italic', __: 'Underline', '~': 'Strikethrough', '||': 'Spoiler' };
+const MDV2_ENTITY: Record<string, string> = {
+  '*': 'Bold',
+  _: 'Italic',
+  __: 'Underline',
+  '~': 'Strikethrough',
+  '||': 'Spoiler',
+};
 
 /** Telegram's MarkdownV2, enough to catch unescaped reserved characters and unclosed entities. */
 function parseMarkdownV2(text: string): { plain: string } | { error: string } {
@@ -310,7 +388,11 @@ function parseMarkdownV2(text: string): { plain: string } | { error: string } {
   let plain = '';
   let linkDepth = 0;
   let i = 0;
-  const reserved = (ch: string, at: number) => ({ error: `can't parse entities: Character '${ch}' is reserved and must be escaped with the preceding '\\'` as string, at });
+  const reserved = (ch: string, at: number) => ({
+    error:
+      `can't parse entities: Character '${ch}' is reserved and must be escaped with the preceding '\\'` as string,
+    at,
+  });
   while (i < text.length) {
     const ch = text[i] as string;
     if (ch === '\\') {
@@ -331,13 +413,17 @@ function parseMarkdownV2(text: string): { plain: string } | { error: string } {
           j++;
         }
       }
-      if (j >= text.length) return { error: `can't parse entities: Can't find end of ${fence === '`' ? 'Code' : 'Pre'} entity at byte offset ${byteOffset(text, i)}` };
+      if (j >= text.length)
+        return {
+          error: `can't parse entities: Can't find end of ${fence === '`' ? 'Code' : 'Pre'} entity at byte offset ${byteOffset(text, i)}`,
+        };
       plain += fence === '```' ? body.replace(/^[^\n]*\n/, '') : body;
       i = j + fence.length;
       continue;
     }
     const two = text.slice(i, i + 2);
-    const mark = two === '__' || two === '||' ? two : ch === '*' || ch === '_' || ch === '~' ? ch : null;
+    const mark =
+      two === '__' || two === '||' ? two : ch === '*' || ch === '_' || ch === '~' ? ch : null;
     if (mark) {
       const top = open[open.length - 1];
       if (top && top.mark === mark) open.pop();
@@ -356,7 +442,10 @@ function parseMarkdownV2(text: string): { plain: string } | { error: string } {
       if (text[i + 1] === '(') {
         let j = i + 2;
         while (j < text.length && text[j] !== ')') j += text[j] === '\\' ? 2 : 1;
-        if (j >= text.length) return { error: `can't parse entities: Can't find end of a URL at byte offset ${byteOffset(text, i + 1)}` };
+        if (j >= text.length)
+          return {
+            error: `can't parse entities: Can't find end of a URL at byte offset ${byteOffset(text, i + 1)}`,
+          };
         i = j + 1;
       } else {
         i++;
@@ -372,7 +461,10 @@ function parseMarkdownV2(text: string): { plain: string } | { error: string } {
     i++;
   }
   const last = open[open.length - 1];
-  if (last) return { error: `can't parse entities: Can't find end of ${MDV2_ENTITY[last.mark] ?? 'Bold'} entity at byte offset ${byteOffset(text, last.at)}` };
+  if (last)
+    return {
+      error: `can't parse entities: Can't find end of ${MDV2_ENTITY[last.mark] ?? 'Bold'} entity at byte offset ${byteOffset(text, last.at)}`,
+    };
   if (linkDepth > 0) return { error: `can't parse entities: Can't find end of a TextUrl entity` };
   return { plain };
 }
@@ -406,9 +498,11 @@ function checkReplyMarkup(markup: unknown): string | null {
   if (typeof markup !== 'object') return "can't parse reply keyboard markup JSON object";
   const kb = (markup as { inline_keyboard?: unknown }).inline_keyboard;
   if (kb === undefined) return null;
-  if (!Array.isArray(kb)) return 'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array';
+  if (!Array.isArray(kb))
+    return 'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array';
   for (const row of kb) {
-    if (!Array.isArray(row)) return 'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays';
+    if (!Array.isArray(row))
+      return 'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays';
     for (const b of row as unknown[]) {
       const btn = b as { text?: unknown; callback_data?: unknown; url?: unknown };
       if (typeof btn.text !== 'string' || btn.text === '') return 'BUTTON_TEXT_EMPTY';
@@ -428,12 +522,23 @@ export class FakeTelegramApi {
   readonly calls: TelegramCall[] = [];
   readonly violationLog: Violation[] = [];
   readonly webhookDeliveries: WebhookDelivery[] = [];
-  readonly bot: TgUser & { can_join_groups: boolean; can_read_all_group_messages: boolean; supports_inline_queries: boolean };
-  webhook: { url: string; secret_token?: string; allowed_updates?: string[]; max_connections?: number } | null = null;
+  readonly bot: TgUser & {
+    can_join_groups: boolean;
+    can_read_all_group_messages: boolean;
+    supports_inline_queries: boolean;
+  };
+  webhook: {
+    url: string;
+    secret_token?: string;
+    allowed_updates?: string[];
+    max_connections?: number;
+  } | null = null;
   commands: Array<{ command: string; description: string }> = [];
 
   private server: Server | null = null;
-  private readonly opts: Required<Omit<FakeTelegramOptions, 'token' | 'bot' | 'seed'>> & { token?: string };
+  private readonly opts: Required<Omit<FakeTelegramOptions, 'token' | 'bot' | 'seed'>> & {
+    token?: string;
+  };
   private rand: () => number;
   private readonly seed: number;
   private queue: TgUpdate[] = [];
@@ -446,7 +551,10 @@ export class FakeTelegramApi {
   private left = new Set<string>();
   private deleted = new Set<string>();
   private migrated = new Map<string, number>();
-  private scripted = new Map<string, Array<{ code: number; description?: string; retryAfter?: number }>>();
+  private scripted = new Map<
+    string,
+    Array<{ code: number; description?: string; retryAfter?: number }>
+  >();
   private stormUntil = 0;
   private globalWindow: number[] = [];
   private chatWindows = new Map<string, number[]>();
@@ -490,7 +598,12 @@ export class FakeTelegramApi {
     if (this.server) return;
     const server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) this.send(res, { status: 500, code: 500, description: `Internal Server Error: ${String(e)}` });
+        if (!res.headersSent)
+          this.send(res, {
+            status: 500,
+            code: 500,
+            description: `Internal Server Error: ${String(e)}`,
+          });
         else res.end();
       });
     });
@@ -560,7 +673,10 @@ export class FakeTelegramApi {
    */
   pushUpdate(update: object): number {
     const given = (update as { update_id?: unknown }).update_id;
-    const u = { ...update, update_id: typeof given === 'number' ? given : this.nextUpdateId } as TgUpdate;
+    const u = {
+      ...update,
+      update_id: typeof given === 'number' ? given : this.nextUpdateId,
+    } as TgUpdate;
     this.nextUpdateId = Math.max(this.nextUpdateId, u.update_id + 1);
     this.learn(u);
     if (this.webhook) {
@@ -599,7 +715,9 @@ export class FakeTelegramApi {
   /** Resolves once `count` calls of `method` (all methods: '*') have been answered. */
   waitForCalls(method: string, count: number, timeoutMs = 5000): Promise<TelegramCall[]> {
     const done = (): TelegramCall[] | null => {
-      const list = this.calls.filter((c) => (method === '*' || c.method === method) && c.status !== 0);
+      const list = this.calls.filter(
+        (c) => (method === '*' || c.method === method) && c.status !== 0,
+      );
       return list.length >= count ? list : null;
     };
     const now = done();
@@ -614,7 +732,11 @@ export class FakeTelegramApi {
       };
       const timer = setTimeout(() => {
         this.callListeners.delete(check);
-        reject(new Error(`waitForCalls(${method}, ${count}): only ${this.calls.filter((c) => method === '*' || c.method === method).length} after ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `waitForCalls(${method}, ${count}): only ${this.calls.filter((c) => method === '*' || c.method === method).length} after ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       this.callListeners.add(check);
     });
@@ -649,7 +771,12 @@ export class FakeTelegramApi {
    * The next `count` calls of `method` ('*' = any method) fail with `errorCode`
    * (400, 403, 429 with retry_after, 500, 502 HTML, 504…). Queued after earlier scripts.
    */
-  failNext(method: string, count: number, errorCode: number, o: { description?: string; retryAfter?: number } = {}): void {
+  failNext(
+    method: string,
+    count: number,
+    errorCode: number,
+    o: { description?: string; retryAfter?: number } = {},
+  ): void {
     const list = this.scripted.get(method) ?? [];
     for (let i = 0; i < count; i++) {
       const s: { code: number; description?: string; retryAfter?: number } = { code: errorCode };
@@ -710,7 +837,12 @@ export class FakeTelegramApi {
     else this.finish(res, call, null, outcome.result, outcome.description);
   }
 
-  private parseParams(req: IncomingMessage, url: URL, body: Buffer, method: string): { params: Params; files: Map<string, RecordedFile & { data: Buffer }> } {
+  private parseParams(
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+    method: string,
+  ): { params: Params; files: Map<string, RecordedFile & { data: Buffer }> } {
     const params: Params = Object.fromEntries(url.searchParams);
     let files = new Map<string, RecordedFile & { data: Buffer }>();
     const ct = (req.headers['content-type'] ?? '').toLowerCase();
@@ -742,7 +874,11 @@ export class FakeTelegramApi {
     return { params, files };
   }
 
-  private decide(method: string, p: Params, files: Map<string, RecordedFile & { data: Buffer }>): Outcome {
+  private decide(
+    method: string,
+    p: Params,
+    files: Map<string, RecordedFile & { data: Buffer }>,
+  ): Outcome {
     const now = this.opts.now();
     if (now < this.stormUntil) {
       const s = Math.max(1, Math.ceil((this.stormUntil - now) / 1000));
@@ -755,10 +891,15 @@ export class FakeTelegramApi {
       const e = this.scriptedError(script);
       const retryAfter = e.error.parameters?.['retry_after'];
       // A scripted 429 is honoured like a real one: coming back early is a violation.
-      if (limited && typeof retryAfter === 'number') this.chatBlockedUntil.set(key, now + retryAfter * 1000);
+      if (limited && typeof retryAfter === 'number')
+        this.chatBlockedUntil.set(key, now + retryAfter * 1000);
       return e;
     }
-    if (method !== 'getUpdates' && this.opts.failureRate502 > 0 && this.rand() < this.opts.failureRate502) {
+    if (
+      method !== 'getUpdates' &&
+      this.opts.failureRate502 > 0 &&
+      this.rand() < this.opts.failureRate502
+    ) {
       return this.scriptedError({ code: 502 });
     }
     if (CHAT_METHODS.has(method)) {
@@ -783,9 +924,13 @@ export class FakeTelegramApi {
     return outcome;
   }
 
-  private scriptedError(s: { code: number; description?: string; retryAfter?: number }): { error: TgError } {
+  private scriptedError(s: { code: number; description?: string; retryAfter?: number }): {
+    error: TgError;
+  } {
     if (s.code === 502 && s.description === undefined) {
-      return { error: { status: 502, code: 502, description: 'Bad Gateway', html: BAD_GATEWAY_HTML } };
+      return {
+        error: { status: 502, code: 502, description: 'Bad Gateway', html: BAD_GATEWAY_HTML },
+      };
     }
     if (s.code === 429) {
       const r = s.retryAfter ?? 1;
@@ -797,14 +942,25 @@ export class FakeTelegramApi {
   private chatError(key: string): { error: TgError } | null {
     if (this.deleted.has(key)) return badRequest('chat not found');
     const to = this.migrated.get(key);
-    if (to !== undefined) return err(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: to });
+    if (to !== undefined)
+      return err(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+        migrate_to_chat_id: to,
+      });
     if (this.kicked.has(key)) {
-      const type = this.chats.get(key)?.type ?? (isSupergroupKey(key) ? 'supergroup' : isGroupKey(key) ? 'group' : 'private');
+      const type =
+        this.chats.get(key)?.type ??
+        (isSupergroupKey(key) ? 'supergroup' : isGroupKey(key) ? 'group' : 'private');
       if (type === 'private') return err(403, 'Forbidden: bot was blocked by the user');
-      return err(403, `Forbidden: bot was kicked from the ${type === 'supergroup' ? 'supergroup' : 'group'} chat`);
+      return err(
+        403,
+        `Forbidden: bot was kicked from the ${type === 'supergroup' ? 'supergroup' : 'group'} chat`,
+      );
     }
     if (this.left.has(key)) {
-      return err(403, `Forbidden: bot is not a member of the ${isSupergroupKey(key) ? 'supergroup' : 'group'} chat`);
+      return err(
+        403,
+        `Forbidden: bot is not a member of the ${isSupergroupKey(key) ? 'supergroup' : 'group'} chat`,
+      );
     }
     if (this.opts.strictChats && !this.chats.has(key)) return badRequest('chat not found');
     return null;
@@ -812,7 +968,8 @@ export class FakeTelegramApi {
 
   private checkLimits(method: string, key: string, now: number): { error: TgError } | null {
     const grace = 10;
-    const tooMany = (seconds: number): { error: TgError } => err(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+    const tooMany = (seconds: number): { error: TgError } =>
+      err(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
     const violation = (kind: Violation['kind']): void => {
       this.violationLog.push({ kind, method, chatId: key, at: now });
     };
@@ -847,7 +1004,11 @@ export class FakeTelegramApi {
 
   // -------------------------------------------------------------- methods
 
-  private execute(method: string, p: Params, files: Map<string, RecordedFile & { data: Buffer }>): Outcome {
+  private execute(
+    method: string,
+    p: Params,
+    files: Map<string, RecordedFile & { data: Buffer }>,
+  ): Outcome {
     switch (method) {
       case 'getMe':
         return { result: { ...this.bot } };
@@ -856,12 +1017,17 @@ export class FakeTelegramApi {
       case 'setWebhook':
         return this.setWebhook(p);
       case 'deleteWebhook':
-        if (p['drop_pending_updates'] === true || p['drop_pending_updates'] === 'true') this.queue = [];
+        if (p['drop_pending_updates'] === true || p['drop_pending_updates'] === 'true')
+          this.queue = [];
         if (!this.webhook) return { result: true, description: 'Webhook is already deleted' };
         this.webhook = null;
         return { result: true, description: 'Webhook was deleted' };
       case 'getWebhookInfo': {
-        const info: Params = { url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: this.queue.length };
+        const info: Params = {
+          url: this.webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: this.queue.length,
+        };
         if (this.webhook) {
           info['max_connections'] = this.webhook.max_connections ?? 40;
           info['ip_address'] = '127.0.0.1';
@@ -885,13 +1051,16 @@ export class FakeTelegramApi {
         return this.sendDocument(p, files);
       case 'answerCallbackQuery': {
         const id = String(p['callback_query_id'] ?? '');
-        if (!id || this.answeredCallbacks.has(id)) return badRequest('query is too old and response timeout expired or query ID is invalid');
-        if (typeof p['text'] === 'string' && p['text'].length > 200) return badRequest('MESSAGE_TOO_LONG');
+        if (!id || this.answeredCallbacks.has(id))
+          return badRequest('query is too old and response timeout expired or query ID is invalid');
+        if (typeof p['text'] === 'string' && p['text'].length > 200)
+          return badRequest('MESSAGE_TOO_LONG');
         this.answeredCallbacks.add(id);
         return { result: true };
       }
       case 'sendChatAction':
-        if (!CHAT_ACTIONS.has(String(p['action'] ?? ''))) return badRequest('wrong parameter action in request');
+        if (!CHAT_ACTIONS.has(String(p['action'] ?? '')))
+          return badRequest('wrong parameter action in request');
         return { result: true };
       case 'getChat':
         return { result: this.chatObject(chatKey(p['chat_id'])) };
@@ -915,7 +1084,10 @@ export class FakeTelegramApi {
     } catch {
       return badRequest('bad webhook: Failed to resolve host: Name or service not known');
     }
-    if (parsed.protocol !== 'https:' && !(this.opts.allowHttpWebhook && parsed.protocol === 'http:')) {
+    if (
+      parsed.protocol !== 'https:' &&
+      !(this.opts.allowHttpWebhook && parsed.protocol === 'http:')
+    ) {
       return badRequest('bad webhook: An HTTPS URL must be provided for webhook');
     }
     const secret = p['secret_token'];
@@ -925,7 +1097,8 @@ export class FakeTelegramApi {
     if (p['drop_pending_updates'] === true || p['drop_pending_updates'] === 'true') this.queue = [];
     const hook: NonNullable<FakeTelegramApi['webhook']> = { url };
     if (secret !== undefined && secret !== '') hook.secret_token = String(secret);
-    if (Array.isArray(p['allowed_updates'])) hook.allowed_updates = p['allowed_updates'].map(String);
+    if (Array.isArray(p['allowed_updates']))
+      hook.allowed_updates = p['allowed_updates'].map(String);
     if (p['max_connections'] !== undefined) hook.max_connections = Number(p['max_connections']);
     const was = this.webhook?.url === url;
     this.webhook = hook;
@@ -933,7 +1106,8 @@ export class FakeTelegramApi {
     // Updates already queued are delivered to the new webhook.
     const pending = this.queue;
     this.queue = [];
-    for (const u of pending) this.deliveryChain = this.deliveryChain.then(() => this.deliver(hook, u));
+    for (const u of pending)
+      this.deliveryChain = this.deliveryChain.then(() => this.deliver(hook, u));
     return { result: true, description: was ? 'Webhook is already set' : 'Webhook was set' };
   }
 
@@ -946,7 +1120,8 @@ export class FakeTelegramApi {
       const command = String(c.command ?? '');
       const description = String(c.description ?? '');
       if (!/^[a-z0-9_]{1,32}$/.test(command)) return badRequest('BOT_COMMAND_INVALID');
-      if (description.length < 1 || description.length > 256) return badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
+      if (description.length < 1 || description.length > 256)
+        return badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
       out.push({ command, description });
     }
     this.commands = out;
@@ -962,20 +1137,46 @@ export class FakeTelegramApi {
   private chatObject(key: string): TgChat | Params {
     const known = this.chats.get(key);
     if (known) return known;
-    if (key.startsWith('@')) return { id: -1_001_000_000_000, title: key.slice(1), username: key.slice(1), type: 'supergroup' };
+    if (key.startsWith('@'))
+      return {
+        id: -1_001_000_000_000,
+        title: key.slice(1),
+        username: key.slice(1),
+        type: 'supergroup',
+      };
     const id = Number(key);
     if (isSupergroupKey(key)) return { id, title: `Supergroup ${key}`, type: 'supergroup' };
-    if (isGroupKey(key)) return { id, title: `Group ${key}`, type: 'group', all_members_are_administrators: true };
+    if (isGroupKey(key))
+      return { id, title: `Group ${key}`, type: 'group', all_members_are_administrators: true };
     return { id, first_name: `User ${key}`, type: 'private' };
   }
 
   private messageResult(m: FakeSentMessage, extra: Params = {}): Params {
-    const { can_join_groups: _a, can_read_all_group_messages: _b, supports_inline_queries: _c, ...from } = this.bot;
-    const r: Params = { message_id: m.message_id, from, chat: this.chatObject(m.chatId), date: m.date, ...extra };
+    const {
+      can_join_groups: _a,
+      can_read_all_group_messages: _b,
+      supports_inline_queries: _c,
+      ...from
+    } = this.bot;
+    const r: Params = {
+      message_id: m.message_id,
+      from,
+      chat: this.chatObject(m.chatId),
+      date: m.date,
+      ...extra,
+    };
     if (m.reply_to_message_id !== undefined) {
-      const replied = this.messages.get(m.chatId)?.find((x) => x.message_id === m.reply_to_message_id);
+      const replied = this.messages
+        .get(m.chatId)
+        ?.find((x) => x.message_id === m.reply_to_message_id);
       r['reply_to_message'] = replied
-        ? { message_id: replied.message_id, from, chat: r['chat'], date: replied.date, text: replied.text }
+        ? {
+            message_id: replied.message_id,
+            from,
+            chat: r['chat'],
+            date: replied.date,
+            text: replied.text,
+          }
         : { message_id: m.reply_to_message_id, chat: r['chat'], date: m.date };
     }
     if (m.reply_markup !== undefined) r['reply_markup'] = m.reply_markup;
@@ -984,7 +1185,8 @@ export class FakeTelegramApi {
 
   private replyTo(p: Params): number | undefined {
     const rp = p['reply_parameters'];
-    if (rp && typeof rp === 'object' && 'message_id' in rp) return Number((rp as { message_id: unknown }).message_id);
+    if (rp && typeof rp === 'object' && 'message_id' in rp)
+      return Number((rp as { message_id: unknown }).message_id);
     if (p['reply_to_message_id'] !== undefined) return Number(p['reply_to_message_id']);
     return undefined;
   }
@@ -1000,7 +1202,16 @@ export class FakeTelegramApi {
     if (markupError) return badRequest(markupError);
     const key = chatKey(p['chat_id']);
     const now = this.opts.now();
-    const m: FakeSentMessage = { message_id: this.nextMessageId(key), chatId: key, method: 'sendMessage', text: f.plain, rawText: raw, date: Math.floor(now / 1000), at: now, edits: [] };
+    const m: FakeSentMessage = {
+      message_id: this.nextMessageId(key),
+      chatId: key,
+      method: 'sendMessage',
+      text: f.plain,
+      rawText: raw,
+      date: Math.floor(now / 1000),
+      at: now,
+      edits: [],
+    };
     if (typeof p['parse_mode'] === 'string') m.parse_mode = p['parse_mode'];
     const reply = this.replyTo(p);
     if (reply !== undefined) m.reply_to_message_id = reply;
@@ -1020,9 +1231,14 @@ export class FakeTelegramApi {
     if (f.plain.length > 4096) return badRequest('MESSAGE_TOO_LONG');
     const markupError = checkReplyMarkup(p['reply_markup']);
     if (markupError) return badRequest(markupError);
-    const m = this.messages.get(key)?.find((x) => x.message_id === id && x.method === 'sendMessage');
+    const m = this.messages
+      .get(key)
+      ?.find((x) => x.message_id === id && x.method === 'sendMessage');
     if (!m) return badRequest('message to edit not found');
-    if (m.text === f.plain && JSON.stringify(m.reply_markup ?? null) === JSON.stringify(p['reply_markup'] ?? null)) {
+    if (
+      m.text === f.plain &&
+      JSON.stringify(m.reply_markup ?? null) === JSON.stringify(p['reply_markup'] ?? null)
+    ) {
       return badRequest(
         'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
       );
@@ -1032,7 +1248,12 @@ export class FakeTelegramApi {
     m.rawText = raw;
     if (p['reply_markup'] !== undefined) m.reply_markup = p['reply_markup'];
     else delete m.reply_markup;
-    return { result: this.messageResult(m, { edit_date: Math.floor(this.opts.now() / 1000), text: f.plain }) };
+    return {
+      result: this.messageResult(m, {
+        edit_date: Math.floor(this.opts.now() / 1000),
+        text: f.plain,
+      }),
+    };
   }
 
   private sendDocument(p: Params, files: Map<string, RecordedFile & { data: Buffer }>): Outcome {
@@ -1042,7 +1263,13 @@ export class FakeTelegramApi {
     if (file) {
       if (file.size === 0) return badRequest('file must be non-empty');
       if (file.size > 50 * 1024 * 1024) return err(413, 'Request Entity Too Large');
-      doc = { fileName: file.fileName, size: file.size, contentType: mimeOf(file.fileName), file_id: `BQACAgUAAxkDAAI${this.calls.length}FakeDocument`, data: file.data };
+      doc = {
+        fileName: file.fileName,
+        size: file.size,
+        contentType: mimeOf(file.fileName),
+        file_id: `BQACAgUAAxkDAAI${this.calls.length}FakeDocument`,
+        data: file.data,
+      };
     } else if (typeof p['document'] === 'string' && p['document'] !== '') {
       doc = { fileName: 'document', size: 0, file_id: p['document'] };
     } else {
@@ -1058,7 +1285,15 @@ export class FakeTelegramApi {
     const markupError = checkReplyMarkup(p['reply_markup']);
     if (markupError) return badRequest(markupError);
     const now = this.opts.now();
-    const m: FakeSentMessage = { message_id: this.nextMessageId(key), chatId: key, method: 'sendDocument', document: doc, date: Math.floor(now / 1000), at: now, edits: [] };
+    const m: FakeSentMessage = {
+      message_id: this.nextMessageId(key),
+      chatId: key,
+      method: 'sendDocument',
+      document: doc,
+      date: Math.floor(now / 1000),
+      at: now,
+      edits: [],
+    };
     if (caption !== undefined) m.caption = caption;
     if (typeof p['parse_mode'] === 'string') m.parse_mode = p['parse_mode'];
     const reply = this.replyTo(p);
@@ -1087,14 +1322,30 @@ export class FakeTelegramApi {
   // -------------------------------------------------------------- updates
 
   private getUpdates(p: Params): Outcome {
-    if (this.webhook) return err(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    if (this.webhook)
+      return err(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     const offset = p['offset'] !== undefined && p['offset'] !== '' ? Number(p['offset']) : 0;
     if (offset > 0) this.queue = this.queue.filter((u) => u.update_id >= offset);
     else if (offset < 0) this.queue = this.queue.slice(offset);
-    const limit = Math.min(100, Math.max(1, p['limit'] !== undefined ? Number(p['limit']) || 100 : 100));
-    const allowed = Array.isArray(p['allowed_updates']) && p['allowed_updates'].length > 0 ? p['allowed_updates'].map(String) : null;
+    const limit = Math.min(
+      100,
+      Math.max(1, p['limit'] !== undefined ? Number(p['limit']) || 100 : 100),
+    );
+    const allowed =
+      Array.isArray(p['allowed_updates']) && p['allowed_updates'].length > 0
+        ? p['allowed_updates'].map(String)
+        : null;
     // A newer getUpdates terminates the one still waiting.
-    this.releaseWaiter(null, err(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running').error);
+    this.releaseWaiter(
+      null,
+      err(
+        409,
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      ).error,
+    );
     const ready = this.selectUpdates(limit, allowed);
     const timeout = Number(p['timeout'] ?? 0) || 0;
     if (ready.length > 0 || timeout <= 0) return { result: ready };
@@ -1147,13 +1398,19 @@ export class FakeTelegramApi {
   }
 
   private learn(u: TgUpdate): void {
-    const msgs = [u.message, u.edited_message, u.callback_query?.message, u['channel_post'] as TgUpdate['message']];
+    const msgs = [
+      u.message,
+      u.edited_message,
+      u.callback_query?.message,
+      u['channel_post'] as TgUpdate['message'],
+    ];
     for (const m of msgs) {
       if (!m || typeof m !== 'object' || !m.chat) continue;
       const key = chatKey(m.chat.id);
       if (!this.chats.has(key)) this.chats.set(key, m.chat);
       this.lastMessageId.set(key, Math.max(this.lastMessageId.get(key) ?? 0, m.message_id));
-      if (typeof m.migrate_to_chat_id === 'number' && !this.migrated.has(key)) this.migrate(key, m.migrate_to_chat_id);
+      if (typeof m.migrate_to_chat_id === 'number' && !this.migrated.has(key))
+        this.migrate(key, m.migrate_to_chat_id);
     }
     const mcm = u.my_chat_member;
     if (mcm) {
@@ -1174,10 +1431,19 @@ export class FakeTelegramApi {
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (hook.secret_token) headers['x-telegram-bot-api-secret-token'] = hook.secret_token;
-      const res = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(u), signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(u),
+        signal: AbortSignal.timeout(60_000),
+      });
       await res.arrayBuffer().catch(() => undefined);
       this.webhookDeliveries.push({ update_id: u.update_id, status: res.status, at });
-      if (res.status < 200 || res.status >= 300) this.lastWebhookError = { date: Math.floor(at / 1000), message: `Wrong response from the webhook: ${res.status} ${res.statusText}` };
+      if (res.status < 200 || res.status >= 300)
+        this.lastWebhookError = {
+          date: Math.floor(at / 1000),
+          message: `Wrong response from the webhook: ${res.status} ${res.statusText}`,
+        };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.webhookDeliveries.push({ update_id: u.update_id, status: 0, error: message, at });
@@ -1187,7 +1453,13 @@ export class FakeTelegramApi {
 
   // -------------------------------------------------------------- answers
 
-  private finish(res: ServerResponse, call: TelegramCall, error: TgError | null, result?: unknown, description?: string): void {
+  private finish(
+    res: ServerResponse,
+    call: TelegramCall,
+    error: TgError | null,
+    result?: unknown,
+    description?: string,
+  ): void {
     if (error) {
       call.status = error.status;
       call.error = { code: error.code, description: error.description };

@@ -131,7 +131,8 @@ export interface TelegramUpdatesOptions {
 /** Entities Telegram detects by itself: bot commands, @mentions, URLs. Offsets in UTF-16 units (JS string indices). */
 export function detectEntities(text: string): TgEntity[] {
   const out: TgEntity[] = [];
-  const re = /(^|[\s(])(\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?)(?![A-Za-z0-9_@/])|(^|[^A-Za-z0-9_@])(@[A-Za-z0-9_]{5,32})(?![A-Za-z0-9_])|(https?:\/\/[^\s<>"]+)/g;
+  const re =
+    /(^|[\s(])(\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?)(?![A-Za-z0-9_@/])|(^|[^A-Za-z0-9_@])(@[A-Za-z0-9_]{5,32})(?![A-Za-z0-9_])|(https?:\/\/[^\s<>"]+)/g;
   for (const m of text.matchAll(re)) {
     const at = m.index ?? 0;
     if (m[2] !== undefined) {
@@ -160,11 +161,16 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
   const now = opts.now ?? Date.now;
   // Only User fields (a getMe result also carries can_join_groups… which updates never show).
   const b = opts.bot ?? {};
-  const bot: TgUser = { id: b.id ?? 7_000_000_001, is_bot: true, first_name: b.first_name ?? 'Điều phối' };
+  const bot: TgUser = {
+    id: b.id ?? 7_000_000_001,
+    is_bot: true,
+    first_name: b.first_name ?? 'Điều phối',
+  };
   if (b.last_name !== undefined) bot.last_name = b.last_name;
   bot.username = b.username ?? 'dieuphoi_bot';
 
-  const unix = (d?: number | Date): number => (d instanceof Date ? Math.floor(d.getTime() / 1000) : d ?? Math.floor(now() / 1000));
+  const unix = (d?: number | Date): number =>
+    d instanceof Date ? Math.floor(d.getTime() / 1000) : (d ?? Math.floor(now() / 1000));
   const nextMessageId = (chatId: number, explicit?: number): number => {
     const last = messageIds.get(chatId) ?? 0;
     const id = explicit ?? last + 1;
@@ -174,19 +180,37 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
   const fileId = (prefix: string): { file_id: string; file_unique_id: string } => {
     fileSeq++;
     const n = String(fileSeq).padStart(6, '0');
-    return { file_id: `${prefix}AAMCAgADGQEAAg${n}ZmFrZV9maWxl${n}`, file_unique_id: `AgAD${n}Fake` };
+    return {
+      file_id: `${prefix}AAMCAgADGQEAAg${n}ZmFrZV9maWxl${n}`,
+      file_unique_id: `AgAD${n}Fake`,
+    };
   };
-  const update = <T extends Omit<TgUpdate, 'update_id'>>(body: T): TgUpdate & T => ({ update_id: updateId++, ...body });
+  const update = <T extends Omit<TgUpdate, 'update_id'>>(body: T): TgUpdate & T => ({
+    update_id: updateId++,
+    ...body,
+  });
 
   function baseMessage(chat: TgChat, from: TgUser, o: MessageOptions = {}): TgMessage {
-    const m: TgMessage = { message_id: nextMessageId(chat.id, o.messageId), from, chat, date: unix(o.date) };
+    const m: TgMessage = {
+      message_id: nextMessageId(chat.id, o.messageId),
+      from,
+      chat,
+      date: unix(o.date),
+    };
     if (o.replyTo) m.reply_to_message = stripReply(o.replyTo);
     return m;
   }
 
-  function withText(m: TgMessage, text: string, extra: TgEntity[] | undefined, field: 'text' | 'caption'): TgMessage {
+  function withText(
+    m: TgMessage,
+    text: string,
+    extra: TgEntity[] | undefined,
+    field: 'text' | 'caption',
+  ): TgMessage {
     m[field] = text;
-    const entities = [...detectEntities(text), ...(extra ?? [])].sort((a, b) => a.offset - b.offset);
+    const entities = [...detectEntities(text), ...(extra ?? [])].sort(
+      (a, b) => a.offset - b.offset,
+    );
     if (entities.length > 0) m[field === 'text' ? 'entities' : 'caption_entities'] = entities;
     return m;
   }
@@ -198,19 +222,36 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
 
     user(o: Partial<TgUser> = {}): TgUser {
       userSeq++;
-      return { id: 500_000_000 + userSeq, is_bot: false, first_name: `User${userSeq}`, language_code: 'vi', ...o };
+      return {
+        id: 500_000_000 + userSeq,
+        is_bot: false,
+        first_name: `User${userSeq}`,
+        language_code: 'vi',
+        ...o,
+      };
     },
 
     /** A basic group (negative id). */
     group(o: Partial<TgChat> = {}): TgChat {
       groupSeq++;
-      return { id: -(4_000_000_000 + groupSeq), title: `Nhóm ${groupSeq}`, type: 'group', all_members_are_administrators: true, ...o };
+      return {
+        id: -(4_000_000_000 + groupSeq),
+        title: `Nhóm ${groupSeq}`,
+        type: 'group',
+        all_members_are_administrators: true,
+        ...o,
+      };
     },
 
     /** A supergroup (-100… id). */
     supergroup(o: Partial<TgChat> = {}): TgChat {
       groupSeq++;
-      return { id: -(1_002_000_000_000 + groupSeq), title: `Nhóm ${groupSeq}`, type: 'supergroup', ...o };
+      return {
+        id: -(1_002_000_000_000 + groupSeq),
+        title: `Nhóm ${groupSeq}`,
+        type: 'supergroup',
+        ...o,
+      };
     },
 
     privateChat(user: TgUser): TgChat {
@@ -221,7 +262,12 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
     },
 
     /** A plain text message; entities detected from the text. */
-    text(chat: TgChat, from: TgUser, text: string, o: MessageOptions = {}): TgUpdate & { message: TgMessage } {
+    text(
+      chat: TgChat,
+      from: TgUser,
+      text: string,
+      o: MessageOptions = {},
+    ): TgUpdate & { message: TgMessage } {
       return update({ message: withText(baseMessage(chat, from, o), text, o.entities, 'text') });
     },
 
@@ -229,7 +275,13 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
      * A command: `command('/dangky', 'args')`. In groups the command is addressed to the bot
      * (`/dangky@bot`) unless `addressed: false`.
      */
-    command(chat: TgChat, from: TgUser, command: string, args = '', o: MessageOptions & { addressed?: boolean } = {}): TgUpdate & { message: TgMessage } {
+    command(
+      chat: TgChat,
+      from: TgUser,
+      command: string,
+      args = '',
+      o: MessageOptions & { addressed?: boolean } = {},
+    ): TgUpdate & { message: TgMessage } {
       const cmd = command.startsWith('/') ? command : `/${command}`;
       const addressed = o.addressed ?? chat.type !== 'private';
       const head = addressed && bot.username ? `${cmd}@${bot.username}` : cmd;
@@ -238,7 +290,11 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
     },
 
     /** An edited message (same message_id, edit_date set). */
-    edited(original: TgMessage, newText: string, o: { date?: number | Date } = {}): TgUpdate & { edited_message: TgMessage } {
+    edited(
+      original: TgMessage,
+      newText: string,
+      o: { date?: number | Date } = {},
+    ): TgUpdate & { edited_message: TgMessage } {
       const { entities: _e, ...rest } = original;
       const m: TgMessage = { ...rest, edit_date: unix(o.date) };
       return update({ edited_message: withText(m, newText, undefined, 'text') });
@@ -267,7 +323,12 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
     },
 
     /** A photo: Telegram sends several sizes, smallest first. */
-    photo(chat: TgChat, from: TgUser, p: { caption?: string; width?: number; height?: number } = {}, o: MessageOptions = {}): TgUpdate & { message: TgMessage } {
+    photo(
+      chat: TgChat,
+      from: TgUser,
+      p: { caption?: string; width?: number; height?: number } = {},
+      o: MessageOptions = {},
+    ): TgUpdate & { message: TgMessage } {
       const m = baseMessage(chat, from, o);
       const w = p.width ?? 1280;
       const h = p.height ?? 960;
@@ -290,7 +351,11 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
     },
 
     /** A press on an inline button of `message` (usually one the bot sent). */
-    callbackQuery(from: TgUser, message: TgMessage, data: string): TgUpdate & { callback_query: NonNullable<TgUpdate['callback_query']> } {
+    callbackQuery(
+      from: TgUser,
+      message: TgMessage,
+      data: string,
+    ): TgUpdate & { callback_query: NonNullable<TgUpdate['callback_query']> } {
       callbackSeq++;
       const id = (BigInt(from.id) * 1_000_000n + BigInt(callbackSeq)).toString();
       return update({
@@ -312,14 +377,25 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
       to: TgChatMember['status'],
       o: { date?: number | Date } = {},
     ): TgUpdate & { my_chat_member: NonNullable<TgUpdate['my_chat_member']> } {
-      const member = (status: TgChatMember['status']): TgChatMember => (status === 'kicked' ? { user: bot, status, until_date: 0 } : { user: bot, status });
+      const member = (status: TgChatMember['status']): TgChatMember =>
+        status === 'kicked' ? { user: bot, status, until_date: 0 } : { user: bot, status };
       return update({
-        my_chat_member: { chat, from: by, date: unix(o.date), old_chat_member: member(from), new_chat_member: member(to) },
+        my_chat_member: {
+          chat,
+          from: by,
+          date: unix(o.date),
+          old_chat_member: member(from),
+          new_chat_member: member(to),
+        },
       });
     },
 
     /** The bot was removed from a group: my_chat_member member → left (or kicked). */
-    botRemoved(chat: TgChat, by: TgUser, status: 'left' | 'kicked' = 'left'): TgUpdate & { my_chat_member: NonNullable<TgUpdate['my_chat_member']> } {
+    botRemoved(
+      chat: TgChat,
+      by: TgUser,
+      status: 'left' | 'kicked' = 'left',
+    ): TgUpdate & { my_chat_member: NonNullable<TgUpdate['my_chat_member']> } {
       return this.myChatMember(chat, by, 'member', status);
     },
 
@@ -348,13 +424,22 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
      * A group upgraded to a supergroup: the old group gets `migrate_to_chat_id`, the new
      * supergroup gets `migrate_from_chat_id` (Telegram sends both).
      */
-    migrated(chat: TgChat, by: TgUser, newChatId?: number): [TgUpdate & { message: TgMessage }, TgUpdate & { message: TgMessage }] {
+    migrated(
+      chat: TgChat,
+      by: TgUser,
+      newChatId?: number,
+    ): [TgUpdate & { message: TgMessage }, TgUpdate & { message: TgMessage }] {
       const newId = newChatId ?? -(1_000_000_000_000 - chat.id);
       const to = baseMessage(chat, by);
       to.migrate_to_chat_id = newId;
       const superChat: TgChat = { id: newId, type: 'supergroup' };
       if (chat.title !== undefined) superChat.title = chat.title;
-      const fromMsg = baseMessage(superChat, { id: 1_087_968_824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' });
+      const fromMsg = baseMessage(superChat, {
+        id: 1_087_968_824,
+        is_bot: true,
+        first_name: 'Group',
+        username: 'GroupAnonymousBot',
+      });
       fromMsg.sender_chat = superChat;
       fromMsg.migrate_from_chat_id = chat.id;
       return [update({ message: to }), update({ message: fromMsg })];

@@ -54,7 +54,11 @@ export interface ZaloBotMessage {
   [key: string]: unknown;
 }
 
-export type ZaloBotEventName = 'message.text.received' | 'message.image.received' | 'message.sticker.received' | 'message.unsupported.received';
+export type ZaloBotEventName =
+  | 'message.text.received'
+  | 'message.image.received'
+  | 'message.sticker.received'
+  | 'message.unsupported.received';
 
 /** The body POSTed to the webhook (and returned by getUpdates). */
 export interface ZaloBotUpdate {
@@ -74,12 +78,19 @@ export function createZaloBotUpdates(opts: { now?: () => number } = {}) {
     }
     return out.slice(0, len);
   };
-  const wrap = (event_name: ZaloBotEventName, message: ZaloBotMessage): ZaloBotUpdate => ({ ok: true, result: { event_name, message } });
-  const base = (chat: ZaloBotChat, from: ZaloBotUser, o: { messageId?: string; date?: number | Date }): ZaloBotMessage => ({
+  const wrap = (event_name: ZaloBotEventName, message: ZaloBotMessage): ZaloBotUpdate => ({
+    ok: true,
+    result: { event_name, message },
+  });
+  const base = (
+    chat: ZaloBotChat,
+    from: ZaloBotUser,
+    o: { messageId?: string; date?: number | Date },
+  ): ZaloBotMessage => ({
     from,
     chat,
     message_id: o.messageId ?? hex(1_000_000 + ++seq, 32),
-    date: o.date instanceof Date ? o.date.getTime() : o.date ?? now(),
+    date: o.date instanceof Date ? o.date.getTime() : (o.date ?? now()),
   });
   return {
     user(o: Partial<ZaloBotUser> = {}): ZaloBotUser {
@@ -93,18 +104,41 @@ export function createZaloBotUpdates(opts: { now?: () => number } = {}) {
     privateChat(user: ZaloBotUser): ZaloBotChat {
       return { id: user.id, chat_type: 'PRIVATE' };
     },
-    text(chat: ZaloBotChat, from: ZaloBotUser, text: string, o: { messageId?: string; date?: number | Date } = {}): ZaloBotUpdate {
+    text(
+      chat: ZaloBotChat,
+      from: ZaloBotUser,
+      text: string,
+      o: { messageId?: string; date?: number | Date } = {},
+    ): ZaloBotUpdate {
       return wrap('message.text.received', { ...base(chat, from, o), text });
     },
-    image(chat: ZaloBotChat, from: ZaloBotUser, photoUrl: string, caption?: string, o: { messageId?: string; date?: number | Date } = {}): ZaloBotUpdate {
+    image(
+      chat: ZaloBotChat,
+      from: ZaloBotUser,
+      photoUrl: string,
+      caption?: string,
+      o: { messageId?: string; date?: number | Date } = {},
+    ): ZaloBotUpdate {
       const m: ZaloBotMessage = { ...base(chat, from, o), photo_url: photoUrl };
       if (caption !== undefined) m.caption = caption;
       return wrap('message.image.received', m);
     },
-    sticker(chat: ZaloBotChat, from: ZaloBotUser, o: { messageId?: string; date?: number | Date } = {}): ZaloBotUpdate {
-      return wrap('message.sticker.received', { ...base(chat, from, o), sticker: hex(++seq, 12), url: 'https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid=1' });
+    sticker(
+      chat: ZaloBotChat,
+      from: ZaloBotUser,
+      o: { messageId?: string; date?: number | Date } = {},
+    ): ZaloBotUpdate {
+      return wrap('message.sticker.received', {
+        ...base(chat, from, o),
+        sticker: hex(++seq, 12),
+        url: 'https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid=1',
+      });
     },
-    unsupported(chat: ZaloBotChat, from: ZaloBotUser, o: { messageId?: string; date?: number | Date } = {}): ZaloBotUpdate {
+    unsupported(
+      chat: ZaloBotChat,
+      from: ZaloBotUser,
+      o: { messageId?: string; date?: number | Date } = {},
+    ): ZaloBotUpdate {
       return wrap('message.unsupported.received', base(chat, from, o));
     },
   };
@@ -151,17 +185,19 @@ function zerr(code: number, description: string): { error: ZError } {
 
 function defaultDescription(code: number): string {
   return (
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden: bot cannot send messages to this chat',
-      404: 'Not Found',
-      408: 'Request timeout',
-      429: 'Too Many Requests',
-      500: 'Internal Server Error',
-      502: 'Bad Gateway',
-    } as Record<number, string>
-  )[code] ?? 'Error';
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden: bot cannot send messages to this chat',
+        404: 'Not Found',
+        408: 'Request timeout',
+        429: 'Too Many Requests',
+        500: 'Internal Server Error',
+        502: 'Bad Gateway',
+      } as Record<number, string>
+    )[code] ?? 'Error'
+  );
 }
 
 export class FakeZaloBotApi {
@@ -169,12 +205,26 @@ export class FakeZaloBotApi {
   readonly calls: ZaloBotCall[] = [];
   readonly webhookDeliveries: Array<{ status: number; error?: string; at: number }> = [];
   webhook: { url: string; secret_token: string } | null = null;
-  readonly bot = { id: '1234567890123456789', account_name: 'bot.dieuphoi', account_type: 'BASIC', can_join_groups: true };
+  readonly bot = {
+    id: '1234567890123456789',
+    account_name: 'bot.dieuphoi',
+    account_type: 'BASIC',
+    can_join_groups: true,
+  };
 
   private server: Server | null = null;
-  private readonly opts: { token?: string; latencyMs: number; maxTextLength: number; now: () => number };
+  private readonly opts: {
+    token?: string;
+    latencyMs: number;
+    maxTextLength: number;
+    now: () => number;
+  };
   private queue: ZaloBotUpdate[] = [];
-  private waiter: { res: ServerResponse; call: ZaloBotCall; timer: ReturnType<typeof setTimeout> } | null = null;
+  private waiter: {
+    res: ServerResponse;
+    call: ZaloBotCall;
+    timer: ReturnType<typeof setTimeout>;
+  } | null = null;
   private sent = new Map<string, ZaloBotSent[]>();
   private nextMessageId = 1;
   private forbidden = new Set<string>();
@@ -182,14 +232,20 @@ export class FakeZaloBotApi {
   private deliveryChain: Promise<void> = Promise.resolve();
 
   constructor(o: FakeZaloBotOptions = {}) {
-    this.opts = { latencyMs: o.latencyMs ?? 0, maxTextLength: o.maxTextLength ?? 2000, now: o.now ?? Date.now };
+    this.opts = {
+      latencyMs: o.latencyMs ?? 0,
+      maxTextLength: o.maxTextLength ?? 2000,
+      now: o.now ?? Date.now,
+    };
     if (o.token !== undefined) this.opts.token = o.token;
   }
 
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => this.answer(res, null, zerr(500, `Internal Server Error: ${String(e)}`).error));
+      this.handle(req, res).catch((e: unknown) =>
+        this.answer(res, null, zerr(500, `Internal Server Error: ${String(e)}`).error),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -259,9 +315,19 @@ export class FakeZaloBotApi {
   }
 
   /** The next `count` calls of `method` ('*' = any) fail with `errorCode`. */
-  failNext(method: string, count: number, errorCode: number, o: { description?: string } = {}): void {
+  failNext(
+    method: string,
+    count: number,
+    errorCode: number,
+    o: { description?: string } = {},
+  ): void {
     const list = this.scripted.get(method) ?? [];
-    for (let i = 0; i < count; i++) list.push(o.description !== undefined ? { code: errorCode, description: o.description } : { code: errorCode });
+    for (let i = 0; i < count; i++)
+      list.push(
+        o.description !== undefined
+          ? { code: errorCode, description: o.description }
+          : { code: errorCode },
+      );
     this.scripted.set(method, list);
   }
 
@@ -274,7 +340,13 @@ export class FakeZaloBotApi {
       this.answer(res, null, zerr(404, 'Not Found').error);
       return;
     }
-    const call: ZaloBotCall = { method: m[2] ?? '', params: Object.fromEntries(url.searchParams), at: this.opts.now(), token: decodeURIComponent(m[1] ?? ''), status: 0 };
+    const call: ZaloBotCall = {
+      method: m[2] ?? '',
+      params: Object.fromEntries(url.searchParams),
+      at: this.opts.now(),
+      token: decodeURIComponent(m[1] ?? ''),
+      status: 0,
+    };
     this.calls.push(call);
     const body = Buffer.concat(chunks).toString('utf8');
     if (body.trim() !== '') {
@@ -329,12 +401,16 @@ export class FakeZaloBotApi {
         } catch {
           return zerr(400, 'Bad Request: invalid webhook url');
         }
-        if (secret.length < 8 || secret.length > 256) return zerr(400, 'Bad Request: secret_token must be 8-256 characters');
+        if (secret.length < 8 || secret.length > 256)
+          return zerr(400, 'Bad Request: secret_token must be 8-256 characters');
         this.webhook = { url, secret_token: secret };
         this.releaseWaiter();
         const pending = this.queue;
         this.queue = [];
-        for (const u of pending) this.deliveryChain = this.deliveryChain.then(() => this.deliver({ url, secret_token: secret }, u));
+        for (const u of pending)
+          this.deliveryChain = this.deliveryChain.then(() =>
+            this.deliver({ url, secret_token: secret }, u),
+          );
         return { result: { url, updated_at: this.opts.now() } };
       }
       case 'deleteWebhook':
@@ -343,7 +419,8 @@ export class FakeZaloBotApi {
       case 'getWebhookInfo':
         return { result: { url: this.webhook?.url ?? '', updated_at: this.opts.now() } };
       case 'getUpdates': {
-        if (this.webhook) return zerr(409, 'Conflict: webhook is active; delete it before using getUpdates');
+        if (this.webhook)
+          return zerr(409, 'Conflict: webhook is active; delete it before using getUpdates');
         const next = this.queue.shift();
         if (next) return { result: next.result };
         const timeout = Number(p['timeout'] ?? 30) || 0;
@@ -355,11 +432,22 @@ export class FakeZaloBotApi {
         const chatId = String(p['chat_id'] ?? '');
         const text = p['text'];
         if (!chatId) return zerr(400, 'Bad Request: chat_id is required');
-        if (typeof text !== 'string' || text.trim() === '') return zerr(400, 'Bad Request: text is required');
-        if (text.length > this.opts.maxTextLength) return zerr(400, `Bad Request: text must be at most ${this.opts.maxTextLength} characters`);
+        if (typeof text !== 'string' || text.trim() === '')
+          return zerr(400, 'Bad Request: text is required');
+        if (text.length > this.opts.maxTextLength)
+          return zerr(
+            400,
+            `Bad Request: text must be at most ${this.opts.maxTextLength} characters`,
+          );
         if (this.forbidden.has(chatId)) return zerr(403, defaultDescription(403));
         const at = this.opts.now();
-        const sent: ZaloBotSent = { message_id: String(this.nextMessageId++), chatId, text, date: at, at };
+        const sent: ZaloBotSent = {
+          message_id: String(this.nextMessageId++),
+          chatId,
+          text,
+          date: at,
+          at,
+        };
         const list = this.sent.get(chatId) ?? [];
         list.push(sent);
         this.sent.set(chatId, list);
@@ -377,32 +465,57 @@ export class FakeZaloBotApi {
     if (!w) return;
     this.waiter = null;
     clearTimeout(w.timer);
-    this.answer(w.res, w.call, zerr(409, 'Conflict: terminated by another getUpdates request').error);
+    this.answer(
+      w.res,
+      w.call,
+      zerr(409, 'Conflict: terminated by another getUpdates request').error,
+    );
   }
 
-  private async deliver(hook: { url: string; secret_token: string }, u: ZaloBotUpdate): Promise<void> {
+  private async deliver(
+    hook: { url: string; secret_token: string },
+    u: ZaloBotUpdate,
+  ): Promise<void> {
     const at = this.opts.now();
     try {
       const res = await fetch(hook.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-bot-api-secret-token': hook.secret_token },
+        headers: {
+          'content-type': 'application/json',
+          'x-bot-api-secret-token': hook.secret_token,
+        },
         body: JSON.stringify(u),
         signal: AbortSignal.timeout(30_000),
       });
       await res.arrayBuffer().catch(() => undefined);
       this.webhookDeliveries.push({ status: res.status, at });
     } catch (e) {
-      this.webhookDeliveries.push({ status: 0, error: e instanceof Error ? e.message : String(e), at });
+      this.webhookDeliveries.push({
+        status: 0,
+        error: e instanceof Error ? e.message : String(e),
+        at,
+      });
     }
   }
 
-  private answer(res: ServerResponse, call: ZaloBotCall | null, error: ZError | null, result?: unknown): void {
+  private answer(
+    res: ServerResponse,
+    call: ZaloBotCall | null,
+    error: ZError | null,
+    result?: unknown,
+  ): void {
     if (call) {
       call.status = error ? error.code : 200;
       if (error) call.error = { ...error };
     }
     if (res.writableEnded || res.destroyed) return;
     res.writeHead(error ? error.code : 200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(error ? { ok: false, error_code: error.code, description: error.description } : { ok: true, result }));
+    res.end(
+      JSON.stringify(
+        error
+          ? { ok: false, error_code: error.code, description: error.description }
+          : { ok: true, result },
+      ),
+    );
   }
 }

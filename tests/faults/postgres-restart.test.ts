@@ -15,10 +15,22 @@ import { openPostgres, type DbHandle } from '../../src/db/client';
 import { t } from '../../src/messages/vi';
 import { FakeTelegramApi } from '../fakes/telegram-api';
 import { createTelegramUpdates, type TgUpdate } from '../fakes/telegram-updates';
-import { freshPgDatabase, killAll, pgAvailable, PROC_TOKEN, spawnService, waitFor, type PgFixture, type ServiceProcess } from '../helpers/processes';
+import {
+  freshPgDatabase,
+  killAll,
+  pgAvailable,
+  PROC_TOKEN,
+  spawnService,
+  waitFor,
+  type PgFixture,
+  type ServiceProcess,
+} from '../helpers/processes';
 
 const HAVE_PG = await pgAvailable();
-if (!HAVE_PG) console.warn('tests/faults/postgres-restart.test.ts: Postgres at 127.0.0.1:5432 not reachable; skipped');
+if (!HAVE_PG)
+  console.warn(
+    'tests/faults/postgres-restart.test.ts: Postgres at 127.0.0.1:5432 not reachable; skipped',
+  );
 
 let fake: FakeTelegramApi;
 let pg: PgFixture & { adminUrl: string };
@@ -27,7 +39,9 @@ let svc: ServiceProcess;
 const tg = createTelegramUpdates({ startUpdateId: 700_000_001 });
 /** One linked group per update: Telegram's 20 messages/min per group must not pace the replies. */
 const GROUPS = 80;
-const groups = Array.from({ length: GROUPS }, (_, i) => tg.group({ title: `Nhóm đơn vị ${i + 1}` }));
+const groups = Array.from({ length: GROUPS }, (_, i) =>
+  tg.group({ title: `Nhóm đơn vị ${i + 1}` }),
+);
 let nextGroup = 0;
 const group = () => groups[nextGroup++ % GROUPS]!;
 const user = tg.user({ first_name: 'Minh' });
@@ -35,12 +49,18 @@ const user = tg.user({ first_name: 'Minh' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function terminateBackends(): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = ${pg.name} AND pid <> pg_backend_pid()`.execute(admin.db);
+  const r = await sql<{
+    n: number;
+  }>`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = ${pg.name} AND pid <> pg_backend_pid()`.execute(
+    admin.db,
+  );
   return Number(r.rows[0]?.n ?? 0);
 }
 
 async function allowConnections(allow: boolean): Promise<void> {
-  await sql.raw(`ALTER DATABASE ${pg.name} WITH ALLOW_CONNECTIONS ${allow ? 'true' : 'false'}`).execute(admin.db);
+  await sql
+    .raw(`ALTER DATABASE ${pg.name} WITH ALLOW_CONNECTIONS ${allow ? 'true' : 'false'}`)
+    .execute(admin.db);
 }
 
 /** Posts an update; a network error counts as status 0 (Telegram would redeliver). */
@@ -56,7 +76,8 @@ async function post(u: TgUpdate): Promise<number> {
 
 const chatOf = (u: TgUpdate) => (u.message as { chat: { id: number } }).chat.id;
 const messageIdOf = (u: TgUpdate) => (u.message as { message_id: number }).message_id;
-const repliesTo = (u: TgUpdate) => fake.messagesTo(chatOf(u)).filter((m) => m.reply_to_message_id === messageIdOf(u));
+const repliesTo = (u: TgUpdate) =>
+  fake.messagesTo(chatOf(u)).filter((m) => m.reply_to_message_id === messageIdOf(u));
 const unitNameOf = (u: TgUpdate) => `Đơn vị ${groups.findIndex((g) => g.id === chatOf(u)) + 1}`;
 
 beforeAll(async () => {
@@ -65,15 +86,34 @@ beforeAll(async () => {
   await fake.start();
   pg = await freshPgDatabase();
   admin = await openPostgres(pg.adminUrl, { max: 1 });
-  await upsertUnits(pg.db, groups.map((_, i) => ({ code: `P${String(i + 1).padStart(3, '0')}`, name: `Đơn vị ${i + 1}`, category: 'Sở, ban, ngành' })));
+  await upsertUnits(
+    pg.db,
+    groups.map((_, i) => ({
+      code: `P${String(i + 1).padStart(3, '0')}`,
+      name: `Đơn vị ${i + 1}`,
+      category: 'Sở, ban, ngành',
+    })),
+  );
   const units = await pg.db.selectFrom('units').select(['id', 'code']).orderBy('code').execute();
   await pg.db
     .insertInto('chats')
-    .values(units.map((u, i) => ({ platform: 'telegram', external_id: String(groups[i]!.id), title: groups[i]!.title!, role: 'unit' as const, unit_id: u.id })))
+    .values(
+      units.map((u, i) => ({
+        platform: 'telegram',
+        external_id: String(groups[i]!.id),
+        title: groups[i]!.title!,
+        role: 'unit' as const,
+        unit_id: u.id,
+      })),
+    )
     .execute();
   // The test's own pool must not hold connections the outage would break mid-assertion.
   await pg.handle.close();
-  svc = await spawnService({ databaseUrl: pg.url, telegramApiRoot: fake.url, instanceId: 'pg-restart' });
+  svc = await spawnService({
+    databaseUrl: pg.url,
+    telegramApiRoot: fake.url,
+    instanceId: 'pg-restart',
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -118,7 +158,9 @@ describe.skipIf(!HAVE_PG)('Postgres connections cut under a running service', ()
     // Phase 2 (~3 s): Postgres "down": connections refused, existing ones terminated.
     await allowConnections(false);
     terminated += await terminateBackends();
-    const healthDuring = await fetch(`${svc.url}/healthz`).then((r) => r.status).catch(() => 0);
+    const healthDuring = await fetch(`${svc.url}/healthz`)
+      .then((r) => r.status)
+      .catch(() => 0);
     await poster(3000);
     cutting = false;
     await cutter;
@@ -127,18 +169,36 @@ describe.skipIf(!HAVE_PG)('Postgres connections cut under a running service', ()
 
     // The process must survive the outage (an unhandled pg 'error' event would kill it).
     const dead = await Promise.race([svc.exited, sleep(200).then(() => null)]);
-    expect(dead, `service process died during the outage:\n${svc.output().slice(-25).map((l) => l.slice(0, 400)).join('\n')}`).toBeNull();
+    expect(
+      dead,
+      `service process died during the outage:\n${svc
+        .output()
+        .slice(-25)
+        .map((l) => l.slice(0, 400))
+        .join('\n')}`,
+    ).toBeNull();
 
     const codes = [...statuses.values()];
     // Nothing but "handled" or "try again": the updates are fine, only the database is away.
-    expect(codes.filter((s) => s !== 200 && s !== 0 && s < 500), JSON.stringify(codes)).toEqual([]);
+    expect(
+      codes.filter((s) => s !== 200 && s !== 0 && s < 500),
+      JSON.stringify(codes),
+    ).toEqual([]);
 
     // Recovery: healthz ok, then Telegram's redeliveries of what failed.
-    await waitFor(async () => (await fetch(`${svc.url}/healthz`)).status === 200, 30_000, 'healthz ok after the outage');
+    await waitFor(
+      async () => (await fetch(`${svc.url}/healthz`)).status === 200,
+      30_000,
+      'healthz ok after the outage',
+    );
     const recoveredMs = Date.now() - outageEnded;
     const failed = updates.filter((u) => statuses.get(u.update_id) !== 200);
     for (const u of failed) {
-      await waitFor(async () => (await post(u)) === 200, 20_000, `redelivery of ${u.update_id} accepted`);
+      await waitFor(
+        async () => (await post(u)) === 200,
+        20_000,
+        `redelivery of ${u.update_id} accepted`,
+      );
     }
     // Redelivering one that already succeeded changes nothing.
     const ok = updates.find((u) => statuses.get(u.update_id) === 200);
@@ -155,7 +215,12 @@ describe.skipIf(!HAVE_PG)('Postgres connections cut under a running service', ()
       // (Once the worker is idle: nothing due is queued; a row claimed over 3 s ago is not in its hands.)
       await waitFor(
         async () => {
-          const r = await check.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'queued').where('not_before', '<=', new Date()).executeTakeFirstOrThrow();
+          const r = await check.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('state', '=', 'queued')
+            .where('not_before', '<=', new Date())
+            .executeTakeFirstOrThrow();
           return Number(r.n) === 0;
         },
         30_000,
@@ -163,10 +228,18 @@ describe.skipIf(!HAVE_PG)('Postgres connections cut under a running service', ()
         200,
       );
       await sleep(2500); // a batch in progress (≤ 60 rows, 34 ms apart) has finished by now
-      const stuck = await sql<{ id: number }>`UPDATE outbox SET lease_until = now() WHERE state = 'sending' AND lease_until < now() + interval '57 seconds' RETURNING id`.execute(check.db);
+      const stuck = await sql<{
+        id: number;
+      }>`UPDATE outbox SET lease_until = now() WHERE state = 'sending' AND lease_until < now() + interval '57 seconds' RETURNING id`.execute(
+        check.db,
+      );
       await waitFor(
         async () => {
-          const r = await check.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', ['queued', 'sending']).executeTakeFirstOrThrow();
+          const r = await check.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('state', 'in', ['queued', 'sending'])
+            .executeTakeFirstOrThrow();
           return Number(r.n) === 0;
         },
         60_000,
@@ -174,27 +247,53 @@ describe.skipIf(!HAVE_PG)('Postgres connections cut under a running service', ()
         200,
       );
       // A broadcast after the outage goes out too: the outbox worker is alive.
-      const bc = await svc.api('POST', '/broadcasts', { text: 'Sau sự cố cơ sở dữ liệu: thông báo kiểm thử.', units: 'all' });
+      const bc = await svc.api('POST', '/broadcasts', {
+        text: 'Sau sự cố cơ sở dữ liệu: thông báo kiểm thử.',
+        units: 'all',
+      });
       expect(bc.status).toBe(201);
-      await waitFor(() => groups.every((g) => fake.textsTo(g.id).some((x) => x.includes('Sau sự cố cơ sở dữ liệu'))), 30_000, 'broadcast after the outage');
+      await waitFor(
+        () =>
+          groups.every((g) =>
+            fake.textsTo(g.id).some((x) => x.includes('Sau sự cố cơ sở dữ liệu')),
+          ),
+        30_000,
+        'broadcast after the outage',
+      );
 
       // Every update posted (before, during, after) was handled exactly once, with its real answer.
       const all = [before, ...updates, after];
       // Handled once: one reply row per update in the outbox (what the core decided)…
-      const replyRows = await check.db.selectFrom('outbox').select(['chat_external_id', 'payload']).where('purpose', '=', 'reply').execute();
+      const replyRows = await check.db
+        .selectFrom('outbox')
+        .select(['chat_external_id', 'payload'])
+        .where('purpose', '=', 'reply')
+        .execute();
       const rowsPerUpdate = all.map(
-        (u) => replyRows.filter((r) => r.chat_external_id === String(chatOf(u)) && (r.payload as { replyToMessageId?: string }).replyToMessageId === String(messageIdOf(u))).length,
+        (u) =>
+          replyRows.filter(
+            (r) =>
+              r.chat_external_id === String(chatOf(u)) &&
+              (r.payload as { replyToMessageId?: string }).replyToMessageId ===
+                String(messageIdOf(u)),
+          ).length,
       );
       // …and delivered at least once; a second delivery only from the crash window above.
       const counts = all.map((u) => repliesTo(u).length);
       const duplicates = counts.reduce((n, c) => n + Math.max(0, c - 1), 0);
       const apologies = all.filter((u) => repliesTo(u).some((m) => m.text === t.internalError()));
-      const processed = await check.db.selectFrom('processed_updates').select((eb) => eb.fn.countAll<number>().as('n')).where('platform', '=', 'telegram').executeTakeFirstOrThrow();
+      const processed = await check.db
+        .selectFrom('processed_updates')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('platform', '=', 'telegram')
+        .executeTakeFirstOrThrow();
       console.log(
         JSON.stringify({
           test: 'faults/postgres-restart',
           posted: updates.length,
-          statuses: Object.fromEntries([...new Set(codes)].map((s) => [s, codes.filter((c) => c === s).length])),
+          statuses: Object.fromEntries(
+            [...new Set(codes)].map((s) => [s, codes.filter((c) => c === s).length]),
+          ),
           backendsTerminated: terminated,
           healthDuringOutage: healthDuring,
           recoveredMs,
@@ -205,15 +304,25 @@ describe.skipIf(!HAVE_PG)('Postgres connections cut under a running service', ()
           processedUpdates: Number(processed.n),
         }),
       );
-      expect(rowsPerUpdate.filter((n) => n !== 1), JSON.stringify(rowsPerUpdate)).toEqual([]);
-      expect(counts.filter((n) => n < 1), JSON.stringify(counts)).toEqual([]);
+      expect(
+        rowsPerUpdate.filter((n) => n !== 1),
+        JSON.stringify(rowsPerUpdate),
+      ).toEqual([]);
+      expect(
+        counts.filter((n) => n < 1),
+        JSON.stringify(counts),
+      ).toEqual([]);
       expect(duplicates).toBeLessThanOrEqual(stuck.rows.length);
       expect(duplicates).toBeLessThanOrEqual(16);
       expect(Number(processed.n)).toBe(all.length);
       expect(healthDuring).toBe(503);
       // An update that met a dead connection must be retried, not answered with an apology.
       expect(apologies.map((u) => u.update_id)).toEqual([]);
-      expect(all.filter((u) => repliesTo(u)[0]!.text !== t.help('unit', unitNameOf(u))).map((u) => u.update_id)).toEqual([]);
+      expect(
+        all
+          .filter((u) => repliesTo(u)[0]!.text !== t.help('unit', unitNameOf(u)))
+          .map((u) => u.update_id),
+      ).toEqual([]);
     } finally {
       await check.close();
     }

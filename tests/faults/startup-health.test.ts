@@ -63,7 +63,13 @@ describe('healthz during start-up', () => {
       await poller;
     }
     const after = await fetch(`${service.url}/healthz`);
-    console.log(JSON.stringify({ test: 'faults/startup-health', pollsDuringStart: seen.length, statuses: [...new Set(seen)] }));
+    console.log(
+      JSON.stringify({
+        test: 'faults/startup-health',
+        pollsDuringStart: seen.length,
+        statuses: [...new Set(seen)],
+      }),
+    );
     expect(seen.length).toBeGreaterThan(5);
     expect(seen.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(after.status).toBe(200);

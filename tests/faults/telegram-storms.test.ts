@@ -19,12 +19,23 @@ beforeAll(async () => {
   h = await startTelegramHarness({ fake: { failureRate502: 0.05, seed: 20_241_115 } });
   await upsertUnits(
     h.db.db,
-    Array.from({ length: GROUPS }, (_, i) => ({ code: `S${String(i + 1).padStart(3, '0')}`, name: `Đơn vị ${i + 1}` })),
+    Array.from({ length: GROUPS }, (_, i) => ({
+      code: `S${String(i + 1).padStart(3, '0')}`,
+      name: `Đơn vị ${i + 1}`,
+    })),
   );
   const units = await h.db.db.selectFrom('units').select(['id', 'code']).orderBy('code').execute();
   await h.db.db
     .insertInto('chats')
-    .values(units.map((u, i) => ({ platform: 'telegram', external_id: groupId(i + 1), title: `Nhóm ${u.code}`, role: 'unit' as const, unit_id: u.id })))
+    .values(
+      units.map((u, i) => ({
+        platform: 'telegram',
+        external_id: groupId(i + 1),
+        title: `Nhóm ${u.code}`,
+        role: 'unit' as const,
+        unit_id: u.id,
+      })),
+    )
     .execute();
 }, 60_000);
 afterAll(() => h.close());
@@ -60,9 +71,17 @@ describe('Telegram 502s and 429 storms during a 200-group broadcast', () => {
       // Until nothing is queued or sending at all (h.settle() ignores rows due in over 2 s: backoffs).
       const until = Date.now() + 90_000;
       for (;;) {
-        const states = await h.db.db.selectFrom('outbox').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
-        if (!states.some((x) => (x.state === 'queued' || x.state === 'sending') && Number(x.n) > 0)) break;
-        if (Date.now() > until) throw new Error(`outbox did not drain: ${JSON.stringify(states)}; worker: ${JSON.stringify(h.service.workers.get('telegram')?.stats)}`);
+        const states = await h.db.db
+          .selectFrom('outbox')
+          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('state')
+          .execute();
+        if (!states.some((x) => (x.state === 'queued' || x.state === 'sending') && Number(x.n) > 0))
+          break;
+        if (Date.now() > until)
+          throw new Error(
+            `outbox did not drain: ${JSON.stringify(states)}; worker: ${JSON.stringify(h.service.workers.get('telegram')?.stats)}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
@@ -73,7 +92,8 @@ describe('Telegram 502s and 429 storms during a 200-group broadcast', () => {
     const groups = new Set(Array.from({ length: GROUPS }, (_, i) => groupId(i + 1)));
     const sends = h.fake.callsOf('sendMessage').filter((c) => groups.has(String(c.params.chat_id)));
     const ok = new Map<string, number>();
-    for (const c of sends.filter((x) => x.status === 200)) ok.set(String(c.params.chat_id), (ok.get(String(c.params.chat_id)) ?? 0) + 1);
+    for (const c of sends.filter((x) => x.status === 200))
+      ok.set(String(c.params.chat_id), (ok.get(String(c.params.chat_id)) ?? 0) + 1);
 
     // Every 429 the bot received, and when it may come back. A storm answers every call, so its
     // retry_after holds for the whole bot; a scripted 429 (retry after 2) is about its chat only
@@ -82,12 +102,22 @@ describe('Telegram 502s and 429 storms during a 200-group broadcast', () => {
       .filter((c) => c.status === 429)
       .map((c) => {
         const s = Number(/retry after (\d+)/.exec(c.error?.description ?? '')?.[1] ?? 1);
-        return { at: c.at, chatId: String(c.params.chat_id), retryAfterMs: s * 1000, scripted: s === 2 };
+        return {
+          at: c.at,
+          chatId: String(c.params.chat_id),
+          retryAfterMs: s * 1000,
+          scripted: s === 2,
+        };
       });
     // A send already on the wire when the 429 arrived is not early: a few ms of grace for that.
     const GRACE_MS = 5;
     const earlyFor = (c: (typeof sends)[number]) =>
-      limits.find((l) => (!l.scripted || l.chatId === String(c.params.chat_id)) && c.at > l.at + GRACE_MS && c.at < l.at + l.retryAfterMs - GRACE_MS);
+      limits.find(
+        (l) =>
+          (!l.scripted || l.chatId === String(c.params.chat_id)) &&
+          c.at > l.at + GRACE_MS &&
+          c.at < l.at + l.retryAfterMs - GRACE_MS,
+      );
     const early = sends.filter((c) => earlyFor(c) !== undefined);
 
     const summary = {
@@ -104,7 +134,12 @@ describe('Telegram 502s and 429 storms during a 200-group broadcast', () => {
       earlyAfter429: early.length,
       earlyExamples: early.slice(0, 5).map((c) => {
         const l = earlyFor(c)!;
-        return { msAfter429: c.at - l.at, retryAfterMs: l.retryAfterMs, scripted: l.scripted, status: c.status };
+        return {
+          msAfter429: c.at - l.at,
+          retryAfterMs: l.retryAfterMs,
+          scripted: l.scripted,
+          status: c.status,
+        };
       }),
     };
     console.log(JSON.stringify(summary));
@@ -113,7 +148,12 @@ describe('Telegram 502s and 429 storms during a 200-group broadcast', () => {
     expect([...ok.entries()].filter(([, n]) => n !== 1)).toEqual([]);
     expect(summary.answered502).toBeGreaterThan(0);
     expect(summary.answered429).toBeGreaterThan(0);
-    const status = (await (await h.api('GET', '/broadcasts/1')).json()) as { total: number; sent: number; failed: number; pending: number };
+    const status = (await (await h.api('GET', '/broadcasts/1')).json()) as {
+      total: number;
+      sent: number;
+      failed: number;
+      pending: number;
+    };
     expect(status).toMatchObject({ total: GROUPS, sent: GROUPS, failed: 0, pending: 0 });
     expect(h.fake.violations).toBe(0);
     expect(early.length).toBe(0);

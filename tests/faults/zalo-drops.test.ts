@@ -23,11 +23,22 @@ let adapter: ZaloAdapter | null = null;
 beforeAll(async () => {
   db = await openTestDb();
   const { upsertUnits } = await import('../../src/core/units/repo');
-  await upsertUnits(db.db, GROUPS.map((g, i) => ({ code: `Z${i + 1}`, name: `Phòng Văn hoá ${i + 1}` })));
+  await upsertUnits(
+    db.db,
+    GROUPS.map((g, i) => ({ code: `Z${i + 1}`, name: `Phòng Văn hoá ${i + 1}` })),
+  );
   const units = await db.db.selectFrom('units').select(['id', 'code']).orderBy('code').execute();
   await db.db
     .insertInto('chats')
-    .values(units.map((u, i) => ({ platform: 'zalo', external_id: GROUPS[i]!, title: `Nhóm ${u.code}`, role: 'unit' as const, unit_id: u.id })))
+    .values(
+      units.map((u, i) => ({
+        platform: 'zalo',
+        external_id: GROUPS[i]!,
+        title: `Nhóm ${u.code}`,
+        role: 'unit' as const,
+        unit_id: u.id,
+      })),
+    )
     .execute();
 });
 afterAll(async () => {
@@ -38,10 +49,17 @@ afterAll(async () => {
 describe('zca listener dropping every ~300 ms while 100 messages arrive', () => {
   it('hands every message to the core once; one reply queued per message', async () => {
     const ctx = testContext(db);
-    const fake = new FakeZcaConnector({ queueWhileDisconnected: true, groups: Object.fromEntries(GROUPS.map((g) => [g, `Nhóm ${g}`])) });
+    const fake = new FakeZcaConnector({
+      queueWhileDisconnected: true,
+      groups: Object.fromEntries(GROUPS.map((g) => [g, `Nhóm ${g}`])),
+    });
     const outcomes = new Map<string, string[]>();
     let a: ZaloAdapter;
-    const core = createSink(ctx, () => a.botUsername(), () => {});
+    const core = createSink(
+      ctx,
+      () => a.botUsername(),
+      () => {},
+    );
     // The real sink, observed: what the core answered for each message.
     const sink: InboundSink = {
       async message(msg: InboundMessage) {
@@ -77,7 +95,12 @@ describe('zca listener dropping every ~300 ms while 100 messages arrive', () => 
     }, 300);
     try {
       for (let i = 0; i < MESSAGES; i++) {
-        const m = fake.deliver({ groupId: GROUPS[i % GROUPS.length]!, text: texts[i % texts.length]!, senderId: `80000000000000${i % 7}`, senderName: `Cán bộ ${i % 7}` });
+        const m = fake.deliver({
+          groupId: GROUPS[i % GROUPS.length]!,
+          text: texts[i % texts.length]!,
+          senderId: `80000000000000${i % 7}`,
+          senderName: `Cán bộ ${i % 7}`,
+        });
         expect(m).not.toBeNull();
         sent.push(m!.msgId);
         await sleep(30);
@@ -88,13 +111,25 @@ describe('zca listener dropping every ~300 ms while 100 messages arrive', () => 
 
     const until = Date.now() + 30_000;
     for (;;) {
-      const r = await db.db.selectFrom('processed_updates').select((eb) => eb.fn.countAll<number>().as('n')).where('platform', '=', 'zalo').executeTakeFirstOrThrow();
+      const r = await db.db
+        .selectFrom('processed_updates')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('platform', '=', 'zalo')
+        .executeTakeFirstOrThrow();
       if (Number(r.n) >= MESSAGES && fake.pendingCount === 0) break;
-      if (Date.now() > until) throw new Error(`only ${r.n} of ${MESSAGES} handled; ${fake.pendingCount} waiting at the fake; health ${JSON.stringify(a.health())}`);
+      if (Date.now() > until)
+        throw new Error(
+          `only ${r.n} of ${MESSAGES} handled; ${fake.pendingCount} waiting at the fake; health ${JSON.stringify(a.health())}`,
+        );
       await sleep(50);
     }
 
-    const replies = await db.db.selectFrom('outbox').select(['chat_external_id', 'payload']).where('platform', '=', 'zalo').where('purpose', '=', 'reply').execute();
+    const replies = await db.db
+      .selectFrom('outbox')
+      .select(['chat_external_id', 'payload'])
+      .where('platform', '=', 'zalo')
+      .where('purpose', '=', 'reply')
+      .execute();
     const perMessage = new Map<string, number>();
     for (const r of replies) {
       const to = (r.payload as { replyToMessageId?: string }).replyToMessageId;
@@ -121,6 +156,12 @@ describe('zca listener dropping every ~300 ms while 100 messages arrive', () => 
     expect(replies).toHaveLength(MESSAGES);
     // Replies went to the group each message came from.
     const groupOf = new Map(sent.map((id, i) => [id, GROUPS[i % GROUPS.length]!]));
-    expect(replies.every((r) => groupOf.get((r.payload as { replyToMessageId: string }).replyToMessageId) === r.chat_external_id)).toBe(true);
+    expect(
+      replies.every(
+        (r) =>
+          groupOf.get((r.payload as { replyToMessageId: string }).replyToMessageId) ===
+          r.chat_external_id,
+      ),
+    ).toBe(true);
   }, 60_000);
 });

@@ -67,16 +67,130 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 // ------------------------------------------------------------------ generators
 
 const VI_WORDS = [
-  'Ông', 'Bà', 'đ/c', 'Đ/c', 'đồng chí', 'anh', 'chị', 'Nguyễn', 'Văn', 'An', 'Lê', 'Thị', 'Bình', 'Trần', 'Cường', 'Võ', 'Hoa', 'Phạm', 'Hoàng',
-  'Phó Giám đốc', 'Giám đốc Sở', 'Trưởng phòng', 'Phó Trưởng phòng', 'Chuyên viên', 'PGĐ', 'TP', 'PCT', 'CV', 'UBND huyện', 'Sở Y tế', 'phòng VH-TT',
-  'cử', '02', '03 đồng chí:', 'ĐT', 'SĐT:', '0912 345 678', '0912345678', '+84 912 345 678', '(084) 3851 234', 'Không cử người', 'Đơn vị không cử được người',
-  'dạ em gửi ạ', 'ok đã nhận', 'đã gửi báo cáo', 'vừa nộp BC', 'số 45/BC-UBND', 'chưa', 'sẽ gửi', 'khi nào', 'Trân trọng!', 'Kính gửi', 'báo cáo', 'xong rồi',
-  'file', 'tệp', 'gia hạn', 'đến ngày 15/11', '7h30', 'Thứ Sáu, 27/9/2024', '@dieuphoi_bot', '/dangky', '/baocao', '/lienket', '/thongbao', '/them', 'ĐĂNG KÝ',
+  'Ông',
+  'Bà',
+  'đ/c',
+  'Đ/c',
+  'đồng chí',
+  'anh',
+  'chị',
+  'Nguyễn',
+  'Văn',
+  'An',
+  'Lê',
+  'Thị',
+  'Bình',
+  'Trần',
+  'Cường',
+  'Võ',
+  'Hoa',
+  'Phạm',
+  'Hoàng',
+  'Phó Giám đốc',
+  'Giám đốc Sở',
+  'Trưởng phòng',
+  'Phó Trưởng phòng',
+  'Chuyên viên',
+  'PGĐ',
+  'TP',
+  'PCT',
+  'CV',
+  'UBND huyện',
+  'Sở Y tế',
+  'phòng VH-TT',
+  'cử',
+  '02',
+  '03 đồng chí:',
+  'ĐT',
+  'SĐT:',
+  '0912 345 678',
+  '0912345678',
+  '+84 912 345 678',
+  '(084) 3851 234',
+  'Không cử người',
+  'Đơn vị không cử được người',
+  'dạ em gửi ạ',
+  'ok đã nhận',
+  'đã gửi báo cáo',
+  'vừa nộp BC',
+  'số 45/BC-UBND',
+  'chưa',
+  'sẽ gửi',
+  'khi nào',
+  'Trân trọng!',
+  'Kính gửi',
+  'báo cáo',
+  'xong rồi',
+  'file',
+  'tệp',
+  'gia hạn',
+  'đến ngày 15/11',
+  '7h30',
+  'Thứ Sáu, 27/9/2024',
+  '@dieuphoi_bot',
+  '/dangky',
+  '/baocao',
+  '/lienket',
+  '/thongbao',
+  '/them',
+  'ĐĂNG KÝ',
 ];
-const SEPS = [' ', ' - ', ' – ', ' — ', ', ', '; ', ': ', '\n', '\r\n', '(', ')', '1. ', '2) ', '3/', '\t', '  ', '\u00a0', '\u200b', '•', '*', '+ ', '|', '\n\n'];
+const SEPS = [
+  ' ',
+  ' - ',
+  ' – ',
+  ' — ',
+  ', ',
+  '; ',
+  ': ',
+  '\n',
+  '\r\n',
+  '(',
+  ')',
+  '1. ',
+  '2) ',
+  '3/',
+  '\t',
+  '  ',
+  '\u00a0',
+  '\u200b',
+  '•',
+  '*',
+  '+ ',
+  '|',
+  '\n\n',
+];
 const WEIRD = [
-  '\u0000', '\u0007', '\u001b[31m', '\u200d', '\u202e', '\ufeff', '\uffff', '\ud800', '\udfff', '\ud83d', '👨‍👩‍👧‍👦', '🇻🇳', 'Z̴̢̛͉a̸l̷g̶o̵', 'ﷺ', '𝕍𝕚ệ𝕥',
-  'ｆｕｌｌｗｉｄｔｈ', 'a\u0301\u0302\u0323', '<b>', '</i>', '&amp;', '${x}', '%s%n', "'; DROP TABLE units; --", '\\', '"', '`', '[', ']', '{', '}',
+  '\u0000',
+  '\u0007',
+  '\u001b[31m',
+  '\u200d',
+  '\u202e',
+  '\ufeff',
+  '\uffff',
+  '\ud800',
+  '\udfff',
+  '\ud83d',
+  '👨‍👩‍👧‍👦',
+  '🇻🇳',
+  'Z̴̢̛͉a̸l̷g̶o̵',
+  'ﷺ',
+  '𝕍𝕚ệ𝕥',
+  'ｆｕｌｌｗｉｄｔｈ',
+  'a\u0301\u0302\u0323',
+  '<b>',
+  '</i>',
+  '&amp;',
+  '${x}',
+  '%s%n',
+  "'; DROP TABLE units; --",
+  '\\',
+  '"',
+  '`',
+  '[',
+  ']',
+  '{',
+  '}',
 ];
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const anyChar = fc.oneof(
@@ -105,9 +219,22 @@ const viText = (maxParts: number) =>
       const s = parts.join('');
       return [s, s.normalize('NFD'), s.toUpperCase(), s.toLowerCase(), s.normalize('NFC')][k]!;
     });
-const anyText = (maxLength: number) => fc.oneof(viText(Math.ceil(maxLength / 4)), arbitraryText(maxLength));
+const anyText = (maxLength: number) =>
+  fc.oneof(viText(Math.ceil(maxLength / 4)), arbitraryText(maxLength));
 
-const COMMAND_NAMES = [...COMMANDS.map((c) => c.command), 'start', 'link', 'help', 'trogiup', 'quantri', 'mien', 'Đăng_ký', 'DANGKY', 'lien-ket', 'x'.repeat(70)];
+const COMMAND_NAMES = [
+  ...COMMANDS.map((c) => c.command),
+  'start',
+  'link',
+  'help',
+  'trogiup',
+  'quantri',
+  'mien',
+  'Đăng_ký',
+  'DANGKY',
+  'lien-ket',
+  'x'.repeat(70),
+];
 const commandText = fc
   .tuple(
     fc.constantFrom(...COMMAND_NAMES),
@@ -115,10 +242,27 @@ const commandText = fc
     fc.option(anyText(120), { nil: undefined }),
     fc.constantFrom('/', ' /', '／'),
   )
-  .map(([name, at, args, slash]) => `${slash}${name}${at !== undefined ? `@${at}` : ''}${args !== undefined ? ` ${args}` : ''}`);
+  .map(
+    ([name, at, args, slash]) =>
+      `${slash}${name}${at !== undefined ? `@${at}` : ''}${args !== undefined ? ` ${args}` : ''}`,
+  );
 
-const ID_EDGE = [0, -1, 1, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, -(2 ** 53 - 1), -1_001_234_567_890, 777_000];
-const anyId = fc.oneof(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.constantFrom(...ID_EDGE), fc.maxSafeInteger());
+const ID_EDGE = [
+  0,
+  -1,
+  1,
+  2 ** 31,
+  -(2 ** 31),
+  2 ** 53 - 1,
+  -(2 ** 53 - 1),
+  -1_001_234_567_890,
+  777_000,
+];
+const anyId = fc.oneof(
+  fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+  fc.constantFrom(...ID_EDGE),
+  fc.maxSafeInteger(),
+);
 
 // Chats the database knows (linked at set-up), so generated commands also reach linked paths.
 const UNIT_CHAT = -1_001_100;
@@ -132,8 +276,14 @@ const FAIL_PLAIN = 'FUZZFAILP0';
 
 const tgUser = fc.record(
   {
-    id: fc.oneof({ arbitrary: anyId, weight: 3 }, { arbitrary: fc.constant(PRIVATE_USER), weight: 1 }),
-    is_bot: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
+    id: fc.oneof(
+      { arbitrary: anyId, weight: 3 },
+      { arbitrary: fc.constant(PRIVATE_USER), weight: 1 },
+    ),
+    is_bot: fc.oneof(
+      { arbitrary: fc.constant(false), weight: 9 },
+      { arbitrary: fc.constant(true), weight: 1 },
+    ),
     first_name: anyText(40),
     last_name: anyText(40),
     username: fc.stringMatching(/^[A-Za-z0-9_]{0,32}$/),
@@ -142,7 +292,12 @@ const tgUser = fc.record(
   { requiredKeys: ['id', 'is_bot', 'first_name'] },
 );
 const tgChat = fc.oneof(
-  { arbitrary: fc.constantFrom(UNIT_CHAT, OTHER_UNIT_CHAT, ORG_CHAT).map((id) => ({ id, type: 'supergroup', title: 'Nhóm đã liên kết' })), weight: 4 },
+  {
+    arbitrary: fc
+      .constantFrom(UNIT_CHAT, OTHER_UNIT_CHAT, ORG_CHAT)
+      .map((id) => ({ id, type: 'supergroup', title: 'Nhóm đã liên kết' })),
+    weight: 4,
+  },
   { arbitrary: fc.constant({ id: PRIVATE_USER, type: 'private', first_name: 'Riêng' }), weight: 1 },
   {
     arbitrary: fc.record(
@@ -165,7 +320,11 @@ const messageText = fc.oneof(
   { arbitrary: arbitraryText(200), weight: 2 },
   { arbitrary: fc.string({ unit: anyChar, minLength: 4_000, maxLength: 25_000 }), weight: 1 },
 );
-const entity = fc.record({ type: fc.constantFrom('bot_command', 'mention', 'text_mention', 'url', 'bold'), offset: fc.integer({ min: -5, max: 300 }), length: fc.integer({ min: -5, max: 300 }) });
+const entity = fc.record({
+  type: fc.constantFrom('bot_command', 'mention', 'text_mention', 'url', 'bold'),
+  offset: fc.integer({ min: -5, max: 300 }),
+  length: fc.integer({ min: -5, max: 300 }),
+});
 const tgMessage = fc.record(
   {
     message_id: anyId,
@@ -176,19 +335,47 @@ const tgMessage = fc.record(
     entities: fc.array(entity, { maxLength: 4 }),
     caption: anyText(60),
     reply_to_message: fc.record({ message_id: anyId, chat: tgChat, date: fc.nat() }),
-    document: fc.record({ file_id: fc.string({ maxLength: 40 }), file_unique_id: fc.string({ maxLength: 20 }), file_name: anyText(60), file_size: fc.nat() }, { requiredKeys: ['file_id', 'file_unique_id'] }),
-    photo: fc.array(fc.record({ file_id: fc.string({ maxLength: 30 }), file_unique_id: fc.string({ maxLength: 20 }), width: fc.nat(5000), height: fc.nat(5000) }), { maxLength: 4 }),
+    document: fc.record(
+      {
+        file_id: fc.string({ maxLength: 40 }),
+        file_unique_id: fc.string({ maxLength: 20 }),
+        file_name: anyText(60),
+        file_size: fc.nat(),
+      },
+      { requiredKeys: ['file_id', 'file_unique_id'] },
+    ),
+    photo: fc.array(
+      fc.record({
+        file_id: fc.string({ maxLength: 30 }),
+        file_unique_id: fc.string({ maxLength: 20 }),
+        width: fc.nat(5000),
+        height: fc.nat(5000),
+      }),
+      { maxLength: 4 },
+    ),
   },
   { requiredKeys: ['message_id', 'chat', 'date'] },
 );
 const tgUpdate = fc.oneof(
   { arbitrary: fc.record({ update_id: fc.maxSafeInteger(), message: tgMessage }), weight: 10 },
-  { arbitrary: fc.record({ update_id: fc.maxSafeInteger(), edited_message: tgMessage }), weight: 1 },
+  {
+    arbitrary: fc.record({ update_id: fc.maxSafeInteger(), edited_message: tgMessage }),
+    weight: 1,
+  },
   {
     arbitrary: fc.record({
       update_id: fc.maxSafeInteger(),
       callback_query: fc.record(
-        { id: fc.string({ maxLength: 20 }), from: tgUser, message: tgMessage, chat_instance: fc.string({ maxLength: 20 }), data: fc.oneof(fc.string({ maxLength: 64 }), fc.constantFrom('p:1:send', 'p:1:cancel', 'b:1:resend', 'p:999999999999:all', 'p:x:1')) },
+        {
+          id: fc.string({ maxLength: 20 }),
+          from: tgUser,
+          message: tgMessage,
+          chat_instance: fc.string({ maxLength: 20 }),
+          data: fc.oneof(
+            fc.string({ maxLength: 64 }),
+            fc.constantFrom('p:1:send', 'p:1:cancel', 'b:1:resend', 'p:999999999999:all', 'p:x:1'),
+          ),
+        },
         { requiredKeys: ['id', 'from', 'chat_instance'] },
       ),
     }),
@@ -201,9 +388,15 @@ const tgUpdate = fc.oneof(
         chat: tgChat,
         from: tgUser,
         date: fc.nat(),
-        old_chat_member: fc.record({ user: fc.constantFrom({ id: BOT.id, is_bot: true, first_name: 'Điều phối' }), status: fc.constantFrom('member', 'left', 'kicked', 'administrator') }),
+        old_chat_member: fc.record({
+          user: fc.constantFrom({ id: BOT.id, is_bot: true, first_name: 'Điều phối' }),
+          status: fc.constantFrom('member', 'left', 'kicked', 'administrator'),
+        }),
         new_chat_member: fc.record({
-          user: fc.oneof(fc.constant({ id: BOT.id, is_bot: true, first_name: 'Điều phối' }), tgUser),
+          user: fc.oneof(
+            fc.constant({ id: BOT.id, is_bot: true, first_name: 'Điều phối' }),
+            tgUser,
+          ),
           status: fc.constantFrom('member', 'left', 'kicked', 'administrator', 'restricted'),
         }),
       }),
@@ -213,16 +406,32 @@ const tgUpdate = fc.oneof(
   {
     arbitrary: fc.record({
       update_id: fc.maxSafeInteger(),
-      message: fc.record({ message_id: anyId, chat: tgChat, date: fc.nat(), migrate_to_chat_id: anyId, from: tgUser }),
+      message: fc.record({
+        message_id: anyId,
+        chat: tgChat,
+        date: fc.nat(),
+        migrate_to_chat_id: anyId,
+        from: tgUser,
+      }),
     }),
     weight: 1,
   },
-  { arbitrary: fc.record({ update_id: fc.maxSafeInteger(), channel_post: tgMessage, poll: fc.jsonValue({ maxDepth: 2 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      update_id: fc.maxSafeInteger(),
+      channel_post: tgMessage,
+      poll: fc.jsonValue({ maxDepth: 2 }),
+    }),
+    weight: 1,
+  },
 );
 
-
 /** Every path in a JSON tree (to break one of them). */
-function paths(v: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+function paths(
+  v: unknown,
+  prefix: Array<string | number> = [],
+  out: Array<Array<string | number>> = [],
+): Array<Array<string | number>> {
   if (typeof v === 'object' && v !== null) {
     for (const [k, child] of Object.entries(v)) {
       const p = [...prefix, Array.isArray(v) ? Number(k) : k];
@@ -249,7 +458,25 @@ const wrongTyped = fc
     tgUpdate,
     fc.nat(),
     fc.oneof(
-      fc.constantFrom<unknown>(null, undefined, 0, -1, 1e308, -0, '', '0', 'x', true, false, [], {}, [[[]]], { type: 'private' }, 'private', '🙂'),
+      fc.constantFrom<unknown>(
+        null,
+        undefined,
+        0,
+        -1,
+        1e308,
+        -0,
+        '',
+        '0',
+        'x',
+        true,
+        false,
+        [],
+        {},
+        [[[]]],
+        { type: 'private' },
+        'private',
+        '🙂',
+      ),
       fc.jsonValue({ maxDepth: 3 }),
     ),
   )
@@ -261,33 +488,105 @@ const wrongTyped = fc
 /** Random JSON, a third of it with an integer update_id so it gets past the first check. */
 const randomJsonUpdate = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.tuple(fc.maxSafeInteger(), fc.dictionary(fc.constantFrom('message', 'callback_query', 'my_chat_member', 'edited_message', 'x', 'chat', 'from'), fc.jsonValue({ maxDepth: 3 }))).map(([id, rest]) => ({ ...rest, update_id: id })),
+  fc
+    .tuple(
+      fc.maxSafeInteger(),
+      fc.dictionary(
+        fc.constantFrom(
+          'message',
+          'callback_query',
+          'my_chat_member',
+          'edited_message',
+          'x',
+          'chat',
+          'from',
+        ),
+        fc.jsonValue({ maxDepth: 3 }),
+      ),
+    )
+    .map(([id, rest]) => ({ ...rest, update_id: id })),
 );
 
 /** zca-js group message data, sometimes with wrong types or missing fields. */
 const zcaData = fc.record(
   {
     actionId: fc.string({ maxLength: 10 }),
-    msgId: fc.oneof(fc.stringMatching(/^\d{1,19}$/), fc.constantFrom<unknown>(undefined, null, 0, '')),
+    msgId: fc.oneof(
+      fc.stringMatching(/^\d{1,19}$/),
+      fc.constantFrom<unknown>(undefined, null, 0, ''),
+    ),
     cliMsgId: fc.stringMatching(/^\d{1,13}$/),
-    msgType: fc.oneof(fc.constantFrom<unknown>('webchat', 'chat.photo', 'share.file', 'chat.link', 'chat.recommended', 'chat.sticker', 'chat.voice', '', undefined, 7)),
-    uidFrom: fc.oneof(fc.stringMatching(/^\d{1,19}$/), fc.constantFrom<unknown>('0', '900000000000000001', '', 5)),
-    idTo: fc.oneof(fc.constantFrom('6000000000000000001', '6000000000000000002'), fc.stringMatching(/^\d{1,19}$/), fc.constantFrom<unknown>('', undefined)),
+    msgType: fc.oneof(
+      fc.constantFrom<unknown>(
+        'webchat',
+        'chat.photo',
+        'share.file',
+        'chat.link',
+        'chat.recommended',
+        'chat.sticker',
+        'chat.voice',
+        '',
+        undefined,
+        7,
+      ),
+    ),
+    uidFrom: fc.oneof(
+      fc.stringMatching(/^\d{1,19}$/),
+      fc.constantFrom<unknown>('0', '900000000000000001', '', 5),
+    ),
+    idTo: fc.oneof(
+      fc.constantFrom('6000000000000000001', '6000000000000000002'),
+      fc.stringMatching(/^\d{1,19}$/),
+      fc.constantFrom<unknown>('', undefined),
+    ),
     dName: fc.oneof(anyText(40), fc.constantFrom<unknown>(undefined, null, 12)),
     ts: fc.oneof(fc.nat().map(String), fc.constantFrom<unknown>('abc', '-5', undefined, 1e20, NaN)),
     content: fc.oneof(
       { arbitrary: messageText, weight: 4 },
       {
         arbitrary: fc.record(
-          { title: fc.oneof(anyText(80), fc.constantFrom<unknown>(null, 3)), href: fc.oneof(fc.webUrl(), fc.constantFrom<unknown>('', null, 0)), params: fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), fc.constantFrom<unknown>('{', '', null, { fileSize: '12', fileExt: 'pdf' }, '{"fileSize":"-1","fileExt":7}')) },
+          {
+            title: fc.oneof(anyText(80), fc.constantFrom<unknown>(null, 3)),
+            href: fc.oneof(fc.webUrl(), fc.constantFrom<unknown>('', null, 0)),
+            params: fc.oneof(
+              fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+              fc.constantFrom<unknown>(
+                '{',
+                '',
+                null,
+                { fileSize: '12', fileExt: 'pdf' },
+                '{"fileSize":"-1","fileExt":7}',
+              ),
+            ),
+          },
           { requiredKeys: [] },
         ),
         weight: 2,
       },
       { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 },
     ),
-    quote: fc.oneof(fc.record({ globalMsgId: fc.oneof(fc.maxSafeInteger(), fc.constantFrom<unknown>(0, '0', '', null, 'x')), ownerId: fc.nat() }), fc.constantFrom<unknown>(null, 0, 'x')),
-    mentions: fc.oneof(fc.array(fc.record({ uid: fc.oneof(fc.stringMatching(/^-?\d{1,19}$/), fc.constantFrom<unknown>('900000000000000001', -1, null)), pos: fc.nat(), len: fc.nat(), type: fc.nat(1) }), { maxLength: 3 }), fc.constantFrom<unknown>(null, {}, 'x', 0)),
+    quote: fc.oneof(
+      fc.record({
+        globalMsgId: fc.oneof(fc.maxSafeInteger(), fc.constantFrom<unknown>(0, '0', '', null, 'x')),
+        ownerId: fc.nat(),
+      }),
+      fc.constantFrom<unknown>(null, 0, 'x'),
+    ),
+    mentions: fc.oneof(
+      fc.array(
+        fc.record({
+          uid: fc.oneof(
+            fc.stringMatching(/^-?\d{1,19}$/),
+            fc.constantFrom<unknown>('900000000000000001', -1, null),
+          ),
+          pos: fc.nat(),
+          len: fc.nat(),
+          type: fc.nat(1),
+        }),
+        { maxLength: 3 },
+      ),
+      fc.constantFrom<unknown>(null, {}, 'x', 0),
+    ),
   },
   { requiredKeys: ['msgId', 'uidFrom', 'idTo', 'content'] },
 );
@@ -315,7 +614,12 @@ async function snapshot(): Promise<Record<string, number>> {
   return (await COUNTS.execute(db.db)).rows[0]!;
 }
 async function processedRow(platform: string, key: string): Promise<boolean> {
-  const r = await db.db.selectFrom('processed_updates').select('update_key').where('platform', '=', platform).where('update_key', '=', key).executeTakeFirst();
+  const r = await db.db
+    .selectFrom('processed_updates')
+    .select('update_key')
+    .where('platform', '=', platform)
+    .where('update_key', '=', key)
+    .executeTakeFirst();
   return r !== undefined;
 }
 
@@ -329,13 +633,19 @@ async function throughCore(msg: InboundMessage | ChatEvent, tag: string): Promis
   const before = await snapshot();
   let outcome: Outcome;
   try {
-    outcome = { result: 'kind' in msg ? await handleChatEvent(ctx, msg) : await handleInbound(ctx, msg, { botUsername: BOT.username }) };
+    outcome = {
+      result:
+        'kind' in msg
+          ? await handleChatEvent(ctx, msg)
+          : await handleInbound(ctx, msg, { botUsername: BOT.username }),
+    };
   } catch (error) {
     outcome = { result: 'threw', error };
   }
   const after = await snapshot();
   const processed = await processedRow(msg.platform, msg.updateKey);
-  const title = 'kind' in msg ? (msg.kind === 'added' ? (msg.title ?? '') : '') : (msg.chat.title ?? '');
+  const title =
+    'kind' in msg ? (msg.kind === 'added' ? (msg.title ?? '') : '') : (msg.chat.title ?? '');
   const delta = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - before[k]!]));
   const nothing = Object.values(delta).every((d) => d === 0);
   count(`${tag}:${outcome.result}`);
@@ -355,7 +665,9 @@ async function throughCore(msg: InboundMessage | ChatEvent, tag: string): Promis
     if (title.includes(FAIL_PLAIN) || title.includes(FAIL_CONN)) {
       // The turn failed and rolled back; only the apology (and the key) were written.
       count(`${tag}:apology`);
-      expect({ ...delta, outbox: 0, processed: 0 }).toEqual(Object.fromEntries(Object.keys(delta).map((k) => [k, 0])));
+      expect({ ...delta, outbox: 0, processed: 0 }).toEqual(
+        Object.fromEntries(Object.keys(delta).map((k) => [k, 0])),
+      );
       expect(delta.outbox).toBe(1);
     }
   }
@@ -377,7 +689,11 @@ beforeAll(async () => {
        END $$`,
     )
     .execute(db.db);
-  await sql.raw(`CREATE TRIGGER fuzz_fail BEFORE INSERT OR UPDATE ON chats FOR EACH ROW EXECUTE FUNCTION fuzz_fail()`).execute(db.db);
+  await sql
+    .raw(
+      `CREATE TRIGGER fuzz_fail BEFORE INSERT OR UPDATE ON chats FOR EACH ROW EXECUTE FUNCTION fuzz_fail()`,
+    )
+    .execute(db.db);
 
   await upsertUnits(db.db, [
     { code: 'F1', name: 'Sở Y tế', category: 'Sở, ban, ngành' },
@@ -387,11 +703,41 @@ beforeAll(async () => {
   await db.db
     .insertInto('chats')
     .values([
-      { platform: 'telegram', external_id: String(UNIT_CHAT), title: 'Sở Y tế', role: 'unit', unit_id: units[0]!.id },
-      { platform: 'telegram', external_id: String(OTHER_UNIT_CHAT), title: 'UBND Lấp Vò', role: 'unit', unit_id: units[1]!.id },
-      { platform: 'telegram', external_id: String(ORG_CHAT), title: 'Ban tổ chức', role: 'organizer', unit_id: null },
-      { platform: 'zalo', external_id: '6000000000000000001', title: 'Sở Y tế (Zalo)', role: 'unit', unit_id: units[0]!.id },
-      { platform: 'zalo', external_id: '6000000000000000002', title: 'BTC (Zalo)', role: 'organizer', unit_id: null },
+      {
+        platform: 'telegram',
+        external_id: String(UNIT_CHAT),
+        title: 'Sở Y tế',
+        role: 'unit',
+        unit_id: units[0]!.id,
+      },
+      {
+        platform: 'telegram',
+        external_id: String(OTHER_UNIT_CHAT),
+        title: 'UBND Lấp Vò',
+        role: 'unit',
+        unit_id: units[1]!.id,
+      },
+      {
+        platform: 'telegram',
+        external_id: String(ORG_CHAT),
+        title: 'Ban tổ chức',
+        role: 'organizer',
+        unit_id: null,
+      },
+      {
+        platform: 'zalo',
+        external_id: '6000000000000000001',
+        title: 'Sở Y tế (Zalo)',
+        role: 'unit',
+        unit_id: units[0]!.id,
+      },
+      {
+        platform: 'zalo',
+        external_id: '6000000000000000002',
+        title: 'BTC (Zalo)',
+        role: 'organizer',
+        unit_id: null,
+      },
     ])
     .execute();
   await organizerJoinCode(db.db);
@@ -406,7 +752,11 @@ beforeAll(async () => {
     units: 'all',
     agenda: [],
   } as never);
-  await createCampaign(ctx, { title: 'Báo cáo kiểm thử', deadline: new Date(now + 7 * 86_400_000), units: 'all' } as never);
+  await createCampaign(ctx, {
+    title: 'Báo cáo kiểm thử',
+    deadline: new Date(now + 7 * 86_400_000),
+    units: 'all',
+  } as never);
 
   fake = new FakeTelegramApi({ token: TOKEN });
   await fake.start();
@@ -415,12 +765,20 @@ beforeAll(async () => {
     apiRoot: fake.url,
     webhookSecret: SECRET,
     publicUrl: 'http://127.0.0.1:9',
-    sink: createSink(ctx, () => BOT.username, () => {}),
+    sink: createSink(
+      ctx,
+      () => BOT.username,
+      () => {},
+    ),
     log: ctx.log,
     commands: COMMANDS,
   });
   await adapter.start();
-  app = createHttpApp({ ctx, adminToken: 'fuzz-admin-token-0123456789', webhooks: [adapter.webhook!] });
+  app = createHttpApp({
+    ctx,
+    adminToken: 'fuzz-admin-token-0123456789',
+    webhooks: [adapter.webhook!],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -431,7 +789,9 @@ afterAll(async () => {
   const total = Object.entries(counted)
     .filter(([k]) => k.startsWith('input:'))
     .reduce((n, [, v]) => n + v, 0);
-  console.log(JSON.stringify({ test: 'fuzz/inbound', seed: SEED, totalInputs: total, counts: counted }));
+  console.log(
+    JSON.stringify({ test: 'fuzz/inbound', seed: SEED, totalInputs: total, counts: counted }),
+  );
 });
 
 const assertNoUnhandled = async () => {
@@ -470,13 +830,16 @@ describe('parsers never crash, whatever is typed', () => {
   it('parseAttendeeReply: long pasted texts (5,000–20,000 characters) stay fast', () => {
     let slowest = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: anyChar, minLength: 5_000, maxLength: 20_000 }), viText(4_000)), (text) => {
-        count('input:attendeesLong');
-        const started = performance.now();
-        parseAttendeeReply(text);
-        classifyReportText(text);
-        slowest = Math.max(slowest, performance.now() - started);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: anyChar, minLength: 5_000, maxLength: 20_000 }), viText(4_000)),
+        (text) => {
+          count('input:attendeesLong');
+          const started = performance.now();
+          parseAttendeeReply(text);
+          classifyReportText(text);
+          slowest = Math.max(slowest, performance.now() - started);
+        },
+      ),
       { numRuns: RUNS.attendeesLong, seed: SEED },
     );
     counted['attendeesLong:slowestMs'] = Math.round(slowest);
@@ -495,14 +858,18 @@ describe('parsers never crash, whatever is typed', () => {
 
   it('parseCommand: a folded name or null, never a throw', () => {
     fc.assert(
-      fc.property(fc.oneof(commandText, anyText(200)), fc.option(fc.string({ maxLength: 40 }), { nil: null }), (text, bot) => {
-        count('input:command');
-        const c = parseCommand(text, bot);
-        if (c) {
-          expect(c.name).not.toBe('');
-          expect(typeof c.args).toBe('string');
-        }
-      }),
+      fc.property(
+        fc.oneof(commandText, anyText(200)),
+        fc.option(fc.string({ maxLength: 40 }), { nil: null }),
+        (text, bot) => {
+          count('input:command');
+          const c = parseCommand(text, bot);
+          if (c) {
+            expect(c.name).not.toBe('');
+            expect(typeof c.args).toBe('string');
+          }
+        },
+      ),
       { numRuns: RUNS.command, seed: SEED },
     );
   }, 120_000);
@@ -548,7 +915,11 @@ describe('platform mapping never crashes', () => {
         count('input:zcaMap');
         let z;
         try {
-          z = mapZcaGroupMessage(new GroupMessage(ZALO_OWN, structuredClone(data) as never), ZALO_OWN, named ? () => 'Nhóm' : undefined);
+          z = mapZcaGroupMessage(
+            new GroupMessage(ZALO_OWN, structuredClone(data) as never),
+            ZALO_OWN,
+            named ? () => 'Nhóm' : undefined,
+          );
         } catch {
           threw++; // zca-real.ts wraps this call and hands the error to onError
           return;
@@ -562,7 +933,8 @@ describe('platform mapping never crashes', () => {
         // zca-js types dName as a string; a number or null passes through as is (noted, not fatal:
         // the core then fails that turn and apologises).
         if (typeof z.senderName !== 'string') count('zcaMap:nonStringName');
-        if (z.msgId === 'undefined' || z.msgId === 'null' || z.msgId === '') count('zcaMap:noMsgId');
+        if (z.msgId === 'undefined' || z.msgId === 'null' || z.msgId === '')
+          count('zcaMap:noMsgId');
         const m = mapZaloGroupMessage(z, ZALO_OWN);
         if (m) expect(m.platform).toBe('zalo');
       }),
@@ -593,7 +965,11 @@ describe('the core on the database: no crash, no partial write', () => {
       fc.asyncProperty(tgUpdate, async (u) => {
         count('input:telegramCoreTwice');
         const m = mapTelegramUpdate(u as never, BOT);
-        if (!m || ('chat' in m && (m.chat.title?.includes(FAIL_CONN) || m.chat.title?.includes(FAIL_PLAIN)))) return;
+        if (
+          !m ||
+          ('chat' in m && (m.chat.title?.includes(FAIL_CONN) || m.chat.title?.includes(FAIL_PLAIN)))
+        )
+          return;
         const first = await throughCore(m, 'twice1');
         const second = await throughCore(m, 'twice2');
         const fromBot = !('kind' in m) && m.sender.isBot === true;
@@ -605,7 +981,13 @@ describe('the core on the database: no crash, no partial write', () => {
 
   it('a chat event whose write fails for a reason other than the connection is recorded, not thrown (Telegram would redeliver it forever)', async () => {
     count('input:chatEventFailure');
-    const event: ChatEvent = { kind: 'added', platform: 'telegram', chatId: '-1009999001', title: `Nhóm ${FAIL_PLAIN}`, updateKey: '990000777' };
+    const event: ChatEvent = {
+      kind: 'added',
+      platform: 'telegram',
+      chatId: '-1009999001',
+      title: `Nhóm ${FAIL_PLAIN}`,
+      updateKey: '990000777',
+    };
     const before = await snapshot();
     let threw: unknown = null;
     try {
@@ -625,7 +1007,10 @@ describe('the core on the database: no crash, no partial write', () => {
         count('input:zaloCore');
         let z;
         try {
-          z = mapZcaGroupMessage(new GroupMessage(ZALO_OWN, structuredClone(data) as never), ZALO_OWN);
+          z = mapZcaGroupMessage(
+            new GroupMessage(ZALO_OWN, structuredClone(data) as never),
+            ZALO_OWN,
+          );
         } catch {
           return;
         }
@@ -641,24 +1026,46 @@ describe('the core on the database: no crash, no partial write', () => {
 
 // ------------------------------------------------------------------ the whole webhook
 
-function request(body: string | ReadableStream<Uint8Array>, o: { secret?: string | null; length?: boolean } = {}): Request {
+function request(
+  body: string | ReadableStream<Uint8Array>,
+  o: { secret?: string | null; length?: boolean } = {},
+): Request {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (o.secret !== null) headers['x-telegram-bot-api-secret-token'] = o.secret ?? SECRET;
-  if (typeof body === 'string' && o.length !== false) headers['content-length'] = String(Buffer.byteLength(body));
-  return new Request('http://localhost/webhooks/telegram', { method: 'POST', headers, body, ...(typeof body === 'string' ? {} : { duplex: 'half' }) } as RequestInit);
+  if (typeof body === 'string' && o.length !== false)
+    headers['content-length'] = String(Buffer.byteLength(body));
+  return new Request('http://localhost/webhooks/telegram', {
+    method: 'POST',
+    headers,
+    body,
+    ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+  } as RequestInit);
 }
 
 describe('the webhook end to end (Hono → adapter → telegraf → core)', () => {
   it('valid updates → 200; bodies that are not updates → 400; wrong types → 200 or 4xx, never 5xx', async () => {
     const statuses: Record<string, Record<number, number>> = {};
-    const note = (kind: string, s: number) => ((statuses[kind] ??= {})[s] = (statuses[kind]![s] ?? 0) + 1);
+    const note = (kind: string, s: number) =>
+      ((statuses[kind] ??= {})[s] = (statuses[kind]![s] ?? 0) + 1);
     const fiveXX: Array<{ kind: string; body: string }> = [];
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          { arbitrary: tgUpdate.map((u) => ({ kind: 'valid', body: JSON.stringify(u) })), weight: 5 },
-          { arbitrary: wrongTyped.map((u) => ({ kind: 'wrongType', body: JSON.stringify(u) })), weight: 3 },
-          { arbitrary: randomJsonUpdate.map((u) => ({ kind: 'randomJson', body: JSON.stringify(u) ?? 'null' })), weight: 2 },
+          {
+            arbitrary: tgUpdate.map((u) => ({ kind: 'valid', body: JSON.stringify(u) })),
+            weight: 5,
+          },
+          {
+            arbitrary: wrongTyped.map((u) => ({ kind: 'wrongType', body: JSON.stringify(u) })),
+            weight: 3,
+          },
+          {
+            arbitrary: randomJsonUpdate.map((u) => ({
+              kind: 'randomJson',
+              body: JSON.stringify(u) ?? 'null',
+            })),
+            weight: 2,
+          },
           { arbitrary: arbitraryText(300).map((s) => ({ kind: 'notJson', body: s })), weight: 1 },
         ),
         async ({ kind, body }) => {
@@ -669,11 +1076,16 @@ describe('the webhook end to end (Hono → adapter → telegraf → core)', () =
           } catch {
             // not JSON
           }
-          const title = JSON.stringify((parsed as { message?: { chat?: { title?: unknown } } })?.message?.chat?.title ?? '');
+          const title = JSON.stringify(
+            (parsed as { message?: { chat?: { title?: unknown } } })?.message?.chat?.title ?? '',
+          );
           const res = await app.request(request(body));
           await res.arrayBuffer();
           note(kind, res.status);
-          const isUpdate = typeof parsed === 'object' && parsed !== null && Number.isSafeInteger((parsed as { update_id?: unknown }).update_id);
+          const isUpdate =
+            typeof parsed === 'object' &&
+            parsed !== null &&
+            Number.isSafeInteger((parsed as { update_id?: unknown }).update_id);
           if (!isUpdate) {
             expect(res.status, body.slice(0, 200)).toBe(400);
             return;
@@ -683,7 +1095,11 @@ describe('the webhook end to end (Hono → adapter → telegraf → core)', () =
             expect([200, 503]).toContain(res.status);
             return;
           }
-          if (res.status >= 500) fiveXX.push({ kind, body: kind === 'valid' ? body.slice(0, 3000) : body.slice(0, 300) });
+          if (res.status >= 500)
+            fiveXX.push({
+              kind,
+              body: kind === 'valid' ? body.slice(0, 3000) : body.slice(0, 300),
+            });
           if (kind === 'valid') expect(res.status, body.slice(0, 300)).toBe(200);
           else expect(res.status < 500 || fiveXX.length > 0).toBe(true);
         },
@@ -691,7 +1107,16 @@ describe('the webhook end to end (Hono → adapter → telegraf → core)', () =
       { numRuns: RUNS.http, seed: SEED },
     );
     counted['http:fiveXX'] = fiveXX.length;
-    console.log(JSON.stringify({ test: 'fuzz/http statuses', statuses, fiveXXExamples: [...fiveXX.filter((x) => x.kind === 'valid'), ...fiveXX.filter((x) => x.kind !== 'valid')].slice(0, 3) }));
+    console.log(
+      JSON.stringify({
+        test: 'fuzz/http statuses',
+        statuses,
+        fiveXXExamples: [
+          ...fiveXX.filter((x) => x.kind === 'valid'),
+          ...fiveXX.filter((x) => x.kind !== 'valid'),
+        ].slice(0, 3),
+      }),
+    );
     await assertNoUnhandled();
     // Wrong-typed updates must not make Telegram redeliver forever: 200 (ignored) or 400.
     expect(fiveXX, 'updates answered 5xx (Telegram would redeliver them forever)').toEqual([]);
@@ -699,14 +1124,18 @@ describe('the webhook end to end (Hono → adapter → telegraf → core)', () =
 
   it('secret missing or wrong → 401, body untouched', async () => {
     await fc.assert(
-      fc.asyncProperty(tgUpdate, fc.option(fc.string({ maxLength: 64 }), { nil: null }), async (u, secret) => {
-        count('input:httpSecret');
-        if (secret === SECRET) return;
-        const before = await snapshot();
-        const res = await app.request(request(JSON.stringify(u), { secret }));
-        expect(res.status).toBe(401);
-        expect(await snapshot()).toEqual(before);
-      }),
+      fc.asyncProperty(
+        tgUpdate,
+        fc.option(fc.string({ maxLength: 64 }), { nil: null }),
+        async (u, secret) => {
+          count('input:httpSecret');
+          if (secret === SECRET) return;
+          const before = await snapshot();
+          const res = await app.request(request(JSON.stringify(u), { secret }));
+          expect(res.status).toBe(401);
+          expect(await snapshot()).toEqual(before);
+        },
+      ),
       { numRuns: runs(300), seed: SEED },
     );
   }, 120_000);
@@ -720,14 +1149,27 @@ describe('the webhook end to end (Hono → adapter → telegraf → core)', () =
       {
         name: 'huge text just under the limit',
         req: () => {
-          const base = { update_id: 990_001, message: { message_id: 1, date: 1, chat: { id: UNIT_CHAT, type: 'supergroup', title: 'Sở Y tế' }, from: { id: 1, is_bot: false, first_name: 'A' }, text: '' } };
+          const base = {
+            update_id: 990_001,
+            message: {
+              message_id: 1,
+              date: 1,
+              chat: { id: UNIT_CHAT, type: 'supergroup', title: 'Sở Y tế' },
+              from: { id: 1, is_bot: false, first_name: 'A' },
+              text: '',
+            },
+          };
           const room = LIMIT - Buffer.byteLength(JSON.stringify(base)) - 10;
           base.message.text = `/dangky ${'Nguyễn Văn An - Phó Giám đốc\n'.repeat(Math.floor(room / 40))}`;
           return request(JSON.stringify(base));
         },
         expect: [200],
       },
-      { name: 'over the limit (content-length)', req: () => request(`{"update_id":1,"x":"${'a'.repeat(LIMIT)}"}`), expect: [413] },
+      {
+        name: 'over the limit (content-length)',
+        req: () => request(`{"update_id":1,"x":"${'a'.repeat(LIMIT)}"}`),
+        expect: [413],
+      },
       {
         name: 'over the limit (chunked, no content-length)',
         req: () => {
@@ -750,8 +1192,16 @@ describe('the webhook end to end (Hono → adapter → telegraf → core)', () =
         expect: [413],
       },
       { name: 'empty body', req: () => request(''), expect: [400] },
-      { name: 'update_id as a string', req: () => request('{"update_id":"1","message":{}}'), expect: [400] },
-      { name: 'update_id beyond 2^53', req: () => request('{"update_id":9007199254740993,"message":{}}'), expect: [400] },
+      {
+        name: 'update_id as a string',
+        req: () => request('{"update_id":"1","message":{}}'),
+        expect: [400],
+      },
+      {
+        name: 'update_id beyond 2^53',
+        req: () => request('{"update_id":9007199254740993,"message":{}}'),
+        expect: [400],
+      },
     ];
     const got: Record<string, number> = {};
     for (const c of cases) {

@@ -14,17 +14,29 @@ export function chatSim(ctx: AppContext, platform: InboundMessage['platform'] = 
   async function deliverAll(): Promise<void> {
     await ctx.db
       .updateTable('outbox')
-      .set({ state: 'sent', sent_at: ctx.clock(), platform_message_id: sql<string>`'m' || id::text` })
+      .set({
+        state: 'sent',
+        sent_at: ctx.clock(),
+        platform_message_id: sql<string>`'m' || id::text`,
+      })
       .where('state', '=', 'queued')
       .execute();
   }
   return {
-    async say(chatId: string, text: string, o: Partial<InboundMessage> & { from?: string; title?: string } = {}) {
+    async say(
+      chatId: string,
+      text: string,
+      o: Partial<InboundMessage> & { from?: string; title?: string } = {},
+    ) {
       seq++;
       const msg: InboundMessage = {
         platform,
         updateKey: `u${seq}-${Math.random()}`,
-        chat: { id: chatId, type: chatId.startsWith('p') ? 'private' : 'group', title: o.title ?? `Nhóm ${chatId}` },
+        chat: {
+          id: chatId,
+          type: chatId.startsWith('p') ? 'private' : 'group',
+          title: o.title ?? `Nhóm ${chatId}`,
+        },
         sender: { id: o.from ?? `user-${chatId}`, name: o.from ?? `Cán bộ ${chatId}` },
         messageId: `in${seq}`,
         text,
@@ -37,17 +49,34 @@ export function chatSim(ctx: AppContext, platform: InboundMessage['platform'] = 
     deliverAll,
     /** Texts sent to a chat, oldest first. */
     async texts(chatId: string): Promise<string[]> {
-      const rows = await ctx.db.selectFrom('outbox').select('payload').where('chat_external_id', '=', chatId).orderBy('id').execute();
+      const rows = await ctx.db
+        .selectFrom('outbox')
+        .select('payload')
+        .where('chat_external_id', '=', chatId)
+        .orderBy('id')
+        .execute();
       return rows.map((r) => (r.payload as { text: string }).text);
     },
-    async last(chatId: string): Promise<{ text: string; messageId: string; buttons?: Array<Array<{ data: string }>> }> {
-      const row = await ctx.db.selectFrom('outbox').select(['payload', 'platform_message_id']).where('chat_external_id', '=', chatId).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    async last(
+      chatId: string,
+    ): Promise<{ text: string; messageId: string; buttons?: Array<Array<{ data: string }>> }> {
+      const row = await ctx.db
+        .selectFrom('outbox')
+        .select(['payload', 'platform_message_id'])
+        .where('chat_external_id', '=', chatId)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       const p = row.payload as { text: string; buttons?: Array<Array<{ data: string }>> };
       return { text: p.text, messageId: row.platform_message_id ?? '', buttons: p.buttons };
     },
     /** The bot message in a chat whose text matches, to reply to it. */
     async find(chatId: string, pattern: RegExp): Promise<string> {
-      const rows = await ctx.db.selectFrom('outbox').select(['payload', 'platform_message_id']).where('chat_external_id', '=', chatId).orderBy('id', 'desc').execute();
+      const rows = await ctx.db
+        .selectFrom('outbox')
+        .select(['payload', 'platform_message_id'])
+        .where('chat_external_id', '=', chatId)
+        .orderBy('id', 'desc')
+        .execute();
       const row = rows.find((r) => pattern.test((r.payload as { text: string }).text));
       if (!row?.platform_message_id) throw new Error(`no message matching ${pattern} in ${chatId}`);
       return row.platform_message_id;
@@ -60,7 +89,10 @@ export function chatSim(ctx: AppContext, platform: InboundMessage['platform'] = 
   };
 }
 
-export async function putUnits(ctx: AppContext, units: Array<{ code: string; name: string; category?: string }>): Promise<Record<string, string>> {
+export async function putUnits(
+  ctx: AppContext,
+  units: Array<{ code: string; name: string; category?: string }>,
+): Promise<Record<string, string>> {
   const { upsertUnits, listUnits } = await import('../../src/core/units/repo');
   await upsertUnits(ctx.db, units);
   return Object.fromEntries((await listUnits(ctx.db)).map((u) => [u.code, u.joinCode]));

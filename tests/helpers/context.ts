@@ -15,7 +15,11 @@ export class TestClock {
   }
 }
 
-export function testContext(db: TestDb, clock = new TestClock(new Date('2024-09-16T01:00:00Z')), env: Record<string, string> = {}): AppContext & { testClock: TestClock } {
+export function testContext(
+  db: TestDb,
+  clock = new TestClock(new Date('2024-09-16T01:00:00Z')),
+  env: Record<string, string> = {},
+): AppContext & { testClock: TestClock } {
   const config = loadConfig({ DATA_DIR: '/tmp/dieu-phoi-test', ...env });
   return {
     db: db.db,

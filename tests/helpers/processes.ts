@@ -79,7 +79,9 @@ export async function freshPgSchema(base = PG_BASE_URL): Promise<PgFixture> {
 }
 
 /** A fresh, migrated database of its own (for tests that terminate every backend of it). */
-export async function freshPgDatabase(server = PG_SERVER_URL): Promise<PgFixture & { adminUrl: string }> {
+export async function freshPgDatabase(
+  server = PG_SERVER_URL,
+): Promise<PgFixture & { adminUrl: string }> {
   const name = `dp_fault_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const adminUrl = `${server}/postgres`;
   const admin = await openPostgres(adminUrl, { max: 1 });
@@ -186,7 +188,11 @@ export async function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
     LOG_LEVEL: process.env.TEST_CHILD_LOG_LEVEL ?? 'warn',
     ...o.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.node.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.node.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const collect = (prefix: string) => (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -220,7 +226,9 @@ export async function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
       const done = await Promise.race([exited, timer]);
       if (!done) {
         child.kill('SIGKILL');
-        throw new Error(`${o.instanceId}: no exit within ${timeoutMs} ms after ${signal}\n${lines.slice(-30).join('\n')}`);
+        throw new Error(
+          `${o.instanceId}: no exit within ${timeoutMs} ms after ${signal}\n${lines.slice(-30).join('\n')}`,
+        );
       }
       return done;
     },
@@ -246,7 +254,10 @@ export async function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
 
   const until = Date.now() + (o.readyTimeoutMs ?? 45_000);
   for (;;) {
-    if (exitInfo) throw new Error(`${o.instanceId} exited before it was ready (${JSON.stringify(exitInfo)}):\n${lines.slice(-40).join('\n')}`);
+    if (exitInfo)
+      throw new Error(
+        `${o.instanceId} exited before it was ready (${JSON.stringify(exitInfo)}):\n${lines.slice(-40).join('\n')}`,
+      );
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.status === 200) break;
@@ -255,7 +266,9 @@ export async function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
     }
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`${o.instanceId} not healthy within ${o.readyTimeoutMs ?? 45_000} ms:\n${lines.slice(-40).join('\n')}`);
+      throw new Error(
+        `${o.instanceId} not healthy within ${o.readyTimeoutMs ?? 45_000} ms:\n${lines.slice(-40).join('\n')}`,
+      );
     }
     await sleep(100);
   }
@@ -264,13 +277,21 @@ export async function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
 
 /** Kills whatever is still running and removes the data directories spawnService made (afterAll). */
 export async function killAll(procs: Array<ServiceProcess | null | undefined>): Promise<void> {
-  await Promise.all(procs.map((p) => (p ? p.kill('SIGKILL', 5000).catch(() => undefined) : undefined)));
-  for (const dir of madeDirs) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  await Promise.all(
+    procs.map((p) => (p ? p.kill('SIGKILL', 5000).catch(() => undefined) : undefined)),
+  );
+  for (const dir of madeDirs)
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   madeDirs.clear();
 }
 
 /** Polls until `cond` holds; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(cond: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  cond: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();

@@ -28,7 +28,12 @@ export interface Harness {
 
 /** The real service (telegraf, Hono, outbox worker) against a fake Bot API on loopback and a test database. */
 export async function startTelegramHarness(
-  o: { fake?: FakeTelegramOptions; clock?: TestClock; env?: Record<string, string>; service?: ServiceOptions } = {},
+  o: {
+    fake?: FakeTelegramOptions;
+    clock?: TestClock;
+    env?: Record<string, string>;
+    service?: ServiceOptions;
+  } = {},
 ): Promise<Harness> {
   const fake = new FakeTelegramApi({ token: TOKEN, ...o.fake });
   await fake.start();
@@ -81,7 +86,11 @@ export async function startTelegramHarness(
           .where('not_before', '<=', new Date(Date.now() + 2000))
           .executeTakeFirstOrThrow();
         // The final tally is written after the last delivery's batch: wait for it too.
-        const sending = await db.db.selectFrom('broadcasts').select('id').where('status', '=', 'sending').executeTakeFirst();
+        const sending = await db.db
+          .selectFrom('broadcasts')
+          .select('id')
+          .where('status', '=', 'sending')
+          .executeTakeFirst();
         if (Number(row.n) === 0 && !sending) return;
         if (Date.now() > until) throw new Error(`outbox did not settle: ${row.n} rows pending`);
         service.workers.forEach((w) => w.poke());

@@ -48,16 +48,29 @@ class Jar {
   }
 }
 
-async function get(jar: Jar, path: string, headers: Record<string, string> = {}): Promise<Response> {
+async function get(
+  jar: Jar,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const res = await app.request(path, { headers: { cookie: jar.header(), ...headers } });
   jar.take(res);
   return res;
 }
 
-async function post(jar: Jar, path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+async function post(
+  jar: Jar,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const res = await app.request(path, {
     method: 'POST',
-    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    headers: {
+      cookie: jar.header(),
+      'content-type': 'application/x-www-form-urlencoded',
+      ...headers,
+    },
     body: new URLSearchParams(fields).toString(),
   });
   jar.take(res);
@@ -82,7 +95,11 @@ beforeAll(async () => {
   db = await openTestDb();
   clock = new TestClock(new Date('2024-09-16T01:00:00Z'));
   ctx = testContext(db, clock);
-  app = createHttpApp({ ctx, adminToken: ADMIN, mount: (root) => mountDashboard(root, ctx, { adminToken: ADMIN }) });
+  app = createHttpApp({
+    ctx,
+    adminToken: ADMIN,
+    mount: (root) => mountDashboard(root, ctx, { adminToken: ADMIN }),
+  });
 });
 afterAll(() => db.close());
 beforeEach(() => clock.set('2024-09-16T01:00:00Z'));
@@ -139,10 +156,17 @@ describe('login page', () => {
   it('sets Secure behind an HTTPS proxy (X-Forwarded-Proto) and never redirects to another host', async () => {
     const jar = new Jar();
     const csrf = csrfIn(await (await get(jar, '/', { 'x-forwarded-proto': 'https' })).text())!;
-    const res = await post(jar, '/login', { _csrf: csrf, token: ADMIN, next: '//evil.example/x' }, { 'x-forwarded-proto': 'https' });
+    const res = await post(
+      jar,
+      '/login',
+      { _csrf: csrf, token: ADMIN, next: '//evil.example/x' },
+      { 'x-forwarded-proto': 'https' },
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.getSetCookie().find((c) => c.startsWith('dp_session='))).toMatch(/;\s*Secure/i);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('dp_session='))).toMatch(
+      /;\s*Secure/i,
+    );
   });
 
   it('sends a visitor who is not logged in back to the login page, remembering where they were going', async () => {
@@ -156,7 +180,12 @@ describe('login page', () => {
 
 describe('one-time login links', () => {
   it('work once: the page submits a form, the form logs in, a second use is refused', async () => {
-    const link = await createLoginLink(db.db, 'http://localhost:3000', 'Nguyễn Lan (sandbox:u-lan)', clock.now());
+    const link = await createLoginLink(
+      db.db,
+      'http://localhost:3000',
+      'Nguyễn Lan (sandbox:u-lan)',
+      clock.now(),
+    );
     expect(link).toMatch(/^http:\/\/localhost:3000\/login\/[a-z2-9]{32}$/);
     const path = new URL(link).pathname;
     const jar = new Jar();
@@ -198,7 +227,9 @@ describe('one-time login links', () => {
     const code = codeOf(link);
     const stored = await db.db.selectFrom('login_tokens').select('token_hash').execute();
     expect(stored.some((r) => r.token_hash === code)).toBe(false);
-    const results = await Promise.all([1, 2, 3].map(() => consumeLoginToken(db.db, code, clock.now())));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => consumeLoginToken(db.db, code, clock.now())),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -219,9 +250,16 @@ describe('one-time login links', () => {
 describe('sessions and CSRF', () => {
   it('a logged-in POST without or with a wrong CSRF token gets the Vietnamese 403 page and changes nothing', async () => {
     const { jar, csrf } = await login();
-    const before = await db.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await db.db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const appendix = 'CÁC SỞ, BAN, NGÀNH TỈNH\n10\tSở Y tế';
-    const attempts: Array<Record<string, string>> = [{ appendix }, { appendix, _csrf: 'wrong' }, { appendix, _csrf: `${csrf.slice(0, -1)}x` }];
+    const attempts: Array<Record<string, string>> = [
+      { appendix },
+      { appendix, _csrf: 'wrong' },
+      { appendix, _csrf: `${csrf.slice(0, -1)}x` },
+    ];
     for (const fields of attempts) {
       const res = await post(jar, '/units/import', fields);
       expect(res.status).toBe(403);
@@ -229,7 +267,10 @@ describe('sessions and CSRF', () => {
       expect(html).toContain('Yêu cầu bị từ chối');
       expect(html).toContain('lang="vi"');
     }
-    const after = await db.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db.db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     const ok = await post(jar, '/units/import', { appendix, _csrf: csrf });
     expect(ok.status).toBe(303);
@@ -256,7 +297,9 @@ describe('sessions and CSRF', () => {
     const res = await post(jar, '/logout', { _csrf: csrf });
     expect(res.status).toBe(303);
     expect(jar.cookies.has('dp_session')).toBe(false);
-    expect((await app.request('/units', { headers: { cookie: `dp_session=${'a'.repeat(32)}` } })).status).toBe(303);
+    expect(
+      (await app.request('/units', { headers: { cookie: `dp_session=${'a'.repeat(32)}` } })).status,
+    ).toBe(303);
   });
 
   it('serves the CSS and JS with cache headers', async () => {
@@ -268,16 +311,29 @@ describe('sessions and CSRF', () => {
     const js = await app.request('/assets/app.js');
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(js.headers.get('cache-control')).toMatch(/max-age=/);
-    expect((await app.request('/assets/app.js', { headers: { 'if-none-match': js.headers.get('etag')! } })).status).toBe(304);
+    expect(
+      (
+        await app.request('/assets/app.js', {
+          headers: { 'if-none-match': js.headers.get('etag')! },
+        })
+      ).status,
+    ).toBe(304);
   });
 });
 
 describe('dashboard pages', () => {
   it('units: link status per platform, join code, QR on the detail page; events: create, table by category, downloads', async () => {
     const { jar, csrf } = await login();
-    const appendix = ['CÁC SỞ, BAN, NGÀNH TỈNH', '10\tSở Y tế\t11\tSở Thông tin và Truyền thông', 'CƠ QUAN BÁO CHÍ, TRUYỀN THÔNG', '84\tBáo Đồng Tháp'].join('\n');
+    const appendix = [
+      'CÁC SỞ, BAN, NGÀNH TỈNH',
+      '10\tSở Y tế\t11\tSở Thông tin và Truyền thông',
+      'CƠ QUAN BÁO CHÍ, TRUYỀN THÔNG',
+      '84\tBáo Đồng Tháp',
+    ].join('\n');
     expect((await post(jar, '/units/import', { appendix, _csrf: csrf })).status).toBe(303);
-    await linkSandboxGroups(ctx, [{ id: 'sandbox:so-y-te', title: 'Sở Y tế', role: 'unit', unitCode: '010' }]);
+    await linkSandboxGroups(ctx, [
+      { id: 'sandbox:so-y-te', title: 'Sở Y tế', role: 'unit', unitCode: '010' },
+    ]);
     const units = await (await get(jar, '/units?ok=imported&n=3')).text();
     expect(units).toContain('Đã nhập 3 đơn vị');
     expect(units).toContain('Báo Đồng Tháp');
@@ -294,7 +350,8 @@ describe('dashboard pages', () => {
       deadline: '2024-09-24T17:00',
       venue: 'Hội trường',
       unitsMode: 'all',
-      agenda: "Sáng\t7h30' - 8h00'\tĐón tiếp đại biểu\tBan tổ chức\n\t8h00' - 9h00'\tKhai mạc\tLãnh đạo UBND Tỉnh",
+      agenda:
+        "Sáng\t7h30' - 8h00'\tĐón tiếp đại biểu\tBan tổ chức\n\t8h00' - 9h00'\tKhai mạc\tLãnh đạo UBND Tỉnh",
     });
     expect(created.status).toBe(303);
     const eventPath = created.headers.get('location')!.split('?')[0]!;
@@ -311,22 +368,53 @@ describe('dashboard pages', () => {
     expect(await csv.text()).toContain('Sở Y tế');
     expect((await get(new Jar(), `${eventPath}/registrations.xlsx`)).status).toBe(303);
     // The invitation went to the linked simulated group.
-    const invites = await db.db.selectFrom('outbox').select('chat_external_id').where('purpose', '=', 'invite').execute();
+    const invites = await db.db
+      .selectFrom('outbox')
+      .select('chat_external_id')
+      .where('purpose', '=', 'invite')
+      .execute();
     expect(invites.map((r) => r.chat_external_id)).toContain('sandbox:so-y-te');
     // Edit: a new venue is announced to the invited units; cancel tells them too.
-    const edited = await post(jar, `${eventPath}/edit`, { _csrf: csrf, start: '2024-09-27T07:30', end: '2024-09-27T09:00', deadline: '2024-09-24T17:00', venue: 'Hội trường B' });
+    const edited = await post(jar, `${eventPath}/edit`, {
+      _csrf: csrf,
+      start: '2024-09-27T07:30',
+      end: '2024-09-27T09:00',
+      deadline: '2024-09-24T17:00',
+      venue: 'Hội trường B',
+    });
     expect(edited.status).toBe(303);
     expect(edited.headers.get('location')).toMatch(/ok=updated$/);
-    const notices = await db.db.selectFrom('outbox').select('payload').where('purpose', '=', 'notice').where('chat_external_id', '=', 'sandbox:so-y-te').execute();
-    expect(notices.some((n) => (n.payload as { text: string }).text.includes('Hội trường B'))).toBe(true);
-    const same = await post(jar, `${eventPath}/edit`, { _csrf: csrf, start: '2024-09-27T07:30', end: '2024-09-27T09:00', deadline: '2024-09-24T17:00', venue: 'Hội trường B' });
+    const notices = await db.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('purpose', '=', 'notice')
+      .where('chat_external_id', '=', 'sandbox:so-y-te')
+      .execute();
+    expect(notices.some((n) => (n.payload as { text: string }).text.includes('Hội trường B'))).toBe(
+      true,
+    );
+    const same = await post(jar, `${eventPath}/edit`, {
+      _csrf: csrf,
+      start: '2024-09-27T07:30',
+      end: '2024-09-27T09:00',
+      deadline: '2024-09-24T17:00',
+      venue: 'Hội trường B',
+    });
     expect(same.headers.get('location')).toMatch(/ok=unchanged$/);
-    expect((await post(jar, `${eventPath}/cancel`, { _csrf: csrf })).headers.get('location')).toMatch(/ok=cancelled$/);
+    expect(
+      (await post(jar, `${eventPath}/cancel`, { _csrf: csrf })).headers.get('location'),
+    ).toMatch(/ok=cancelled$/);
     const cancelledPage = await (await get(jar, eventPath)).text();
     expect(cancelledPage).toContain('Sự kiện đã bị hủy.');
     expect(cancelledPage).not.toContain(`action="${eventPath}/edit"`);
     // An invalid form comes back with the message and the values kept.
-    const bad = await post(jar, '/events', { _csrf: csrf, title: 'Sai', start: '2024-09-27T07:30', deadline: '2024-09-28T17:00', unitsMode: 'all' });
+    const bad = await post(jar, '/events', {
+      _csrf: csrf,
+      title: 'Sai',
+      start: '2024-09-27T07:30',
+      deadline: '2024-09-28T17:00',
+      unitsMode: 'all',
+    });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
     expect(badHtml).toContain('Hạn đăng ký phải trước thời gian bắt đầu');
@@ -335,14 +423,23 @@ describe('dashboard pages', () => {
 
   it('reports: create with "trước ngày", status per unit, chart, extension and excuse', async () => {
     const { jar, csrf } = await login();
-    const res = await post(jar, '/reports', { _csrf: csrf, title: 'Báo cáo kết quả thực hiện Kế hoạch', deadline: '2024-11-10', recurrence: 'none', unitsMode: 'codes', codes: '010, 011' });
+    const res = await post(jar, '/reports', {
+      _csrf: csrf,
+      title: 'Báo cáo kết quả thực hiện Kế hoạch',
+      deadline: '2024-11-10',
+      recurrence: 'none',
+      unitsMode: 'codes',
+      codes: '010, 011',
+    });
     expect(res.status).toBe(303);
     const path = res.headers.get('location')!.split('?')[0]!;
     const html = await (await get(jar, path)).text();
     expect(html).toContain('23h59 Thứ Bảy, 9/11/2024');
     expect(html).toMatch(/<svg viewBox="0 0 720 260" role="img"/);
     expect(html).toMatch(/id="unit-010" data-status="pending"/);
-    expect((await post(jar, `${path}/extend`, { _csrf: csrf, unit: '010', until: '2024-11-20' })).status).toBe(303);
+    expect(
+      (await post(jar, `${path}/extend`, { _csrf: csrf, unit: '010', until: '2024-11-20' })).status,
+    ).toBe(303);
     expect((await post(jar, `${path}/excuse`, { _csrf: csrf, unit: '011' })).status).toBe(303);
     const after = await (await get(jar, path)).text();
     expect(after).toContain('gia hạn đến 23h59 Thứ Tư, 20/11/2024');
@@ -353,7 +450,11 @@ describe('dashboard pages', () => {
     const s = chartSeries({
       createdAt: new Date('2024-11-01T02:00:00Z'),
       deadline: new Date('2024-11-09T17:00:00Z'), // 00:00 of 10/11 in Vietnam
-      submissions: [new Date('2024-11-02T03:00:00Z'), new Date('2024-11-02T09:00:00Z'), new Date('2024-11-04T20:00:00Z')],
+      submissions: [
+        new Date('2024-11-02T03:00:00Z'),
+        new Date('2024-11-02T09:00:00Z'),
+        new Date('2024-11-04T20:00:00Z'),
+      ],
       total: 5,
       now: new Date('2024-11-05T03:00:00Z'),
       tz: 'Asia/Ho_Chi_Minh',
@@ -372,22 +473,78 @@ describe('/dashboard chat command', () => {
   let orgChat: number;
   let unitChatId: number;
 
-  async function person(external: string, name: string, privateChat: string | null): Promise<number> {
-    const row = await db.db.insertInto('people').values({ platform: 'sandbox', external_id: external, display_name: name, private_chat_id: privateChat }).returning('id').executeTakeFirstOrThrow();
+  async function person(
+    external: string,
+    name: string,
+    privateChat: string | null,
+  ): Promise<number> {
+    const row = await db.db
+      .insertInto('people')
+      .values({
+        platform: 'sandbox',
+        external_id: external,
+        display_name: name,
+        private_chat_id: privateChat,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   }
-  async function chat(external: string, role: 'organizer' | 'unit' | null, unitId: number | null = null): Promise<number> {
-    const row = await db.db.insertInto('chats').values({ platform: 'sandbox', external_id: external, title: external, role, unit_id: unitId }).returning('id').executeTakeFirstOrThrow();
+  async function chat(
+    external: string,
+    role: 'organizer' | 'unit' | null,
+    unitId: number | null = null,
+  ): Promise<number> {
+    const row = await db.db
+      .insertInto('chats')
+      .values({
+        platform: 'sandbox',
+        external_id: external,
+        title: external,
+        role,
+        unit_id: unitId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   }
-  async function run(chatId: number, type: 'group' | 'private', who: number, senderId: string): Promise<Array<{ chat: string; text: string }>> {
+  async function run(
+    chatId: number,
+    type: 'group' | 'private',
+    who: number,
+    senderId: string,
+  ): Promise<Array<{ chat: string; text: string }>> {
     return db.db.transaction().execute(async (trx) => {
-      const c = await trx.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirstOrThrow();
-      const msg: InboundMessage = { platform: 'sandbox', updateKey: `k${Math.random()}`, chat: { id: c.external_id, type }, sender: { id: senderId, name: 'Nguyễn Lan' }, text: '/dashboard' };
-      const before = await trx.selectFrom('outbox').select((eb) => eb.fn.max('id').as('m')).executeTakeFirstOrThrow();
-      await dashboardCommands.dashboard!.run(new Turn(ctx, trx, msg, c, null, who, 'dieuphoi_bot'), '');
-      const rows = await trx.selectFrom('outbox').select(['chat_external_id', 'payload']).where('id', '>', Number(before.m ?? 0)).orderBy('id').execute();
-      return rows.map((r) => ({ chat: r.chat_external_id, text: (r.payload as { text: string }).text }));
+      const c = await trx
+        .selectFrom('chats')
+        .selectAll()
+        .where('id', '=', chatId)
+        .executeTakeFirstOrThrow();
+      const msg: InboundMessage = {
+        platform: 'sandbox',
+        updateKey: `k${Math.random()}`,
+        chat: { id: c.external_id, type },
+        sender: { id: senderId, name: 'Nguyễn Lan' },
+        text: '/dashboard',
+      };
+      const before = await trx
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .executeTakeFirstOrThrow();
+      await dashboardCommands.dashboard!.run(
+        new Turn(ctx, trx, msg, c, null, who, 'dieuphoi_bot'),
+        '',
+      );
+      const rows = await trx
+        .selectFrom('outbox')
+        .select(['chat_external_id', 'payload'])
+        .where('id', '>', Number(before.m ?? 0))
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        chat: r.chat_external_id,
+        text: (r.payload as { text: string }).text,
+      }));
     });
   }
 
@@ -396,25 +553,42 @@ describe('/dashboard chat command', () => {
     orgChat = await chat('sandbox:org-cmd', 'organizer');
     await chat('sandbox:dm-lan', null);
     await upsertUnits(db.db, [{ code: 'X1', name: 'Đơn vị thử' }]);
-    const unit = await db.db.selectFrom('units').select('id').where('code', '=', 'X1').executeTakeFirstOrThrow();
+    const unit = await db.db
+      .selectFrom('units')
+      .select('id')
+      .where('code', '=', 'X1')
+      .executeTakeFirstOrThrow();
     unitChatId = await chat('sandbox:unit-cmd', 'unit', unit.id);
   });
 
   it('in a private chat, refuses someone never seen in an organizer group', async () => {
-    const dm = await db.db.selectFrom('chats').select('id').where('external_id', '=', 'sandbox:dm-lan').executeTakeFirstOrThrow();
+    const dm = await db.db
+      .selectFrom('chats')
+      .select('id')
+      .where('external_id', '=', 'sandbox:dm-lan')
+      .executeTakeFirstOrThrow();
     const out = await run(dm.id, 'private', personId, 'u-lan');
     expect(out).toHaveLength(1);
     expect(out[0]!.text).toContain('chỉ dành cho thành viên nhóm Ban tổ chức');
   });
 
   it('in a private chat, gives an organizer a working one-time link', async () => {
-    await db.db.insertInto('chat_members').values({ chat_id: orgChat, person_id: personId }).execute();
-    const dm = await db.db.selectFrom('chats').select('id').where('external_id', '=', 'sandbox:dm-lan').executeTakeFirstOrThrow();
+    await db.db
+      .insertInto('chat_members')
+      .values({ chat_id: orgChat, person_id: personId })
+      .execute();
+    const dm = await db.db
+      .selectFrom('chats')
+      .select('id')
+      .where('external_id', '=', 'sandbox:dm-lan')
+      .executeTakeFirstOrThrow();
     const out = await run(dm.id, 'private', personId, 'u-lan');
     expect(out[0]!.chat).toBe('sandbox:dm-lan');
     const url = /(http:\/\/localhost:\d+\/login\/[a-z2-9]{32})/.exec(out[0]!.text)![1]!;
     expect(out[0]!.text).toContain('10 phút');
-    expect(await consumeLoginToken(db.db, codeOf(url), clock.now())).toEqual({ label: 'Nguyễn Lan (sandbox:u-lan)' });
+    expect(await consumeLoginToken(db.db, codeOf(url), clock.now())).toEqual({
+      label: 'Nguyễn Lan (sandbox:u-lan)',
+    });
     expect(await consumeLoginToken(db.db, codeOf(url), clock.now())).toBeNull();
   });
 
@@ -452,13 +626,28 @@ describe('chat simulator routes', () => {
   beforeAll(async () => {
     await linkSandboxGroups(ctx, groups);
     const real = { ...ctx, clock: () => new Date() };
-    sandbox = createSandboxAdapter({ sink: createSink(real, () => sandbox.botUsername(), () => worker?.poke()), perSecond: 0 });
+    sandbox = createSandboxAdapter({
+      sink: createSink(
+        real,
+        () => sandbox.botUsername(),
+        () => worker?.poke(),
+      ),
+      perSecond: 0,
+    });
     worker = new OutboxWorker(real, sandbox.sender, { instanceId: 'test-sandbox' });
-    sapp = createHttpApp({ ctx: real, adminToken: ADMIN, mount: (root) => mountSandbox(root, real, { adapter: sandbox, groups, requireSession: false }) });
+    sapp = createHttpApp({
+      ctx: real,
+      adminToken: ADMIN,
+      mount: (root) =>
+        mountSandbox(root, real, { adapter: sandbox, groups, requireSession: false }),
+    });
   });
 
   const sreq = async (jar: Jar, path: string, init: RequestInit = {}) => {
-    const r = await sapp.request(path, { ...init, headers: { cookie: jar.header(), ...(init.headers as Record<string, string>) } });
+    const r = await sapp.request(path, {
+      ...init,
+      headers: { cookie: jar.header(), ...(init.headers as Record<string, string>) },
+    });
     jar.take(r);
     return r;
   };
@@ -474,7 +663,11 @@ describe('chat simulator routes', () => {
     const res = await sreq(jar, '/sandbox/chats/bao-dt/messages', {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, name: 'Trần Văn Cường', text: '/huongdan' }).toString(),
+      body: new URLSearchParams({
+        _csrf: csrf,
+        name: 'Trần Văn Cường',
+        text: '/huongdan',
+      }).toString(),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
@@ -483,10 +676,15 @@ describe('chat simulator routes', () => {
     expect(log[0]).toMatchObject({ from: 'user', senderName: 'Trần Văn Cường', text: '/huongdan' });
     expect(log[1]).toMatchObject({ from: 'bot', replyToMessageId: log[0]!.id });
     expect(log[1]!.text).toContain('Báo Đồng Tháp');
-    const updates = (await (await sreq(jar, '/sandbox/updates.json?v=0')).json()) as { version: number; messages: Array<{ chatKey: string; html: string }> };
+    const updates = (await (await sreq(jar, '/sandbox/updates.json?v=0')).json()) as {
+      version: number;
+      messages: Array<{ chatKey: string; html: string }>;
+    };
     expect(updates.messages.filter((m) => m.chatKey === 'bao-dt')).toHaveLength(2);
     expect(updates.messages.at(-1)!.html).toContain('data-reply=');
-    const none = (await (await sreq(jar, `/sandbox/updates.json?v=${updates.version}`)).json()) as { messages: unknown[] };
+    const none = (await (await sreq(jar, `/sandbox/updates.json?v=${updates.version}`)).json()) as {
+      messages: unknown[];
+    };
     expect(none.messages).toEqual([]);
   });
 
@@ -508,7 +706,11 @@ describe('chat simulator routes', () => {
   });
 
   it('behind the login when real platforms are configured too', async () => {
-    const guarded = createHttpApp({ ctx, adminToken: ADMIN, mount: (root) => mountSandbox(root, ctx, { adapter: sandbox, groups, requireSession: true }) });
+    const guarded = createHttpApp({
+      ctx,
+      adminToken: ADMIN,
+      mount: (root) => mountSandbox(root, ctx, { adapter: sandbox, groups, requireSession: true }),
+    });
     const res = await guarded.request('/sandbox');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/?next=%2Fsandbox');

@@ -18,7 +18,10 @@ describe('/healthz', () => {
   it('names the engine in use', async () => {
     const res = await app.request('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, db: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' });
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      db: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite',
+    });
   });
 });
 
@@ -43,7 +46,11 @@ describe('PUT/GET /api/units', () => {
       headers: auth,
       body: JSON.stringify([
         { code: '010', name: 'Sở Y tế', category: 'CÁC SỞ, BAN, NGÀNH TỈNH' },
-        { code: '071', name: 'UBND Thành phố Cao Lãnh'.normalize('NFD'), category: 'ỦY BAN NHÂN DÂN HUYỆN, THÀNH PHỐ' },
+        {
+          code: '071',
+          name: 'UBND Thành phố Cao Lãnh'.normalize('NFD'),
+          category: 'ỦY BAN NHÂN DÂN HUYỆN, THÀNH PHỐ',
+        },
       ]),
     });
     expect(put.status).toBe(200);
@@ -61,24 +68,41 @@ describe('PUT/GET /api/units', () => {
     expect(renamed!.name).toBe('Sở Y tế tỉnh');
     expect(renamed!.joinCode).toBe(units[0]!.joinCode);
 
-    const list = (await (await app.request('/api/units', { headers: auth })).json()) as Array<{ code: string; chats: unknown[] }>;
+    const list = (await (await app.request('/api/units', { headers: auth })).json()) as Array<{
+      code: string;
+      chats: unknown[];
+    }>;
     expect(list.map((u) => u.code)).toEqual(['010', '071']);
     expect(list[0]!.chats).toEqual([]);
   });
 
   it('answers a malformed body with 400 naming the field', async () => {
-    const res = await app.request('/api/units', { method: 'PUT', headers: auth, body: JSON.stringify([{ code: 'a', name: 'A' }, { code: 'b' }]) });
+    const res = await app.request('/api/units', {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify([{ code: 'a', name: 'A' }, { code: 'b' }]),
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.message).toContain('[1].name');
-    const notJson = await app.request('/api/units', { method: 'PUT', headers: auth, body: '{oops' });
+    const notJson = await app.request('/api/units', {
+      method: 'PUT',
+      headers: auth,
+      body: '{oops',
+    });
     expect(notJson.status).toBe(400);
-    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(/JSON/);
+    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(
+      /JSON/,
+    );
   });
 
   it('gives one organizer code, the same every time', async () => {
-    const a = (await (await app.request('/api/organizer-code', { headers: auth })).json()) as { joinCode: string };
-    const b = (await (await app.request('/api/organizer-code', { headers: auth })).json()) as { joinCode: string };
+    const a = (await (await app.request('/api/organizer-code', { headers: auth })).json()) as {
+      joinCode: string;
+    };
+    const b = (await (await app.request('/api/organizer-code', { headers: auth })).json()) as {
+      joinCode: string;
+    };
     expect(a.joinCode).toMatch(/^[a-z2-9]{16}$/);
     expect(b.joinCode).toBe(a.joinCode);
   });

@@ -29,7 +29,10 @@ const TIME_CELL = new RegExp(
 );
 
 /** "14h  -  15h30'" copied from a PDF: tighten the range so a 2+ space split keeps it whole. */
-const LOOSE_RANGE = new RegExp(String.raw`(${CLOCK})[ \u00a0]*(-|–|—|→|->|đến|tới)[ \u00a0]*(?=\d)`, 'giu');
+const LOOSE_RANGE = new RegExp(
+  String.raw`(${CLOCK})[ \u00a0]*(-|–|—|→|->|đến|tới)[ \u00a0]*(?=\d)`,
+  'giu',
+);
 
 interface Clock {
   h: number;
@@ -101,7 +104,15 @@ function cleanTitle(raw: string): string {
   return cleanText(s.replace(/\s+([,.;:!?])/g, '$1'));
 }
 
-const PRESENTER_VERBS = ['truyen dat', 'trinh bay', 'bao cao', 'thuc hien', 'phat bieu', 'dieu hanh', 'chu tri'];
+const PRESENTER_VERBS = [
+  'truyen dat',
+  'trinh bay',
+  'bao cao',
+  'thuc hien',
+  'phat bieu',
+  'dieu hanh',
+  'chu tri',
+];
 
 /**
  * "- Lãnh đạo Cục Báo chí, Bộ Thông tin và Truyền thông truyền đạt. - Bộ phận trình chiếu…"
@@ -121,7 +132,10 @@ export function cleanPresenter(raw: string): string | undefined {
   for (const verb of PRESENTER_VERBS) {
     const n = verb.split(' ').length;
     if (words.length > n && fold(words.slice(-n).join(' ')) === verb) {
-      s = words.slice(0, -n).join(' ').replace(/[\s,;:]+$/u, '');
+      s = words
+        .slice(0, -n)
+        .join(' ')
+        .replace(/[\s,;:]+$/u, '');
       break;
     }
   }
@@ -129,7 +143,8 @@ export function cleanPresenter(raw: string): string | undefined {
   return s || undefined;
 }
 
-const BREAK = /^(?:giai lao|nghi giai lao|nghi trua|nghi an trua|an trua|an com trua|tea break|coffee break|break)(?![a-z])/;
+const BREAK =
+  /^(?:giai lao|nghi giai lao|nghi trua|nghi an trua|an trua|an com trua|tea break|coffee break|break)(?![a-z])/;
 
 export function isBreakTitle(title: string): boolean {
   return BREAK.test(fold(title));

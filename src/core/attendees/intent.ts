@@ -7,13 +7,17 @@ import { fold } from '../text/normalize';
 
 /** Folded words separated by single spaces, "/" kept for "d/c". */
 function words(s: string): string {
-  return fold(s).replace(/[^a-z0-9/]+/g, ' ').trim();
+  return fold(s)
+    .replace(/[^a-z0-9/]+/g, ' ')
+    .trim();
 }
 
 const NEG = String.raw`(?:khong|ko|k|khg|kg|hok|chua the)`;
 const DECLINE_RES: RegExp[] = [
   // không cử được người / không bố trí được cán bộ / không có người
-  new RegExp(String.raw`\b${NEG} (?:the |duoc |kip )?(?:cu|bo tri|sap xep|co)(?: duoc)? (?:nguoi|ai|can bo|cb|dai bieu|dc|d/c|dong chi|lanh dao)\b`),
+  new RegExp(
+    String.raw`\b${NEG} (?:the |duoc |kip )?(?:cu|bo tri|sap xep|co)(?: duoc)? (?:nguoi|ai|can bo|cb|dai bieu|dc|d/c|dong chi|lanh dao)\b`,
+  ),
   // không tham dự / không tham gia được / không dự được / không đi được
   new RegExp(String.raw`\b${NEG} (?:the )?(?:tham du|tham gia|du|di|den|dang ky)(?: duoc)?\b`),
   // không ai đi / không sắp xếp được / không thu xếp được thời gian / không cử
@@ -65,7 +69,8 @@ export function isQuestionStart(sentence: string): boolean {
   return QUESTION_START.test(sentence.trim());
 }
 
-const GREETING = /^(?:dạ\s*,?\s*)?(?:em\s+|mình\s+)?(?:kính\s+gửi|gửi|kính\s+thưa|thưa|xin\s+chào|kính\s+chào|chào|dear|hi|hello)(?![\p{L}])/iu;
+const GREETING =
+  /^(?:dạ\s*,?\s*)?(?:em\s+|mình\s+)?(?:kính\s+gửi|gửi|kính\s+thưa|thưa|xin\s+chào|kính\s+chào|chào|dear|hi|hello)(?![\p{L}])/iu;
 
 /** "Kính gửi: Đ/c Nguyễn Văn Tuấn…" names the addressee, who is not an attendee. */
 const ADDRESSEE = /^(?:dạ\s*,?\s*)?(?:em\s+)?(?:kính\s+gửi|gửi|kính\s+thưa|thưa)\s*:/iu;
@@ -88,7 +93,8 @@ export function isPoliteness(sentence: string): boolean {
 }
 
 /** "Người liên hệ: …", "Đầu mối: …" name the sender, not an attendee: cut from the label on. */
-const CONTACT = /(?<![\p{L}])(?:người\s*(?:liên\s*hệ|gửi|lập|tổng\s*hợp|báo\s*cáo|đăng\s*ký)|liên\s*hệ|đầu\s*mối(?:\s*liên\s*hệ)?)\s*:/iu;
+const CONTACT =
+  /(?<![\p{L}])(?:người\s*(?:liên\s*hệ|gửi|lập|tổng\s*hợp|báo\s*cáo|đăng\s*ký)|liên\s*hệ|đầu\s*mối(?:\s*liên\s*hệ)?)\s*:/iu;
 
 export function withoutContact(sentence: string): string {
   const m = CONTACT.exec(sentence);

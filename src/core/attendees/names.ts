@@ -49,7 +49,22 @@ interface Run {
 }
 
 /** Punctuation after which a new entry may start. */
-const ENTRY_SEPARATORS = new Set([',', ';', ':', '/', '(', '-', '–', '—', '+', '•', '*', '|', '.', '&']);
+const ENTRY_SEPARATORS = new Set([
+  ',',
+  ';',
+  ':',
+  '/',
+  '(',
+  '-',
+  '–',
+  '—',
+  '+',
+  '•',
+  '*',
+  '|',
+  '.',
+  '&',
+]);
 const CONJUNCTIONS = new Set(['và', 'cùng', 'với']);
 
 export function findNames(toks: Tok[], seg: string): NameSpan[] {
@@ -64,7 +79,8 @@ export function findNames(toks: Tok[], seg: string): NameSpan[] {
     const t = toks[i]!;
     if (t.kind === 'hon' || honAt[i]) {
       const lower = t.text.toLowerCase();
-      const strong = t.kind === 'hon' || STRONG_SOFT_HONORIFICS.has(lower) || LOWER_DEGREES.has(lower);
+      const strong =
+        t.kind === 'hon' || STRONG_SOFT_HONORIFICS.has(lower) || LOWER_DEGREES.has(lower);
       if (vouch !== 'label') vouch = strong || vouch === 'strong' ? 'strong' : 'soft';
       if (vouchFrom < 0) vouchFrom = i;
       continue;
@@ -83,7 +99,10 @@ export function findNames(toks: Tok[], seg: string): NameSpan[] {
       vouchFrom = -1;
       continue;
     }
-    if (t.kind === 'word' && canStartRun(t.text, vouch, isEntryStart(toks, vouchFrom >= 0 ? vouchFrom : i))) {
+    if (
+      t.kind === 'word' &&
+      canStartRun(t.text, vouch, isEntryStart(toks, vouchFrom >= 0 ? vouchFrom : i))
+    ) {
       const run = collectRun(toks, i, phraseAt, honAt, {
         vouch,
         context: skippedPlace ? 'place' : contextBefore(toks, i),
@@ -93,7 +112,11 @@ export function findNames(toks: Tok[], seg: string): NameSpan[] {
       for (const part of splitRun(run, toks)) {
         if (acceptRun(part, toks, seg)) {
           const first = part === run && vouchFrom >= 0 ? vouchFrom : part.words[0]!;
-          spans.push({ first, last: part.words[part.words.length - 1]!, name: formatName(part.words.map((w) => toks[w]!.text)) });
+          spans.push({
+            first,
+            last: part.words[part.words.length - 1]!,
+            name: formatName(part.words.map((w) => toks[w]!.text)),
+          });
         }
       }
       i = run.words[run.words.length - 1]!;
@@ -122,7 +145,13 @@ function markSoftHonorifics(toks: Tok[]): boolean[] {
     if (wordCase(next.text) === 'lower' && (degree || !isSurname(next.text))) return;
     const prev = toks[i - 1];
     if (prev && (prev.kind === 'hon' || marks[i - 1])) return;
-    if (prev && prev.kind === 'word' && isNameWord(prev.text) && wordCase(prev.text) !== 'lower' && wordCase(t.text) !== 'lower')
+    if (
+      prev &&
+      prev.kind === 'word' &&
+      isNameWord(prev.text) &&
+      wordCase(prev.text) !== 'lower' &&
+      wordCase(t.text) !== 'lower'
+    )
       return;
     marks[i] = true;
   });
@@ -206,7 +235,10 @@ function collectRun(
       // "Nguyễn văn hải" (keyboard capitalised the first letter) continues in lower case, but only
       // where a name is expected; after two capitalised words a lower-case word is the next phrase
       // ("… An lái xe"), and "Giáo dục và Đào tạo" is no name.
-      const mayContinueLower = startsLower || sawLower || (words.length === 1 && (base.segmentStart || base.vouch !== null));
+      const mayContinueLower =
+        startsLower ||
+        sawLower ||
+        (words.length === 1 && (base.segmentStart || base.vouch !== null));
       if (!mayContinueLower) break;
       sawLower = true;
     }
@@ -239,7 +271,14 @@ function splitRun(run: Run, toks: Tok[]): Run[] {
     parts.push(
       from === 0
         ? { ...run, words, endedByStopWord: false }
-        : { ...run, words, vouch: null, context: contextBefore(toks, words[0]!), entryStart: false, segmentStart: false },
+        : {
+            ...run,
+            words,
+            vouch: null,
+            context: contextBefore(toks, words[0]!),
+            entryStart: false,
+            segmentStart: false,
+          },
     );
     from = cut;
   }
@@ -254,7 +293,12 @@ function acceptRun(run: Run, toks: Tok[], seg: string): boolean {
   // A name does not end on its middle name or an initial: "Nguyễn Văn A", "Trần Thị B" are placeholders.
   const lastWord = words[words.length - 1]!.toLowerCase();
   const lastFolded = foldSame(lastWord);
-  if (lastFolded === 'thi' || (lastFolded === 'van' && words.length === 2) || /^[a-xz]$/.test(lastWord)) return false;
+  if (
+    lastFolded === 'thi' ||
+    (lastFolded === 'van' && words.length === 2) ||
+    /^[a-xz]$/.test(lastWord)
+  )
+    return false;
   if (run.vouch === 'label') return true;
   if (run.vouch !== 'strong' && run.context === 'place') return false;
   if (run.vouch !== 'strong' && run.context === 'ambiguous' && words.length < 3) return false;

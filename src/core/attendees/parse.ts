@@ -13,7 +13,15 @@
  * something vouches for the name (see names.ts).
  */
 import { cleanText, fold } from '../text/normalize';
-import { declineReason, isAddressLine, isDecline, isGreeting, isPoliteness, isQuestionStart, withoutContact } from './intent';
+import {
+  declineReason,
+  isAddressLine,
+  isDecline,
+  isGreeting,
+  isPoliteness,
+  isQuestionStart,
+  withoutContact,
+} from './intent';
 import { findNames, type NameSpan } from './names';
 import { trimEdges } from './text';
 import { isTitleLike, isTitleStart, tidyTitle } from './titles';
@@ -72,7 +80,8 @@ export function parseAttendeeReply(text: string): ParsedReply {
 // ── Splitting a line ───────────────────────────────────────────────────────────────
 
 /** Abbreviations followed by a dot that do not end a sentence ("TS. Mai Thanh Hải"). */
-const DOTTED_ABBR = /^(?:TS|ThS|Ths|CN|KS|BS|GS|PGS|DS|LS|S|c|C|TP|TX|TT|P|Q|H|Mr|Ms|Mrs|CKI|CKII|St|Dr|\d{1,2})$/;
+const DOTTED_ABBR =
+  /^(?:TS|ThS|Ths|CN|KS|BS|GS|PGS|DS|LS|S|c|C|TP|TX|TT|P|Q|H|Mr|Ms|Mrs|CKI|CKII|St|Dr|\d{1,2})$/;
 
 /** Splits at ". " / "! " before a capital letter, except after dotted abbreviations and numbering. */
 function sentencesOf(line: string): string[] {
@@ -99,7 +108,11 @@ function afterGreeting(sentence: string): string {
 
 /** "A - PGĐ, B - TP, có cần gửi thêm không ạ?" keeps the list and drops the question. */
 function withoutFinalClause(sentence: string): string {
-  const cut = Math.max(sentence.lastIndexOf(','), sentence.lastIndexOf(';'), sentence.lastIndexOf(':'));
+  const cut = Math.max(
+    sentence.lastIndexOf(','),
+    sentence.lastIndexOf(';'),
+    sentence.lastIndexOf(':'),
+  );
   return cut > 0 ? sentence.slice(0, cut) : '';
 }
 
@@ -118,14 +131,19 @@ function segmentsOf(sentence: string): string[] {
     }
   }
   parts.push(sentence.slice(from));
-  return parts.flatMap(splitInlineNumbering).map(stripBullet).filter((p) => p.length > 0);
+  return parts
+    .flatMap(splitInlineNumbering)
+    .map(stripBullet)
+    .filter((p) => p.length > 0);
 }
 
 /** "1. Lê Văn Hai - CT UBND xã 2. Nguyễn Thị Ba - CV" → two segments, when numbers run 1, 2, 3… */
 function splitInlineNumbering(part: string): string[] {
   const marks = [...part.matchAll(/(?<=^|[\s,;])(\d{1,2})\s*[.)/]\s+(?=\S)/g)];
   if (marks.length < 2) return [part];
-  const sequential = marks.every((m, k) => k === 0 || Number(m[1]) === Number(marks[k - 1]![1]) + 1);
+  const sequential = marks.every(
+    (m, k) => k === 0 || Number(m[1]) === Number(marks[k - 1]![1]) + 1,
+  );
   if (!sequential) return [part];
   const cuts = marks.map((m) => m.index);
   if (cuts[0] !== 0 && part.slice(0, cuts[0]).trim() === '') cuts[0] = 0;
@@ -150,7 +168,14 @@ function stripBullet(segment: string): string {
 
 type SegmentResult =
   | { kind: 'people'; people: Attendee[] }
-  | { kind: 'detail'; title?: string; phone?: string; labelled: boolean; header: boolean; otherField: boolean };
+  | {
+      kind: 'detail';
+      title?: string;
+      phone?: string;
+      labelled: boolean;
+      header: boolean;
+      otherField: boolean;
+    };
 
 /** What a run of tokens holds besides names: its title text (as typed) and phones. */
 interface Piece {
@@ -172,7 +197,9 @@ function parseSegment(segment: string): SegmentResult {
   // text before the first name is a title and nothing title-like follows the last name.
   const titleFirst = lead !== '' && isTitleLike(lead) && !(tail.title && isTitleStart(tail.title));
 
-  const titles = spans.map((_, k) => (titleFirst ? (k === 0 ? lead : pieces[k]!.title) : pieces[k + 1]!.title));
+  const titles = spans.map((_, k) =>
+    titleFirst ? (k === 0 ? lead : pieces[k]!.title) : pieces[k + 1]!.title,
+  );
   if (!titleFirst) shareTitleAfterColon(toks, spans, pieces, titles);
   const people = spans.map((span, k): Attendee => {
     const phone = pieces[k + 1]!.phones[0] ?? (k === 0 ? pieces[0]!.phones[0] : undefined);
@@ -185,25 +212,37 @@ function parseSegment(segment: string): SegmentResult {
  * "Mai Văn Hòa, Hồ Thị Lan: cán bộ phòng VH" — names listed with nothing between them and a
  * title after a colon share that title.
  */
-function shareTitleAfterColon(toks: Tok[], spans: NameSpan[], pieces: Piece[], titles: (string | undefined)[]): void {
+function shareTitleAfterColon(
+  toks: Tok[],
+  spans: NameSpan[],
+  pieces: Piece[],
+  titles: (string | undefined)[],
+): void {
   for (let k = 1; k < spans.length; k++) {
     if (!titles[k] || toks[spans[k]!.last + 1]?.text !== ':') continue;
-    for (let j = k - 1; j >= 0 && !pieces[j + 1]!.title && !pieces[j + 1]!.phones.length; j--) titles[j] = titles[k];
+    for (let j = k - 1; j >= 0 && !pieces[j + 1]!.title && !pieces[j + 1]!.phones.length; j--)
+      titles[j] = titles[k];
   }
 }
 
 /** Pieces between names: piece 0 before the first name, piece k after name k. */
 function piecesAround(toks: Tok[], spans: NameSpan[], segment: string): Piece[] {
   const bounds = spans.map((s, k) => [k === 0 ? 0 : spans[k - 1]!.last + 1, s.first] as const);
-  return [...bounds.map(([a, b]) => pieceOf(toks, a, b, segment)), pieceOf(toks, spans.at(-1)!.last + 1, toks.length, segment)];
+  return [
+    ...bounds.map(([a, b]) => pieceOf(toks, a, b, segment)),
+    pieceOf(toks, spans.at(-1)!.last + 1, toks.length, segment),
+  ];
 }
 
 /** Words right before a name that make it the object of a sentence: "cảm ơn đ/c X", "nhờ anh X", "thay cho đ/c X". */
-const OBJECT_BEFORE = /(?:^|\s)(?:cho|của|nhờ|gặp|hỏi|báo|nhắn|gọi|theo|thay|bỏ|rút|trừ|cảm ơn|cám ơn|liên hệ|@)\s*$/iu;
+const OBJECT_BEFORE =
+  /(?:^|\s)(?:cho|của|nhờ|gặp|hỏi|báo|nhắn|gọi|theo|thay|bỏ|rút|trừ|cảm ơn|cám ơn|liên hệ|@)\s*$/iu;
 /** First words after a name that make the name the subject of a sentence: "X đã rời nhóm", "X bên BTC gửi…". */
 const SENTENCE_AFTER = new Set(
-  ('đã sẽ đang vừa mới nhắn nhờ giúp gửi rồi bên check có không ko cũng thì ơi à hỏi xem nói để về vào ra đi lên ' +
-    'được bị cho anh chị em mình cần muốn phải hả nhỉ vậy xin quá').split(' '),
+  (
+    'đã sẽ đang vừa mới nhắn nhờ giúp gửi rồi bên check có không ko cũng thì ơi à hỏi xem nói để về vào ra đi lên ' +
+    'được bị cho anh chị em mình cần muốn phải hả nhỉ vậy xin quá'
+  ).split(' '),
 );
 
 /**
@@ -213,9 +252,16 @@ const SENTENCE_AFTER = new Set(
  */
 function isMentionedInPassing(toks: Tok[], spans: NameSpan[], k: number, segment: string): boolean {
   const span = spans[k]!;
-  const before = segment.slice(k === 0 ? 0 : toks[spans[k - 1]!.last]!.end, toks[span.first]!.start);
+  const before = segment.slice(
+    k === 0 ? 0 : toks[spans[k - 1]!.last]!.end,
+    toks[span.first]!.start,
+  );
   if (OBJECT_BEFORE.test(before)) return true;
-  if (/(?:^|\s)(?:tôi|em|mình|con)\s+là\s*$/iu.test(before) && !/đăng\s*ký|tham\s*(?:dự|gia)/iu.test(segment)) return true;
+  if (
+    /(?:^|\s)(?:tôi|em|mình|con)\s+là\s*$/iu.test(before) &&
+    !/đăng\s*ký|tham\s*(?:dự|gia)/iu.test(segment)
+  )
+    return true;
   const afterEnd = k + 1 < spans.length ? toks[spans[k + 1]!.first]!.start : segment.length;
   const after = tidyTitle(segment.slice(toks[span.last]!.end, afterEnd));
   const firstWord = (after.split(/[\s,;:()]+/)[0] ?? '').toLowerCase();
@@ -223,7 +269,20 @@ function isMentionedInPassing(toks: Tok[], spans: NameSpan[], k: number, segment
 }
 
 /** Words after which, in the text before a name, only its title remains: "Sở Y tế cử Phó Giám đốc Sở là ông …". */
-const LEAD_STOPS = new Set(['cử', 'gồm', 'đăng', 'ký', 'ông', 'bà', 'anh', 'chị', 'em', 'cô', 'chú', 'thầy']);
+const LEAD_STOPS = new Set([
+  'cử',
+  'gồm',
+  'đăng',
+  'ký',
+  'ông',
+  'bà',
+  'anh',
+  'chị',
+  'em',
+  'cô',
+  'chú',
+  'thầy',
+]);
 
 /**
  * Title of the first person in "title first" order: the text right before the name, after a
@@ -233,7 +292,10 @@ function leadingTitle(toks: Tok[], first: NameSpan, segment: string): string {
   let from = 0;
   for (let i = first.first - 1; i >= 0; i--) {
     const t = toks[i]!;
-    const stop = (t.kind === 'punct' && t.text === ':') || t.kind === 'hon' || (t.kind === 'word' && LEAD_STOPS.has(t.text.toLowerCase()));
+    const stop =
+      (t.kind === 'punct' && t.text === ':') ||
+      t.kind === 'hon' ||
+      (t.kind === 'word' && LEAD_STOPS.has(t.text.toLowerCase()));
     if (stop && toks.slice(i + 1, first.first).some((x) => x.kind === 'word')) {
       from = i + 1;
       break;
@@ -278,7 +340,8 @@ function pieceOf(toks: Tok[], from: number, to: number, segment: string): Piece 
 }
 
 /** Field words that head a table ("STT Họ và tên Chức vụ SĐT") rather than a title. */
-const FIELD_WORDS = /^(?:sđt|sdt|đt|dt|số\s*điện\s*thoại|điện\s*thoại|email|ghi\s*chú|đơn\s*vị|stt)$/iu;
+const FIELD_WORDS =
+  /^(?:sđt|sdt|đt|dt|số\s*điện\s*thoại|điện\s*thoại|email|ghi\s*chú|đơn\s*vị|stt)$/iu;
 
 /** A segment without a name: a title, phone or other field line that may belong to a neighbouring name. */
 function detailOf(toks: Tok[], segment: string): SegmentResult {
@@ -291,7 +354,11 @@ function detailOf(toks: Tok[], segment: string): SegmentResult {
   return { kind: 'detail', title, phone: piece.phones[0], labelled, header, otherField };
 }
 
-function withOptional(name: string, title: string | undefined, phone: string | undefined): Attendee {
+function withOptional(
+  name: string,
+  title: string | undefined,
+  phone: string | undefined,
+): Attendee {
   const a: Attendee = { name };
   if (title) a.title = title;
   if (phone) a.phone = phone;

@@ -16,12 +16,16 @@ const NUMBER =
   String.raw`(?:\(\s*\+?\s*84\s*\)|\+\s?84|84)${SEP}(?:2(?:${SEP}\d){9}|[35789](?:${SEP}\d){8}))`;
 
 /** Finds labelled or bare phone numbers; `g` flag, so reset lastIndex or use matchAll. */
-export const PHONE_RE = new RegExp(String.raw`(?<![\p{L}\p{M}\d])${LABEL}?(${NUMBER})(?!\d)`, 'giu');
+export const PHONE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{M}\d])${LABEL}?(${NUMBER})(?!\d)`,
+  'giu',
+);
 
 /** "+84 912 345 678" → "0912345678"; undefined when the digits are not a Vietnamese number. */
 export function normalizePhone(raw: string): string | undefined {
   let digits = raw.replace(/\D/g, '');
-  if (digits.startsWith('84') && (digits.length === 11 || digits.length === 12)) digits = '0' + digits.slice(2);
+  if (digits.startsWith('84') && (digits.length === 11 || digits.length === 12))
+    digits = '0' + digits.slice(2);
   if (/^0[35789]\d{8}$/.test(digits) || /^02\d{9}$/.test(digits)) return digits;
   return undefined;
 }

@@ -11,7 +11,12 @@ export function foldSame(s: string): string {
   let out = '';
   for (const unit of s.split('')) {
     const base = unit.normalize('NFD').replace(COMBINING, '').replace(/[đĐ]/g, 'd').toLowerCase();
-    out += base.length === 1 ? base : unit.length === 1 && base.length === 0 ? '~' : unit.toLowerCase().slice(0, 1);
+    out +=
+      base.length === 1
+        ? base
+        : unit.length === 1 && base.length === 0
+          ? '~'
+          : unit.toLowerCase().slice(0, 1);
   }
   return out;
 }
@@ -45,7 +50,8 @@ export function titleCaseWord(w: string): string {
  * one to three vowels, optional final consonant. Abbreviations such as UBND, PGĐ, VH, TP, CV
  * fail it, which keeps them out of names even when typed in capitals.
  */
-const SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$/;
+const SYLLABLE =
+  /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$/;
 
 export function isVietSyllable(w: string): boolean {
   return SYLLABLE.test(foldSame(w));
@@ -62,7 +68,8 @@ export function trimEdges(s: string): string {
   while (cur !== prev) {
     prev = cur;
     cur = cur.replace(EDGE_LEAD, '').replace(EDGE_TRAIL, '');
-    if (cur.startsWith('(') && cur.endsWith(')') && balanced(cur.slice(1, -1))) cur = cur.slice(1, -1);
+    if (cur.startsWith('(') && cur.endsWith(')') && balanced(cur.slice(1, -1)))
+      cur = cur.slice(1, -1);
     const opens = count(cur, '(');
     const closes = count(cur, ')');
     if (closes > opens && cur.endsWith(')')) cur = cur.slice(0, -1);

@@ -35,12 +35,30 @@ function startsWithWord(text: string, head: string): boolean {
  * "Cán bộ tham dự gồm:", "Lãnh đạo Sở đăng ký như sau:". Compared on folded words.
  */
 const INTRO_WORDS = [
-  'cu', 'dang ky', 'danh sach', 'gom', 'nhu sau', 'tham du', 'tham gia', 'gui', 'dong chi', 'dai bieu', 'kinh gui',
-  'bao cao', 'xin', 'thanh phan', 'nguoi thu', 'hoc vien', 'd/c', 'ds',
+  'cu',
+  'dang ky',
+  'danh sach',
+  'gom',
+  'nhu sau',
+  'tham du',
+  'tham gia',
+  'gui',
+  'dong chi',
+  'dai bieu',
+  'kinh gui',
+  'bao cao',
+  'xin',
+  'thanh phan',
+  'nguoi thu',
+  'hoc vien',
+  'd/c',
+  'ds',
 ];
 
 export function isIntro(text: string): boolean {
-  const words = ` ${foldSame(text).replace(/[^a-z0-9/]+/g, ' ').trim()} `;
+  const words = ` ${foldSame(text)
+    .replace(/[^a-z0-9/]+/g, ' ')
+    .trim()} `;
   return INTRO_WORDS.some((w) => words.includes(` ${w} `));
 }
 
@@ -61,14 +79,18 @@ const ATTENDANCE_NOTE_RE =
   /\s*(?:\((?:[^()]*\s)?(?:dự|trực tiếp|trực tuyến|online|điểm cầu|tham dự|tham gia)(?:\s[^()]*)?\)|[-–,;]\s*(?:tham dự |dự |học )?(?:tại )?(?:điểm cầu|trực tuyến|trực tiếp|online)(?![\p{L}]).*)\s*$/iu;
 
 /** A phone label whose number was mistyped ("ĐT 0912 345 67") still ends the title. */
-const BROKEN_PHONE_RE = /(?:^|[\s,;(\-–]+)(?:sđt|sdt|đt|dt|dđ|điện\s*thoại|tel|zalo)\s*[:.]?\s*[\d\s.+\-()]*$/iu;
+const BROKEN_PHONE_RE =
+  /(?:^|[\s,;(\-–]+)(?:sđt|sdt|đt|dt|dđ|điện\s*thoại|tel|zalo)\s*[:.]?\s*[\d\s.+\-()]*$/iu;
 
 /** Birth years typed next to the title ("sinh năm 1978", "NS: 1980") are not part of it. */
 const BIRTH_YEAR_RE = /(?:^|[\s,;(-]+)(?:sinh\s*năm|năm\s*sinh|ns)\s*:?\s*(?:19|20)\d\d\)?/giu;
 
 /** Cleans one piece of text that holds a title: trims separators, wrappers and polite tails. */
 export function tidyTitle(raw: string): string {
-  let t = trimEdges(raw.replace(BIRTH_YEAR_RE, ' ').replace(BROKEN_PHONE_RE, '')).replace(ATTENDANCE_NOTE_RE, '');
+  let t = trimEdges(raw.replace(BIRTH_YEAR_RE, ' ').replace(BROKEN_PHONE_RE, '')).replace(
+    ATTENDANCE_NOTE_RE,
+    '',
+  );
   const m = TAIL_RE.exec(' ' + t);
   if (m) t = trimEdges(t.slice(0, Math.max(0, m.index - 1)));
   // Leading conjunctions and "là" belong to the sentence, and a gender ("nam, PGĐ") to the form.

@@ -30,7 +30,10 @@ const NAME_LABEL_RE = new RegExp(
   `${B}(?:(?:họ\\s*(?:và|&|,|/)?\\s*tên|ho\\s*(?:va\\s*)?ten)(?:\\s+(?:đại\\s*biểu|học\\s*viên|người\\s*tham\\s*dự))?${E}\\s*[:：.\\-–]?|tên\\s*[:：])`,
   'giu',
 );
-const TITLE_LABEL_RE = new RegExp(`${B}(?:chức\\s*(?:vụ|danh)|chuc\\s*(?:vu|danh))${E}\\s*[:：.\\-–]?`, 'giu');
+const TITLE_LABEL_RE = new RegExp(
+  `${B}(?:chức\\s*(?:vụ|danh)|chuc\\s*(?:vu|danh))${E}\\s*[:：.\\-–]?`,
+  'giu',
+);
 /** "CV:" is the label Chức vụ only when a title follows; "CV: Nguyễn Văn Tám" is a title (chuyên viên). */
 const CV_LABEL_RE = new RegExp(`${B}CV\\s*[:：]`, 'gu');
 /** Fields of a form that hold neither name, title nor phone; their values are left out of titles. */

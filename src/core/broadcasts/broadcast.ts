@@ -16,26 +16,53 @@ export type BroadcastTarget =
 
 export class BroadcastError extends Error {}
 
-export async function resolveTarget(trx: Trx, target: BroadcastTarget, now: Date): Promise<{ unitIds: number[]; label: string }> {
+export async function resolveTarget(
+  trx: Trx,
+  target: BroadcastTarget,
+  now: Date,
+): Promise<{ unitIds: number[]; label: string }> {
   if (target.kind === 'units') {
     const { units, unknown } = await resolveUnitSelector(trx, target.units);
-    if (unknown.length) throw new BroadcastError(`Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new BroadcastError(`Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
     const sel = target.units;
-    const label = sel === 'all' ? bc.targetAll() : Array.isArray(sel) ? bc.targetCodes(units.length) : bc.targetCategory((sel.categories ?? []).join(', '));
+    const label =
+      sel === 'all'
+        ? bc.targetAll()
+        : Array.isArray(sel)
+          ? bc.targetCodes(units.length)
+          : bc.targetCategory((sel.categories ?? []).join(', '));
     return { unitIds: units.map((u) => u.id), label };
   }
   if (target.kind === 'unregistered') {
     const e = target.eventId
-      ? await trx.selectFrom('events').selectAll().where('id', '=', target.eventId).executeTakeFirst()
-      : await trx.selectFrom('events').selectAll().where('status', '=', 'active').where('starts_at', '>', now).orderBy('starts_at').executeTakeFirst();
+      ? await trx
+          .selectFrom('events')
+          .selectAll()
+          .where('id', '=', target.eventId)
+          .executeTakeFirst()
+      : await trx
+          .selectFrom('events')
+          .selectAll()
+          .where('status', '=', 'active')
+          .where('starts_at', '>', now)
+          .orderBy('starts_at')
+          .executeTakeFirst();
     if (!e) throw new BroadcastError('Không có sự kiện nào sắp diễn ra.');
-    const rows = await trx.selectFrom('registrations').select('unit_id').where('event_id', '=', e.id).where('status', '=', 'pending').execute();
+    const rows = await trx
+      .selectFrom('registrations')
+      .select('unit_id')
+      .where('event_id', '=', e.id)
+      .where('status', '=', 'pending')
+      .execute();
     return { unitIds: rows.map((r) => r.unit_id), label: bc.targetUnregistered(e.title) };
   }
   let q = trx
     .selectFrom('campaign_units as cu')
     .innerJoin('campaigns as c', 'c.id', 'cu.campaign_id')
-    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'))
+    .leftJoin('submissions as s', (j) =>
+      j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'),
+    )
     .select('cu.unit_id')
     .distinct()
     .where('c.status', '=', 'active')
@@ -47,8 +74,16 @@ export async function resolveTarget(trx: Trx, target: BroadcastTarget, now: Date
 }
 
 /** A category typed by an organizer ("nhóm ubnd huyện") matched against the units' categories. */
-export async function matchCategory(trx: Trx, typed: string): Promise<{ match: string | null; known: string[] }> {
-  const rows = await trx.selectFrom('units').select('category').distinct().where('category', 'is not', null).execute();
+export async function matchCategory(
+  trx: Trx,
+  typed: string,
+): Promise<{ match: string | null; known: string[] }> {
+  const rows = await trx
+    .selectFrom('units')
+    .select('category')
+    .distinct()
+    .where('category', 'is not', null)
+    .execute();
   const known = rows.map((r) => r.category!).sort();
   const t = fold(typed);
   const exact = known.find((k) => fold(k) === t);
@@ -65,19 +100,41 @@ export interface BroadcastDraft {
 }
 
 /** A broadcast waiting for the organizer's confirmation (chat flow) — nothing is queued yet. */
-export async function draftBroadcast(trx: Trx, text: string, target: BroadcastTarget, createdBy: string, organizerChatId: number | null, now: Date): Promise<BroadcastDraft> {
+export async function draftBroadcast(
+  trx: Trx,
+  text: string,
+  target: BroadcastTarget,
+  createdBy: string,
+  organizerChatId: number | null,
+  now: Date,
+): Promise<BroadcastDraft> {
   const { unitIds, label } = await resolveTarget(trx, target, now);
   const chats = await unitChats(trx, unitIds);
   const row = await trx
     .insertInto('broadcasts')
-    .values({ text, target: JSON.stringify({ ...target, label }), status: 'draft', created_by: createdBy, organizer_chat_id: organizerChatId })
+    .values({
+      text,
+      target: JSON.stringify({ ...target, label }),
+      status: 'draft',
+      created_by: createdBy,
+      organizer_chat_id: organizerChatId,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id: row.id, label, units: new Set(chats.map((c) => c.unitId)).size, chats: chats.length };
+  return {
+    id: row.id,
+    label,
+    units: new Set(chats.map((c) => c.unitId)).size,
+    chats: chats.length,
+  };
 }
 
 /** Queues one delivery per linked chat (resolved now, not at drafting) and the progress message. */
-export async function sendBroadcast(trx: Trx, id: number, now: Date): Promise<{ chats: number } | null> {
+export async function sendBroadcast(
+  trx: Trx,
+  id: number,
+  now: Date,
+): Promise<{ chats: number } | null> {
   const b = await trx
     .updateTable('broadcasts')
     .set({ status: 'sending', confirmed_at: now })
@@ -88,17 +145,36 @@ export async function sendBroadcast(trx: Trx, id: number, now: Date): Promise<{ 
   if (!b) return null;
   const { unitIds } = await resolveTarget(trx, b.target as BroadcastTarget, now);
   const chats = await unitChats(trx, unitIds);
-  await enqueue(trx, chats, { text: bc.announcement(b.text) }, { purpose: 'broadcast', ref: `broadcast:${id}`, broadcastId: id });
+  await enqueue(
+    trx,
+    chats,
+    { text: bc.announcement(b.text) },
+    { purpose: 'broadcast', ref: `broadcast:${id}`, broadcastId: id },
+  );
   if (b.organizer_chat_id) {
-    const org = await trx.selectFrom('chats').select(['platform', 'external_id']).where('id', '=', b.organizer_chat_id).executeTakeFirstOrThrow();
-    await enqueue(trx, [{ platform: org.platform, chatExternalId: org.external_id, chatId: b.organizer_chat_id }], { text: bc.started(chats.length) }, { purpose: 'broadcast.progress', ref: `broadcast:${id}`, priority: 0 });
+    const org = await trx
+      .selectFrom('chats')
+      .select(['platform', 'external_id'])
+      .where('id', '=', b.organizer_chat_id)
+      .executeTakeFirstOrThrow();
+    await enqueue(
+      trx,
+      [{ platform: org.platform, chatExternalId: org.external_id, chatId: b.organizer_chat_id }],
+      { text: bc.started(chats.length) },
+      { purpose: 'broadcast.progress', ref: `broadcast:${id}`, priority: 0 },
+    );
   }
-  if (chats.length === 0) await trx.updateTable('broadcasts').set({ status: 'done' }).where('id', '=', id).execute();
+  if (chats.length === 0)
+    await trx.updateTable('broadcasts').set({ status: 'done' }).where('id', '=', id).execute();
   return { chats: chats.length };
 }
 
 /** API: create and send at once (the API caller has already decided). */
-export async function createAndSend(ctx: AppContext, text: string, target: BroadcastTarget): Promise<{ id: number; chats: number }> {
+export async function createAndSend(
+  ctx: AppContext,
+  text: string,
+  target: BroadcastTarget,
+): Promise<{ id: number; chats: number }> {
   return ctx.db.transaction().execute(async (trx) => {
     const draft = await draftBroadcast(trx, text, target, 'api', null, ctx.clock());
     const sent = await sendBroadcast(trx, draft.id, ctx.clock());
@@ -117,7 +193,11 @@ export interface BroadcastStatus {
 }
 
 export async function broadcastStatus(trx: Trx, id: number): Promise<BroadcastStatus | null> {
-  const b = await trx.selectFrom('broadcasts').select(['id', 'status']).where('id', '=', id).executeTakeFirst();
+  const b = await trx
+    .selectFrom('broadcasts')
+    .select(['id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!b) return null;
   const counts = await trx
     .selectFrom('outbox')
@@ -130,7 +210,13 @@ export async function broadcastStatus(trx: Trx, id: number): Promise<BroadcastSt
     .selectFrom('outbox')
     .leftJoin('chats', 'chats.id', 'outbox.chat_id')
     .leftJoin('units', 'units.id', 'chats.unit_id')
-    .select(['outbox.chat_external_id', 'outbox.platform', 'outbox.error', 'chats.title', 'units.name'])
+    .select([
+      'outbox.chat_external_id',
+      'outbox.platform',
+      'outbox.error',
+      'chats.title',
+      'units.name',
+    ])
     .where('outbox.broadcast_id', '=', id)
     .where('outbox.state', '=', 'failed')
     .orderBy('outbox.id')
@@ -161,7 +247,8 @@ export async function resendFailed(trx: Trx, id: number): Promise<number> {
     .where('state', '=', 'failed')
     .executeTakeFirst();
   const n = Number(r.numUpdatedRows);
-  if (n) await trx.updateTable('broadcasts').set({ status: 'sending' }).where('id', '=', id).execute();
+  if (n)
+    await trx.updateTable('broadcasts').set({ status: 'sending' }).where('id', '=', id).execute();
   return n;
 }
 
@@ -175,8 +262,13 @@ const lastEdit = new Map<number, number>();
  * few seconds, so the edits stay inside the group's 20/min), and when nothing is left the
  * final tally is posted once (the status flip decides which instance posts it).
  */
-export async function updateBroadcastProgress(ctx: AppContext, delivered: DeliveredRow[]): Promise<void> {
-  await reportProgress(ctx, [...new Set(delivered.map((d) => d.row.broadcast_id).filter((x): x is number => x !== null))]);
+export async function updateBroadcastProgress(
+  ctx: AppContext,
+  delivered: DeliveredRow[],
+): Promise<void> {
+  await reportProgress(ctx, [
+    ...new Set(delivered.map((d) => d.row.broadcast_id).filter((x): x is number => x !== null)),
+  ]);
 }
 
 /**
@@ -189,10 +281,21 @@ export async function finishSettledBroadcasts(ctx: AppContext): Promise<void> {
     .select('b.id')
     .where('b.status', '=', 'sending')
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('outbox').select('outbox.id').whereRef('outbox.broadcast_id', '=', 'b.id').where('outbox.state', 'in', ['queued', 'sending']))),
+      not(
+        exists(
+          selectFrom('outbox')
+            .select('outbox.id')
+            .whereRef('outbox.broadcast_id', '=', 'b.id')
+            .where('outbox.state', 'in', ['queued', 'sending']),
+        ),
+      ),
     )
     .execute();
-  if (rows.length) await reportProgress(ctx, rows.map((r) => r.id));
+  if (rows.length)
+    await reportProgress(
+      ctx,
+      rows.map((r) => r.id),
+    );
 }
 
 async function reportProgress(ctx: AppContext, ids: number[]): Promise<void> {
@@ -207,28 +310,75 @@ async function reportProgress(ctx: AppContext, ids: number[]): Promise<void> {
         .where('purpose', '=', 'broadcast.progress')
         .where('state', '=', 'sent')
         .executeTakeFirst();
-      const target = progress ? [{ platform: progress.platform, chatExternalId: progress.chat_external_id, chatId: progress.chat_id }] : [];
+      const target = progress
+        ? [
+            {
+              platform: progress.platform,
+              chatExternalId: progress.chat_external_id,
+              chatId: progress.chat_id,
+            },
+          ]
+        : [];
       if (s.pending === 0) {
-        const flipped = await trx.updateTable('broadcasts').set({ status: 'done' }).where('id', '=', id).where('status', '=', 'sending').executeTakeFirst();
+        const flipped = await trx
+          .updateTable('broadcasts')
+          .set({ status: 'done' })
+          .where('id', '=', id)
+          .where('status', '=', 'sending')
+          .executeTakeFirst();
         if (Number(flipped.numUpdatedRows) === 0 || !progress) return;
         // A progress edit still waiting (paced, or paused by a 429) must not land after the final one.
-        await trx.deleteFrom('outbox').where('ref', '=', `broadcast:${id}`).where('purpose', '=', 'broadcast.edit').where('state', '=', 'queued').execute();
+        await trx
+          .deleteFrom('outbox')
+          .where('ref', '=', `broadcast:${id}`)
+          .where('purpose', '=', 'broadcast.edit')
+          .where('state', '=', 'queued')
+          .execute();
         if (CAN_EDIT.has(progress.platform)) {
-          await enqueue(trx, target, { text: bc.done(s.sent, s.total, s.failed), editMessageId: progress.platform_message_id! }, { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 });
+          await enqueue(
+            trx,
+            target,
+            {
+              text: bc.done(s.sent, s.total, s.failed),
+              editMessageId: progress.platform_message_id!,
+            },
+            { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 },
+          );
         }
         await enqueue(
           trx,
           target,
-          { text: bc.tally(s.sent, s.total, s.failures), buttons: s.failed ? [[{ text: bc.resendButton(), data: `b:${id}:resend` }]] : undefined },
+          {
+            text: bc.tally(s.sent, s.total, s.failures),
+            buttons: s.failed ? [[{ text: bc.resendButton(), data: `b:${id}:resend` }]] : undefined,
+          },
           { purpose: 'broadcast.tally', ref: `broadcast:${id}`, priority: 0 },
         );
         return;
       }
-      if (!progress?.platform_message_id || !CAN_EDIT.has(progress.platform) || Date.now() - (lastEdit.get(id) ?? 0) < EDIT_EVERY_MS) return;
+      if (
+        !progress?.platform_message_id ||
+        !CAN_EDIT.has(progress.platform) ||
+        Date.now() - (lastEdit.get(id) ?? 0) < EDIT_EVERY_MS
+      )
+        return;
       lastEdit.set(id, Date.now());
       // Only the newest progress matters: drop edits still waiting.
-      await trx.deleteFrom('outbox').where('ref', '=', `broadcast:${id}`).where('purpose', '=', 'broadcast.edit').where('state', '=', 'queued').execute();
-      await enqueue(trx, target, { text: bc.progress(s.sent, s.total, s.failed), editMessageId: progress.platform_message_id }, { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 });
+      await trx
+        .deleteFrom('outbox')
+        .where('ref', '=', `broadcast:${id}`)
+        .where('purpose', '=', 'broadcast.edit')
+        .where('state', '=', 'queued')
+        .execute();
+      await enqueue(
+        trx,
+        target,
+        {
+          text: bc.progress(s.sent, s.total, s.failed),
+          editMessageId: progress.platform_message_id,
+        },
+        { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 },
+      );
     });
   }
 }

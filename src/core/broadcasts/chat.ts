@@ -3,22 +3,36 @@ import type { Turn } from '../inbound/turn';
 import { closePrompt, currentPrompt, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
-import { BroadcastError, draftBroadcast, matchCategory, resendFailed, sendBroadcast, type BroadcastTarget } from './broadcast';
+import {
+  BroadcastError,
+  draftBroadcast,
+  matchCategory,
+  resendFailed,
+  sendBroadcast,
+  type BroadcastTarget,
+} from './broadcast';
 
 const CONFIRM = 'broadcast.confirm';
 
 /** "chưa đăng ký: …", "chưa báo cáo: …", "nhóm <tên>: …" at the head of the text choose the target. */
-async function parseTarget(turn: Turn, args: string): Promise<{ target: BroadcastTarget; text: string } | string> {
+async function parseTarget(
+  turn: Turn,
+  args: string,
+): Promise<{ target: BroadcastTarget; text: string } | string> {
   const m = /^([^:\n]{2,80}):\s*([\s\S]+)$/.exec(args);
   if (m) {
     const head = fold(m[1]!);
     const text = m[2]!.trim();
     if (/^(chua dang ky|chuadangky)$/.test(head)) return { target: { kind: 'unregistered' }, text };
-    if (/^(chua bao cao|chuabaocao|chua nop bao cao|no bao cao)$/.test(head)) return { target: { kind: 'owing' }, text };
+    if (/^(chua bao cao|chuabaocao|chua nop bao cao|no bao cao)$/.test(head))
+      return { target: { kind: 'owing' }, text };
     if (/^(tat ca|tatca)$/.test(head)) return { target: { kind: 'units', units: 'all' }, text };
     const cat = /^nhom\s+(.+)$/.exec(head);
     if (cat) {
-      const { match, known } = await matchCategory(turn.trx, m[1]!.trim().replace(/^nh[oó]m\s+/i, ''));
+      const { match, known } = await matchCategory(
+        turn.trx,
+        m[1]!.trim().replace(/^nh[oó]m\s+/i, ''),
+      );
       if (!match) return bc.categoryUnknown(m[1]!.trim(), known);
       return { target: { kind: 'units', units: { categories: [match] } }, text };
     }
@@ -35,15 +49,34 @@ export const broadcastCommands: Record<string, CommandSpec> = {
       if (typeof parsed === 'string') return turn.reply(parsed);
       let draft;
       try {
-        draft = await draftBroadcast(turn.trx, parsed.text, parsed.target, `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`, turn.chat.id, turn.now);
+        draft = await draftBroadcast(
+          turn.trx,
+          parsed.text,
+          parsed.target,
+          `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
+          turn.chat.id,
+          turn.now,
+        );
       } catch (e) {
         if (e instanceof BroadcastError) return turn.reply(e.message);
         throw e;
       }
       if (draft.chats === 0) return turn.reply(bc.noRecipients(draft.label));
-      const promptId = await openPrompt(turn.trx, turn.chat.id, CONFIRM, { broadcastId: draft.id }, turn.now, 30 * 60_000);
+      const promptId = await openPrompt(
+        turn.trx,
+        turn.chat.id,
+        CONFIRM,
+        { broadcastId: draft.id },
+        turn.now,
+        30 * 60_000,
+      );
       await turn.reply(bc.preview(draft.label, draft.chats, draft.units, parsed.text), {
-        buttons: [[{ text: bc.sendButton(), data: `p:${promptId}:send` }, { text: bc.cancelButton(), data: `p:${promptId}:cancel` }]],
+        buttons: [
+          [
+            { text: bc.sendButton(), data: `p:${promptId}:send` },
+            { text: bc.cancelButton(), data: `p:${promptId}:cancel` },
+          ],
+        ],
       });
     },
   },
@@ -64,11 +97,21 @@ export const broadcastTextHandler: TextHandler = async (turn) => {
   const isSend = /^(send|gui|gui di|gui ngay|dong y|xac nhan|ok)$/.test(answer);
   const isCancel = /^(cancel|huy|khong|thoi|bo)$/.test(answer);
   if (!isSend && !isCancel) return false;
-  const prompt = await currentPrompt<{ broadcastId: number }>(turn.trx, turn.chat.id, CONFIRM, turn.now);
+  const prompt = await currentPrompt<{ broadcastId: number }>(
+    turn.trx,
+    turn.chat.id,
+    CONFIRM,
+    turn.now,
+  );
   if (!prompt || (fromButton !== null && fromButton !== prompt.id)) return false;
   if (!(await closePrompt(turn.trx, prompt.id))) return true;
   if (isCancel) {
-    await turn.trx.updateTable('broadcasts').set({ status: 'cancelled' }).where('id', '=', prompt.payload.broadcastId).where('status', '=', 'draft').execute();
+    await turn.trx
+      .updateTable('broadcasts')
+      .set({ status: 'cancelled' })
+      .where('id', '=', prompt.payload.broadcastId)
+      .where('status', '=', 'draft')
+      .execute();
     await turn.reply(bc.cancelled());
     return true;
   }

@@ -26,7 +26,11 @@ export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
   if (Number(recent.n) >= LINK_ATTEMPTS) return turn.reply(t.linkRateLimited(LINK_WINDOW_MINUTES));
 
   const orgCode = await organizerJoinCode(turn.trx);
-  const unit = await turn.trx.selectFrom('units').selectAll().where('join_code', '=', code).executeTakeFirst();
+  const unit = await turn.trx
+    .selectFrom('units')
+    .selectAll()
+    .where('join_code', '=', code)
+    .executeTakeFirst();
   const isOrganizer = secretEquals(code, orgCode);
   if (!unit && !isOrganizer) {
     await turn.trx.insertInto('attempts').values({ key, at: turn.now }).execute();
@@ -47,7 +51,11 @@ export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
     })
     .where('id', '=', turn.chat.id)
     .execute();
-  await turn.audit('link', { chat: turn.msg.chat.id, unit: unit?.code ?? null, organizer: isOrganizer });
+  await turn.audit('link', {
+    chat: turn.msg.chat.id,
+    unit: unit?.code ?? null,
+    organizer: isOrganizer,
+  });
   await sql`DELETE FROM attempts WHERE key = ${key}`.execute(turn.trx);
 
   if (isOrganizer) return turn.reply(t.linkedOrganizer());
@@ -55,6 +63,11 @@ export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
   await turn.reply(previous ? t.relinked(previous.name, unit!.name) : t.linkedUnit(unit!.name));
   // A group linked after the invitations went out still gets the ones it can answer.
   for (const e of await openEventsForUnit(turn.trx, unit!.id, turn.now)) {
-    await enqueue(turn.trx, [{ platform: turn.msg.platform, chatExternalId: turn.msg.chat.id, chatId: turn.chat.id }], { text: ev.invitation(e, turn.ctx.timezone) }, { purpose: 'invite', ref: `event:${e.id}` });
+    await enqueue(
+      turn.trx,
+      [{ platform: turn.msg.platform, chatExternalId: turn.msg.chat.id, chatId: turn.chat.id }],
+      { text: ev.invitation(e, turn.ctx.timezone) },
+      { purpose: 'invite', ref: `event:${e.id}` },
+    );
   }
 }

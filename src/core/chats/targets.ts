@@ -17,16 +17,32 @@ export async function unitChats(trx: Trx, unitIds: number[]): Promise<UnitChatTa
     .orderBy('unit_id')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ platform: r.platform, chatExternalId: r.external_id, chatId: r.id, unitId: r.unit_id! }));
+  return rows.map((r) => ({
+    platform: r.platform,
+    chatExternalId: r.external_id,
+    chatId: r.id,
+    unitId: r.unit_id!,
+  }));
 }
 
 export async function organizerChats(trx: Trx): Promise<OutboxTarget[]> {
-  const rows = await trx.selectFrom('chats').select(['id', 'platform', 'external_id']).where('role', '=', 'organizer').where('active', '=', true).orderBy('id').execute();
+  const rows = await trx
+    .selectFrom('chats')
+    .select(['id', 'platform', 'external_id'])
+    .where('role', '=', 'organizer')
+    .where('active', '=', true)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ platform: r.platform, chatExternalId: r.external_id, chatId: r.id }));
 }
 
 /** The outbox row a message replies to tells what it was about ("event:5", "campaign:3"). */
-export async function refOfRepliedMessage(trx: Trx, platform: string, chatExternalId: string, messageId: string | undefined): Promise<string | null> {
+export async function refOfRepliedMessage(
+  trx: Trx,
+  platform: string,
+  chatExternalId: string,
+  messageId: string | undefined,
+): Promise<string | null> {
   if (!messageId) return null;
   const row = await trx
     .selectFrom('outbox')

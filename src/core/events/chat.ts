@@ -41,7 +41,10 @@ async function repliedEvent(turn: Turn): Promise<Target | null> {
 }
 
 /** Which event a unit's message is about: the invitation it replies to, else its only open event. */
-async function targetEvent(turn: Turn, explicit: number | Target | null): Promise<Target | 'none' | 'ambiguous'> {
+async function targetEvent(
+  turn: Turn,
+  explicit: number | Target | null,
+): Promise<Target | 'none' | 'ambiguous'> {
   if (explicit) {
     const t = typeof explicit === 'number' ? await eventWithRegistration(turn, explicit) : explicit;
     return t && t.event.status === 'active' ? t : 'none';
@@ -62,9 +65,23 @@ async function registration(turn: Turn, eventId: number) {
 }
 
 /** Replaces the unit's attendees, sets its status and audits it, in one statement. */
-async function writeRegistration(turn: Turn, regId: number, status: 'registered' | 'declined', late: boolean, attendees: Attendee[], audit: Record<string, unknown>): Promise<void> {
+async function writeRegistration(
+  turn: Turn,
+  regId: number,
+  status: 'registered' | 'declined',
+  late: boolean,
+  attendees: Attendee[],
+  audit: Record<string, unknown>,
+): Promise<void> {
   const actor = `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`;
-  const rows = JSON.stringify(attendees.map((a, i) => ({ position: i + 1, name: a.name, title: a.title ?? null, phone: a.phone ?? null })));
+  const rows = JSON.stringify(
+    attendees.map((a, i) => ({
+      position: i + 1,
+      name: a.name,
+      title: a.title ?? null,
+      phone: a.phone ?? null,
+    })),
+  );
   await sql`
     WITH del AS (DELETE FROM attendees WHERE registration_id = ${regId}),
     ins AS (
@@ -72,19 +89,36 @@ async function writeRegistration(turn: Turn, regId: number, status: 'registered'
       SELECT ${regId}, a.position, a.name, a.title, a.phone FROM jsonb_to_recordset(${rows}::jsonb) AS a(position int, name text, title text, phone text)),
     aud AS (
       INSERT INTO audit_log (actor, action, details) VALUES (${`${turn.msg.platform}:${turn.msg.sender.id}`}, ${status === 'declined' ? 'registration.declined' : 'registration'}, ${JSON.stringify(audit)}::jsonb))
-    UPDATE registrations SET status = ${status}, late = ${late}, updated_by = ${actor}, updated_at = ${turn.now} WHERE id = ${regId}`.execute(turn.trx);
+    UPDATE registrations SET status = ${status}, late = ${late}, updated_by = ${actor}, updated_at = ${turn.now} WHERE id = ${regId}`.execute(
+    turn.trx,
+  );
 }
 
 async function currentAttendees(turn: Turn, registrationId: number): Promise<Attendee[]> {
-  const rows = await turn.trx.selectFrom('attendees').select(['name', 'title', 'phone']).where('registration_id', '=', registrationId).orderBy('position').execute();
-  return rows.map((r) => ({ name: r.name, ...(r.title ? { title: r.title } : {}), ...(r.phone ? { phone: r.phone } : {}) }));
+  const rows = await turn.trx
+    .selectFrom('attendees')
+    .select(['name', 'title', 'phone'])
+    .where('registration_id', '=', registrationId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    name: r.name,
+    ...(r.title ? { title: r.title } : {}),
+    ...(r.phone ? { phone: r.phone } : {}),
+  }));
 }
 
 /**
  * Records what a unit sent for an event. Returns false when the text is not a list and the
  * message was not addressed to the bot (chatter in the group is left alone).
  */
-async function register(turn: Turn, text: string, mode: Mode, explicitEventId: number | Target | null, addressed: boolean): Promise<boolean> {
+async function register(
+  turn: Turn,
+  text: string,
+  mode: Mode,
+  explicitEventId: number | Target | null,
+  addressed: boolean,
+): Promise<boolean> {
   const parsed = parseAttendeeReply(text);
   if (parsed.kind === 'none' && !addressed) return false;
   const target = await targetEvent(turn, explicitEventId);
@@ -113,7 +147,10 @@ async function register(turn: Turn, text: string, mode: Mode, explicitEventId: n
   }
   const late = turn.now > new Date(e.registration_deadline);
   if (parsed.kind === 'declined') {
-    await writeRegistration(turn, reg.id, 'declined', late, [], { event: e.id, unit: turn.unit!.code });
+    await writeRegistration(turn, reg.id, 'declined', late, [], {
+      event: e.id,
+      unit: turn.unit!.code,
+    });
     await turn.reply(ev.declined(turn.unit!.name, e.title), { ref: `event:${e.id}` });
     return true;
   }
@@ -127,25 +164,49 @@ async function register(turn: Turn, text: string, mode: Mode, explicitEventId: n
     await turn.reply(ev.quotaExceeded(e.quota_per_unit, attendees.length));
     return true;
   }
-  await writeRegistration(turn, reg.id, 'registered', late || (mode === 'add' && reg.late), attendees, { event: e.id, unit: turn.unit!.code, count: attendees.length, mode });
-  await turn.reply(ev.recorded(turn.unit!.name, e.title, attendees, late, mode === 'add'), { ref: `event:${e.id}` });
+  await writeRegistration(
+    turn,
+    reg.id,
+    'registered',
+    late || (mode === 'add' && reg.late),
+    attendees,
+    { event: e.id, unit: turn.unit!.code, count: attendees.length, mode },
+  );
+  await turn.reply(ev.recorded(turn.unit!.name, e.title, attendees, late, mode === 'add'), {
+    ref: `event:${e.id}`,
+  });
   return true;
 }
 
 export const eventCommands: Record<string, CommandSpec> = {
-  dangky: { access: 'unit', run: (turn, args) => register(turn, args, 'replace', null, true).then(() => undefined) },
-  them: { access: 'unit', run: (turn, args) => register(turn, args, 'add', null, true).then(() => undefined) },
+  dangky: {
+    access: 'unit',
+    run: (turn, args) => register(turn, args, 'replace', null, true).then(() => undefined),
+  },
+  them: {
+    access: 'unit',
+    run: (turn, args) => register(turn, args, 'add', null, true).then(() => undefined),
+  },
   huy: {
     access: 'unit',
     async run(turn) {
       const found = await targetEvent(turn, null);
       if (found === 'none') return turn.reply(ev.noOpenEvent());
-      if (found === 'ambiguous') return turn.reply(ev.whichEvent((await openEventsForUnit(turn.trx, turn.unit!.id, turn.now)).map((e) => e.title)));
+      if (found === 'ambiguous')
+        return turn.reply(
+          ev.whichEvent(
+            (await openEventsForUnit(turn.trx, turn.unit!.id, turn.now)).map((e) => e.title),
+          ),
+        );
       const target = found.event;
       const reg = found.reg;
       if (!reg) return turn.reply(ev.noOpenEvent());
       await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
-      await turn.trx.updateTable('registrations').set({ status: 'declined', updated_at: turn.now, updated_by: turn.msg.sender.name }).where('id', '=', reg.id).execute();
+      await turn.trx
+        .updateTable('registrations')
+        .set({ status: 'declined', updated_at: turn.now, updated_by: turn.msg.sender.name })
+        .where('id', '=', reg.id)
+        .execute();
       await turn.audit('registration.withdrawn', { event: target.id, unit: turn.unit!.code });
       return turn.reply(ev.withdrawn(turn.unit!.name, target.title));
     },
@@ -158,7 +219,9 @@ export const eventCommands: Record<string, CommandSpec> = {
       const parts: string[] = [];
       for (const e of events) {
         const reg = (await registration(turn, e.id))!;
-        parts.push(ev.registrationShow(e.title, reg.status, await currentAttendees(turn, reg.id), reg.late));
+        parts.push(
+          ev.registrationShow(e.title, reg.status, await currentAttendees(turn, reg.id), reg.late),
+        );
       }
       return turn.reply(parts.join('\n\n'));
     },
@@ -167,10 +230,15 @@ export const eventCommands: Record<string, CommandSpec> = {
     access: 'linked',
     async run(turn) {
       const events = await upcomingEvents(turn.trx, turn.now);
-      const visible = turn.isOrganizerChat ? events : (await openEventsForUnit(turn.trx, turn.unit!.id, new Date(0))).filter((e) => events.some((u) => u.id === e.id));
+      const visible = turn.isOrganizerChat
+        ? events
+        : (await openEventsForUnit(turn.trx, turn.unit!.id, new Date(0))).filter((e) =>
+            events.some((u) => u.id === e.id),
+          );
       if (!visible.length) return turn.reply(ev.agendaEmpty());
       const parts: string[] = [];
-      for (const e of visible) parts.push(ev.agendaOf(e, await getAgenda(turn.trx, e.id), turn.ctx.timezone));
+      for (const e of visible)
+        parts.push(ev.agendaOf(e, await getAgenda(turn.trx, e.id), turn.ctx.timezone));
       return turn.reply(parts.join('\n\n──────────\n\n'));
     },
   },
@@ -184,9 +252,15 @@ export const eventCommands: Record<string, CommandSpec> = {
         const base = turn.ctx.config.publicUrl ?? `http://localhost:${turn.ctx.config.port}`;
         return turn.reply(ev.exportLink(e.title, `${base}/events/${e.id}/registrations.xlsx`));
       }
-      const xlsx = await buildRegistrationsXlsx(registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone));
+      const xlsx = await buildRegistrationsXlsx(
+        registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone),
+      );
       return turn.reply(ev.exportCaption(e.title), {
-        document: { fileName: `dang-ky-su-kien-${e.id}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') },
+        document: {
+          fileName: `dang-ky-su-kien-${e.id}.xlsx`,
+          mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          base64: xlsx.toString('base64'),
+        },
       });
     },
   },
@@ -196,7 +270,8 @@ export const eventCommands: Record<string, CommandSpec> = {
 export const eventTextHandler: TextHandler = async (turn) => {
   if (!turn.unit || !turn.chat.active) return false;
   const replied = await repliedEvent(turn);
-  if (replied) return register(turn, stripMention(turn.msg.text, turn.botUsername), 'replace', replied, true);
+  if (replied)
+    return register(turn, stripMention(turn.msg.text, turn.botUsername), 'replace', replied, true);
   if (turn.msg.mentionsBot) {
     const text = stripMention(turn.msg.text, turn.botUsername);
     const parsed = parseAttendeeReply(text);
@@ -204,4 +279,3 @@ export const eventTextHandler: TextHandler = async (turn) => {
   }
   return false;
 };
-

@@ -4,7 +4,11 @@ import { formatDateTime } from '../time/format';
 import type { RegistrationView } from './types';
 
 /** The registration list as the spreadsheet/CSV builders want it, in the plan's order. */
-export function registrationSheet(e: EventRow, regs: RegistrationView[], tz: string): RegistrationSheetInput {
+export function registrationSheet(
+  e: EventRow,
+  regs: RegistrationView[],
+  tz: string,
+): RegistrationSheetInput {
   return {
     title: e.title,
     subtitle: `${formatDateTime(new Date(e.starts_at), tz)}${e.venue ? ` — ${e.venue}` : ''}`,

@@ -5,8 +5,17 @@ import { enqueue, type Trx } from '../outbox/enqueue';
 import type { Job, JobHandler } from '../scheduler/tick';
 import { getAgenda, getEvent } from './repo';
 
-async function unitsWithStatus(trx: Trx, eventId: number, statuses: Array<'pending' | 'registered' | 'declined'>): Promise<number[]> {
-  const rows = await trx.selectFrom('registrations').select('unit_id').where('event_id', '=', eventId).where('status', 'in', statuses).execute();
+async function unitsWithStatus(
+  trx: Trx,
+  eventId: number,
+  statuses: Array<'pending' | 'registered' | 'declined'>,
+): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('registrations')
+    .select('unit_id')
+    .where('event_id', '=', eventId)
+    .where('status', 'in', statuses)
+    .execute();
   return rows.map((r) => r.unit_id);
 }
 
@@ -22,7 +31,12 @@ const register: JobHandler = {
     const e = await activeEvent(trx, job);
     if (!e) return;
     const chats = await unitChats(trx, await unitsWithStatus(trx, e.id, ['pending']));
-    await enqueue(trx, chats, { text: ev.registrationReminder(e, ctx.timezone) }, { purpose: 'reminder', ref: `event:${e.id}` });
+    await enqueue(
+      trx,
+      chats,
+      { text: ev.registrationReminder(e, ctx.timezone) },
+      { purpose: 'reminder', ref: `event:${e.id}` },
+    );
   },
 };
 
@@ -33,8 +47,14 @@ function wholeEvent(kind: 'daybefore' | 'morning'): JobHandler {
     async run(ctx, trx, job) {
       const e = await activeEvent(trx, job);
       if (!e) return;
-      const text = kind === 'daybefore' ? ev.dayBefore(e, await getAgenda(trx, e.id), ctx.timezone) : ev.morningOf(e, ctx.timezone);
-      const targets = [...(await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']))), ...(await organizerChats(trx))];
+      const text =
+        kind === 'daybefore'
+          ? ev.dayBefore(e, await getAgenda(trx, e.id), ctx.timezone)
+          : ev.morningOf(e, ctx.timezone);
+      const targets = [
+        ...(await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']))),
+        ...(await organizerChats(trx)),
+      ];
       await enqueue(trx, targets, { text }, { purpose: 'reminder', ref: `event:${e.id}` });
     },
   };
@@ -50,9 +70,21 @@ const session: JobHandler = {
     const item = (await getAgenda(trx, e.id)).find((i) => i.position === position);
     if (!item || item.is_break) return;
     const units = await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']));
-    await enqueue(trx, units, { text: ev.session(e, item, ctx.timezone) }, { purpose: 'reminder', ref: `event:${e.id}` });
-    const organizerText = item.presenter ? ev.speaker(e, item, ctx.timezone) : ev.session(e, item, ctx.timezone);
-    await enqueue(trx, await organizerChats(trx), { text: organizerText }, { purpose: 'reminder', ref: `event:${e.id}` });
+    await enqueue(
+      trx,
+      units,
+      { text: ev.session(e, item, ctx.timezone) },
+      { purpose: 'reminder', ref: `event:${e.id}` },
+    );
+    const organizerText = item.presenter
+      ? ev.speaker(e, item, ctx.timezone)
+      : ev.session(e, item, ctx.timezone);
+    await enqueue(
+      trx,
+      await organizerChats(trx),
+      { text: organizerText },
+      { purpose: 'reminder', ref: `event:${e.id}` },
+    );
   },
 };
 

@@ -40,14 +40,23 @@ async function insertAgenda(trx: Trx, eventId: number, agenda: AgendaInput[]): P
 
 async function replan(ctx: AppContext, trx: Trx, e: EventRow): Promise<void> {
   const agenda = await getAgenda(trx, e.id);
-  await replanJobs(trx, { eventId: e.id }, planEventJobs(e, agenda, ctx.clock(), ctx.timezone), eventJobPrefix(e.id));
+  await replanJobs(
+    trx,
+    { eventId: e.id },
+    planEventJobs(e, agenda, ctx.clock(), ctx.timezone),
+    eventJobPrefix(e.id),
+  );
 }
 
 /** Creates the event, invites every linked chat of the invited units and plans its reminders, in one transaction. */
-export async function createEvent(ctx: AppContext, input: EventInput): Promise<{ id: number; invitedUnits: number; unreachable: string[] }> {
+export async function createEvent(
+  ctx: AppContext,
+  input: EventInput,
+): Promise<{ id: number; invitedUnits: number; unreachable: string[] }> {
   return ctx.db.transaction().execute(async (trx) => {
     const { units, unknown } = await resolveUnitSelector(trx, input.units);
-    if (unknown.length) throw new EventError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new EventError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
     if (!units.length) throw new EventError('invalid', 'Chưa chọn đơn vị nào được mời.');
     const event = await trx
       .insertInto('events')
@@ -60,9 +69,18 @@ export async function createEvent(ctx: AppContext, input: EventInput): Promise<{
         online_points: input.onlinePoints ?? null,
         registration_deadline: input.registrationDeadline,
         quota_per_unit: input.quotaPerUnit ?? null,
-        remind_day_before: input.remindDayBefore === undefined ? EVENT_DEFAULTS.remindDayBefore : input.remindDayBefore,
-        remind_morning_of: input.remindMorningOf === undefined ? EVENT_DEFAULTS.remindMorningOf : input.remindMorningOf,
-        remind_before_session: input.remindBeforeSession === undefined ? EVENT_DEFAULTS.remindBeforeSession : input.remindBeforeSession,
+        remind_day_before:
+          input.remindDayBefore === undefined
+            ? EVENT_DEFAULTS.remindDayBefore
+            : input.remindDayBefore,
+        remind_morning_of:
+          input.remindMorningOf === undefined
+            ? EVENT_DEFAULTS.remindMorningOf
+            : input.remindMorningOf,
+        remind_before_session:
+          input.remindBeforeSession === undefined
+            ? EVENT_DEFAULTS.remindBeforeSession
+            : input.remindBeforeSession,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -72,13 +90,30 @@ export async function createEvent(ctx: AppContext, input: EventInput): Promise<{
       .values(units.map((u) => ({ event_id: event.id, unit_id: u.id })))
       .execute();
 
-    const chats = await unitChats(trx, units.map((u) => u.id));
-    await enqueue(trx, chats, { text: ev.invitation(event, ctx.timezone) }, { purpose: 'invite', ref: `event:${event.id}` });
+    const chats = await unitChats(
+      trx,
+      units.map((u) => u.id),
+    );
+    await enqueue(
+      trx,
+      chats,
+      { text: ev.invitation(event, ctx.timezone) },
+      { purpose: 'invite', ref: `event:${event.id}` },
+    );
     const reached = new Set(chats.map((c) => c.unitId));
     const unreachable = units.filter((u) => !reached.has(u.id));
-    await enqueue(trx, await organizerChats(trx), { text: ev.unreachable(event.title, unreachable) }, { purpose: 'notice', ref: `event:${event.id}` });
+    await enqueue(
+      trx,
+      await organizerChats(trx),
+      { text: ev.unreachable(event.title, unreachable) },
+      { purpose: 'notice', ref: `event:${event.id}` },
+    );
     await replan(ctx, trx, event);
-    return { id: event.id, invitedUnits: units.length, unreachable: unreachable.map((u) => u.code) };
+    return {
+      id: event.id,
+      invitedUnits: units.length,
+      unreachable: unreachable.map((u) => u.code),
+    };
   });
 }
 
@@ -96,23 +131,38 @@ export interface EventPatch {
 }
 
 async function invitedChats(trx: Trx, eventId: number) {
-  const regs = await trx.selectFrom('registrations').select('unit_id').where('event_id', '=', eventId).execute();
-  return unitChats(trx, regs.map((r) => r.unit_id));
+  const regs = await trx
+    .selectFrom('registrations')
+    .select('unit_id')
+    .where('event_id', '=', eventId)
+    .execute();
+  return unitChats(
+    trx,
+    regs.map((r) => r.unit_id),
+  );
 }
 
 /** Edits an event, moves its unsent reminders and tells invited units what changed. */
-export async function updateEvent(ctx: AppContext, id: number, patch: EventPatch): Promise<EventRow> {
+export async function updateEvent(
+  ctx: AppContext,
+  id: number,
+  patch: EventPatch,
+): Promise<EventRow> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getEvent(trx, id);
     if (!before) throw new EventError('not_found', `Không có sự kiện số ${id}.`);
-    if (before.status === 'cancelled') throw new EventError('cancelled', 'Sự kiện đã hủy, không sửa được.');
+    if (before.status === 'cancelled')
+      throw new EventError('cancelled', 'Sự kiện đã hủy, không sửa được.');
     const tz = ctx.timezone;
     const changes: string[] = [];
     if (patch.startsAt && patch.startsAt.getTime() !== new Date(before.starts_at).getTime()) {
       changes.push(ev.timeChanged(tz, new Date(before.starts_at), patch.startsAt));
     }
     if (patch.venue && patch.venue !== before.venue) changes.push(ev.venueChanged(patch.venue));
-    if (patch.registrationDeadline && patch.registrationDeadline.getTime() !== new Date(before.registration_deadline).getTime()) {
+    if (
+      patch.registrationDeadline &&
+      patch.registrationDeadline.getTime() !== new Date(before.registration_deadline).getTime()
+    ) {
       changes.push(ev.deadlineChanged(tz, patch.registrationDeadline));
     }
     const after = await trx
@@ -122,11 +172,19 @@ export async function updateEvent(ctx: AppContext, id: number, patch: EventPatch
         ...(patch.startsAt !== undefined ? { starts_at: patch.startsAt } : {}),
         ...(patch.endsAt !== undefined ? { ends_at: patch.endsAt } : {}),
         ...(patch.venue !== undefined ? { venue: patch.venue } : {}),
-        ...(patch.registrationDeadline !== undefined ? { registration_deadline: patch.registrationDeadline } : {}),
+        ...(patch.registrationDeadline !== undefined
+          ? { registration_deadline: patch.registrationDeadline }
+          : {}),
         ...(patch.quotaPerUnit !== undefined ? { quota_per_unit: patch.quotaPerUnit } : {}),
-        ...(patch.remindDayBefore !== undefined ? { remind_day_before: patch.remindDayBefore } : {}),
-        ...(patch.remindMorningOf !== undefined ? { remind_morning_of: patch.remindMorningOf } : {}),
-        ...(patch.remindBeforeSession !== undefined ? { remind_before_session: patch.remindBeforeSession } : {}),
+        ...(patch.remindDayBefore !== undefined
+          ? { remind_day_before: patch.remindDayBefore }
+          : {}),
+        ...(patch.remindMorningOf !== undefined
+          ? { remind_morning_of: patch.remindMorningOf }
+          : {}),
+        ...(patch.remindBeforeSession !== undefined
+          ? { remind_before_session: patch.remindBeforeSession }
+          : {}),
         updated_at: ctx.clock(),
       })
       .where('id', '=', id)
@@ -137,7 +195,13 @@ export async function updateEvent(ctx: AppContext, id: number, patch: EventPatch
       await trx.deleteFrom('agenda_items').where('event_id', '=', id).execute();
       await insertAgenda(trx, id, patch.agenda);
       const now = await getAgenda(trx, id);
-      const sig = (items: typeof old) => items.map((i) => `${new Date(i.starts_at).getTime()}|${i.ends_at ? new Date(i.ends_at).getTime() : ''}|${i.title}|${i.presenter ?? ''}`).join('\n');
+      const sig = (items: typeof old) =>
+        items
+          .map(
+            (i) =>
+              `${new Date(i.starts_at).getTime()}|${i.ends_at ? new Date(i.ends_at).getTime() : ''}|${i.title}|${i.presenter ?? ''}`,
+          )
+          .join('\n');
       if (sig(old) !== sig(now)) changes.push(ev.agendaChanged());
     } else if (patch.startsAt) {
       // The whole day moved: the agenda moves with it.
@@ -145,7 +209,10 @@ export async function updateEvent(ctx: AppContext, id: number, patch: EventPatch
       for (const it of await getAgenda(trx, id)) {
         await trx
           .updateTable('agenda_items')
-          .set({ starts_at: new Date(new Date(it.starts_at).getTime() + shift), ends_at: it.ends_at ? new Date(new Date(it.ends_at).getTime() + shift) : null })
+          .set({
+            starts_at: new Date(new Date(it.starts_at).getTime() + shift),
+            ends_at: it.ends_at ? new Date(new Date(it.ends_at).getTime() + shift) : null,
+          })
           .where('id', '=', it.id)
           .execute();
       }
@@ -153,7 +220,12 @@ export async function updateEvent(ctx: AppContext, id: number, patch: EventPatch
     await replan(ctx, trx, after);
     if (changes.length) {
       const targets = [...(await invitedChats(trx, id)), ...(await organizerChats(trx))];
-      await enqueue(trx, targets, { text: ev.changed(after, changes, tz) }, { purpose: 'notice', ref: `event:${id}` });
+      await enqueue(
+        trx,
+        targets,
+        { text: ev.changed(after, changes, tz) },
+        { purpose: 'notice', ref: `event:${id}` },
+      );
     }
     return after;
   });
@@ -164,9 +236,18 @@ export async function cancelEvent(ctx: AppContext, id: number): Promise<void> {
     const e = await getEvent(trx, id);
     if (!e) throw new EventError('not_found', `Không có sự kiện số ${id}.`);
     if (e.status === 'cancelled') return;
-    await trx.updateTable('events').set({ status: 'cancelled', updated_at: ctx.clock() }).where('id', '=', id).execute();
+    await trx
+      .updateTable('events')
+      .set({ status: 'cancelled', updated_at: ctx.clock() })
+      .where('id', '=', id)
+      .execute();
     await cancelJobs(trx, eventJobPrefix(id));
     const targets = [...(await invitedChats(trx, id)), ...(await organizerChats(trx))];
-    await enqueue(trx, targets, { text: ev.cancelled(e, ctx.timezone) }, { purpose: 'notice', ref: `event:${id}` });
+    await enqueue(
+      trx,
+      targets,
+      { text: ev.cancelled(e, ctx.timezone) },
+      { purpose: 'notice', ref: `event:${id}` },
+    );
   });
 }

@@ -9,7 +9,12 @@ export async function getEvent(trx: Trx, id: number): Promise<EventRow | undefin
 }
 
 export async function getAgenda(trx: Trx, eventId: number): Promise<AgendaItem[]> {
-  return trx.selectFrom('agenda_items').selectAll().where('event_id', '=', eventId).orderBy('position').execute();
+  return trx
+    .selectFrom('agenda_items')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('position')
+    .execute();
 }
 
 /** Active events this unit is invited to that have not started yet. */
@@ -35,7 +40,10 @@ export async function upcomingEvents(trx: Trx, now: Date): Promise<EventRow[]> {
     .execute();
 }
 
-export async function listRegistrations(db: Db | Trx, eventId: number): Promise<RegistrationView[]> {
+export async function listRegistrations(
+  db: Db | Trx,
+  eventId: number,
+): Promise<RegistrationView[]> {
   const regs = await db
     .selectFrom('registrations')
     .innerJoin('units', 'units.id', 'registrations.unit_id')
@@ -57,7 +65,11 @@ export async function listRegistrations(db: Db | Trx, eventId: number): Promise<
     ? await db
         .selectFrom('attendees')
         .select(['registration_id', 'name', 'title', 'phone'])
-        .where('registration_id', 'in', regs.map((r) => r.id))
+        .where(
+          'registration_id',
+          'in',
+          regs.map((r) => r.id),
+        )
         .orderBy('registration_id')
         .orderBy('position')
         .execute()
@@ -65,7 +77,11 @@ export async function listRegistrations(db: Db | Trx, eventId: number): Promise<
   const byReg = new Map<number, RegistrationView['attendees']>();
   for (const a of attendees) {
     const list = byReg.get(a.registration_id) ?? [];
-    list.push({ name: a.name, ...(a.title ? { title: a.title } : {}), ...(a.phone ? { phone: a.phone } : {}) });
+    list.push({
+      name: a.name,
+      ...(a.title ? { title: a.title } : {}),
+      ...(a.phone ? { phone: a.phone } : {}),
+    });
     byReg.set(a.registration_id, list);
   }
   return regs.map((r) => ({

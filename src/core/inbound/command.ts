@@ -23,5 +23,7 @@ export function parseCommand(text: string, botUsername?: string | null): ParsedC
 /** Removes "@botname" mentions so the rest of a message can be parsed as a list. */
 export function stripMention(text: string, botUsername?: string | null): string {
   if (!botUsername) return text;
-  return text.replace(new RegExp(`@${botUsername.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi'), '').trim();
+  return text
+    .replace(new RegExp(`@${botUsername.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi'), '')
+    .trim();
 }

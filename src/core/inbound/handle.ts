@@ -69,25 +69,48 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
  * The one entry point for every platform's messages. Effects and replies commit in one
  * transaction with the update's key, so a repeated delivery has no second effect.
  */
-export async function handleInbound(ctx: AppContext, raw: InboundMessage, options: InboundOptions = {}): Promise<HandleResult> {
+export async function handleInbound(
+  ctx: AppContext,
+  raw: InboundMessage,
+  options: InboundOptions = {},
+): Promise<HandleResult> {
   // Adapters map what platforms send, but a platform (or a forged request) may still send odd types.
-  const msg: InboundMessage = { ...raw, text: typeof raw.text === 'string' ? cleanText(raw.text).slice(0, 20_000).toWellFormed() : '' };
+  const msg: InboundMessage = {
+    ...raw,
+    text: typeof raw.text === 'string' ? cleanText(raw.text).slice(0, 20_000).toWellFormed() : '',
+  };
   if (msg.sender.isBot) return 'handled';
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const head = await claimAndLoad(trx, msg, ctx.clock());
       if (!head) return 'duplicate';
-      const turn = new Turn(ctx, trx, msg, head.chat, head.unit, head.personId, options.botUsername ?? null);
+      const turn = new Turn(
+        ctx,
+        trx,
+        msg,
+        head.chat,
+        head.unit,
+        head.personId,
+        options.botUsername ?? null,
+      );
       await route(turn, parseCommand(msg.text, options.botUsername));
       return 'handled';
     });
   } catch (e) {
     if (isConnectionError(e)) throw e; // let the webhook answer 5xx so the platform redelivers
-    ctx.log.error({ err: e, platform: msg.platform, update: msg.updateKey }, 'inbound handler failed');
+    ctx.log.error(
+      { err: e, platform: msg.platform, update: msg.updateKey },
+      'inbound handler failed',
+    );
     // The failed turn rolled back; record the update and apologise so the user is not left in silence.
     return ctx.db.transaction().execute(async (trx) => {
       if (!(await claimUpdate(trx, msg.platform, msg.updateKey))) return 'duplicate';
-      await enqueue(trx, [{ platform: msg.platform, chatExternalId: msg.chat.id }], { text: t.internalError(), replyToMessageId: msg.messageId }, { purpose: 'reply' });
+      await enqueue(
+        trx,
+        [{ platform: msg.platform, chatExternalId: msg.chat.id }],
+        { text: t.internalError(), replyToMessageId: msg.messageId },
+        { purpose: 'reply' },
+      );
       return 'handled';
     });
   }
@@ -96,7 +119,12 @@ export async function handleInbound(ctx: AppContext, raw: InboundMessage, option
 export function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code ?? '';
   const message = e instanceof Error ? e.message : '';
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|not queryable|is not currently accepting connections|the database system is (starting up|shutting down)/i.test(message);
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P02|57P03|08\d\d\d)$/.test(code) ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|not queryable|is not currently accepting connections|the database system is (starting up|shutting down)/i.test(
+      message,
+    )
+  );
 }
 
 /** Chat lifecycle: removed from a group → inactive; upgraded to a supergroup → same link, new id. */
@@ -106,8 +134,15 @@ export async function handleChatEvent(ctx: AppContext, event: ChatEvent): Promis
   } catch (e) {
     if (isConnectionError(e)) throw e;
     // Recorded as handled: the platform would otherwise redeliver an event that cannot succeed.
-    ctx.log.error({ err: e, platform: event.platform, update: event.updateKey }, 'chat event failed');
-    return ctx.db.transaction().execute(async (trx) => ((await claimUpdate(trx, event.platform, event.updateKey)) ? 'handled' : 'duplicate'));
+    ctx.log.error(
+      { err: e, platform: event.platform, update: event.updateKey },
+      'chat event failed',
+    );
+    return ctx.db
+      .transaction()
+      .execute(async (trx) =>
+        (await claimUpdate(trx, event.platform, event.updateKey)) ? 'handled' : 'duplicate',
+      );
   }
 }
 
@@ -122,32 +157,91 @@ async function applyChatEvent(ctx: AppContext, event: ChatEvent): Promise<Handle
       // Added (back) to a group: a linked chat works again; an unlinked one is told how to link.
       const chat = await trx
         .insertInto('chats')
-        .values({ platform: event.platform, external_id: event.chatId, title: event.title ?? null, role: null, unit_id: null })
+        .values({
+          platform: event.platform,
+          external_id: event.chatId,
+          title: event.title ?? null,
+          role: null,
+          unit_id: null,
+        })
         .onConflict((oc) => oc.columns(['platform', 'external_id']).doUpdateSet({ active: true }))
         .returningAll()
         .executeTakeFirstOrThrow();
       const text = chat.role ? t.backInGroup() : t.welcomeGroup();
-      await enqueue(trx, [{ platform: event.platform, chatExternalId: event.chatId, chatId: chat.id }], { text }, { purpose: 'reply' });
+      await enqueue(
+        trx,
+        [{ platform: event.platform, chatExternalId: event.chatId, chatId: chat.id }],
+        { text },
+        { purpose: 'reply' },
+      );
     }
     return 'handled';
   });
 }
 
 export async function markChatInactive(trx: Trx, platform: string, chatId: string): Promise<void> {
-  await trx.updateTable('chats').set({ active: false }).where('platform', '=', platform).where('external_id', '=', chatId).execute();
+  await trx
+    .updateTable('chats')
+    .set({ active: false })
+    .where('platform', '=', platform)
+    .where('external_id', '=', chatId)
+    .execute();
 }
 
 /** Moves the link (and queued messages) to the supergroup's id; the old id stays as an inactive record. */
-export async function migrateChat(trx: Trx, platform: string, oldId: string, newId: string): Promise<void> {
-  const old = await trx.selectFrom('chats').selectAll().where('platform', '=', platform).where('external_id', '=', oldId).executeTakeFirst();
+export async function migrateChat(
+  trx: Trx,
+  platform: string,
+  oldId: string,
+  newId: string,
+): Promise<void> {
+  const old = await trx
+    .selectFrom('chats')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('external_id', '=', oldId)
+    .executeTakeFirst();
   if (!old) return;
-  const existing = await trx.selectFrom('chats').select('id').where('platform', '=', platform).where('external_id', '=', newId).executeTakeFirst();
+  const existing = await trx
+    .selectFrom('chats')
+    .select('id')
+    .where('platform', '=', platform)
+    .where('external_id', '=', newId)
+    .executeTakeFirst();
   if (existing) {
-    await trx.updateTable('chats').set({ role: old.role, unit_id: old.unit_id, active: true, linked_at: old.linked_at, linked_by: old.linked_by }).where('id', '=', existing.id).execute();
-    await trx.updateTable('chats').set({ role: null, unit_id: null, active: false }).where('id', '=', old.id).execute();
-    await trx.updateTable('outbox').set({ chat_external_id: newId, chat_id: existing.id }).where('chat_id', '=', old.id).where('state', 'in', ['queued', 'sending']).execute();
+    await trx
+      .updateTable('chats')
+      .set({
+        role: old.role,
+        unit_id: old.unit_id,
+        active: true,
+        linked_at: old.linked_at,
+        linked_by: old.linked_by,
+      })
+      .where('id', '=', existing.id)
+      .execute();
+    await trx
+      .updateTable('chats')
+      .set({ role: null, unit_id: null, active: false })
+      .where('id', '=', old.id)
+      .execute();
+    await trx
+      .updateTable('outbox')
+      .set({ chat_external_id: newId, chat_id: existing.id })
+      .where('chat_id', '=', old.id)
+      .where('state', 'in', ['queued', 'sending'])
+      .execute();
   } else {
-    await trx.updateTable('chats').set({ external_id: newId, active: true }).where('id', '=', old.id).execute();
-    await trx.updateTable('outbox').set({ chat_external_id: newId }).where('chat_id', '=', old.id).where('state', 'in', ['queued', 'sending']).execute();
+    await trx
+      .updateTable('chats')
+      .set({ external_id: newId, active: true })
+      .where('id', '=', old.id)
+      .execute();
+    await trx
+      .updateTable('outbox')
+      .set({ chat_external_id: newId })
+      .where('chat_id', '=', old.id)
+      .where('state', 'in', ['queued', 'sending'])
+      .execute();
   }
 }

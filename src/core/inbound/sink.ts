@@ -3,7 +3,11 @@ import type { InboundSink } from '../channel';
 import { handleChatEvent, handleInbound } from './handle';
 
 /** The core's entry point as an adapter sees it; `onHandled` lets the runtime send replies promptly. */
-export function createSink(ctx: AppContext, botUsername: () => string | null, onHandled: () => void): InboundSink {
+export function createSink(
+  ctx: AppContext,
+  botUsername: () => string | null,
+  onHandled: () => void,
+): InboundSink {
   return {
     async message(msg) {
       const result = await handleInbound(ctx, msg, { botUsername: botUsername() });

@@ -27,7 +27,10 @@ export class Turn {
   }
 
   /** Replies in the same chat, quoting the message being answered. */
-  async reply(text: string, extra: Partial<OutboundMessage> & { ref?: string; purpose?: string } = {}): Promise<void> {
+  async reply(
+    text: string,
+    extra: Partial<OutboundMessage> & { ref?: string; purpose?: string } = {},
+  ): Promise<void> {
     const { ref, purpose, ...message } = extra;
     await enqueue(
       this.trx,
@@ -40,7 +43,11 @@ export class Turn {
   async audit(action: string, details: Record<string, unknown>): Promise<void> {
     await this.trx
       .insertInto('audit_log')
-      .values({ actor: `${this.msg.platform}:${this.msg.sender.id}`, action, details: JSON.stringify(details) })
+      .values({
+        actor: `${this.msg.platform}:${this.msg.sender.id}`,
+        action,
+        details: JSON.stringify(details),
+      })
       .execute();
   }
 }

@@ -5,7 +5,13 @@ import type { Db } from '../../db/client';
  * A named lease in Postgres: one holder at a time (the outbox sender of a bot token, the zca-js
  * listener of a Zalo account). A dead holder's lease expires and another instance takes over.
  */
-export async function tryAcquireLease(db: Db, name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+export async function tryAcquireLease(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now: Date,
+): Promise<boolean> {
   const until = new Date(now.getTime() + ttlMs);
   const row = await db
     .insertInto('leases')
@@ -14,7 +20,9 @@ export async function tryAcquireLease(db: Db, name: string, holder: string, ttlM
       oc
         .column('name')
         .doUpdateSet({ holder, expires_at: until })
-        .where((eb) => eb.or([eb('leases.holder', '=', holder), eb('leases.expires_at', '<', now)])),
+        .where((eb) =>
+          eb.or([eb('leases.holder', '=', holder), eb('leases.expires_at', '<', now)]),
+        ),
     )
     .returning('holder')
     .executeTakeFirst();
@@ -26,6 +34,11 @@ export async function releaseLease(db: Db, name: string, holder: string): Promis
 }
 
 export async function leaseHolder(db: Db, name: string, now: Date): Promise<string | null> {
-  const row = await db.selectFrom('leases').select('holder').where('name', '=', name).where('expires_at', '>', now).executeTakeFirst();
+  const row = await db
+    .selectFrom('leases')
+    .select('holder')
+    .where('name', '=', name)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
   return row?.holder ?? null;
 }

@@ -22,10 +22,20 @@ export interface EnqueueOptions {
 }
 
 /** Characters per message each platform accepts; longer texts become several rows. */
-export const MAX_TEXT: Record<string, number> = { telegram: 4096, zalo: 2000, 'zalo-bot': 2000, sandbox: 100_000 };
+export const MAX_TEXT: Record<string, number> = {
+  telegram: 4096,
+  zalo: 2000,
+  'zalo-bot': 2000,
+  sandbox: 100_000,
+};
 
 /** Writes outbound messages as outbox rows, inside the caller's transaction. */
-export async function enqueue(trx: Trx, targets: OutboxTarget[], message: OutboundMessage, options: EnqueueOptions): Promise<number[]> {
+export async function enqueue(
+  trx: Trx,
+  targets: OutboxTarget[],
+  message: OutboundMessage,
+  options: EnqueueOptions,
+): Promise<number[]> {
   if (targets.length === 0) return [];
   const ids: number[] = [];
   const byPlatform = new Map<string, OutboxTarget[]>();
@@ -48,7 +58,12 @@ export async function enqueue(trx: Trx, targets: OutboxTarget[], message: Outbou
   return ids;
 }
 
-async function insertRows(trx: Trx, targets: OutboxTarget[], message: OutboundMessage, options: EnqueueOptions): Promise<number[]> {
+async function insertRows(
+  trx: Trx,
+  targets: OutboxTarget[],
+  message: OutboundMessage,
+  options: EnqueueOptions,
+): Promise<number[]> {
   const payload = JSON.stringify(message);
   const ids: number[] = [];
   const priority = options.priority ?? (options.purpose === 'reply' ? 0 : 1);

@@ -24,7 +24,11 @@ export class Pacer {
     return Math.max(fromRate, this.limits.minGapMs ?? 0);
   }
 
-  seedHistory(sends: Array<{ chatId: string; at: number }>, sentToday: number, dayKey: string): void {
+  seedHistory(
+    sends: Array<{ chatId: string; at: number }>,
+    sentToday: number,
+    dayKey: string,
+  ): void {
     for (const s of sends) this.recordChat(s.chatId, s.at);
     this.sentToday = sentToday;
     this.day = dayKey;

@@ -52,7 +52,8 @@ export class OutboxWorker {
   private loop: Promise<void> | null = null;
   private holding = false;
   private wake: (() => void) | null = null;
-  private readonly opts: Required<Omit<OutboxWorkerOptions, 'afterBatch' | 'random'>> & Pick<OutboxWorkerOptions, 'afterBatch'>;
+  private readonly opts: Required<Omit<OutboxWorkerOptions, 'afterBatch' | 'random'>> &
+    Pick<OutboxWorkerOptions, 'afterBatch'>;
 
   constructor(
     private readonly ctx: AppContext,
@@ -91,7 +92,8 @@ export class OutboxWorker {
     this.running = false;
     this.poke();
     await this.loop;
-    if (this.holding) await releaseLease(this.ctx.db, this.leaseName, this.opts.instanceId).catch(() => {});
+    if (this.holding)
+      await releaseLease(this.ctx.db, this.leaseName, this.opts.instanceId).catch(() => {});
     this.holding = false;
   }
 
@@ -101,7 +103,13 @@ export class OutboxWorker {
       try {
         if (!this.holding || Date.now() - lastRenew > this.opts.leaseMs / 3) {
           const had = this.holding;
-          this.holding = await tryAcquireLease(this.ctx.db, this.leaseName, this.opts.instanceId, this.opts.leaseMs, new Date());
+          this.holding = await tryAcquireLease(
+            this.ctx.db,
+            this.leaseName,
+            this.opts.instanceId,
+            this.opts.leaseMs,
+            new Date(),
+          );
           lastRenew = Date.now();
           if (this.holding && !had) await this.seedPacer();
         }
@@ -112,7 +120,10 @@ export class OutboxWorker {
         const n = await this.runBatch();
         if (n === 0) await this.idle(this.opts.idleMs);
       } catch (e) {
-        this.ctx.log.warn({ err: e, platform: this.channel.platform }, 'outbox loop error; retrying');
+        this.ctx.log.warn(
+          { err: e, platform: this.channel.platform },
+          'outbox loop error; retrying',
+        );
         await this.idle(1000);
       }
     }
@@ -241,7 +252,13 @@ export class OutboxWorker {
       this.stats.sent++;
       await db
         .updateTable('outbox')
-        .set({ state: 'sent', sent_at: new Date(), platform_message_id: result.messageId ?? null, lease_until: null, error: null })
+        .set({
+          state: 'sent',
+          sent_at: new Date(),
+          platform_message_id: result.messageId ?? null,
+          lease_until: null,
+          error: null,
+        })
         .where('id', '=', row.id)
         .execute();
       return;
@@ -253,7 +270,10 @@ export class OutboxWorker {
         // A 429 does not say whether the bot or the chat hit the limit: pause the bot unless the
         // chat is at its own per-minute limit. The margin covers the time the answer took to arrive.
         const until = now + Math.ceil(result.retryAfterMs * 1.05) + 50;
-        const chatFull = this.channel.limits.perChatPerMinute > 0 && this.pacer.recentToChat(row.chat_external_id, now) >= this.channel.limits.perChatPerMinute - 1;
+        const chatFull =
+          this.channel.limits.perChatPerMinute > 0 &&
+          this.pacer.recentToChat(row.chat_external_id, now) >=
+            this.channel.limits.perChatPerMinute - 1;
         const scope = result.scope ?? (chatFull ? 'chat' : 'bot');
         if (scope === 'bot') this.pacer.pauseAll(until);
         else this.pacer.pauseChat(row.chat_external_id, until);
@@ -262,14 +282,25 @@ export class OutboxWorker {
       const attempts = result.retryAfterMs !== undefined ? row.attempts - 1 : row.attempts;
       if (attempts >= this.opts.maxAttempts) {
         this.stats.failed++;
-        await db.updateTable('outbox').set({ state: 'failed', error: result.reason, lease_until: null }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('outbox')
+          .set({ state: 'failed', error: result.reason, lease_until: null })
+          .where('id', '=', row.id)
+          .execute();
         return;
       }
       this.stats.retried++;
-      const backoff = result.retryAfterMs ?? Math.min(600_000, 500 * 2 ** Math.min(row.attempts, 10));
+      const backoff =
+        result.retryAfterMs ?? Math.min(600_000, 500 * 2 ** Math.min(row.attempts, 10));
       await db
         .updateTable('outbox')
-        .set({ state: 'queued', not_before: new Date(now + backoff), error: result.reason, lease_until: null, attempts })
+        .set({
+          state: 'queued',
+          not_before: new Date(now + backoff),
+          error: result.reason,
+          lease_until: null,
+          attempts,
+        })
         .where('id', '=', row.id)
         .execute();
       return;
@@ -277,13 +308,21 @@ export class OutboxWorker {
     if (result.migratedTo) {
       await db.transaction().execute(async (trx) => {
         await migrateChat(trx, row.platform, row.chat_external_id, result.migratedTo!);
-        await trx.updateTable('outbox').set({ state: 'queued', chat_external_id: result.migratedTo!, lease_until: null }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('outbox')
+          .set({ state: 'queued', chat_external_id: result.migratedTo!, lease_until: null })
+          .where('id', '=', row.id)
+          .execute();
       });
       return;
     }
     this.stats.failed++;
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('outbox').set({ state: 'failed', error: result.reason, lease_until: null }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('outbox')
+        .set({ state: 'failed', error: result.reason, lease_until: null })
+        .where('id', '=', row.id)
+        .execute();
       if (result.chatGone) await markChatInactive(trx, row.platform, row.chat_external_id);
     });
   }
@@ -303,7 +342,16 @@ export class OutboxWorker {
     this.running = true;
     let total = 0;
     try {
-      if (!(await tryAcquireLease(this.ctx.db, this.leaseName, this.opts.instanceId, Math.max(this.opts.leaseMs, budgetMs + 5000), new Date()))) return 0;
+      if (
+        !(await tryAcquireLease(
+          this.ctx.db,
+          this.leaseName,
+          this.opts.instanceId,
+          Math.max(this.opts.leaseMs, budgetMs + 5000),
+          new Date(),
+        ))
+      )
+        return 0;
       this.holding = true;
       await this.seedPacer();
       while (Date.now() < until) {
@@ -317,7 +365,8 @@ export class OutboxWorker {
       }
     } finally {
       this.running = false;
-      if (this.holding) await releaseLease(this.ctx.db, this.leaseName, this.opts.instanceId).catch(() => {});
+      if (this.holding)
+        await releaseLease(this.ctx.db, this.leaseName, this.opts.instanceId).catch(() => {});
       this.holding = false;
     }
     return total;
@@ -326,7 +375,11 @@ export class OutboxWorker {
   private async nextDueInMs(): Promise<number | null> {
     const row = await this.ctx.db
       .selectFrom('outbox')
-      .select(sql<number>`extract(epoch from (min(coalesce(case when state = 'sending' then lease_until end, not_before)) - now())) * 1000`.as('ms'))
+      .select(
+        sql<number>`extract(epoch from (min(coalesce(case when state = 'sending' then lease_until end, not_before)) - now())) * 1000`.as(
+          'ms',
+        ),
+      )
       .where('platform', '=', this.channel.platform)
       .where('state', 'in', ['queued', 'sending'])
       .executeTakeFirst();

@@ -7,17 +7,38 @@ export interface Prompt<P> {
   payload: P;
 }
 
-export async function openPrompt<P extends Record<string, unknown>>(trx: Trx, chatId: number, kind: string, payload: P, now: Date, ttlMs = 60 * 60_000): Promise<number> {
-  await trx.deleteFrom('pending_prompts').where('chat_id', '=', chatId).where('kind', '=', kind).execute();
+export async function openPrompt<P extends Record<string, unknown>>(
+  trx: Trx,
+  chatId: number,
+  kind: string,
+  payload: P,
+  now: Date,
+  ttlMs = 60 * 60_000,
+): Promise<number> {
+  await trx
+    .deleteFrom('pending_prompts')
+    .where('chat_id', '=', chatId)
+    .where('kind', '=', kind)
+    .execute();
   const row = await trx
     .insertInto('pending_prompts')
-    .values({ chat_id: chatId, kind, payload: JSON.stringify(payload), expires_at: new Date(now.getTime() + ttlMs) })
+    .values({
+      chat_id: chatId,
+      kind,
+      payload: JSON.stringify(payload),
+      expires_at: new Date(now.getTime() + ttlMs),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function currentPrompt<P>(trx: Trx, chatId: number, kind: string, now: Date): Promise<Prompt<P> | null> {
+export async function currentPrompt<P>(
+  trx: Trx,
+  chatId: number,
+  kind: string,
+  now: Date,
+): Promise<Prompt<P> | null> {
   const row = await trx
     .selectFrom('pending_prompts')
     .select(['id', 'kind', 'payload'])

@@ -11,7 +11,16 @@ import { parseUserDate } from '../time/parse';
 import { findUnits } from '../units/lookup';
 import { classifyReportText } from './phrase';
 import { chaseRound } from './jobs';
-import { excuseUnit, getCampaign, grantExtension, owed, owedCampaigns, recordSubmission, statusText, type SubmissionInput } from './manage';
+import {
+  excuseUnit,
+  getCampaign,
+  grantExtension,
+  owed,
+  owedCampaigns,
+  recordSubmission,
+  statusText,
+  type SubmissionInput,
+} from './manage';
 
 const CHOOSE = 'report.choose';
 const CONFIRM = 'report.confirm';
@@ -19,7 +28,13 @@ const CONFIRM = 'report.confirm';
 function submissionFrom(turn: Turn, text: string): SubmissionInput {
   return {
     text: text || null,
-    files: (turn.msg.attachments ?? []).map((a) => ({ kind: a.kind, fileId: a.fileId, fileName: a.fileName, mimeType: a.mimeType, size: a.size })),
+    files: (turn.msg.attachments ?? []).map((a) => ({
+      kind: a.kind,
+      fileId: a.fileId,
+      fileName: a.fileName,
+      mimeType: a.mimeType,
+      size: a.size,
+    })),
     senderName: turn.msg.sender.name,
     chatId: turn.chat.id,
   };
@@ -27,8 +42,23 @@ function submissionFrom(turn: Turn, text: string): SubmissionInput {
 
 async function record(turn: Turn, c: Campaign, input: SubmissionInput): Promise<void> {
   const r = await recordSubmission(turn.trx, c, turn.unit!.id, input, turn.now);
-  await turn.audit('report.submitted', { campaign: c.id, unit: turn.unit!.code, late: r.late, updated: r.updated });
-  await turn.reply(rp.recorded(turn.unit!.name, owed(c, r.extendedUntil), turn.now, r.late, r.updated, turn.ctx.timezone), { ref: `campaign:${c.id}` });
+  await turn.audit('report.submitted', {
+    campaign: c.id,
+    unit: turn.unit!.code,
+    late: r.late,
+    updated: r.updated,
+  });
+  await turn.reply(
+    rp.recorded(
+      turn.unit!.name,
+      owed(c, r.extendedUntil),
+      turn.now,
+      r.late,
+      r.updated,
+      turn.ctx.timezone,
+    ),
+    { ref: `campaign:${c.id}` },
+  );
 }
 
 /** A report without a named requirement: the only one owed, or a question when several are. */
@@ -48,22 +78,55 @@ async function submitToOwed(turn: Turn, input: SubmissionInput): Promise<void> {
     if (latest && input.text !== null) return record(turn, latest, input);
     return turn.reply(rp.nothingOwed());
   }
-  const promptId = await openPrompt(turn.trx, turn.chat.id, CHOOSE, { campaignIds: owedList.map((c) => c.id), input: input as never }, turn.now);
-  await turn.reply(rp.whichReport(owedList.map((c) => owed(c, c.extended_until)), turn.ctx.timezone), {
-    buttons: [owedList.map((_, i) => ({ text: String(i + 1), data: `p:${promptId}:${i + 1}` })), [{ text: 'Tất cả', data: `p:${promptId}:all` }]],
-  });
+  const promptId = await openPrompt(
+    turn.trx,
+    turn.chat.id,
+    CHOOSE,
+    { campaignIds: owedList.map((c) => c.id), input: input as never },
+    turn.now,
+  );
+  await turn.reply(
+    rp.whichReport(
+      owedList.map((c) => owed(c, c.extended_until)),
+      turn.ctx.timezone,
+    ),
+    {
+      buttons: [
+        owedList.map((_, i) => ({ text: String(i + 1), data: `p:${promptId}:${i + 1}` })),
+        [{ text: 'Tất cả', data: `p:${promptId}:all` }],
+      ],
+    },
+  );
 }
 
 async function askToConfirm(turn: Turn, c: Campaign, input: SubmissionInput): Promise<void> {
-  const promptId = await openPrompt(turn.trx, turn.chat.id, CONFIRM, { campaignId: c.id, input: input as never }, turn.now);
-  await turn.reply(rp.confirmQuestion(owed(c)), { buttons: [[{ text: rp.confirmButton(), data: `p:${promptId}:yes` }]], ref: `campaign:${c.id}` });
+  const promptId = await openPrompt(
+    turn.trx,
+    turn.chat.id,
+    CONFIRM,
+    { campaignId: c.id, input: input as never },
+    turn.now,
+  );
+  await turn.reply(rp.confirmQuestion(owed(c)), {
+    buttons: [[{ text: rp.confirmButton(), data: `p:${promptId}:yes` }]],
+    ref: `campaign:${c.id}`,
+  });
 }
 
 /** Answers to the bot's questions: "1", "tất cả", "có", or the buttons under them. */
 async function answerPrompt(turn: Turn): Promise<boolean> {
-  const answer = turn.msg.callbackData?.startsWith('p:') ? turn.msg.callbackData.split(':').slice(2).join(':') : fold(turn.msg.text);
-  const fromButton = turn.msg.callbackData?.startsWith('p:') ? Number(turn.msg.callbackData.split(':')[1]) : null;
-  const choose = await currentPrompt<{ campaignIds: number[]; input: SubmissionInput }>(turn.trx, turn.chat.id, CHOOSE, turn.now);
+  const answer = turn.msg.callbackData?.startsWith('p:')
+    ? turn.msg.callbackData.split(':').slice(2).join(':')
+    : fold(turn.msg.text);
+  const fromButton = turn.msg.callbackData?.startsWith('p:')
+    ? Number(turn.msg.callbackData.split(':')[1])
+    : null;
+  const choose = await currentPrompt<{ campaignIds: number[]; input: SubmissionInput }>(
+    turn.trx,
+    turn.chat.id,
+    CHOOSE,
+    turn.now,
+  );
   if (choose && (fromButton === null || fromButton === choose.id)) {
     const n = choose.payload.campaignIds.length;
     const all = /^(all|tat ca|ca hai|ca 2)$/.test(answer);
@@ -82,8 +145,17 @@ async function answerPrompt(turn: Turn): Promise<boolean> {
       return true;
     }
   }
-  const confirm = await currentPrompt<{ campaignId: number; input: SubmissionInput }>(turn.trx, turn.chat.id, CONFIRM, turn.now);
-  if (confirm && (fromButton === null || fromButton === confirm.id) && /^(yes|co|dung|dung roi|da gui|xac nhan|vang|da|ok)$/.test(answer)) {
+  const confirm = await currentPrompt<{ campaignId: number; input: SubmissionInput }>(
+    turn.trx,
+    turn.chat.id,
+    CONFIRM,
+    turn.now,
+  );
+  if (
+    confirm &&
+    (fromButton === null || fromButton === confirm.id) &&
+    /^(yes|co|dung|dung roi|da gui|xac nhan|vang|da|ok)$/.test(answer)
+  ) {
     await closePrompt(turn.trx, confirm.id);
     const c = await getCampaign(turn.trx, confirm.payload.campaignId);
     if (c) await record(turn, c, confirm.payload.input);
@@ -93,29 +165,53 @@ async function answerPrompt(turn: Turn): Promise<boolean> {
 }
 
 /** "/giahan [#id] <đơn vị> <ngày>": the date is the longest tail that reads as a date. */
-function splitUnitAndDate(args: string, now: Date, tz: string): { unitText: string; until: Date | null } {
+function splitUnitAndDate(
+  args: string,
+  now: Date,
+  tz: string,
+): { unitText: string; until: Date | null } {
   const tokens = args.split(/\s+/).filter(Boolean);
   for (let k = Math.min(6, tokens.length - 1); k >= 1; k--) {
     const parsed = parseUserDate(tokens.slice(-k).join(' '), now, tz);
     if (parsed) {
       // A bare date extends through the end of that day.
       const until = parsed.hasTime ? parsed.date : atLocal(addDays(parsed.dateKey, 1), '00:00', tz);
-      return { unitText: tokens.slice(0, -k).join(' ').replace(/\s*(den|đến|toi|tới|ngay|ngày)$/i, ''), until };
+      return {
+        unitText: tokens
+          .slice(0, -k)
+          .join(' ')
+          .replace(/\s*(den|đến|toi|tới|ngay|ngày)$/i, ''),
+        until,
+      };
     }
   }
   return { unitText: args, until: null };
 }
 
 /** Picks the requirement an organizer command is about: "#id", or the only active one. */
-async function campaignForOrganizer(turn: Turn, args: string): Promise<{ c: Campaign; rest: string } | null> {
+async function campaignForOrganizer(
+  turn: Turn,
+  args: string,
+): Promise<{ c: Campaign; rest: string } | null> {
   const m = /^#(\d+)\s*/.exec(args);
   if (m) {
     const c = await getCampaign(turn.trx, Number(m[1]));
     if (c && c.status === 'active') return { c, rest: args.slice(m[0].length) };
   }
-  const active = await turn.trx.selectFrom('campaigns').selectAll().where('status', '=', 'active').orderBy('deadline').execute();
+  const active = await turn.trx
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('status', '=', 'active')
+    .orderBy('deadline')
+    .execute();
   if (active.length === 1 && !m) return { c: active[0]!, rest: args };
-  await turn.reply(active.length ? rp.whichCampaign(active.map((c) => ({ id: c.id, title: c.title, periodLabel: c.period_label }))) : rp.noCampaign());
+  await turn.reply(
+    active.length
+      ? rp.whichCampaign(
+          active.map((c) => ({ id: c.id, title: c.title, periodLabel: c.period_label })),
+        )
+      : rp.noCampaign(),
+  );
   return null;
 }
 
@@ -128,7 +224,13 @@ async function unitFor(turn: Turn, c: Campaign, typed: string) {
     .execute();
   const found = findUnits(assigned, typed);
   if (found.length === 1) return found[0]!;
-  if (found.length > 1) await turn.reply(rp.unitAmbiguous(typed, found.slice(0, 8).map((u) => u.name)));
+  if (found.length > 1)
+    await turn.reply(
+      rp.unitAmbiguous(
+        typed,
+        found.slice(0, 8).map((u) => u.name),
+      ),
+    );
   else await turn.reply(rp.unitNotFound(typed));
   return null;
 }
@@ -139,7 +241,10 @@ export const reportCommands: Record<string, CommandSpec> = {
     access: 'unit',
     async run(turn) {
       const list = await owedCampaigns(turn.trx, turn.unit!.id);
-      const items = list.map((c) => ({ ...owed(c, c.extended_until), status: statusText(c, c.extended_until, turn.now, turn.ctx.timezone) }));
+      const items = list.map((c) => ({
+        ...owed(c, c.extended_until),
+        status: statusText(c, c.extended_until, turn.now, turn.ctx.timezone),
+      }));
       return turn.reply(rp.owedList(turn.unit!.name, items, turn.ctx.timezone));
     },
   },
@@ -175,7 +280,12 @@ export const reportCommands: Record<string, CommandSpec> = {
 
 /** "/nhacnho": a chase round now for every active requirement (overdue units), plus event registration reminders. */
 export async function chaseNow(turn: Turn): Promise<{ units: number }> {
-  const active = await turn.trx.selectFrom('campaigns').select('id').where('status', '=', 'active').where('deadline', '<=', turn.now).execute();
+  const active = await turn.trx
+    .selectFrom('campaigns')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('deadline', '<=', turn.now)
+    .execute();
   let units = 0;
   for (const c of active) units += await chaseRound(turn.ctx, turn.trx, c.id, 0, turn.now);
   return { units };
@@ -192,7 +302,12 @@ export const reportTextHandler: TextHandler = async (turn) => {
   const text = stripMention(turn.msg.text, turn.botUsername);
   const input = submissionFrom(turn, text);
   const intent = classifyReportText(text);
-  const ref = await refOfRepliedMessage(turn.trx, turn.msg.platform, turn.msg.chat.id, turn.msg.replyToMessageId);
+  const ref = await refOfRepliedMessage(
+    turn.trx,
+    turn.msg.platform,
+    turn.msg.chat.id,
+    turn.msg.replyToMessageId,
+  );
   if (ref?.startsWith('campaign:')) {
     const c = await getCampaign(turn.trx, Number(ref.slice(9)));
     if (!c) return false;
@@ -204,7 +319,7 @@ export const reportTextHandler: TextHandler = async (turn) => {
     await submitToOwed(turn, input);
     return true;
   }
-  if ((intent === 'maybe' && (turn.msg.mentionsBot || input.files.length > 0))) {
+  if (intent === 'maybe' && (turn.msg.mentionsBot || input.files.length > 0)) {
     const list = await owedCampaigns(turn.trx, turn.unit.id);
     if (list.length === 0) return false;
     if (list.length > 1) await submitToOwed(turn, input);

@@ -5,18 +5,38 @@ import { enqueue, type Trx } from '../outbox/enqueue';
 import { addJob } from '../scheduler/jobs';
 import type { Job, JobHandler } from '../scheduler/tick';
 import { nextChase } from '../time/schedule';
-import { type UnitReportRow, campaignJobPrefix, campaignUnits, getCampaign, groupByCategory, loadCalendar, owed, rollOver, statusText } from './manage';
+import {
+  type UnitReportRow,
+  campaignJobPrefix,
+  campaignUnits,
+  getCampaign,
+  groupByCategory,
+  loadCalendar,
+  owed,
+  rollOver,
+  statusText,
+} from './manage';
 
 /** Each unit's text to its chats; units with the same text (most of them) share one insert. */
-async function sendPerUnit(trx: Trx, units: UnitReportRow[], text: (u: UnitReportRow) => string, purpose: string, campaignId: number): Promise<void> {
-  const chats = await unitChats(trx, units.map((u) => u.unitId));
+async function sendPerUnit(
+  trx: Trx,
+  units: UnitReportRow[],
+  text: (u: UnitReportRow) => string,
+  purpose: string,
+  campaignId: number,
+): Promise<void> {
+  const chats = await unitChats(
+    trx,
+    units.map((u) => u.unitId),
+  );
   const textOf = new Map(units.map((u) => [u.unitId, text(u)]));
   const byText = new Map<string, typeof chats>();
   for (const chat of chats) {
     const t = textOf.get(chat.unitId)!;
     byText.set(t, [...(byText.get(t) ?? []), chat]);
   }
-  for (const [t, targets] of byText) await enqueue(trx, targets, { text: t }, { purpose, ref: `campaign:${campaignId}` });
+  for (const [t, targets] of byText)
+    await enqueue(trx, targets, { text: t }, { purpose, ref: `campaign:${campaignId}` });
 }
 
 async function activeCampaign(trx: Trx, job: Job) {
@@ -30,8 +50,21 @@ const remind: JobHandler = {
   async run(ctx, trx, job, now) {
     const c = await activeCampaign(trx, job);
     if (!c) return;
-    const units = (await campaignUnits(trx, c, now, ctx.timezone)).filter((u) => u.status === 'pending');
-    await sendPerUnit(trx, units, (u) => rp.reminder(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone), 'reminder', c.id);
+    const units = (await campaignUnits(trx, c, now, ctx.timezone)).filter(
+      (u) => u.status === 'pending',
+    );
+    await sendPerUnit(
+      trx,
+      units,
+      (u) =>
+        rp.reminder(
+          owed(c, u.extendedUntil),
+          statusText(c, u.extendedUntil, now, ctx.timezone),
+          ctx.timezone,
+        ),
+      'reminder',
+      c.id,
+    );
   },
 };
 
@@ -39,23 +72,52 @@ const remind: JobHandler = {
  * One chase round: every unit still owing past its (extended) deadline and under the chase cap,
  * one summary to the organizers, and the next round planned while anyone still owes.
  */
-export async function chaseRound(ctx: AppContext, trx: Trx, campaignId: number, round: number, now: Date): Promise<number> {
+export async function chaseRound(
+  ctx: AppContext,
+  trx: Trx,
+  campaignId: number,
+  round: number,
+  now: Date,
+): Promise<number> {
   const c = await getCampaign(trx, campaignId);
   if (!c || c.status !== 'active') return 0;
   const units = await campaignUnits(trx, c, now, ctx.timezone);
   const overdue = units.filter((u) => u.status === 'overdue');
   const chased = overdue.filter((u) => c.max_chases === null || u.chaseCount < c.max_chases);
-  await sendPerUnit(trx, chased, (u) => rp.chase(owed(c, u.extendedUntil), statusText(c, u.extendedUntil, now, ctx.timezone), ctx.timezone), 'chase', c.id);
+  await sendPerUnit(
+    trx,
+    chased,
+    (u) =>
+      rp.chase(
+        owed(c, u.extendedUntil),
+        statusText(c, u.extendedUntil, now, ctx.timezone),
+        ctx.timezone,
+      ),
+    'chase',
+    c.id,
+  );
   if (chased.length) {
     await trx
       .updateTable('campaign_units')
       .set((eb) => ({ chase_count: eb('chase_count', '+', 1) }))
       .where('campaign_id', '=', c.id)
-      .where('unit_id', 'in', chased.map((u) => u.unitId))
+      .where(
+        'unit_id',
+        'in',
+        chased.map((u) => u.unitId),
+      )
       .execute();
   }
-  const groups = groupByCategory(overdue).map((g) => ({ category: g.category, units: g.units.map((u) => ({ name: u.name, daysLate: u.daysLate })) }));
-  await enqueue(trx, await organizerChats(trx), { text: rp.overdueSummary(owed(c), groups, overdue.length, round) }, { purpose: 'summary', ref: `campaign:${c.id}` });
+  const groups = groupByCategory(overdue).map((g) => ({
+    category: g.category,
+    units: g.units.map((u) => ({ name: u.name, daysLate: u.daysLate })),
+  }));
+  await enqueue(
+    trx,
+    await organizerChats(trx),
+    { text: rp.overdueSummary(owed(c), groups, overdue.length, round) },
+    { purpose: 'summary', ref: `campaign:${c.id}` },
+  );
   const stillOwing = units.some((u) => u.status === 'overdue' || u.status === 'pending');
   if (!stillOwing) {
     await trx.updateTable('campaigns').set({ status: 'closed' }).where('id', '=', c.id).execute();
@@ -74,10 +136,26 @@ const chase: JobHandler = {
     if (after?.status !== 'active') return;
     const calendar = await loadCalendar(trx, ctx.timezone);
     const next = nextChase(
-      { deadline: new Date(c.deadline), atTime: c.at_time, workingDaysOnly: c.working_days_only, calendar, quietHours: c.quiet_hours, tz: ctx.timezone, every: c.chase_every, maxChases: c.max_chases },
+      {
+        deadline: new Date(c.deadline),
+        atTime: c.at_time,
+        workingDaysOnly: c.working_days_only,
+        calendar,
+        quietHours: c.quiet_hours,
+        tz: ctx.timezone,
+        every: c.chase_every,
+        maxChases: c.max_chases,
+      },
       new Date(job.due_at),
     );
-    if (next) await addJob(trx, { key: `${campaignJobPrefix(c.id)}${next.key}`, kind: 'campaign.chase', dueAt: next.at, campaignId: c.id, payload: { round: next.round } });
+    if (next)
+      await addJob(trx, {
+        key: `${campaignJobPrefix(c.id)}${next.key}`,
+        kind: 'campaign.chase',
+        dueAt: next.at,
+        campaignId: c.id,
+        payload: { round: next.round },
+      });
   },
 };
 

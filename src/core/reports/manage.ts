@@ -45,13 +45,20 @@ export async function loadCalendar(trx: Trx, tz: string): Promise<WorkCalendar> 
   const rows = await trx.selectFrom('calendar_overrides').selectAll().execute();
   return createWorkCalendar({
     tz,
-    extraHolidays: rows.filter((r) => r.kind === 'holiday').map((r) => ({ date: r.date_key, name: r.note ?? undefined })),
+    extraHolidays: rows
+      .filter((r) => r.kind === 'holiday')
+      .map((r) => ({ date: r.date_key, name: r.note ?? undefined })),
     extraWorkdays: rows.filter((r) => r.kind === 'workday').map((r) => r.date_key),
   });
 }
 
 export function owed(c: Campaign, extendedUntil: Date | null = null): OwedReport {
-  return { title: c.title, periodLabel: c.period_label, deadline: new Date(c.deadline), extendedUntil };
+  return {
+    title: c.title,
+    periodLabel: c.period_label,
+    deadline: new Date(c.deadline),
+    extendedUntil,
+  };
 }
 
 function scheduleOptions(c: Campaign, calendar: WorkCalendar, tz: string) {
@@ -69,21 +76,47 @@ function scheduleOptions(c: Campaign, calendar: WorkCalendar, tz: string) {
 async function planCampaign(ctx: AppContext, trx: Trx, c: Campaign): Promise<void> {
   const calendar = await loadCalendar(trx, ctx.timezone);
   const opts = scheduleOptions(c, calendar, ctx.timezone);
-  const jobs: PlannedJob[] = planReminders({ ...opts, before: c.remind_before, now: ctx.clock() }).map((r) => ({
+  const jobs: PlannedJob[] = planReminders({
+    ...opts,
+    before: c.remind_before,
+    now: ctx.clock(),
+  }).map((r) => ({
     key: `${campaignJobPrefix(c.id)}${r.key}`,
     kind: 'campaign.remind',
     dueAt: r.at,
     campaignId: c.id,
   }));
   if (c.chase_every) {
-    const first = nextChase({ ...opts, every: c.chase_every, maxChases: c.max_chases }, new Date(c.deadline));
-    if (first) jobs.push({ key: `${campaignJobPrefix(c.id)}${first.key}`, kind: 'campaign.chase', dueAt: first.at, campaignId: c.id, payload: { round: first.round } });
+    const first = nextChase(
+      { ...opts, every: c.chase_every, maxChases: c.max_chases },
+      new Date(c.deadline),
+    );
+    if (first)
+      jobs.push({
+        key: `${campaignJobPrefix(c.id)}${first.key}`,
+        kind: 'campaign.chase',
+        dueAt: first.at,
+        campaignId: c.id,
+        payload: { round: first.round },
+      });
   }
-  if (c.recurrence) jobs.push({ key: `${campaignJobPrefix(c.id)}rollover`, kind: 'campaign.rollover', dueAt: new Date(c.deadline), campaignId: c.id });
+  if (c.recurrence)
+    jobs.push({
+      key: `${campaignJobPrefix(c.id)}rollover`,
+      kind: 'campaign.rollover',
+      dueAt: new Date(c.deadline),
+      campaignId: c.id,
+    });
   await replanJobs(trx, { campaignId: c.id }, jobs, campaignJobPrefix(c.id));
 }
 
-async function insertCampaign(ctx: AppContext, trx: Trx, input: CampaignInput, unitIds: number[], seriesId: number | null): Promise<Campaign> {
+async function insertCampaign(
+  ctx: AppContext,
+  trx: Trx,
+  input: CampaignInput,
+  unitIds: number[],
+  seriesId: number | null,
+): Promise<Campaign> {
   let deadline = input.deadline ?? null;
   let periodLabel: string | null = null;
   if (input.recurrence) {
@@ -93,7 +126,11 @@ async function insertCampaign(ctx: AppContext, trx: Trx, input: CampaignInput, u
       periodLabel = period.periodLabel;
     }
   }
-  if (!deadline) throw new CampaignError('invalid', 'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).');
+  if (!deadline)
+    throw new CampaignError(
+      'invalid',
+      'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).',
+    );
   const c = await trx
     .insertInto('campaigns')
     .values({
@@ -107,26 +144,56 @@ async function insertCampaign(ctx: AppContext, trx: Trx, input: CampaignInput, u
       chase_every: input.chaseEvery === undefined ? 'P1D' : input.chaseEvery,
       at_time: input.atTime ?? '08:00',
       working_days_only: input.workingDaysOnly ?? true,
-      quiet_hours: input.quietHours === null ? null : JSON.stringify(input.quietHours ?? DEFAULT_QUIET),
+      quiet_hours:
+        input.quietHours === null ? null : JSON.stringify(input.quietHours ?? DEFAULT_QUIET),
       max_chases: input.maxChases ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await trx.insertInto('campaign_units').values(unitIds.map((id) => ({ campaign_id: c.id, unit_id: id }))).execute();
+  await trx
+    .insertInto('campaign_units')
+    .values(unitIds.map((id) => ({ campaign_id: c.id, unit_id: id })))
+    .execute();
   await planCampaign(ctx, trx, c);
   const chats = await unitChats(trx, unitIds);
-  await enqueue(trx, chats, { text: rp.requirementNotice(owed(c), c.source_plan, ctx.timezone) }, { purpose: 'notice', ref: `campaign:${c.id}` });
+  await enqueue(
+    trx,
+    chats,
+    { text: rp.requirementNotice(owed(c), c.source_plan, ctx.timezone) },
+    { purpose: 'notice', ref: `campaign:${c.id}` },
+  );
   return c;
 }
 
-export async function createCampaign(ctx: AppContext, input: CampaignInput): Promise<{ id: number; deadline: Date; unreachable: string[] }> {
+export async function createCampaign(
+  ctx: AppContext,
+  input: CampaignInput,
+): Promise<{ id: number; deadline: Date; unreachable: string[] }> {
   return ctx.db.transaction().execute(async (trx) => {
     const { units, unknown } = await resolveUnitSelector(trx, input.units);
-    if (unknown.length) throw new CampaignError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new CampaignError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
     if (!units.length) throw new CampaignError('invalid', 'Chưa chọn đơn vị nào phải báo cáo.');
-    const c = await insertCampaign(ctx, trx, input, units.map((u) => u.id), null);
-    const reached = new Set((await unitChats(trx, units.map((u) => u.id))).map((x) => x.unitId));
-    return { id: c.id, deadline: new Date(c.deadline), unreachable: units.filter((u) => !reached.has(u.id)).map((u) => u.code) };
+    const c = await insertCampaign(
+      ctx,
+      trx,
+      input,
+      units.map((u) => u.id),
+      null,
+    );
+    const reached = new Set(
+      (
+        await unitChats(
+          trx,
+          units.map((u) => u.id),
+        )
+      ).map((x) => x.unitId),
+    );
+    return {
+      id: c.id,
+      deadline: new Date(c.deadline),
+      unreachable: units.filter((u) => !reached.has(u.id)).map((u) => u.code),
+    };
   });
 }
 
@@ -135,9 +202,18 @@ export async function rollOver(ctx: AppContext, trx: Trx, c: Campaign): Promise<
   if (!c.recurrence) return null;
   const rec = c.recurrence as Recurrence;
   const period = nextPeriod(rec, new Date(c.deadline), ctx.timezone);
-  const existing = await trx.selectFrom('campaigns').select('id').where('series_id', '=', c.series_id ?? c.id).where('deadline', '=', period.deadline).executeTakeFirst();
+  const existing = await trx
+    .selectFrom('campaigns')
+    .select('id')
+    .where('series_id', '=', c.series_id ?? c.id)
+    .where('deadline', '=', period.deadline)
+    .executeTakeFirst();
   if (existing) return null;
-  const units = await trx.selectFrom('campaign_units').select('unit_id').where('campaign_id', '=', c.id).execute();
+  const units = await trx
+    .selectFrom('campaign_units')
+    .select('unit_id')
+    .where('campaign_id', '=', c.id)
+    .execute();
   const next = await insertCampaign(
     ctx,
     trx,
@@ -157,9 +233,18 @@ export async function rollOver(ctx: AppContext, trx: Trx, c: Campaign): Promise<
     units.map((u) => u.unit_id),
     c.series_id ?? c.id,
   );
-  await trx.updateTable('campaigns').set({ period_label: period.periodLabel }).where('id', '=', next.id).execute();
+  await trx
+    .updateTable('campaigns')
+    .set({ period_label: period.periodLabel })
+    .where('id', '=', next.id)
+    .execute();
   const withLabel = { ...next, period_label: period.periodLabel };
-  await enqueue(trx, await organizerChats(trx), { text: rp.newPeriod(owed(withLabel), ctx.timezone) }, { purpose: 'notice', ref: `campaign:${next.id}` });
+  await enqueue(
+    trx,
+    await organizerChats(trx),
+    { text: rp.newPeriod(owed(withLabel), ctx.timezone) },
+    { purpose: 'notice', ref: `campaign:${next.id}` },
+  );
   return withLabel;
 }
 
@@ -178,19 +263,47 @@ export interface UnitReportRow {
   daysLate: number;
 }
 
-export function unitStatus(deadline: Date, row: { excused: boolean; extended_until: Date | null; submitted_at: Date | null; late: boolean | null }, now: Date): UnitReportStatus {
+export function unitStatus(
+  deadline: Date,
+  row: {
+    excused: boolean;
+    extended_until: Date | null;
+    submitted_at: Date | null;
+    late: boolean | null;
+  },
+  now: Date,
+): UnitReportStatus {
   if (row.excused) return 'excused';
   if (row.submitted_at) return row.late ? 'late' : 'submitted';
   const effective = row.extended_until ? new Date(row.extended_until) : deadline;
   return now >= effective ? 'overdue' : 'pending';
 }
 
-export async function campaignUnits(trx: Trx, c: Campaign, now: Date, tz: string): Promise<UnitReportRow[]> {
+export async function campaignUnits(
+  trx: Trx,
+  c: Campaign,
+  now: Date,
+  tz: string,
+): Promise<UnitReportRow[]> {
   const rows = await trx
     .selectFrom('campaign_units as cu')
     .innerJoin('units as u', 'u.id', 'cu.unit_id')
-    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'))
-    .select(['u.id', 'u.code', 'u.name', 'u.category', 'cu.excused', 'cu.extended_until', 'cu.chase_count', 's.submitted_at', 's.late', 's.text', 's.files'])
+    .leftJoin('submissions as s', (j) =>
+      j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'),
+    )
+    .select([
+      'u.id',
+      'u.code',
+      'u.name',
+      'u.category',
+      'cu.excused',
+      'cu.extended_until',
+      'cu.chase_count',
+      's.submitted_at',
+      's.late',
+      's.text',
+      's.files',
+    ])
     .where('cu.campaign_id', '=', c.id)
     .orderBy('u.sort_order')
     .orderBy('u.code')
@@ -215,7 +328,10 @@ export async function campaignUnits(trx: Trx, c: Campaign, now: Date, tz: string
   });
 }
 
-export function groupByCategory<T extends { category: string | null }>(rows: T[], otherLabel = 'Khác'): Array<{ category: string; units: T[] }> {
+export function groupByCategory<T extends { category: string | null }>(
+  rows: T[],
+  otherLabel = 'Khác',
+): Array<{ category: string; units: T[] }> {
   const groups = new Map<string, T[]>();
   for (const r of rows) {
     const k = r.category ?? otherLabel;
@@ -229,27 +345,84 @@ export async function getCampaign(trx: Trx, id: number): Promise<Campaign | unde
 }
 
 async function assignment(trx: Trx, campaignId: number, unitId: number) {
-  return trx.selectFrom('campaign_units').selectAll().where('campaign_id', '=', campaignId).where('unit_id', '=', unitId).executeTakeFirst();
+  return trx
+    .selectFrom('campaign_units')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('unit_id', '=', unitId)
+    .executeTakeFirst();
 }
 
 /** Gives one unit a later deadline; the unit is told, and chased again only after it. */
-export async function grantExtension(ctx: AppContext, trx: Trx, c: Campaign, unitId: number, until: Date): Promise<void> {
-  if (!(await assignment(trx, c.id, unitId))) throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
-  await trx.updateTable('campaign_units').set({ extended_until: until }).where('campaign_id', '=', c.id).where('unit_id', '=', unitId).execute();
-  await enqueue(trx, await unitChats(trx, [unitId]), { text: rp.extendedUnit(owed(c), until, ctx.timezone) }, { purpose: 'notice', ref: `campaign:${c.id}` });
+export async function grantExtension(
+  ctx: AppContext,
+  trx: Trx,
+  c: Campaign,
+  unitId: number,
+  until: Date,
+): Promise<void> {
+  if (!(await assignment(trx, c.id, unitId)))
+    throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
+  await trx
+    .updateTable('campaign_units')
+    .set({ extended_until: until })
+    .where('campaign_id', '=', c.id)
+    .where('unit_id', '=', unitId)
+    .execute();
+  await enqueue(
+    trx,
+    await unitChats(trx, [unitId]),
+    { text: rp.extendedUnit(owed(c), until, ctx.timezone) },
+    { purpose: 'notice', ref: `campaign:${c.id}` },
+  );
   // Chasing may have stopped when nobody owed anything; make sure a round follows the new date.
   if (c.chase_every && c.status === 'active') {
     const calendar = await loadCalendar(trx, ctx.timezone);
-    const next = nextChase({ ...scheduleOptions(c, calendar, ctx.timezone), every: c.chase_every, maxChases: null }, until);
-    if (next) await addJob(trx, { key: `${campaignJobPrefix(c.id)}${next.key}`, kind: 'campaign.chase', dueAt: next.at, campaignId: c.id, payload: { round: next.round } });
+    const next = nextChase(
+      { ...scheduleOptions(c, calendar, ctx.timezone), every: c.chase_every, maxChases: null },
+      until,
+    );
+    if (next)
+      await addJob(trx, {
+        key: `${campaignJobPrefix(c.id)}${next.key}`,
+        kind: 'campaign.chase',
+        dueAt: next.at,
+        campaignId: c.id,
+        payload: { round: next.round },
+      });
   }
-  await trx.insertInto('audit_log').values({ actor: 'organizer', action: 'campaign.extension', details: JSON.stringify({ campaign: c.id, unit: unitId, until }) }).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({
+      actor: 'organizer',
+      action: 'campaign.extension',
+      details: JSON.stringify({ campaign: c.id, unit: unitId, until }),
+    })
+    .execute();
 }
 
-export async function excuseUnit(trx: Trx, c: Campaign, unitId: number, note: string | null): Promise<void> {
-  if (!(await assignment(trx, c.id, unitId))) throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
-  await trx.updateTable('campaign_units').set({ excused: true, excuse_note: note }).where('campaign_id', '=', c.id).where('unit_id', '=', unitId).execute();
-  await trx.insertInto('audit_log').values({ actor: 'organizer', action: 'campaign.excuse', details: JSON.stringify({ campaign: c.id, unit: unitId, note }) }).execute();
+export async function excuseUnit(
+  trx: Trx,
+  c: Campaign,
+  unitId: number,
+  note: string | null,
+): Promise<void> {
+  if (!(await assignment(trx, c.id, unitId)))
+    throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
+  await trx
+    .updateTable('campaign_units')
+    .set({ excused: true, excuse_note: note })
+    .where('campaign_id', '=', c.id)
+    .where('unit_id', '=', unitId)
+    .execute();
+  await trx
+    .insertInto('audit_log')
+    .values({
+      actor: 'organizer',
+      action: 'campaign.excuse',
+      details: JSON.stringify({ campaign: c.id, unit: unitId, note }),
+    })
+    .execute();
 }
 
 export async function cancelCampaign(trx: Trx, id: number): Promise<void> {
@@ -259,18 +432,35 @@ export async function cancelCampaign(trx: Trx, id: number): Promise<void> {
 
 export interface SubmissionInput {
   text: string | null;
-  files: Array<{ kind: string; fileId: string; fileName?: string; mimeType?: string; size?: number }>;
+  files: Array<{
+    kind: string;
+    fileId: string;
+    fileName?: string;
+    mimeType?: string;
+    size?: number;
+  }>;
   senderName: string;
   chatId: number;
 }
 
 /** Records (or updates) a unit's report; on time is judged by the first submission against its deadline. */
-export async function recordSubmission(trx: Trx, c: Campaign, unitId: number, input: SubmissionInput, now: Date): Promise<{ late: boolean; updated: boolean; submittedAt: Date; extendedUntil: Date | null }> {
+export async function recordSubmission(
+  trx: Trx,
+  c: Campaign,
+  unitId: number,
+  input: SubmissionInput,
+  now: Date,
+): Promise<{ late: boolean; updated: boolean; submittedAt: Date; extendedUntil: Date | null }> {
   const a = await assignment(trx, c.id, unitId);
   const extendedUntil = a?.extended_until ? new Date(a.extended_until) : null;
   const effective = extendedUntil ?? new Date(c.deadline);
   const late = now >= effective;
-  const existing = await trx.selectFrom('submissions').selectAll().where('campaign_id', '=', c.id).where('unit_id', '=', unitId).executeTakeFirst();
+  const existing = await trx
+    .selectFrom('submissions')
+    .selectAll()
+    .where('campaign_id', '=', c.id)
+    .where('unit_id', '=', unitId)
+    .executeTakeFirst();
   if (existing) {
     const files = [...((existing.files as unknown[]) ?? []), ...input.files];
     await trx
@@ -285,21 +475,40 @@ export async function recordSubmission(trx: Trx, c: Campaign, unitId: number, in
       })
       .where('id', '=', existing.id)
       .execute();
-    return { late: existing.late, updated: true, submittedAt: new Date(existing.submitted_at), extendedUntil };
+    return {
+      late: existing.late,
+      updated: true,
+      submittedAt: new Date(existing.submitted_at),
+      extendedUntil,
+    };
   }
   await trx
     .insertInto('submissions')
-    .values({ campaign_id: c.id, unit_id: unitId, submitted_at: now, late, text: input.text, files: JSON.stringify(input.files), sender_name: input.senderName, chat_id: input.chatId })
+    .values({
+      campaign_id: c.id,
+      unit_id: unitId,
+      submitted_at: now,
+      late,
+      text: input.text,
+      files: JSON.stringify(input.files),
+      sender_name: input.senderName,
+      chat_id: input.chatId,
+    })
     .execute();
   return { late, updated: false, submittedAt: now, extendedUntil };
 }
 
 /** Active requirements this unit still owes (not excused, not submitted), earliest first. */
-export async function owedCampaigns(trx: Trx, unitId: number): Promise<Array<Campaign & { extended_until: Date | null }>> {
+export async function owedCampaigns(
+  trx: Trx,
+  unitId: number,
+): Promise<Array<Campaign & { extended_until: Date | null }>> {
   return trx
     .selectFrom('campaigns as c')
     .innerJoin('campaign_units as cu', 'cu.campaign_id', 'c.id')
-    .leftJoin('submissions as s', (j) => j.onRef('s.campaign_id', '=', 'c.id').onRef('s.unit_id', '=', 'cu.unit_id'))
+    .leftJoin('submissions as s', (j) =>
+      j.onRef('s.campaign_id', '=', 'c.id').onRef('s.unit_id', '=', 'cu.unit_id'),
+    )
     .selectAll('c')
     .select('cu.extended_until')
     .where('cu.unit_id', '=', unitId)

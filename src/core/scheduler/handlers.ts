@@ -4,7 +4,10 @@ import { reportJobHandlers } from '../reports/jobs';
 import { finishSettledBroadcasts } from '../broadcasts/broadcast';
 import { tick, type JobHandler, type TickResult } from './tick';
 
-export const jobHandlers: Record<string, JobHandler> = { ...eventJobHandlers, ...reportJobHandlers };
+export const jobHandlers: Record<string, JobHandler> = {
+  ...eventJobHandlers,
+  ...reportJobHandlers,
+};
 
 /** The tick every runtime calls (node-cron on Node, Cron Triggers on Workers). */
 export async function runTick(ctx: AppContext): Promise<TickResult> {

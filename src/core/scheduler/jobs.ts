@@ -15,7 +15,12 @@ export interface PlannedJob {
  * Writes the plan for one owner (an event, a campaign): new keys are added, unsent ones move to
  * their new time, sent ones stay sent, and pending ones no longer planned are cancelled.
  */
-export async function replanJobs(trx: Trx, owner: { eventId?: number; campaignId?: number }, jobs: PlannedJob[], prefix: string): Promise<void> {
+export async function replanJobs(
+  trx: Trx,
+  owner: { eventId?: number; campaignId?: number },
+  jobs: PlannedJob[],
+  prefix: string,
+): Promise<void> {
   for (let i = 0; i < jobs.length; i += 500) {
     await trx
       .insertInto('scheduled_jobs')
@@ -32,13 +37,22 @@ export async function replanJobs(trx: Trx, owner: { eventId?: number; campaignId
       .onConflict((oc) =>
         oc
           .column('key')
-          .doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at'), payload: eb.ref('excluded.payload'), state: 'pending', note: null }))
+          .doUpdateSet((eb) => ({
+            due_at: eb.ref('excluded.due_at'),
+            payload: eb.ref('excluded.payload'),
+            state: 'pending',
+            note: null,
+          }))
           .where('scheduled_jobs.state', 'in', ['pending', 'cancelled']),
       )
       .execute();
   }
   const keep = jobs.map((j) => j.key);
-  let q = trx.updateTable('scheduled_jobs').set({ state: 'cancelled' }).where('state', '=', 'pending').where('key', 'like', `${prefix}%`);
+  let q = trx
+    .updateTable('scheduled_jobs')
+    .set({ state: 'cancelled' })
+    .where('state', '=', 'pending')
+    .where('key', 'like', `${prefix}%`);
   if (keep.length) q = q.where('key', 'not in', keep);
   await q.execute();
 }
@@ -59,5 +73,7 @@ export async function addJob(trx: Trx, job: PlannedJob): Promise<void> {
 }
 
 export async function cancelJobs(trx: Trx, prefix: string): Promise<void> {
-  await sql`UPDATE scheduled_jobs SET state = 'cancelled' WHERE state = 'pending' AND key LIKE ${prefix + '%'}`.execute(trx);
+  await sql`UPDATE scheduled_jobs SET state = 'cancelled' WHERE state = 'pending' AND key LIKE ${prefix + '%'}`.execute(
+    trx,
+  );
 }

@@ -27,7 +27,11 @@ const BATCH = 20;
  * of instances, across restarts. Each job runs under a savepoint: one failing job is retried on
  * the next tick without holding back the others.
  */
-export async function tick(ctx: AppContext, handlers: Record<string, JobHandler>, options: { maxJobs?: number } = {}): Promise<TickResult> {
+export async function tick(
+  ctx: AppContext,
+  handlers: Record<string, JobHandler>,
+  options: { maxJobs?: number } = {},
+): Promise<TickResult> {
   const now = ctx.clock();
   const graceMs = ctx.config.reminderGraceMs;
   const result: TickResult = { done: 0, skipped: 0, failed: 0 };
@@ -53,7 +57,9 @@ export async function tick(ctx: AppContext, handlers: Record<string, JobHandler>
         const handler = handlers[job.kind];
         const lateMs = now.getTime() - new Date(job.due_at).getTime();
         if (!handler || (handler.timeSensitive && lateMs > graceMs)) {
-          const note = handler ? `bỏ qua: trễ ${Math.round(lateMs / 60_000)} phút (quá thời gian cho phép)` : `không có xử lý cho loại ${job.kind}`;
+          const note = handler
+            ? `bỏ qua: trễ ${Math.round(lateMs / 60_000)} phút (quá thời gian cho phép)`
+            : `không có xử lý cho loại ${job.kind}`;
           skipped.push({ id: job.id, note });
           ctx.log.warn({ job: job.key, lateMs }, 'scheduled job skipped');
           continue;
@@ -70,8 +76,18 @@ export async function tick(ctx: AppContext, handlers: Record<string, JobHandler>
           result.failed++;
         }
       }
-      if (done.length) await trx.updateTable('scheduled_jobs').set({ state: 'done', done_at: now }).where('id', 'in', done).execute();
-      for (const s of skipped) await trx.updateTable('scheduled_jobs').set({ state: 'skipped', done_at: now, note: s.note }).where('id', '=', s.id).execute();
+      if (done.length)
+        await trx
+          .updateTable('scheduled_jobs')
+          .set({ state: 'done', done_at: now })
+          .where('id', 'in', done)
+          .execute();
+      for (const s of skipped)
+        await trx
+          .updateTable('scheduled_jobs')
+          .set({ state: 'skipped', done_at: now, note: s.note })
+          .where('id', '=', s.id)
+          .execute();
       result.done += done.length;
       result.skipped += skipped.length;
       return jobs.length;

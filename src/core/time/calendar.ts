@@ -29,7 +29,15 @@
  */
 import Holidays from 'date-holidays';
 import { z } from 'zod';
-import { DEFAULT_TZ, type DateKey, addDays, formatDateKey, isDateKey, parseDateKey, weekdayOfKey } from './format';
+import {
+  DEFAULT_TZ,
+  type DateKey,
+  addDays,
+  formatDateKey,
+  isDateKey,
+  parseDateKey,
+  weekdayOfKey,
+} from './format';
 
 export type ExtraHoliday = DateKey | { date: DateKey; name?: string };
 
@@ -93,13 +101,18 @@ function dayKeyOfLibraryDate(s: string): DateKey {
  * that is itself the start of another holiday takes that name, and the following days
  * of the span carry it on (16/2/2026 Giao thừa, 17–20/2 Tết Nguyên Đán).
  */
-export function libraryHolidays(year: number, tz: string = DEFAULT_TZ): ReadonlyMap<DateKey, string> {
+export function libraryHolidays(
+  year: number,
+  tz: string = DEFAULT_TZ,
+): ReadonlyMap<DateKey, string> {
   const cacheKey = `${tz}|${year}`;
   const cached = yearCache.get(cacheKey);
   if (cached) return cached;
 
   const hd = library(tz);
-  const entries = [...hd.getHolidays(year - 1), ...hd.getHolidays(year)].filter((h) => DAY_OFF_TYPES.has(h.type));
+  const entries = [...hd.getHolidays(year - 1), ...hd.getHolidays(year)].filter((h) =>
+    DAY_OFF_TYPES.has(h.type),
+  );
   const startName = new Map<DateKey, string>();
   for (const h of entries) {
     const k = dayKeyOfLibraryDate(h.date);
@@ -171,7 +184,8 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
     addWorkingDays(k, n) {
       if (!Number.isInteger(n)) throw new RangeError(`addWorkingDays needs an integer, got ${n}`);
       let cur = k;
-      for (let i = 0; i < Math.abs(n); i++) cur = n > 0 ? cal.nextWorkingDay(cur) : cal.previousWorkingDay(cur);
+      for (let i = 0; i < Math.abs(n); i++)
+        cur = n > 0 ? cal.nextWorkingDay(cur) : cal.previousWorkingDay(cur);
       return cur;
     },
     holidaysInYear(year) {
@@ -187,19 +201,31 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
 }
 
 /** API input: a real date `'YYYY-MM-DD'`. */
-export const dateKeySchema = z.string().refine(isDateKey, { message: 'Ngày phải có dạng YYYY-MM-DD và là ngày có thật.' });
+export const dateKeySchema = z
+  .string()
+  .refine(isDateKey, { message: 'Ngày phải có dạng YYYY-MM-DD và là ngày có thật.' });
 
 /** API input for the calendar overrides. */
 export const workCalendarOptionsSchema = z
   .object({
     extraHolidays: z
-      .array(z.union([dateKeySchema, z.object({ date: dateKeySchema, name: z.string().max(200).optional() })]))
+      .array(
+        z.union([
+          dateKeySchema,
+          z.object({ date: dateKeySchema, name: z.string().max(200).optional() }),
+        ]),
+      )
       .optional(),
     extraWorkdays: z.array(dateKeySchema).optional(),
   })
   .superRefine((v, ctx) => {
     const off = new Set((v.extraHolidays ?? []).map((e) => (typeof e === 'string' ? e : e.date)));
     for (const d of v.extraWorkdays ?? []) {
-      if (off.has(d)) ctx.addIssue({ code: 'custom', message: `Ngày ${formatDateKey(d)} vừa là ngày nghỉ vừa là ngày làm bù.`, path: ['extraWorkdays'] });
+      if (off.has(d))
+        ctx.addIssue({
+          code: 'custom',
+          message: `Ngày ${formatDateKey(d)} vừa là ngày nghỉ vừa là ngày làm bù.`,
+          path: ['extraWorkdays'],
+        });
     }
   });

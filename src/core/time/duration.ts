@@ -55,7 +55,11 @@ function int(input: string, raw: string | undefined, unit: string): number {
 
 /** Parses an ISO 8601 duration; throws `DurationError` (Vietnamese message). */
 export function parseDuration(input: string): Duration {
-  if (typeof input !== 'string') throw new DurationError('Khoảng thời gian phải là chuỗi ISO 8601, ví dụ P1D, PT30M.', String(input));
+  if (typeof input !== 'string')
+    throw new DurationError(
+      'Khoảng thời gian phải là chuỗi ISO 8601, ví dụ P1D, PT30M.',
+      String(input),
+    );
   const s = input.trim().toUpperCase();
   if (s === '') fail(input, 'chuỗi rỗng; ví dụ đúng: P7D (7 ngày), PT15M (15 phút).');
   if (s.startsWith('-')) fail(input, 'không nhận khoảng thời gian âm.');
@@ -63,11 +67,17 @@ export function parseDuration(input: string): Duration {
   if (s.endsWith('T')) fail(input, 'sau "T" phải có giờ (H), phút (M) hoặc giây (S), ví dụ PT30M.');
   const m = ISO_RE.exec(s);
   if (!m || s === 'P') {
-    if (/^P[^T]*\d+H/.test(s) || /^P[^T]*\d+S/.test(s)) fail(input, 'giờ, phút, giây phải đứng sau "T", ví dụ PT1H30M.');
+    if (/^P[^T]*\d+H/.test(s) || /^P[^T]*\d+S/.test(s))
+      fail(input, 'giờ, phút, giây phải đứng sau "T", ví dụ PT1H30M.');
     fail(input, 'không đúng dạng ISO 8601; ví dụ đúng: P7D, P1W, PT15M, PT1H30M.');
   }
-  if (m[1] !== undefined) fail(input, 'không hỗ trợ năm (Y) vì độ dài thay đổi; hãy dùng ngày (D) hoặc tuần (W).');
-  if (m[2] !== undefined) fail(input, 'không hỗ trợ tháng (M trước "T") vì độ dài thay đổi; hãy dùng ngày (D) hoặc tuần (W). Phút viết là PT…M.');
+  if (m[1] !== undefined)
+    fail(input, 'không hỗ trợ năm (Y) vì độ dài thay đổi; hãy dùng ngày (D) hoặc tuần (W).');
+  if (m[2] !== undefined)
+    fail(
+      input,
+      'không hỗ trợ tháng (M trước "T") vì độ dài thay đổi; hãy dùng ngày (D) hoặc tuần (W). Phút viết là PT…M.',
+    );
   const weeks = int(input, m[3], 'tuần');
   const days = int(input, m[4], 'ngày');
   const hours = int(input, m[5], 'giờ');
@@ -80,7 +90,8 @@ export function parseDuration(input: string): Duration {
   }
   const totalDays = weeks * 7 + days;
   const ms = hours * HOUR_MS + minutes * MINUTE_MS + secondsMs;
-  if (!Number.isSafeInteger(totalDays) || !Number.isSafeInteger(ms)) fail(input, 'giá trị quá lớn.');
+  if (!Number.isSafeInteger(totalDays) || !Number.isSafeInteger(ms))
+    fail(input, 'giá trị quá lớn.');
   if (totalDays === 0 && ms === 0) fail(input, 'phải lớn hơn 0.');
   return { days: totalDays, ms };
 }
@@ -118,7 +129,8 @@ export function formatDuration(d: Duration): string {
     out += 'T';
     if (h > 0) out += `${h}H`;
     if (m > 0) out += `${m}M`;
-    if (rest > 0) out += `${rest % SECOND_MS === 0 ? rest / SECOND_MS : (rest / SECOND_MS).toFixed(3).replace(/0+$/, '')}S`;
+    if (rest > 0)
+      out += `${rest % SECOND_MS === 0 ? rest / SECOND_MS : (rest / SECOND_MS).toFixed(3).replace(/0+$/, '')}S`;
   }
   return out === 'P' ? 'PT0S' : out;
 }
@@ -142,7 +154,11 @@ function shiftDays(instant: Date, days: number, tz: string): Date {
   if (days === 0) return new Date(instant.getTime());
   const p = localParts(instant, tz);
   const key = addDays(toDateKey(p.year, p.month, p.day), days);
-  const base = atLocal(key, `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, tz);
+  const base = atLocal(
+    key,
+    `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`,
+    tz,
+  );
   return new Date(base.getTime() + p.second * SECOND_MS + p.millisecond);
 }
 

@@ -28,13 +28,22 @@ export const DEFAULT_TZ = 'Asia/Ho_Chi_Minh';
 export type DateKey = string;
 
 /** Weekday names indexed like `Date#getDay()` (0 = Sunday). */
-export const WEEKDAYS_VI = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'] as const;
+export const WEEKDAYS_VI = [
+  'Chủ nhật',
+  'Thứ Hai',
+  'Thứ Ba',
+  'Thứ Tư',
+  'Thứ Năm',
+  'Thứ Sáu',
+  'Thứ Bảy',
+] as const;
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 function assertInstant(d: Date, what = 'instant'): void {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new RangeError(`invalid ${what}: ${String(d)}`);
+  if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+    throw new RangeError(`invalid ${what}: ${String(d)}`);
 }
 
 /** Local wall-clock fields of an instant in `tz`. */
@@ -139,7 +148,11 @@ export function isDateKey(s: string): boolean {
 /** Splits a date key; throws RangeError on anything that is not a real date. */
 export function parseDateKey(key: DateKey): { year: number; month: number; day: number } {
   if (!isDateKey(key)) throw new RangeError(`invalid date key (expected YYYY-MM-DD): ${key}`);
-  return { year: Number(key.slice(0, 4)), month: Number(key.slice(5, 7)), day: Number(key.slice(8, 10)) };
+  return {
+    year: Number(key.slice(0, 4)),
+    month: Number(key.slice(5, 7)),
+    day: Number(key.slice(8, 10)),
+  };
 }
 
 /** Builds a date key; throws RangeError when the date does not exist (31/4). */
@@ -263,7 +276,8 @@ export function formatDateTime(d: Date, tz: string = DEFAULT_TZ): string {
  * in full: `Thứ Sáu, 27/9/2024, 7h30 – Thứ Bảy, 28/9/2024, 11h00`.
  */
 export function formatTimeRange(a: Date, b: Date, tz: string = DEFAULT_TZ): string {
-  if (localDateKey(a, tz) === localDateKey(b, tz)) return `${formatTime(a, tz)}–${formatTime(b, tz)}`;
+  if (localDateKey(a, tz) === localDateKey(b, tz))
+    return `${formatTime(a, tz)}–${formatTime(b, tz)}`;
   return `${formatDateTime(a, tz)} – ${formatDateTime(b, tz)}`;
 }
 

@@ -14,7 +14,15 @@
  * `now`); 29/2 without a year goes to the next leap year.
  */
 import { fold } from '../text/normalize';
-import { DEFAULT_TZ, type DateKey, addDays, atLocal, daysInMonth, localDateKey, toDateKey } from './format';
+import {
+  DEFAULT_TZ,
+  type DateKey,
+  addDays,
+  atLocal,
+  daysInMonth,
+  localDateKey,
+  toDateKey,
+} from './format';
 
 export interface LocalTime {
   h: number;
@@ -96,7 +104,11 @@ const WORDS_RE = /^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))
  * for dates without a year and for "hôm nay"/"mai". Returns null for anything that is
  * not exactly a date (and time), or for dates that do not exist (31/4, 29/2/2023).
  */
-export function parseUserDate(text: string, now: Date, tz: string = DEFAULT_TZ): ParsedUserDate | null {
+export function parseUserDate(
+  text: string,
+  now: Date,
+  tz: string = DEFAULT_TZ,
+): ParsedUserDate | null {
   let s = clean(text);
   if (s === '') return null;
 
@@ -124,7 +136,9 @@ export function parseUserDate(text: string, now: Date, tz: string = DEFAULT_TZ):
   else if ((m = WORDS_RE.exec(s))) key = dayMonthYear(Number(m[1]), Number(m[2]), m[3], today);
   if (key === null) return null;
 
-  const hhmm = time ? `${String(time.h).padStart(2, '0')}:${String(time.m).padStart(2, '0')}` : '00:00';
+  const hhmm = time
+    ? `${String(time.h).padStart(2, '0')}:${String(time.m).padStart(2, '0')}`
+    : '00:00';
   return { date: atLocal(key, hhmm, tz), hasTime: time !== null, dateKey: key };
 }
 
@@ -133,7 +147,12 @@ function exactKey(year: number, month: number, day: number): DateKey | null {
   return toDateKey(year, month, day);
 }
 
-function dayMonthYear(day: number, month: number, yearRaw: string | undefined, today: DateKey): DateKey | null {
+function dayMonthYear(
+  day: number,
+  month: number,
+  yearRaw: string | undefined,
+  today: DateKey,
+): DateKey | null {
   if (yearRaw !== undefined) {
     const y = yearRaw.length === 2 ? 2000 + Number(yearRaw) : Number(yearRaw);
     return exactKey(y, month, day);

@@ -90,7 +90,12 @@ export const ROMAN_QUARTERS = ['I', 'II', 'III', 'IV'] as const;
 /** The default "cuối năm" (end-of-year) requirement: before 15/12 each year. */
 export const END_OF_YEAR: Recurrence = { kind: 'yearly', month: 12, day: 15 };
 
-const PERIODS_PER_YEAR: Record<RecurrenceKind, number> = { yearly: 1, 'half-yearly': 2, quarterly: 4, monthly: 12 };
+const PERIODS_PER_YEAR: Record<RecurrenceKind, number> = {
+  yearly: 1,
+  'half-yearly': 2,
+  quarterly: 4,
+  monthly: 12,
+};
 
 function lastDayKey(year: number, month: number): DateKey {
   return toDateKey(year, month, daysInMonth(year, month));
@@ -150,7 +155,14 @@ function periodAt(rec: Recurrence, n: number, tz: string): Period {
       break;
   }
   const dueDateKey = clampedKey(dueMonthAbs, day);
-  return { periodKey, periodLabel, start, end, dueDateKey, deadline: deadlineFromVietnamesePhrase(dueDateKey, rec.mode ?? 'before-day', tz) };
+  return {
+    periodKey,
+    periodLabel,
+    start,
+    end,
+    dueDateKey,
+    deadline: deadlineFromVietnamesePhrase(dueDateKey, rec.mode ?? 'before-day', tz),
+  };
 }
 
 function indexOfKey(rec: Recurrence, periodKey: string): number | null {
@@ -199,13 +211,21 @@ export function nextPeriod(rec: Recurrence, afterDeadline: Date, tz: string = DE
 }
 
 /** The period identified by `periodKey` (`'2025-Q1'`…), or null when the key does not fit the recurrence. */
-export function periodByKey(rec: Recurrence, periodKey: string, tz: string = DEFAULT_TZ): Period | null {
+export function periodByKey(
+  rec: Recurrence,
+  periodKey: string,
+  tz: string = DEFAULT_TZ,
+): Period | null {
   const n = indexOfKey(rec, periodKey);
   return n === null ? null : periodAt(rec, n, tz);
 }
 
 /** The period right after `periodKey`, or null when the key does not fit the recurrence. */
-export function periodAfter(rec: Recurrence, periodKey: string, tz: string = DEFAULT_TZ): Period | null {
+export function periodAfter(
+  rec: Recurrence,
+  periodKey: string,
+  tz: string = DEFAULT_TZ,
+): Period | null {
   const n = indexOfKey(rec, periodKey);
   return n === null ? null : periodAt(rec, n + 1, tz);
 }
@@ -254,12 +274,25 @@ export const recurrenceSchema: z.ZodType<Recurrence> = z
       secondHalf: z.enum(['year', 'half']).optional(),
       mode: modeSchema,
     }),
-    z.object({ kind: z.literal('quarterly'), day: daySchema.optional(), monthOffset: monthOffsetSchema, mode: modeSchema }),
-    z.object({ kind: z.literal('monthly'), day: daySchema, monthOffset: monthOffsetSchema, mode: modeSchema }),
+    z.object({
+      kind: z.literal('quarterly'),
+      day: daySchema.optional(),
+      monthOffset: monthOffsetSchema,
+      mode: modeSchema,
+    }),
+    z.object({
+      kind: z.literal('monthly'),
+      day: daySchema,
+      monthOffset: monthOffsetSchema,
+      mode: modeSchema,
+    }),
   ])
   .superRefine((r, ctx) => {
     if (r.kind === 'yearly' && r.day > daysInMonth(2024, r.month)) {
-      ctx.addIssue({ code: 'custom', path: ['day'], message: `Tháng ${r.month} không có ngày ${r.day}.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['day'],
+        message: `Tháng ${r.month} không có ngày ${r.day}.`,
+      });
     }
   });
-

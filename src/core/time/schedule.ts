@@ -15,7 +15,14 @@
  *   [from, to); `from > to` means the window crosses midnight.
  */
 import { createWorkCalendar, type WorkCalendar } from './calendar';
-import { type Duration, DurationError, formatDuration, isDayOrLonger, approximateMs, parseDuration } from './duration';
+import {
+  type Duration,
+  DurationError,
+  formatDuration,
+  isDayOrLonger,
+  approximateMs,
+  parseDuration,
+} from './duration';
 import {
   DEFAULT_TZ,
   type DateKey,
@@ -58,7 +65,11 @@ const MAX_SILENT_DAYS = 3_660;
  */
 export type DeadlineMode = 'before-day' | 'by-end-of-day';
 
-export function deadlineFromVietnamesePhrase(dateKey: DateKey, mode: DeadlineMode, tz: string = DEFAULT_TZ): Date {
+export function deadlineFromVietnamesePhrase(
+  dateKey: DateKey,
+  mode: DeadlineMode,
+  tz: string = DEFAULT_TZ,
+): Date {
   return atLocal(mode === 'before-day' ? dateKey : addDays(dateKey, 1), '00:00', tz);
 }
 
@@ -73,7 +84,11 @@ export interface QuietHours {
 }
 
 /** The quiet window containing `t`, or null when `t` is not in quiet hours. */
-export function quietWindowAt(t: Date, quiet: QuietHours | null | undefined, tz: string = DEFAULT_TZ): { start: Date; end: Date } | null {
+export function quietWindowAt(
+  t: Date,
+  quiet: QuietHours | null | undefined,
+  tz: string = DEFAULT_TZ,
+): { start: Date; end: Date } | null {
   if (!quiet) return null;
   const from = minutesOfDay(quiet.from);
   const to = minutesOfDay(quiet.to);
@@ -85,12 +100,18 @@ export function quietWindowAt(t: Date, quiet: QuietHours | null | undefined, tz:
     if (m < from || m >= to) return null;
     return { start: atLocal(day, quiet.from, tz), end: atLocal(day, quiet.to, tz) };
   }
-  if (m >= from) return { start: atLocal(day, quiet.from, tz), end: atLocal(addDays(day, 1), quiet.to, tz) };
-  if (m < to) return { start: atLocal(addDays(day, -1), quiet.from, tz), end: atLocal(day, quiet.to, tz) };
+  if (m >= from)
+    return { start: atLocal(day, quiet.from, tz), end: atLocal(addDays(day, 1), quiet.to, tz) };
+  if (m < to)
+    return { start: atLocal(addDays(day, -1), quiet.from, tz), end: atLocal(day, quiet.to, tz) };
   return null;
 }
 
-export function isQuietTime(t: Date, quiet: QuietHours | null | undefined, tz: string = DEFAULT_TZ): boolean {
+export function isQuietTime(
+  t: Date,
+  quiet: QuietHours | null | undefined,
+  tz: string = DEFAULT_TZ,
+): boolean {
   return quietWindowAt(t, quiet, tz) !== null;
 }
 
@@ -117,7 +138,8 @@ interface Common {
 }
 
 function resolveCommon(o: Common) {
-  if (!(o.deadline instanceof Date) || Number.isNaN(o.deadline.getTime())) throw new RangeError('invalid deadline');
+  if (!(o.deadline instanceof Date) || Number.isNaN(o.deadline.getTime()))
+    throw new RangeError('invalid deadline');
   const tz = o.tz ?? o.calendar?.tz ?? DEFAULT_TZ;
   const atTime = o.atTime ?? DEFAULT_AT_TIME;
   minutesOfDay(atTime);
@@ -241,7 +263,10 @@ function chaseCadence(every: string): Duration {
     );
   }
   if (d.days === 0 && d.ms < MIN_CHASE_INTERVAL_MS) {
-    throw new DurationError(`Chu kỳ đôn đốc "${every}" không hợp lệ: tối thiểu 1 phút (PT1M).`, every);
+    throw new DurationError(
+      `Chu kỳ đôn đốc "${every}" không hợp lệ: tối thiểu 1 phút (PT1M).`,
+      every,
+    );
   }
   return d;
 }
@@ -263,7 +288,8 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
   const { tz, atTime, workingDaysOnly, calendar, quiet } = resolveCommon(options);
   const cadence = chaseCadence(options.every ?? DEFAULT_CHASE_EVERY);
   const max = options.maxChases ?? null;
-  if (max !== null && (!Number.isInteger(max) || max < 0)) throw new RangeError(`maxChases must be a non-negative integer, got ${max}`);
+  if (max !== null && (!Number.isInteger(max) || max < 0))
+    throw new RangeError(`maxChases must be a non-negative integer, got ${max}`);
   if (max === 0) return;
   const deadlineMs = options.deadline.getTime();
 
@@ -287,7 +313,9 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
         yield c;
         if (max !== null && round >= max) return;
       }
-      day = workingDaysOnly ? calendar.addWorkingDays(day, cadence.days) : addDays(day, cadence.days);
+      day = workingDaysOnly
+        ? calendar.addWorkingDays(day, cadence.days)
+        : addDays(day, cadence.days);
     }
   }
 
@@ -296,7 +324,7 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
   const step = cadence.ms;
   const firstKAtOrAfter = (t: number) => Math.max(1, Math.ceil((t - deadlineMs) / step));
   let lastYieldMs = deadlineMs;
-  for (let k = 1; ; ) {
+  for (let k = 1; ;) {
     const raw = new Date(deadlineMs + k * step);
     if (raw.getTime() - lastYieldMs > MAX_SILENT_DAYS * 86_400_000) return;
     const w = quietWindowAt(raw, quiet, tz);

@@ -218,12 +218,16 @@ function organShortName(subject: string): string {
       .map(initials)
       .filter(Boolean)
       .join('-');
-  if (f.startsWith('phong ') && words.length > 1) return `Phòng ${acronymOf(words.slice(1).join(' '))}`;
-  if (f.startsWith('trung tam ') && words.length > 2) return `TT ${acronymOf(words.slice(2).join(' '))}`;
+  if (f.startsWith('phong ') && words.length > 1)
+    return `Phòng ${acronymOf(words.slice(1).join(' '))}`;
+  if (f.startsWith('trung tam ') && words.length > 2)
+    return `TT ${acronymOf(words.slice(2).join(' '))}`;
   // Vietnamese organ names capitalize the organ word and the first word of the proper part:
   // "Ban Tuyên giáo", "Hội Nông dân", "Văn phòng Tỉnh ủy", "Đảng ủy".
   const headLen = words.length >= 2 && TWO_WORD_HEADS.has(fold(`${words[0]} ${words[1]}`)) ? 2 : 1;
-  return words.map((w, i) => (i === 0 || i === headLen ? capitalize(w) : w.toLocaleLowerCase('vi'))).join(' ');
+  return words
+    .map((w, i) => (i === 0 || i === headLen ? capitalize(w) : w.toLocaleLowerCase('vi')))
+    .join(' ');
 }
 
 const PLACE_START =
@@ -313,7 +317,11 @@ export function parseAppendixUnits(text: string): UnitInput[] {
     if (!pairs) {
       // Caps lines followed by prose ("(Kèm theo Kế hoạch…)") were the document title, not a
       // group; a table header row ("STT | Tên đơn vị") keeps the heading.
-      const isTableHeader = ['stt', 'tt', 'so tt'].includes(fold(cells[0]!).replace(/[^a-z ]/g, '').trim());
+      const isTableHeader = ['stt', 'tt', 'so tt'].includes(
+        fold(cells[0]!)
+          .replace(/[^a-z ]/g, '')
+          .trim(),
+      );
       if (heading && !headingHasRows && !isTableHeader) {
         heading = null;
         subject = null;
@@ -364,15 +372,38 @@ type Field = 'code' | 'name' | 'category' | 'order';
 
 const HEADER_NAMES: Record<Field, string[]> = {
   code: ['ma', 'ma don vi', 'ma dv', 'code', 'unit code', 'id'],
-  name: ['ten', 'ten don vi', 'ten dv', 'don vi', 'ten co quan', 'co quan', 'co quan don vi', 'name', 'unit', 'unit name'],
-  category: ['nhom', 'loai', 'nhom don vi', 'loai don vi', 'phan loai', 'khoi', 'category', 'group', 'type'],
+  name: [
+    'ten',
+    'ten don vi',
+    'ten dv',
+    'don vi',
+    'ten co quan',
+    'co quan',
+    'co quan don vi',
+    'name',
+    'unit',
+    'unit name',
+  ],
+  category: [
+    'nhom',
+    'loai',
+    'nhom don vi',
+    'loai don vi',
+    'phan loai',
+    'khoi',
+    'category',
+    'group',
+    'type',
+  ],
   order: ['stt', 'so tt', 'so thu tu', 'thu tu', 'tt', 'order', 'sort', 'sort order', 'no', '#'],
 };
 
 function headerField(cell: string): Field | null {
   const raw = cleanText(cell);
   if (raw === '#') return 'order';
-  const key = fold(raw).replace(/[^a-z0-9]+/g, ' ').trim();
+  const key = fold(raw)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
   for (const field of Object.keys(HEADER_NAMES) as Field[]) {
     if (HEADER_NAMES[field].includes(key)) return field;
   }
@@ -428,7 +459,8 @@ export function unitsFromRows(rows: SheetRow[]): UnitInput[] {
     let code = codeRaw;
     if (/^\d+(?:\.0+)?$/.test(code)) code = codeFromNumber(Number.parseInt(code, 10)); // Excel drops leading zeros
     if (!code) code = codeFromNumber(order ?? position);
-    if (/\s/.test(code)) throw new UnitImportError(`mã đơn vị "${code}" không được chứa khoảng trắng.`, row.line);
+    if (/\s/.test(code))
+      throw new UnitImportError(`mã đơn vị "${code}" không được chứa khoảng trắng.`, row.line);
     const firstLine = codes.get(code.toLowerCase());
     if (firstLine !== undefined) {
       throw new UnitImportError(`mã đơn vị "${code}" trùng với dòng ${firstLine}.`, row.line);
@@ -533,10 +565,16 @@ export function parseUnitsCsv(text: string): UnitInput[] {
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
-    const v = value as { richText?: Array<{ text: string }>; text?: unknown; result?: unknown; error?: unknown };
+    const v = value as {
+      richText?: Array<{ text: string }>;
+      text?: unknown;
+      result?: unknown;
+      error?: unknown;
+    };
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
     if ('text' in v) return cellText(v.text);
     if ('result' in v) return cellText(v.result);
@@ -553,7 +591,9 @@ export async function parseUnitsXlsx(data: ArrayBuffer | Uint8Array): Promise<Un
   try {
     await workbook.xlsx.load(bytes);
   } catch (err) {
-    throw new UnitImportError(`Không đọc được tệp Excel (${err instanceof Error ? err.message : String(err)}).`);
+    throw new UnitImportError(
+      `Không đọc được tệp Excel (${err instanceof Error ? err.message : String(err)}).`,
+    );
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new UnitImportError('Tệp Excel không có trang tính nào.');

@@ -34,7 +34,7 @@ function analyze(tokens: string[]): NameTokens {
   const strong: string[] = [];
   const levels = new Set<Level>();
   let ubnd = false;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const a = tokens[i]!;
     const b = tokens[i + 1];
     if (a === 'uy' && b === 'ban' && tokens[i + 2] === 'nhan' && tokens[i + 3] === 'dan') {
@@ -125,7 +125,8 @@ function tokenSimilarity(typed: string, name: string): number {
   if (typed === name) return 1;
   if (typed.length >= 3 && name.startsWith(typed)) return 0.8;
   const longer = Math.max(typed.length, name.length);
-  if (typed.length >= 4 && name.length >= 4 && longer >= 5 && editDistanceAtMostOne(typed, name)) return 0.5;
+  if (typed.length >= 4 && name.length >= 4 && longer >= 5 && editDistanceAtMostOne(typed, name))
+    return 0.5;
   return 0;
 }
 
@@ -173,7 +174,12 @@ interface Match {
 }
 
 /** Several typed words standing for one name token: its acronym ("van hoa" → "vh") or its solid spelling. */
-function typedRun(T: string[], i: number, U: string[], used: boolean[]): (Match & { j: number; k: number }) | null {
+function typedRun(
+  T: string[],
+  i: number,
+  U: string[],
+  used: boolean[],
+): (Match & { j: number; k: number }) | null {
   for (let k = Math.min(4, T.length - i); k >= 2; k--) {
     const words = T.slice(i, i + k);
     const solid = words.join('');
@@ -315,7 +321,10 @@ export function findUnits<T extends { code: string; name: string; category?: str
   });
   if (query.strong.length === 0) {
     // Only UBND/level words ("UBND xã", "ubnd huyện"): match them as plain words.
-    return rank(candidates.map((c) => ({ ...c, score: fuzzyScore(query, c.tokens, queryWords, c.all) })), limit);
+    return rank(
+      candidates.map((c) => ({ ...c, score: fuzzyScore(query, c.tokens, queryWords, c.all) })),
+      limit,
+    );
   }
   const key = query.strong.join(' ');
 
@@ -339,7 +348,9 @@ export function findUnits<T extends { code: string; name: string; category?: str
 
 /** Plausible candidates within the ambiguity margin of the best, best first (ties in list order). */
 function rank<T>(scored: Array<{ unit: T; index: number; score: number }>, limit: number): T[] {
-  const plausible = scored.filter((c) => c.score >= MIN_SCORE).sort((a, b) => b.score - a.score || a.index - b.index);
+  const plausible = scored
+    .filter((c) => c.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score || a.index - b.index);
   const best = plausible[0]?.score ?? 0;
   return plausible
     .filter((c) => c.score >= best - AMBIGUITY_MARGIN)

@@ -65,14 +65,26 @@ export async function listUnits(db: Db, codes?: string[]): Promise<UnitView[]> {
   const byUnit = new Map<number, UnitView['chats']>();
   for (const c of chats) {
     const list = byUnit.get(c.unit_id!) ?? [];
-    list.push({ platform: c.platform as Platform, chatId: c.external_id, title: c.title, active: c.active });
+    list.push({
+      platform: c.platform as Platform,
+      chatId: c.external_id,
+      title: c.title,
+      active: c.active,
+    });
     byUnit.set(c.unit_id!, list);
   }
   return units.map((u) => toView(u, byUnit.get(u.id) ?? []));
 }
 
 function toView(u: Unit, chats: UnitView['chats']): UnitView {
-  return { code: u.code, name: u.name, category: u.category, order: u.sort_order, joinCode: u.join_code, chats };
+  return {
+    code: u.code,
+    name: u.name,
+    category: u.category,
+    order: u.sort_order,
+    joinCode: u.join_code,
+    chats,
+  };
 }
 
 /** Resolves a unit selector from the API: "all", a list of codes, or {categories}. */
@@ -80,27 +92,45 @@ export async function resolveUnitSelector(
   db: Trx,
   selector: 'all' | string[] | { categories?: string[]; codes?: string[] },
 ): Promise<{ units: Unit[]; unknown: string[] }> {
-  const all = await db.selectFrom('units').selectAll().orderBy('sort_order').orderBy('code').execute();
+  const all = await db
+    .selectFrom('units')
+    .selectAll()
+    .orderBy('sort_order')
+    .orderBy('code')
+    .execute();
   if (selector === 'all') return { units: all, unknown: [] };
   const codes = Array.isArray(selector) ? selector : (selector.codes ?? []);
   const categories = Array.isArray(selector) ? [] : (selector.categories ?? []);
   const codeSet = new Set(codes);
   const catKeys = new Set(categories.map(fold));
-  const units = all.filter((u) => codeSet.has(u.code) || (u.category !== null && catKeys.has(fold(u.category))));
+  const units = all.filter(
+    (u) => codeSet.has(u.code) || (u.category !== null && catKeys.has(fold(u.category))),
+  );
   const known = new Set(all.map((u) => u.code));
   const knownCats = new Set(all.map((u) => (u.category ? fold(u.category) : '')));
-  const unknown = [...codes.filter((c) => !known.has(c)), ...categories.filter((c) => !knownCats.has(fold(c)))];
+  const unknown = [
+    ...codes.filter((c) => !known.has(c)),
+    ...categories.filter((c) => !knownCats.has(fold(c))),
+  ];
   return { units, unknown };
 }
 
 export async function organizerJoinCode(db: Trx): Promise<string> {
-  const existing = await db.selectFrom('settings').select('value').where('key', '=', 'organizer_join_code').executeTakeFirst();
+  const existing = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'organizer_join_code')
+    .executeTakeFirst();
   if (existing) return existing.value as string;
   await db
     .insertInto('settings')
     .values({ key: 'organizer_join_code', value: JSON.stringify(newCode()) })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'organizer_join_code').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'organizer_join_code')
+    .executeTakeFirstOrThrow();
   return row.value as string;
 }

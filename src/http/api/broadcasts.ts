@@ -1,7 +1,13 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
-import { BroadcastError, broadcastStatus, createAndSend, resendFailed, type BroadcastTarget } from '../../core/broadcasts/broadcast';
+import {
+  BroadcastError,
+  broadcastStatus,
+  createAndSend,
+  resendFailed,
+  type BroadcastTarget,
+} from '../../core/broadcasts/broadcast';
 import { ApiError } from '../errors';
 import { intParam, readJson } from '../validate';
 import { unitSelector } from './events';
@@ -12,12 +18,18 @@ const createSchema = z
     units: unitSelector.optional(),
     target: z
       .discriminatedUnion('kind', [
-        z.object({ kind: z.literal('unregistered'), eventId: z.number().int().positive().optional() }),
+        z.object({
+          kind: z.literal('unregistered'),
+          eventId: z.number().int().positive().optional(),
+        }),
         z.object({ kind: z.literal('owing'), campaignId: z.number().int().positive().optional() }),
       ])
       .optional(),
   })
-  .refine((b) => b.units !== undefined || b.target !== undefined, { message: 'cần units hoặc target', path: ['units'] });
+  .refine((b) => b.units !== undefined || b.target !== undefined, {
+    message: 'cần units hoặc target',
+    path: ['units'],
+  });
 
 export function broadcastsApi(api: Hono, ctx: AppContext): void {
   api.post('/broadcasts', async (c) => {
@@ -40,7 +52,8 @@ export function broadcastsApi(api: Hono, ctx: AppContext): void {
 
   api.post('/broadcasts/:id/resend', async (c) => {
     const id = intParam(c, 'id');
-    if (!(await broadcastStatus(ctx.db, id))) throw new ApiError(404, 'not_found', `Không có thông báo số ${id}.`);
+    if (!(await broadcastStatus(ctx.db, id)))
+      throw new ApiError(404, 'not_found', `Không có thông báo số ${id}.`);
     const n = await ctx.db.transaction().execute((trx) => resendFailed(trx, id));
     return c.json({ resent: n });
   });

@@ -44,7 +44,8 @@ const createSchema = z.object({
 const unitRef = z.object({ unit: z.string().trim().min(1) });
 
 function campaignError(e: unknown): never {
-  if (e instanceof CampaignError) throw new ApiError(e.code === 'not_found' ? 404 : 400, e.code, e.message);
+  if (e instanceof CampaignError)
+    throw new ApiError(e.code === 'not_found' ? 404 : 400, e.code, e.message);
   throw e;
 }
 
@@ -52,14 +53,39 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
   api.post('/campaigns', async (c) => {
     const body = await readJson(c, createSchema);
     const deadline =
-      typeof body.deadline === 'string' ? deadlineFromVietnamesePhrase(body.deadline, body.deadlineMode ?? 'before-day', ctx.timezone) : (body.deadline ?? null);
+      typeof body.deadline === 'string'
+        ? deadlineFromVietnamesePhrase(
+            body.deadline,
+            body.deadlineMode ?? 'before-day',
+            ctx.timezone,
+          )
+        : (body.deadline ?? null);
     const created = await createCampaign(ctx, { ...body, deadline }).catch(campaignError);
-    return c.json({ id: created.id, deadline: created.deadline.toISOString(), unreachable: created.unreachable }, 201);
+    return c.json(
+      {
+        id: created.id,
+        deadline: created.deadline.toISOString(),
+        unreachable: created.unreachable,
+      },
+      201,
+    );
   });
 
   api.get('/campaigns', async (c) => {
-    const rows = await ctx.db.selectFrom('campaigns').selectAll().orderBy('deadline', 'desc').execute();
-    return c.json(rows.map((r) => ({ id: r.id, title: r.title, periodLabel: r.period_label, deadline: r.deadline, status: r.status })));
+    const rows = await ctx.db
+      .selectFrom('campaigns')
+      .selectAll()
+      .orderBy('deadline', 'desc')
+      .execute();
+    return c.json(
+      rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        periodLabel: r.period_label,
+        deadline: r.deadline,
+        status: r.status,
+      })),
+    );
   });
 
   api.get('/campaigns/:id', async (c) => {
@@ -88,8 +114,13 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
 
   const unitOf = async (campaignId: number, code: string) => {
     const campaign = await getCampaign(ctx.db, campaignId);
-    if (!campaign) throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${campaignId}.`);
-    const unit = await ctx.db.selectFrom('units').select(['id', 'name']).where('code', '=', code).executeTakeFirst();
+    if (!campaign)
+      throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${campaignId}.`);
+    const unit = await ctx.db
+      .selectFrom('units')
+      .select(['id', 'name'])
+      .where('code', '=', code)
+      .executeTakeFirst();
     if (!unit) throw new ApiError(404, 'not_found', `Không có đơn vị mã ${code}.`);
     return { campaign, unit };
   };
@@ -97,32 +128,52 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
   api.post('/campaigns/:id/extensions', async (c) => {
     const body = await readJson(c, unitRef.extend({ until: instant }));
     const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
-    if (body.until <= ctx.clock()) throw new ApiError(400, 'invalid_body', 'Trường until phải ở sau thời điểm hiện tại.');
-    await ctx.db.transaction().execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until)).catch(campaignError);
+    if (body.until <= ctx.clock())
+      throw new ApiError(400, 'invalid_body', 'Trường until phải ở sau thời điểm hiện tại.');
+    await ctx.db
+      .transaction()
+      .execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until))
+      .catch(campaignError);
     return c.json({ ok: true });
   });
 
   api.post('/campaigns/:id/excuse', async (c) => {
     const body = await readJson(c, unitRef.extend({ note: z.string().max(1000).nullish() }));
     const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
-    await ctx.db.transaction().execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null)).catch(campaignError);
+    await ctx.db
+      .transaction()
+      .execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null))
+      .catch(campaignError);
     return c.json({ ok: true });
   });
 
   api.delete('/campaigns/:id', async (c) => {
     const id = intParam(c, 'id');
-    if (!(await getCampaign(ctx.db, id))) throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${id}.`);
+    if (!(await getCampaign(ctx.db, id)))
+      throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${id}.`);
     await ctx.db.transaction().execute((trx) => cancelCampaign(trx, id));
     return c.json({ ok: true });
   });
 
   /** Per-year working-day overrides: the government's whole Tết break, compensatory days, make-up Saturdays. */
   api.put('/calendar', async (c) => {
-    const body = await readJson(c, z.object({ holidays: z.array(z.object({ date: dateKeySchema, note: z.string().max(200).optional() })).default([]), workdays: z.array(dateKeySchema).default([]) }));
+    const body = await readJson(
+      c,
+      z.object({
+        holidays: z
+          .array(z.object({ date: dateKeySchema, note: z.string().max(200).optional() }))
+          .default([]),
+        workdays: z.array(dateKeySchema).default([]),
+      }),
+    );
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('calendar_overrides').execute();
       const rows = [
-        ...body.holidays.map((h) => ({ date_key: h.date, kind: 'holiday' as const, note: h.note ?? null })),
+        ...body.holidays.map((h) => ({
+          date_key: h.date,
+          kind: 'holiday' as const,
+          note: h.note ?? null,
+        })),
         ...body.workdays.map((d) => ({ date_key: d, kind: 'workday' as const, note: null })),
       ];
       if (rows.length) await trx.insertInto('calendar_overrides').values(rows).execute();

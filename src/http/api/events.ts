@@ -43,11 +43,21 @@ const eventFields = {
 };
 
 /** `agendaText`: the agenda table pasted from the plan (Phụ lục 2), placed on the event's day. */
-const createSchema = z.object({ ...eventFields, units: unitSelector, agenda: eventFields.agenda.default([]), agendaText: z.string().max(50_000).optional() });
+const createSchema = z.object({
+  ...eventFields,
+  units: unitSelector,
+  agenda: eventFields.agenda.default([]),
+  agendaText: z.string().max(50_000).optional(),
+});
 const patchSchema = z.object(eventFields).omit({ mode: true, onlinePoints: true }).partial();
 
 function eventError(e: unknown): never {
-  if (e instanceof EventError) throw new ApiError(e.code === 'not_found' ? 404 : e.code === 'cancelled' ? 409 : 400, e.code, e.message);
+  if (e instanceof EventError)
+    throw new ApiError(
+      e.code === 'not_found' ? 404 : e.code === 'cancelled' ? 409 : 400,
+      e.code,
+      e.message,
+    );
   throw e;
 }
 
@@ -56,7 +66,12 @@ export function eventsApi(api: Hono, ctx: AppContext): void {
     const { agendaText, ...body } = await readJson(c, createSchema);
     if (agendaText) {
       const parsed = agendaFromText(agendaText, body.startsAt, ctx.timezone);
-      if (!parsed.length) throw new ApiError(400, 'invalid_body', 'Trường agendaText không hợp lệ: không đọc được dòng chương trình nào (cần giờ dạng 7h30 - 8h00 và nội dung).');
+      if (!parsed.length)
+        throw new ApiError(
+          400,
+          'invalid_body',
+          'Trường agendaText không hợp lệ: không đọc được dòng chương trình nào (cần giờ dạng 7h30 - 8h00 và nội dung).',
+        );
       body.agenda = [...body.agenda, ...parsed];
     }
     const created = await createEvent(ctx, body).catch(eventError);
@@ -67,7 +82,15 @@ export function eventsApi(api: Hono, ctx: AppContext): void {
     const id = intParam(c, 'id');
     const e = await getEvent(ctx.db, id);
     if (!e) throw new ApiError(404, 'not_found', `Không có sự kiện số ${id}.`);
-    return c.json({ id: e.id, title: e.title, startsAt: e.starts_at, endsAt: e.ends_at, venue: e.venue, status: e.status, registrationDeadline: e.registration_deadline });
+    return c.json({
+      id: e.id,
+      title: e.title,
+      startsAt: e.starts_at,
+      endsAt: e.ends_at,
+      venue: e.venue,
+      status: e.status,
+      registrationDeadline: e.registration_deadline,
+    });
   });
 
   api.patch('/events/:id', async (c) => {
@@ -87,7 +110,9 @@ export function eventsApi(api: Hono, ctx: AppContext): void {
     if (!e) throw new ApiError(404, 'not_found', `Không có sự kiện số ${id}.`);
     return { e, regs: await listRegistrations(ctx.db, id) };
   };
-  api.get('/events/:id/registrations', async (c) => c.json((await registrations(intParam(c, 'id'))).regs));
+  api.get('/events/:id/registrations', async (c) =>
+    c.json((await registrations(intParam(c, 'id'))).regs),
+  );
   api.get('/events/:id/registrations.csv', async (c) => {
     const { e, regs } = await registrations(intParam(c, 'id'));
     return c.body(buildRegistrationsCsv(registrationSheet(e, regs, ctx.timezone)), 200, {

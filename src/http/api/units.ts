@@ -4,12 +4,23 @@ import type { AppContext } from '../../app-context';
 import { listUnits, organizerJoinCode, upsertUnits } from '../../core/units/repo';
 import { readJson } from '../validate';
 import { ApiError } from '../errors';
-import { parseAppendixUnits, parseUnitsCsv, parseUnitsXlsx, UnitImportError, type UnitInput } from '../../core/units/import';
+import {
+  parseAppendixUnits,
+  parseUnitsCsv,
+  parseUnitsXlsx,
+  UnitImportError,
+  type UnitInput,
+} from '../../core/units/import';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const unitSchema = z.object({
-  code: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_.-]+$/u, 'chỉ gồm chữ, số, _ . -'),
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[\p{L}\p{N}_.-]+$/u, 'chỉ gồm chữ, số, _ . -'),
   name: z.string().trim().min(1).max(300),
   category: z.string().trim().max(300).nullish(),
   order: z.number().int().optional(),
@@ -19,7 +30,12 @@ export function unitsApi(api: Hono, ctx: AppContext): void {
   api.put('/units', async (c) => {
     const units = await readJson(c, z.array(unitSchema).max(100_000));
     await upsertUnits(ctx.db, units);
-    return c.json(await listUnits(ctx.db, units.map((u) => u.code)));
+    return c.json(
+      await listUnits(
+        ctx.db,
+        units.map((u) => u.code),
+      ),
+    );
   });
 
   api.get('/units', async (c) => c.json(await listUnits(ctx.db)));
@@ -34,15 +50,27 @@ export function unitsApi(api: Hono, ctx: AppContext): void {
     try {
       if (type === 'text/csv') units = parseUnitsCsv(await c.req.text());
       else if (type === 'text/plain') units = parseAppendixUnits(await c.req.text());
-      else if (type === XLSX || type === 'application/octet-stream') units = await parseUnitsXlsx(new Uint8Array(await c.req.arrayBuffer()));
-      else throw new ApiError(415, 'unsupported_type', `Định dạng "${type || '(không có)'}" không hỗ trợ: dùng text/plain (dán phụ lục), text/csv hoặc tệp xlsx.`);
+      else if (type === XLSX || type === 'application/octet-stream')
+        units = await parseUnitsXlsx(new Uint8Array(await c.req.arrayBuffer()));
+      else
+        throw new ApiError(
+          415,
+          'unsupported_type',
+          `Định dạng "${type || '(không có)'}" không hỗ trợ: dùng text/plain (dán phụ lục), text/csv hoặc tệp xlsx.`,
+        );
     } catch (e) {
       if (e instanceof UnitImportError) throw new ApiError(400, 'invalid_import', e.message);
       throw e;
     }
-    if (!units.length) throw new ApiError(400, 'invalid_import', 'Không đọc được đơn vị nào từ nội dung gửi lên.');
+    if (!units.length)
+      throw new ApiError(400, 'invalid_import', 'Không đọc được đơn vị nào từ nội dung gửi lên.');
     await upsertUnits(ctx.db, units);
-    return c.json(await listUnits(ctx.db, units.map((u) => u.code)));
+    return c.json(
+      await listUnits(
+        ctx.db,
+        units.map((u) => u.code),
+      ),
+    );
   });
 
   api.get('/organizer-code', async (c) => c.json({ joinCode: await organizerJoinCode(ctx.db) }));

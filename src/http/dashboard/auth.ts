@@ -25,7 +25,12 @@ export interface Session {
  * A one-time login link for `label`, valid 10 minutes: the same tokens the /dashboard chat
  * command hands out (src/core/login-tokens.ts).
  */
-export async function createLoginLink(db: Trx, baseUrl: string, label: string, now: Date): Promise<string> {
+export async function createLoginLink(
+  db: Trx,
+  baseUrl: string,
+  label: string,
+  now: Date,
+): Promise<string> {
   return loginUrl(baseUrl, await createLoginToken(db, label, now));
 }
 
@@ -37,15 +42,29 @@ export function isHttps(c: Context): boolean {
 }
 
 function cookieOptions(c: Context, maxAgeSeconds?: number) {
-  return { httpOnly: true, sameSite: 'Lax' as const, path: '/', secure: isHttps(c), ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'Lax' as const,
+    path: '/',
+    secure: isHttps(c),
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  };
 }
 
-export async function startSession(c: Context, db: Trx, label: string, now: Date): Promise<Session> {
+export async function startSession(
+  c: Context,
+  db: Trx,
+  label: string,
+  now: Date,
+): Promise<Session> {
   const id = newCode(32);
   const csrf = newCode(32);
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
-  await db.insertInto('sessions').values({ id_hash: sha256(id), csrf, label, expires_at: expiresAt }).execute();
+  await db
+    .insertInto('sessions')
+    .values({ id_hash: sha256(id), csrf, label, expires_at: expiresAt })
+    .execute();
   setCookie(c, SESSION_COOKIE, id, cookieOptions(c, SESSION_TTL_MS / 1000));
   deleteCookie(c, PRE_CSRF_COOKIE, { path: '/', secure: isHttps(c) });
   return { label, csrf, expiresAt };
@@ -54,13 +73,19 @@ export async function startSession(c: Context, db: Trx, label: string, now: Date
 export async function currentSession(c: Context, db: Trx, now: Date): Promise<Session | null> {
   const id = getCookie(c, SESSION_COOKIE);
   if (!id || !SECRET_SHAPE.test(id)) return null;
-  const row = await db.selectFrom('sessions').select(['csrf', 'label', 'expires_at']).where('id_hash', '=', sha256(id)).where('expires_at', '>', now).executeTakeFirst();
+  const row = await db
+    .selectFrom('sessions')
+    .select(['csrf', 'label', 'expires_at'])
+    .where('id_hash', '=', sha256(id))
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
   return row ? { label: row.label, csrf: row.csrf, expiresAt: new Date(row.expires_at) } : null;
 }
 
 export async function endSession(c: Context, db: Trx): Promise<void> {
   const id = getCookie(c, SESSION_COOKIE);
-  if (id && SECRET_SHAPE.test(id)) await db.deleteFrom('sessions').where('id_hash', '=', sha256(id)).execute();
+  if (id && SECRET_SHAPE.test(id))
+    await db.deleteFrom('sessions').where('id_hash', '=', sha256(id)).execute();
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
 }
 
@@ -80,7 +105,12 @@ export function preSessionCookie(c: Context): string | null {
 }
 
 export function csrfMatches(given: unknown, expected: string | null): boolean {
-  return typeof given === 'string' && given.length > 0 && expected !== null && secretEquals(given, expected);
+  return (
+    typeof given === 'string' &&
+    given.length > 0 &&
+    expected !== null &&
+    secretEquals(given, expected)
+  );
 }
 
 /** The visitor's address for counting failed logins (the first X-Forwarded-For hop when proxied). */

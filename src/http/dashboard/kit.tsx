@@ -54,12 +54,21 @@ export interface Dash {
 }
 
 function wantsJson(c: Context): boolean {
-  return c.req.path.endsWith('.json') || (c.req.header('accept') ?? '').startsWith('application/json');
+  return (
+    c.req.path.endsWith('.json') || (c.req.header('accept') ?? '').startsWith('application/json')
+  );
 }
 
 /** A path on this site to return to after login (never another host). */
 export function safeNext(raw: string | undefined | null): string | null {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || raw.length > 500) return null;
+  if (
+    !raw ||
+    !raw.startsWith('/') ||
+    raw.startsWith('//') ||
+    raw.includes('\\') ||
+    raw.length > 500
+  )
+    return null;
   if (raw.startsWith('/login')) return null;
   return raw;
 }
@@ -75,16 +84,43 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
       const u = opts.botLinks?.telegramUsername;
       return (typeof u === 'function' ? u() : u) ?? null;
     },
-    notFound: (c, s) => render(c, <MessagePage title={d.errors.notFoundTitle} message={d.errors.notFound} session={s} sandbox={sandbox} />, 404),
-    forbidden: (c, s, message) => render(c, <MessagePage title={d.errors.forbiddenTitle} message={message ?? d.errors.forbidden} session={s} sandbox={sandbox} />, 403),
+    notFound: (c, s) =>
+      render(
+        c,
+        <MessagePage
+          title={d.errors.notFoundTitle}
+          message={d.errors.notFound}
+          session={s}
+          sandbox={sandbox}
+        />,
+        404,
+      ),
+    forbidden: (c, s, message) =>
+      render(
+        c,
+        <MessagePage
+          title={d.errors.forbiddenTitle}
+          message={message ?? d.errors.forbidden}
+          session={s}
+          sandbox={sandbox}
+        />,
+        403,
+      ),
     async audit(s, action, details) {
-      await ctx.db.insertInto('audit_log').values({ actor: `dashboard:${s.label}`, action, details: JSON.stringify(details) }).execute();
+      await ctx.db
+        .insertInto('audit_log')
+        .values({ actor: `dashboard:${s.label}`, action, details: JSON.stringify(details) })
+        .execute();
     },
     get(path, h) {
       app.get(path, async (c) => {
         const s = await currentSession(c, ctx.db, ctx.clock());
         if (!s) {
-          if (wantsJson(c)) return c.json({ error: { code: 'unauthorized', message: d.errors.loginRequired } }, 401);
+          if (wantsJson(c))
+            return c.json(
+              { error: { code: 'unauthorized', message: d.errors.loginRequired } },
+              401,
+            );
           const url = new URL(c.req.url);
           return c.redirect(`/?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
         }
@@ -94,7 +130,15 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
     post(path, h) {
       app.post(
         path,
-        bodyLimit({ maxSize: MAX_BODY, onError: (c) => render(c, <MessagePage title={d.common.error} message={d.errors.tooLarge} sandbox={sandbox} />, 413) }),
+        bodyLimit({
+          maxSize: MAX_BODY,
+          onError: (c) =>
+            render(
+              c,
+              <MessagePage title={d.common.error} message={d.errors.tooLarge} sandbox={sandbox} />,
+              413,
+            ),
+        }),
         async (c) => {
           const s = await currentSession(c, ctx.db, ctx.clock());
           // No session: refused like a forged form (a stale tab after logout lands here too).
@@ -117,8 +161,18 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
       return await run();
     } catch (e) {
       ctx.log.error({ err: e, path: c.req.path }, 'dashboard request failed');
-      if (wantsJson(c)) return c.json({ error: { code: 'internal', message: d.errors.server } }, 500);
-      return render(c, <MessagePage title={d.errors.serverTitle} message={d.errors.server} session={s} sandbox={sandbox} />, 500);
+      if (wantsJson(c))
+        return c.json({ error: { code: 'internal', message: d.errors.server } }, 500);
+      return render(
+        c,
+        <MessagePage
+          title={d.errors.serverTitle}
+          message={d.errors.server}
+          session={s}
+          sandbox={sandbox}
+        />,
+        500,
+      );
     }
   }
   return dash;
@@ -138,7 +192,10 @@ export function field(form: Form, name: string): string {
 export function fields(form: Form, name: string): string[] {
   const v = form[name] ?? form[`${name}[]`];
   const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return list.filter((x): x is string => typeof x === 'string').map((s) => s.trim()).filter(Boolean);
+  return list
+    .filter((x): x is string => typeof x === 'string')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function fileField(form: Form, name: string): File | null {
@@ -190,7 +247,11 @@ export interface CategoryCount {
 export async function categoryCounts(ctx: AppContext): Promise<CategoryCount[]> {
   const rows = await ctx.db
     .selectFrom('units')
-    .select(['category', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('sort_order').as('first')])
+    .select([
+      'category',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.min('sort_order').as('first'),
+    ])
     .where('category', 'is not', null)
     .groupBy('category')
     .orderBy('first')
@@ -198,7 +259,11 @@ export async function categoryCounts(ctx: AppContext): Promise<CategoryCount[]> 
   return rows.map((r) => ({ category: r.category!, units: Number(r.n) }));
 }
 
-export function UnitPicker(p: { idPrefix: string; categories: CategoryCount[]; form?: Form | null }) {
+export function UnitPicker(p: {
+  idPrefix: string;
+  categories: CategoryCount[];
+  form?: Form | null;
+}) {
   const mode = (p.form && field(p.form, 'unitsMode')) || 'all';
   const chosen = new Set(p.form ? fields(p.form, 'categories') : []);
   const id = (s: string) => `${p.idPrefix}-${s}`;
@@ -212,14 +277,26 @@ export function UnitPicker(p: { idPrefix: string; categories: CategoryCount[]; f
       {p.categories.length ? (
         <>
           <label class="radio" for={id('cat')}>
-            <input type="radio" id={id('cat')} name="unitsMode" value="categories" checked={mode === 'categories'} />
+            <input
+              type="radio"
+              id={id('cat')}
+              name="unitsMode"
+              value="categories"
+              checked={mode === 'categories'}
+            />
             {d.picker.categories}
           </label>
           <fieldset>
             <legend class="small">{d.picker.categories}</legend>
             {p.categories.map((c, i) => (
               <label class="check" for={id(`c${i}`)}>
-                <input type="checkbox" id={id(`c${i}`)} name="categories" value={c.category} checked={chosen.has(c.category)} />
+                <input
+                  type="checkbox"
+                  id={id(`c${i}`)}
+                  name="categories"
+                  value={c.category}
+                  checked={chosen.has(c.category)}
+                />
                 <span>
                   {c.category} <span class="muted small">({d.common.unitCount(c.units)})</span>
                 </span>
@@ -229,13 +306,24 @@ export function UnitPicker(p: { idPrefix: string; categories: CategoryCount[]; f
         </>
       ) : null}
       <label class="radio" for={id('codes')}>
-        <input type="radio" id={id('codes')} name="unitsMode" value="codes" checked={mode === 'codes'} />
+        <input
+          type="radio"
+          id={id('codes')}
+          name="unitsMode"
+          value="codes"
+          checked={mode === 'codes'}
+        />
         {d.picker.codes}
       </label>
       <label for={id('codes-text')} class="small">
         {d.picker.codesLabel}
       </label>
-      <input type="text" id={id('codes-text')} name="codes" value={p.form ? field(p.form, 'codes') : ''} />
+      <input
+        type="text"
+        id={id('codes-text')}
+        name="codes"
+        value={p.form ? field(p.form, 'codes') : ''}
+      />
     </fieldset>
   );
 }

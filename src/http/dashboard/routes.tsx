@@ -10,7 +10,16 @@ import { secretEquals } from '../../core/codes';
 import { consumeLoginToken, isLoginCodeShape, loginTokenState } from '../../core/login-tokens';
 import { d, FLASH } from '../../messages/dashboard';
 import { mountAssets } from './assets';
-import { CSRF_FIELD, clientKey, csrfMatches, currentSession, endSession, preSessionCookie, preSessionCsrf, startSession } from './auth';
+import {
+  CSRF_FIELD,
+  clientKey,
+  csrfMatches,
+  currentSession,
+  endSession,
+  preSessionCookie,
+  preSessionCsrf,
+  startSession,
+} from './auth';
 import { createDash, render, safeNext, type DashboardOptions } from './kit';
 import { broadcastRoutes } from './pages/broadcasts';
 import { eventRoutes } from './pages/events';
@@ -30,10 +39,28 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
   mountAssets(app);
   const dash = createDash(app, ctx, opts);
   const sandbox = dash.sandbox;
-  const small = bodyLimit({ maxSize: 64 * 1024, onError: (c) => render(c, <MessagePage title={d.common.error} message={d.errors.tooLarge} />, 413) });
+  const small = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: (c) =>
+      render(c, <MessagePage title={d.common.error} message={d.errors.tooLarge} />, 413),
+  });
 
-  const loginPage = (c: Context, extra: { error?: string; notice?: string; next?: string | null } = {}, status = 200) =>
-    render(c, <LoginPage csrf={preSessionCsrf(c)} next={extra.next ?? undefined} error={extra.error} notice={extra.notice} sandbox={sandbox} />, status);
+  const loginPage = (
+    c: Context,
+    extra: { error?: string; notice?: string; next?: string | null } = {},
+    status = 200,
+  ) =>
+    render(
+      c,
+      <LoginPage
+        csrf={preSessionCsrf(c)}
+        next={extra.next ?? undefined}
+        error={extra.error}
+        notice={extra.notice}
+        sandbox={sandbox}
+      />,
+      status,
+    );
 
   app.get('/', async (c) => {
     const s = await currentSession(c, ctx.db, ctx.clock());
@@ -45,7 +72,16 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
       return await homePage(dash, c, s);
     } catch (e) {
       ctx.log.error({ err: e }, 'dashboard home failed');
-      return render(c, <MessagePage title={d.errors.serverTitle} message={d.errors.server} session={s} sandbox={sandbox} />, 500);
+      return render(
+        c,
+        <MessagePage
+          title={d.errors.serverTitle}
+          message={d.errors.server}
+          session={s}
+          sandbox={sandbox}
+        />,
+        500,
+      );
     }
   });
 
@@ -56,17 +92,37 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
     const now = ctx.clock();
     const key = `dashboard-login:${clientKey(c)}`;
     const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000);
-    const recent = await ctx.db.selectFrom('attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('key', '=', key).where('at', '>', since).executeTakeFirstOrThrow();
-    if (Number(recent.n) >= LOGIN_ATTEMPTS) return loginPage(c, { error: d.login.rateLimited(LOGIN_WINDOW_MINUTES), next }, 429);
+    const recent = await ctx.db
+      .selectFrom('attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('key', '=', key)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    if (Number(recent.n) >= LOGIN_ATTEMPTS)
+      return loginPage(c, { error: d.login.rateLimited(LOGIN_WINDOW_MINUTES), next }, 429);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     if (!secretEquals(token, opts.adminToken)) {
       await ctx.db.insertInto('attempts').values({ key, at: now }).execute();
-      await ctx.db.insertInto('audit_log').values({ actor: 'dashboard', action: 'dashboard.login.failed', details: JSON.stringify({ from: key }) }).execute();
+      await ctx.db
+        .insertInto('audit_log')
+        .values({
+          actor: 'dashboard',
+          action: 'dashboard.login.failed',
+          details: JSON.stringify({ from: key }),
+        })
+        .execute();
       return loginPage(c, { error: d.login.wrongToken, next }, 401);
     }
     await ctx.db.deleteFrom('attempts').where('key', '=', key).execute();
     await startSession(c, ctx.db, 'ADMIN_TOKEN', now);
-    await ctx.db.insertInto('audit_log').values({ actor: 'dashboard:ADMIN_TOKEN', action: 'dashboard.login', details: JSON.stringify({ via: 'admin-token' }) }).execute();
+    await ctx.db
+      .insertInto('audit_log')
+      .values({
+        actor: 'dashboard:ADMIN_TOKEN',
+        action: 'dashboard.login',
+        details: JSON.stringify({ via: 'admin-token' }),
+      })
+      .execute();
     return c.redirect(next ?? '/', 303);
   });
 
@@ -78,7 +134,8 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
   app.get('/login/:code', async (c) => {
     const code = c.req.param('code');
     const state = await loginTokenState(ctx.db, code, ctx.clock());
-    if (state !== 'valid') return render(c, <LinkInvalidPage state={state} />, state === 'unknown' ? 404 : 410);
+    if (state !== 'valid')
+      return render(c, <LinkInvalidPage state={state} />, state === 'unknown' ? 404 : 410);
     return render(c, <LinkConfirmPage csrf={preSessionCsrf(c)} code={code} />);
   });
 
@@ -90,10 +147,21 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
     const used = isLoginCodeShape(code) ? await consumeLoginToken(ctx.db, code, now) : null;
     if (!used) {
       const state = await loginTokenState(ctx.db, code, now);
-      return render(c, <LinkInvalidPage state={state === 'valid' ? 'used' : state} />, state === 'unknown' ? 404 : 410);
+      return render(
+        c,
+        <LinkInvalidPage state={state === 'valid' ? 'used' : state} />,
+        state === 'unknown' ? 404 : 410,
+      );
     }
     await startSession(c, ctx.db, used.label, now);
-    await ctx.db.insertInto('audit_log').values({ actor: `dashboard:${used.label}`, action: 'dashboard.login', details: JSON.stringify({ via: 'link' }) }).execute();
+    await ctx.db
+      .insertInto('audit_log')
+      .values({
+        actor: `dashboard:${used.label}`,
+        action: 'dashboard.login',
+        details: JSON.stringify({ via: 'link' }),
+      })
+      .execute();
     return c.redirect('/', 303);
   });
 

@@ -16,7 +16,14 @@ import { fold } from '../../core/text/normalize';
 import { formatTime } from '../../core/time/format';
 import type { SandboxGroup } from '../../demo/load-demo';
 import { d, sb } from '../../messages/dashboard';
-import { CSRF_FIELD, csrfMatches, currentSession, preSessionCookie, preSessionCsrf, type Session } from '../dashboard/auth';
+import {
+  CSRF_FIELD,
+  csrfMatches,
+  currentSession,
+  preSessionCookie,
+  preSessionCsrf,
+  type Session,
+} from '../dashboard/auth';
 import { render, type Form } from '../dashboard/kit';
 import { CsrfField, ErrorNotice, Layout } from '../dashboard/layout';
 import { MessagePage } from '../dashboard/pages/login';
@@ -62,7 +69,14 @@ function excerpt(text: string, n = 80): string {
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 }
 
-export function MessageItem(p: { m: SandboxMessage; chatKey: string; quoted?: SandboxMessage; tz: string; replyLink: boolean; csrf: string }) {
+export function MessageItem(p: {
+  m: SandboxMessage;
+  chatKey: string;
+  quoted?: SandboxMessage;
+  tz: string;
+  replyLink: boolean;
+  csrf: string;
+}) {
   const m = p.m;
   const isPress = m.from === 'user' && m.callbackData !== undefined;
   return (
@@ -72,8 +86,14 @@ export function MessageItem(p: { m: SandboxMessage; chatKey: string; quoted?: Sa
         {m.edited ? ` ${sb.edited}` : ''}
       </span>
       <div class="bubble">
-        {p.quoted && !isPress ? <div class="quote">{sb.replyTo(excerpt(p.quoted.text))}</div> : null}
-        {isPress ? <span>{sb.pressed(m.senderName ?? '', m.text)}</span> : <pre class="msg">{m.text}</pre>}
+        {p.quoted && !isPress ? (
+          <div class="quote">{sb.replyTo(excerpt(p.quoted.text))}</div>
+        ) : null}
+        {isPress ? (
+          <span>{sb.pressed(m.senderName ?? '', m.text)}</span>
+        ) : (
+          <pre class="msg">{m.text}</pre>
+        )}
         {m.document ? (
           <p class="small">
             <a href={`/sandbox/files/${p.chatKey}/${m.id}`} download={m.document.fileName}>
@@ -113,10 +133,23 @@ export function MessageItem(p: { m: SandboxMessage; chatKey: string; quoted?: Sa
   );
 }
 
-function ChatCard(p: { v: ChatView; csrf: string; tz: string; replyTo?: SandboxMessage; name: string }) {
+function ChatCard(p: {
+  v: ChatView;
+  csrf: string;
+  tz: string;
+  replyTo?: SandboxMessage;
+  name: string;
+}) {
   const { v } = p;
   const byId = new Map(v.messages.map((m) => [m.id, m]));
-  const roleLine = v.role === 'organizer' ? sb.roleOrganizer : v.role === 'unit' ? sb.roleUnit(v.unitName ?? '') : v.chat.type === 'private' ? sb.private : sb.roleNone;
+  const roleLine =
+    v.role === 'organizer'
+      ? sb.roleOrganizer
+      : v.role === 'unit'
+        ? sb.roleUnit(v.unitName ?? '')
+        : v.chat.type === 'private'
+          ? sb.private
+          : sb.roleNone;
   return (
     <section class="chat" id={`chat-${v.key}`} aria-labelledby={`chat-h-${v.key}`}>
       <header>
@@ -130,7 +163,12 @@ function ChatCard(p: { v: ChatView; csrf: string; tz: string; replyTo?: SandboxM
           <form method="post" action={`/sandbox/chats/${v.key}/failing`} class="inline">
             <CsrfField token={p.csrf} />
             <input type="hidden" name="failing" value={v.failing ? '0' : '1'} />
-            <button type="submit" class="small secondary" aria-label={`${v.failing ? sb.failOff : sb.failOn}: ${v.chat.title}`} title={sb.failLabel}>
+            <button
+              type="submit"
+              class="small secondary"
+              aria-label={`${v.failing ? sb.failOff : sb.failOn}: ${v.chat.title}`}
+              title={sb.failLabel}
+            >
               {v.failing ? sb.failOff : sb.failOn}
             </button>
           </form>
@@ -140,25 +178,53 @@ function ChatCard(p: { v: ChatView; csrf: string; tz: string; replyTo?: SandboxM
         <ol class="log" id={`log-${v.key}`} tabindex={0}>
           {v.messages.length === 0 ? <li class="empty muted small">{sb.empty}</li> : null}
           {v.messages.map((m) => (
-            <MessageItem m={m} chatKey={v.key} quoted={m.replyToMessageId ? byId.get(m.replyToMessageId) : undefined} tz={p.tz} replyLink csrf={p.csrf} />
+            <MessageItem
+              m={m}
+              chatKey={v.key}
+              quoted={m.replyToMessageId ? byId.get(m.replyToMessageId) : undefined}
+              tz={p.tz}
+              replyLink
+              csrf={p.csrf}
+            />
           ))}
         </ol>
       </div>
-      <form method="post" action={`/sandbox/chats/${v.key}/messages`} class="send" data-ajax data-chat={v.key}>
+      <form
+        method="post"
+        action={`/sandbox/chats/${v.key}/messages`}
+        class="send"
+        data-ajax
+        data-chat={v.key}
+      >
         <CsrfField token={p.csrf} />
         <input type="hidden" name="replyTo" value={p.replyTo?.id ?? ''} />
         <div class="reply-note" hidden={!p.replyTo}>
           <span>
-            {sb.replyingTo} “<span data-excerpt>{p.replyTo ? excerpt(p.replyTo.text, 60) : ''}</span>”
+            {sb.replyingTo} “
+            <span data-excerpt>{p.replyTo ? excerpt(p.replyTo.text, 60) : ''}</span>”
           </span>
           <a href={`/sandbox#chat-${v.key}`} data-cancel-reply>
             {sb.cancelReply}
           </a>
         </div>
         <label for={`name-${v.key}`}>{sb.nameLabel}</label>
-        <input type="text" id={`name-${v.key}`} name="name" required maxlength={100} value={p.name} autocomplete="name" />
+        <input
+          type="text"
+          id={`name-${v.key}`}
+          name="name"
+          required
+          maxlength={100}
+          value={p.name}
+          autocomplete="name"
+        />
         <label for={`text-${v.key}`}>{sb.textLabel(v.chat.title)}</label>
-        <textarea id={`text-${v.key}`} name="text" required maxlength={MAX_TEXT} rows={3}></textarea>
+        <textarea
+          id={`text-${v.key}`}
+          name="text"
+          required
+          maxlength={MAX_TEXT}
+          rows={3}
+        ></textarea>
         <p class="small" data-form-status role="status"></p>
         <button type="submit">{sb.send}</button>
       </form>
@@ -166,7 +232,15 @@ function ChatCard(p: { v: ChatView; csrf: string; tz: string; replyTo?: SandboxM
   );
 }
 
-function SandboxPage(p: { session: Session | null; csrf: string; chats: ChatView[]; version: number; tz: string; replyTo?: { key: string; m: SandboxMessage }; error?: string | null }) {
+function SandboxPage(p: {
+  session: Session | null;
+  csrf: string;
+  chats: ChatView[];
+  version: number;
+  tz: string;
+  replyTo?: { key: string; m: SandboxMessage };
+  error?: string | null;
+}) {
   return (
     <Layout title={sb.title} nav="sandbox" session={p.session} sandbox>
       <h1>{sb.heading}</h1>
@@ -183,9 +257,20 @@ function SandboxPage(p: { session: Session | null; csrf: string; chats: ChatView
         </ul>
       </nav>
       <p id="sandbox-live" class="sr-only" role="status" aria-live="polite"></p>
-      <div class="chats" data-sandbox data-version={String(p.version)} data-updates="/sandbox/updates.json">
+      <div
+        class="chats"
+        data-sandbox
+        data-version={String(p.version)}
+        data-updates="/sandbox/updates.json"
+      >
         {p.chats.map((v) => (
-          <ChatCard v={v} csrf={p.csrf} tz={p.tz} name={sb.defaultName} replyTo={p.replyTo?.key === v.key ? p.replyTo.m : undefined} />
+          <ChatCard
+            v={v}
+            csrf={p.csrf}
+            tz={p.tz}
+            name={sb.defaultName}
+            replyTo={p.replyTo?.key === v.key ? p.replyTo.m : undefined}
+          />
         ))}
       </div>
       <div class="grid">
@@ -195,7 +280,14 @@ function SandboxPage(p: { session: Session | null; csrf: string; chats: ChatView
           <form method="post" action="/sandbox/private">
             <CsrfField token={p.csrf} />
             <label for="pv-name">{sb.nameLabel}</label>
-            <input type="text" id="pv-name" name="name" required maxlength={100} value={sb.defaultName} />
+            <input
+              type="text"
+              id="pv-name"
+              name="name"
+              required
+              maxlength={100}
+              value={sb.defaultName}
+            />
             <label for="pv-text">{sb.textLabel(sb.private)}</label>
             <textarea id="pv-text" name="text" required maxlength={MAX_TEXT} rows={2}>
               /dashboard
@@ -232,7 +324,9 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
   let hydrated: Promise<void> | null = null;
   const hydrate = () =>
     (hydrated ??= (async () => {
-      const known = new Set(store.listChats().flatMap((c) => store.messagesOf(c.id).map((m) => m.id)));
+      const known = new Set(
+        store.listChats().flatMap((c) => store.messagesOf(c.id).map((m) => m.id)),
+      );
       const rows = await ctx.db
         .selectFrom('outbox')
         .select(['chat_external_id', 'payload', 'platform_message_id', 'sent_at'])
@@ -250,28 +344,60 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
           continue;
         }
         if (known.has(r.platform_message_id!)) continue;
-        store.add({ id: r.platform_message_id!, chatId: r.chat_external_id, from: 'bot', text: msg.text, replyToMessageId: msg.replyToMessageId, buttons: msg.buttons, document: msg.document, at: new Date(r.sent_at ?? Date.now()) });
+        store.add({
+          id: r.platform_message_id!,
+          chatId: r.chat_external_id,
+          from: 'bot',
+          text: msg.text,
+          replyToMessageId: msg.replyToMessageId,
+          buttons: msg.buttons,
+          document: msg.document,
+          at: new Date(r.sent_at ?? Date.now()),
+        });
       }
     })().catch((err: unknown) => {
       hydrated = null;
       ctx.log.warn({ err }, 'sandbox: could not restore conversations');
     }));
 
-  async function access(c: Context): Promise<{ ok: true; session: Session | null } | { ok: false; response: Response }> {
+  async function access(
+    c: Context,
+  ): Promise<{ ok: true; session: Session | null } | { ok: false; response: Response }> {
     const session = await currentSession(c, ctx.db, ctx.clock());
     if (opts.requireSession && !session) {
-      if (c.req.method === 'GET' && !c.req.path.endsWith('.json')) return { ok: false, response: c.redirect(`/?next=${encodeURIComponent('/sandbox')}`, 303) };
+      if (c.req.method === 'GET' && !c.req.path.endsWith('.json'))
+        return { ok: false, response: c.redirect(`/?next=${encodeURIComponent('/sandbox')}`, 303) };
       return { ok: false, response: await deny(c, null, d.errors.loginRequired, 401) };
     }
     return { ok: true, session };
   }
 
   const wantsJson = (c: Context) => (c.req.header('accept') ?? '').startsWith('application/json');
-  const deny = (c: Context, session: Session | null, message: string, status: 401 | 403 | 404 | 400 = 403) =>
-    wantsJson(c) ? c.json({ ok: false, error: message }, status) : render(c, <MessagePage title={d.errors.forbiddenTitle} message={message} session={session} sandbox />, status);
+  const deny = (
+    c: Context,
+    session: Session | null,
+    message: string,
+    status: 401 | 403 | 404 | 400 = 403,
+  ) =>
+    wantsJson(c)
+      ? c.json({ ok: false, error: message }, status)
+      : render(
+          c,
+          <MessagePage
+            title={d.errors.forbiddenTitle}
+            message={message}
+            session={session}
+            sandbox
+          />,
+          status,
+        );
 
   /** POST guard: access, body, CSRF (the session's token, or the pre-login double-submit cookie). */
-  async function guardPost(c: Context): Promise<{ ok: true; session: Session | null; form: Form } | { ok: false; response: Response }> {
+  async function guardPost(
+    c: Context,
+  ): Promise<
+    { ok: true; session: Session | null; form: Form } | { ok: false; response: Response }
+  > {
     const a = await access(c);
     if (!a.ok) return a;
     let form: Form;
@@ -302,12 +428,22 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
       .where('chats.platform', '=', 'sandbox')
       .execute();
     const byId = new Map(rows.map((r) => [r.external_id, r]));
-    for (const r of rows) if (!store.chat(r.external_id)) store.ensureChat({ id: r.external_id, type: r.external_id.startsWith('sandbox:dm-') ? 'private' : 'group', title: r.title ?? chatKey(r.external_id) });
+    for (const r of rows)
+      if (!store.chat(r.external_id))
+        store.ensureChat({
+          id: r.external_id,
+          type: r.external_id.startsWith('sandbox:dm-') ? 'private' : 'group',
+          title: r.title ?? chatKey(r.external_id),
+        });
     const order = new Map(opts.groups.map((g, i) => [g.id, i]));
     const chats = store
       .listChats()
       .filter((c) => KEY_RE.test(chatKey(c.id)))
-      .sort((a, b) => (order.get(a.id) ?? 1000) - (order.get(b.id) ?? 1000) || (a.type === b.type ? 0 : a.type === 'group' ? -1 : 1));
+      .sort(
+        (a, b) =>
+          (order.get(a.id) ?? 1000) - (order.get(b.id) ?? 1000) ||
+          (a.type === b.type ? 0 : a.type === 'group' ? -1 : 1),
+      );
     return chats.map((chat) => {
       const row = byId.get(chat.id);
       return {
@@ -345,7 +481,10 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     return c.redirect(`/sandbox#chat-${chatKey(chatId)}`, 303);
   };
 
-  const limit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ ok: false, error: d.errors.tooLarge }, 413) });
+  const limit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: (c) => c.json({ ok: false, error: d.errors.tooLarge }, 413),
+  });
 
   app.get('/sandbox', async (c) => {
     const a = await access(c);
@@ -354,7 +493,8 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const chats = await views();
     const replyKey = c.req.query('chat');
     const replyId = c.req.query('reply');
-    const replyChat = replyKey && KEY_RE.test(replyKey) ? chats.find((v) => v.key === replyKey) : undefined;
+    const replyChat =
+      replyKey && KEY_RE.test(replyKey) ? chats.find((v) => v.key === replyKey) : undefined;
     const replyMsg = replyChat && replyId ? store.message(replyChat.chat.id, replyId) : undefined;
     const csrf = a.session?.csrf ?? preSessionCsrf(c);
     return render(
@@ -382,10 +522,25 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
       const key = chatKey(m.chatId);
       if (!KEY_RE.test(key)) continue;
       const quoted = m.replyToMessageId ? store.message(m.chatId, m.replyToMessageId) : undefined;
-      const html = String(await (<MessageItem m={m} chatKey={key} quoted={quoted} tz={ctx.timezone} replyLink csrf={csrf} />));
+      const html = String(
+        await (
+          <MessageItem
+            m={m}
+            chatKey={key}
+            quoted={quoted}
+            tz={ctx.timezone}
+            replyLink
+            csrf={csrf}
+          />
+        ),
+      );
       messages.push({ chatKey: key, domId: m.id, html });
     }
-    return c.json({ version: store.currentVersion, messages, notice: messages.length ? sb.updated : '' }, 200, { 'cache-control': 'no-store' });
+    return c.json(
+      { version: store.currentVersion, messages, notice: messages.length ? sb.updated : '' },
+      200,
+      { 'cache-control': 'no-store' },
+    );
   });
 
   app.post('/sandbox/chats/:key/messages', limit, async (c) => {
@@ -398,7 +553,12 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const body = text(g.form, 'text').slice(0, MAX_TEXT);
     if (!name) return deny(c, g.session, sb.needName, 400);
     if (!body) return deny(c, g.session, sb.needText, 400);
-    await adapter.post({ chat, sender: personOf(name), text: body, replyToMessageId: text(g.form, 'replyTo') || undefined });
+    await adapter.post({
+      chat,
+      sender: personOf(name),
+      text: body,
+      replyToMessageId: text(g.form, 'replyTo') || undefined,
+    });
     return done(c, chat.id);
   });
 
@@ -409,7 +569,12 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const chat = KEY_RE.test(key) ? store.chat(chatIdOf(key)) : undefined;
     if (!chat) return deny(c, g.session, sb.noChat, 404);
     const name = text(g.form, 'name').slice(0, 100) || sb.defaultName;
-    await adapter.press({ chat, sender: personOf(name), messageId: text(g.form, 'messageId'), data: text(g.form, 'data') });
+    await adapter.press({
+      chat,
+      sender: personOf(name),
+      messageId: text(g.form, 'messageId'),
+      data: text(g.form, 'data'),
+    });
     return done(c, chat.id);
   });
 
@@ -420,7 +585,9 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const chat = KEY_RE.test(key) ? store.chat(chatIdOf(key)) : undefined;
     if (!chat) return deny(c, g.session, sb.noChat, 404);
     store.setFailing(chat.id, text(g.form, 'failing') === '1');
-    return wantsJson(c) ? c.json({ ok: true, reload: true }) : c.redirect(`/sandbox#chat-${key}`, 303);
+    return wantsJson(c)
+      ? c.json({ ok: true, reload: true })
+      : c.redirect(`/sandbox#chat-${key}`, 303);
   });
 
   app.post('/sandbox/groups', limit, async (c) => {
@@ -442,7 +609,11 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     if (!name) return deny(c, g.session, sb.needName, 400);
     if (!body) return deny(c, g.session, sb.needText, 400);
     const person = personOf(name);
-    const chat = store.ensureChat({ id: chatIdOf(`dm-${person.id.slice(2)}`), type: 'private', title: sb.privateOf(name) });
+    const chat = store.ensureChat({
+      id: chatIdOf(`dm-${person.id.slice(2)}`),
+      type: 'private',
+      title: sb.privateOf(name),
+    });
     await adapter.post({ chat, sender: person, text: body });
     return done(c, chat.id);
   });

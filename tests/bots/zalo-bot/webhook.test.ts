@@ -30,13 +30,21 @@ class Sink implements InboundSink {
 }
 
 /** Serves the adapter's webhook on loopback, the way the Hono app mounts it. */
-async function serveWebhook(handle: (request: Request) => Promise<Response>): Promise<{ url: string; close(): Promise<void> }> {
+async function serveWebhook(
+  handle: (request: Request) => Promise<Response>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await handle(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }));
+    const response = await handle(
+      new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers,
+        body: Buffer.concat(chunks),
+      }),
+    );
     res.writeHead(response.status, { 'content-type': 'application/json' });
     res.end(await response.text());
   });
@@ -47,10 +55,16 @@ async function serveWebhook(handle: (request: Request) => Promise<Response>): Pr
   };
 }
 
-function post(adapter: ChannelAdapter, body: string, secret: string | null = SECRET): Promise<Response> {
+function post(
+  adapter: ChannelAdapter,
+  body: string,
+  secret: string | null = SECRET,
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (secret !== null) headers['x-bot-api-secret-token'] = secret;
-  return adapter.webhook!.handle(new Request('http://adapter.test/webhooks/zalo', { method: 'POST', headers, body }));
+  return adapter.webhook!.handle(
+    new Request('http://adapter.test/webhooks/zalo', { method: 'POST', headers, body }),
+  );
 }
 
 let fake: FakeZaloBotApi;
@@ -67,11 +81,21 @@ describe('zalo-bot webhook', () => {
     // The webhook server must exist before setWebhook: its URL is the public URL.
     let adapter!: ChannelAdapter;
     const server = await serveWebhook((r) => adapter.webhook!.handle(r));
-    adapter = createZaloBotAdapter({ token: TOKEN, apiRoot: fake.url, webhookSecret: SECRET, publicUrl: server.url, sink, log });
+    adapter = createZaloBotAdapter({
+      token: TOKEN,
+      apiRoot: fake.url,
+      webhookSecret: SECRET,
+      publicUrl: server.url,
+      sink,
+      log,
+    });
     try {
       await adapter.start();
       expect(fake.callsOf('getMe')).toHaveLength(1);
-      expect(fake.callsOf('setWebhook')[0]!.params).toEqual({ url: `${server.url}/webhooks/zalo`, secret_token: SECRET });
+      expect(fake.callsOf('setWebhook')[0]!.params).toEqual({
+        url: `${server.url}/webhooks/zalo`,
+        secret_token: SECRET,
+      });
       expect(adapter.botUsername()).toBe(fake.bot.account_name);
       expect(adapter.health()).toMatchObject({ mode: 'webhook', account: fake.bot.account_name });
 
@@ -99,7 +123,14 @@ describe('zalo-bot webhook', () => {
   });
 
   it('without PUBLIC_URL only sends: no setWebhook', async () => {
-    const adapter = createZaloBotAdapter({ token: TOKEN, apiRoot: fake.url, webhookSecret: null, publicUrl: null, sink: new Sink(), log });
+    const adapter = createZaloBotAdapter({
+      token: TOKEN,
+      apiRoot: fake.url,
+      webhookSecret: null,
+      publicUrl: null,
+      sink: new Sink(),
+      log,
+    });
     await adapter.start();
     expect(fake.callsOf('getMe')).toHaveLength(1);
     expect(fake.callsOf('setWebhook')).toHaveLength(0);
@@ -110,7 +141,14 @@ describe('zalo-bot webhook', () => {
 
   describe('answers', () => {
     const sink = new Sink();
-    const adapter = createZaloBotAdapter({ token: TOKEN, apiRoot: 'http://127.0.0.1:9', webhookSecret: SECRET, publicUrl: null, sink, log });
+    const adapter = createZaloBotAdapter({
+      token: TOKEN,
+      apiRoot: 'http://127.0.0.1:9',
+      webhookSecret: SECRET,
+      publicUrl: null,
+      sink,
+      log,
+    });
     const zb = createZaloBotUpdates();
     const group = zb.group();
     const user = zb.user();
@@ -125,7 +163,14 @@ describe('zalo-bot webhook', () => {
 
     it('400 for invalid JSON or a body that is not an update', async () => {
       expect((await post(adapter, '{broken')).status).toBe(400);
-      expect((await post(adapter, JSON.stringify({ ok: true, result: { event_name: 'message.text.received' } }))).status).toBe(400);
+      expect(
+        (
+          await post(
+            adapter,
+            JSON.stringify({ ok: true, result: { event_name: 'message.text.received' } }),
+          )
+        ).status,
+      ).toBe(400);
       expect((await post(adapter, JSON.stringify([1, 2]))).status).toBe(400);
       expect(sink.messages).toHaveLength(0);
     });
@@ -138,7 +183,10 @@ describe('zalo-bot webhook', () => {
       expect(sink.messages[0]!.updateKey).toBe(wrapped.result.message.message_id);
       const bare = zb.text(zb.privateChat(user), user, 'xin chào');
       expect((await post(adapter, JSON.stringify(bare.result))).status).toBe(200);
-      expect(sink.messages[1]).toMatchObject({ chat: { id: user.id, type: 'private' }, text: 'xin chào' });
+      expect(sink.messages[1]).toMatchObject({
+        chat: { id: user.id, type: 'private' },
+        text: 'xin chào',
+      });
     });
 
     it('200 and nothing handed over for stickers and unsupported messages; photos keep caption and URL', async () => {
@@ -146,8 +194,18 @@ describe('zalo-bot webhook', () => {
       expect((await post(adapter, JSON.stringify(zb.sticker(group, user)))).status).toBe(200);
       expect((await post(adapter, JSON.stringify(zb.unsupported(group, user)))).status).toBe(200);
       expect(sink.messages).toHaveLength(before);
-      expect((await post(adapter, JSON.stringify(zb.image(group, user, 'https://example.invalid/p.jpg', 'báo cáo')))).status).toBe(200);
-      expect(sink.messages.at(-1)).toMatchObject({ text: 'báo cáo', attachments: [{ kind: 'photo', fileId: 'https://example.invalid/p.jpg' }] });
+      expect(
+        (
+          await post(
+            adapter,
+            JSON.stringify(zb.image(group, user, 'https://example.invalid/p.jpg', 'báo cáo')),
+          )
+        ).status,
+      ).toBe(200);
+      expect(sink.messages.at(-1)).toMatchObject({
+        text: 'báo cáo',
+        attachments: [{ kind: 'photo', fileId: 'https://example.invalid/p.jpg' }],
+      });
     });
 
     it('503 when the sink fails, so the platform redelivers', async () => {
@@ -162,12 +220,28 @@ describe('zalo-bot webhook', () => {
 });
 
 describe('zalo-bot sender', () => {
-  const adapter = () => createZaloBotAdapter({ token: TOKEN, apiRoot: fake.url, webhookSecret: null, publicUrl: null, sink: new Sink(), log });
+  const adapter = () =>
+    createZaloBotAdapter({
+      token: TOKEN,
+      apiRoot: fake.url,
+      webhookSecret: null,
+      publicUrl: null,
+      sink: new Sink(),
+      log,
+    });
 
   it('sends {chat_id, text} and returns the message id', async () => {
-    const result = await adapter().sender.send('chat-1', { text: 'Nhắc hạn báo cáo', replyToMessageId: 'x', editMessageId: 'y', buttons: [[{ text: 'a', data: 'b' }]] });
+    const result = await adapter().sender.send('chat-1', {
+      text: 'Nhắc hạn báo cáo',
+      replyToMessageId: 'x',
+      editMessageId: 'y',
+      buttons: [[{ text: 'a', data: 'b' }]],
+    });
     expect(result).toEqual({ ok: true, messageId: expect.any(String) });
-    expect(fake.callsOf('sendMessage')[0]!.params).toEqual({ chat_id: 'chat-1', text: 'Nhắc hạn báo cáo' });
+    expect(fake.callsOf('sendMessage')[0]!.params).toEqual({
+      chat_id: 'chat-1',
+      text: 'Nhắc hạn báo cáo',
+    });
   });
 
   it('classifies 5xx, 408 and network failures as retry; 400 and 401 as permanent', async () => {
@@ -178,11 +252,25 @@ describe('zalo-bot sender', () => {
     expect(await s.send('c', { text: 'x' })).toMatchObject({ ok: false, kind: 'retry' });
     fake.failNext('sendMessage', 1, 400);
     expect(await s.send('c', { text: 'x' })).toMatchObject({ ok: false, kind: 'permanent' });
-    const wrongToken = createZaloBotAdapter({ token: 'other-token', apiRoot: fake.url, webhookSecret: null, publicUrl: null, sink: new Sink(), log });
+    const wrongToken = createZaloBotAdapter({
+      token: 'other-token',
+      apiRoot: fake.url,
+      webhookSecret: null,
+      publicUrl: null,
+      sink: new Sink(),
+      log,
+    });
     const unauthorized = await wrongToken.sender.send('c', { text: 'x' });
     expect(unauthorized).toMatchObject({ ok: false, kind: 'permanent' });
     expect(JSON.stringify(unauthorized)).not.toContain('other-token');
-    const offline = createZaloBotAdapter({ token: TOKEN, apiRoot: 'http://127.0.0.1:9', webhookSecret: null, publicUrl: null, sink: new Sink(), log });
+    const offline = createZaloBotAdapter({
+      token: TOKEN,
+      apiRoot: 'http://127.0.0.1:9',
+      webhookSecret: null,
+      publicUrl: null,
+      sink: new Sink(),
+      log,
+    });
     const network = await offline.sender.send('c', { text: 'x' });
     expect(network).toMatchObject({ ok: false, kind: 'retry' });
     expect(JSON.stringify(network)).not.toContain(TOKEN);
@@ -191,8 +279,16 @@ describe('zalo-bot sender', () => {
   it('never sends more than 2,000 characters nor a document', async () => {
     const s = adapter().sender;
     expect(s.maxTextLength).toBe(2000);
-    expect(await s.send('c', { text: 'x'.repeat(2001) })).toMatchObject({ ok: false, kind: 'permanent' });
-    expect(await s.send('c', { text: 'f', document: { fileName: 'a.pdf', mimeType: 'application/pdf', base64: 'AA==' } })).toMatchObject({ ok: false, kind: 'permanent' });
+    expect(await s.send('c', { text: 'x'.repeat(2001) })).toMatchObject({
+      ok: false,
+      kind: 'permanent',
+    });
+    expect(
+      await s.send('c', {
+        text: 'f',
+        document: { fileName: 'a.pdf', mimeType: 'application/pdf', base64: 'AA==' },
+      }),
+    ).toMatchObject({ ok: false, kind: 'permanent' });
     expect(fake.callsOf('sendMessage')).toHaveLength(0);
   });
 });

@@ -4,7 +4,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createZaloAdapter, type ZaloAdapter, type ZaloWatchdogOptions } from '../../../bots/zalo/index';
+import {
+  createZaloAdapter,
+  type ZaloAdapter,
+  type ZaloWatchdogOptions,
+} from '../../../bots/zalo/index';
 import { FakeZcaConnector } from '../../../bots/zalo/fake-zca';
 import type { InboundMessage, InboundSink } from '../../../src/core/channel';
 import { leaseHolder } from '../../../src/core/leases/lease';
@@ -34,13 +38,24 @@ function recordingLog() {
   const at = (level: string) => (obj: unknown, msg?: string) => {
     lines.push({ level, obj, msg: msg ?? '' });
   };
-  const log = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal') } as unknown as Logger;
+  const log = {
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    fatal: at('fatal'),
+  } as unknown as Logger;
   return { log, lines };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<number> {
+async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<number> {
   const start = Date.now();
   while (!(await cond())) {
     if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
@@ -50,7 +65,14 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, 
 }
 
 let accountSeq = 0;
-function adapter(o: { fake: FakeZcaConnector; sink?: InboundSink; instanceId?: string; accountKey?: string; log?: Logger; watchdog?: ZaloWatchdogOptions }): ZaloAdapter {
+function adapter(o: {
+  fake: FakeZcaConnector;
+  sink?: InboundSink;
+  instanceId?: string;
+  accountKey?: string;
+  log?: Logger;
+  watchdog?: ZaloWatchdogOptions;
+}): ZaloAdapter {
   return createZaloAdapter({
     connector: o.fake,
     sink: o.sink ?? new Sink(),
@@ -59,7 +81,12 @@ function adapter(o: { fake: FakeZcaConnector; sink?: InboundSink; instanceId?: s
     instanceId: o.instanceId ?? 'solo',
     accountKey: o.accountKey ?? `acct${++accountSeq}`,
     limits: { minGapMs: 0, jitterMs: 0, dailyCap: 100 },
-    watchdog: { leaseMs: 3000, reloginBackoffMs: [10, 20, 40], duplicateBackoffMs: 600, ...o.watchdog },
+    watchdog: {
+      leaseMs: 3000,
+      reloginBackoffMs: [10, 20, 40],
+      duplicateBackoffMs: 600,
+      ...o.watchdog,
+    },
   });
 }
 
@@ -83,7 +110,11 @@ describe('zalo watchdog', () => {
       }
       clearInterval(dropper);
       expect(delivered.length).toBe(i);
-      await until(() => sink.messages.length >= delivered.length && fake.pendingCount === 0, 5000, 'all messages handled');
+      await until(
+        () => sink.messages.length >= delivered.length && fake.pendingCount === 0,
+        5000,
+        'all messages handled',
+      );
       await sleep(50);
       const keys = sink.messages.map((m) => m.updateKey);
       expect(new Set(keys).size).toBe(keys.length);
@@ -120,7 +151,9 @@ describe('zalo watchdog', () => {
       expect(fake.listening).toBe(false);
       expect(fake.loginCount).toBe(logins);
       expect(a.health()).toMatchObject({ lastCloseCode: 3000, connectedSince: null, holder: true });
-      expect(lines.some((l) => l.level === 'warn' && (l.obj as { code?: number }).code === 3000)).toBe(true);
+      expect(
+        lines.some((l) => l.level === 'warn' && (l.obj as { code?: number }).code === 3000),
+      ).toBe(true);
       await until(() => fake.listening, 2000, 'reconnect after 3000');
       expect(Date.now() - closedAt).toBeGreaterThanOrEqual(550);
     } finally {
@@ -165,7 +198,9 @@ describe('zalo listener lease', () => {
       expect([fakeA.listening, fakeB.listening]).toEqual([true, false]);
       expect(a.health().holder).toBe(true);
       expect(b.health().holder).toBe(false);
-      expect(await leaseHolder(db.db, `zalo:listener:${accountKey}`, new Date())).toBe('instance-a');
+      expect(await leaseHolder(db.db, `zalo:listener:${accountKey}`, new Date())).toBe(
+        'instance-a',
+      );
       expect(fakeB.loginCount).toBe(0);
 
       // A dies: its timers stop, its lease is not released.
@@ -192,10 +227,14 @@ describe('zalo listener lease', () => {
     try {
       await until(() => fakeA.listening, 2000, 'A listening');
       await a.stop();
-      expect(await until(() => fakeB.listening, 2000, 'B takes over')).toBeLessThanOrEqual(200 + 150);
+      expect(await until(() => fakeB.listening, 2000, 'B takes over')).toBeLessThanOrEqual(
+        200 + 150,
+      );
 
       // Someone else holds the lease now (e.g. B's clock went wrong and another instance took it).
-      await sql`UPDATE leases SET holder = 'instance-c', expires_at = ${new Date(Date.now() + 60_000)} WHERE name = ${`zalo:listener:${accountKey}`}`.execute(db.db);
+      await sql`UPDATE leases SET holder = 'instance-c', expires_at = ${new Date(Date.now() + 60_000)} WHERE name = ${`zalo:listener:${accountKey}`}`.execute(
+        db.db,
+      );
       await until(() => !fakeB.listening, 1000, 'B stops listening');
       expect(b.health()).toMatchObject({ holder: false, connectedSince: null });
     } finally {

@@ -6,9 +6,26 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { API, GroupMessage, ThreadType, UserMessage, type TGroupMessage, type TMessage } from 'zca-js';
-import { ZCA_LISTENER_EVENTS_USED, ZCA_LISTENER_METHODS_USED, ZCA_METHODS_USED, ZaloSessionError, type ZaloGroupMessage } from '../../../bots/zalo/zca-port';
-import { createZcaSession, mapZcaGroupMessage, readZaloCredentials } from '../../../bots/zalo/zca-real';
+import {
+  API,
+  GroupMessage,
+  ThreadType,
+  UserMessage,
+  type TGroupMessage,
+  type TMessage,
+} from 'zca-js';
+import {
+  ZCA_LISTENER_EVENTS_USED,
+  ZCA_LISTENER_METHODS_USED,
+  ZCA_METHODS_USED,
+  ZaloSessionError,
+  type ZaloGroupMessage,
+} from '../../../bots/zalo/zca-port';
+import {
+  createZcaSession,
+  mapZcaGroupMessage,
+  readZaloCredentials,
+} from '../../../bots/zalo/zca-real';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,29 +49,49 @@ function offlineApi(fetchStub: Fetch) {
     userAgent: 'Mozilla/5.0 test',
     language: 'vi',
     secretKey: key.toString('base64'),
-    cookie: { getCookieString: async () => '', getCookieStringSync: () => '', setCookie: async () => undefined },
+    cookie: {
+      getCookieString: async () => '',
+      getCookieStringSync: () => '',
+      setCookie: async () => undefined,
+    },
     zpwServiceMap: serviceMap,
     settings: {
       features: {
         sharefile: { max_file: 10, max_size_share_file_v3: 100 },
-        socket: { retries: {}, close_and_retry_codes: [], rotate_error_codes: [], ping_interval: 60_000 },
+        socket: {
+          retries: {},
+          close_and_retry_codes: [],
+          rotate_error_codes: [],
+          ping_interval: 60_000,
+        },
       },
       keepalive: {},
     },
     loginInfo: {},
     extraVer: {},
   };
-  const api = new API(ctx as unknown as ConstructorParameters<typeof API>[0], serviceMap as never, ['wss://zca.invalid/ws']);
+  const api = new API(ctx as unknown as ConstructorParameters<typeof API>[0], serviceMap as never, [
+    'wss://zca.invalid/ws',
+  ]);
   const aes = (plain: string): string => {
     const c = createCipheriv('aes-128-cbc', key, Buffer.alloc(16));
     return Buffer.concat([c.update(plain, 'utf8'), c.final()]).toString('base64');
   };
   const decrypt = (b64: string): unknown => {
     const d = createDecipheriv('aes-128-cbc', key, Buffer.alloc(16));
-    return JSON.parse(Buffer.concat([d.update(Buffer.from(b64, 'base64')), d.final()]).toString('utf8'));
+    return JSON.parse(
+      Buffer.concat([d.update(Buffer.from(b64, 'base64')), d.final()]).toString('utf8'),
+    );
   };
   /** A Zalo answer as the server sends it: the payload AES-encrypted inside `data`. */
-  const zaloOk = (data: unknown): Response => new Response(JSON.stringify({ error_code: 0, error_message: '', data: aes(JSON.stringify({ error_code: 0, data })) }));
+  const zaloOk = (data: unknown): Response =>
+    new Response(
+      JSON.stringify({
+        error_code: 0,
+        error_message: '',
+        data: aes(JSON.stringify({ error_code: 0, data })),
+      }),
+    );
   return { api, decrypt, zaloOk };
 }
 
@@ -110,7 +147,8 @@ describe('zca-js API surface we depend on', () => {
 
   it('the listener is an EventEmitter delivering the events we subscribe to', () => {
     const seen: string[] = [];
-    for (const ev of ZCA_LISTENER_EVENTS_USED) api.listener.on(ev as 'connected', () => seen.push(ev));
+    for (const ev of ZCA_LISTENER_EVENTS_USED)
+      api.listener.on(ev as 'connected', () => seen.push(ev));
     for (const ev of ZCA_LISTENER_EVENTS_USED) api.listener.emit(ev as 'connected');
     expect(seen).toEqual([...ZCA_LISTENER_EVENTS_USED]);
     api.listener.removeAllListeners();
@@ -135,11 +173,26 @@ describe('mapZcaGroupMessage', () => {
   it('maps a reply (quote.globalMsgId) with mentions', () => {
     const data = groupData({
       content: '@Điều phối dạ em gửi ạ',
-      quote: { ownerId: OWN_ID, cliMsgId: 1727412000000, globalMsgId: 7056900000001, cliMsgType: 1, ts: 1727412000100, msg: 'Mời đăng ký', attach: '', fromD: 'Điều phối', ttl: 0 },
+      quote: {
+        ownerId: OWN_ID,
+        cliMsgId: 1727412000000,
+        globalMsgId: 7056900000001,
+        cliMsgType: 1,
+        ts: 1727412000100,
+        msg: 'Mời đăng ký',
+        attach: '',
+        fromD: 'Điều phối',
+        ttl: 0,
+      },
       mentions: [{ uid: OWN_ID, pos: 0, len: 10, type: 0 }],
     });
     const m = mapZcaGroupMessage(new GroupMessage(OWN_ID, data), OWN_ID, () => 'Sở Y tế');
-    expect(m).toMatchObject({ quoteMsgId: '7056900000001', mentionIds: [OWN_ID], groupName: 'Sở Y tế', text: '@Điều phối dạ em gửi ạ' });
+    expect(m).toMatchObject({
+      quoteMsgId: '7056900000001',
+      mentionIds: [OWN_ID],
+      groupName: 'Sở Y tế',
+      text: '@Điều phối dạ em gửi ạ',
+    });
   });
 
   it('maps a file (share.file) and a photo (chat.photo)', () => {
@@ -152,17 +205,34 @@ describe('mapZcaGroupMessage', () => {
         thumb: '',
         childnumber: 0,
         action: '',
-        params: '{"fileSize":"245760","checksum":"9f2b","checksumSha":"","fileExt":"pdf","fdata":"{}","fType":1}',
+        params:
+          '{"fileSize":"245760","checksum":"9f2b","checksumSha":"","fileExt":"pdf","fdata":"{}","fType":1}',
         type: '',
       },
     });
     expect(mapZcaGroupMessage(new GroupMessage(OWN_ID, file), OWN_ID)).toMatchObject({
       text: '',
-      attachment: { kind: 'document', url: 'https://f21-zpc.zdn.vn/1234/abcdef/Bao-cao-ket-qua-2024.pdf', fileName: 'Bao cao ket qua 2024.pdf', size: 245760, ext: 'pdf', zaloType: 'share.file' },
+      attachment: {
+        kind: 'document',
+        url: 'https://f21-zpc.zdn.vn/1234/abcdef/Bao-cao-ket-qua-2024.pdf',
+        fileName: 'Bao cao ket qua 2024.pdf',
+        size: 245760,
+        ext: 'pdf',
+        zaloType: 'share.file',
+      },
     });
     const photo = groupData({
       msgType: 'chat.photo',
-      content: { title: 'ảnh hội nghị', description: '', href: 'https://photo-zpc.zdn.vn/jpg/abc.jpg', thumb: 'https://photo-zpc.zdn.vn/thumb/abc.jpg', childnumber: 0, action: '', params: '{"width":1280,"height":960}', type: '' },
+      content: {
+        title: 'ảnh hội nghị',
+        description: '',
+        href: 'https://photo-zpc.zdn.vn/jpg/abc.jpg',
+        thumb: 'https://photo-zpc.zdn.vn/thumb/abc.jpg',
+        childnumber: 0,
+        action: '',
+        params: '{"width":1280,"height":960}',
+        type: '',
+      },
     });
     expect(mapZcaGroupMessage(new GroupMessage(OWN_ID, photo), OWN_ID)).toMatchObject({
       text: 'ảnh hội nghị',
@@ -171,8 +241,12 @@ describe('mapZcaGroupMessage', () => {
   });
 
   it('ignores own messages and 1:1 messages', () => {
-    expect(mapZcaGroupMessage(new GroupMessage(OWN_ID, groupData({ uidFrom: '0' })), OWN_ID)).toBeNull();
-    expect(mapZcaGroupMessage(new GroupMessage(OWN_ID, groupData({ uidFrom: OWN_ID })), OWN_ID)).toBeNull();
+    expect(
+      mapZcaGroupMessage(new GroupMessage(OWN_ID, groupData({ uidFrom: '0' })), OWN_ID),
+    ).toBeNull();
+    expect(
+      mapZcaGroupMessage(new GroupMessage(OWN_ID, groupData({ uidFrom: OWN_ID })), OWN_ID),
+    ).toBeNull();
     const dm = new UserMessage(OWN_ID, groupData({ idTo: '0' }) as TMessage);
     expect(mapZcaGroupMessage(dm, OWN_ID)).toBeNull();
   });
@@ -190,9 +264,19 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
       requests.push({ path: u.pathname, params });
       if (u.pathname.endsWith('/getmg-v2')) {
         const ids = Object.keys(JSON.parse(String(params['gridVerMap'])) as Record<string, number>);
-        return ctl.zaloOk({ removedsGroup: [], unchangedsGroup: [], gridInfoMap: Object.fromEntries(ids.map((id) => [id, { groupId: id, name: `Nhóm ${id.slice(-3)}` }])) });
+        return ctl.zaloOk({
+          removedsGroup: [],
+          unchangedsGroup: [],
+          gridInfoMap: Object.fromEntries(
+            ids.map((id) => [id, { groupId: id, name: `Nhóm ${id.slice(-3)}` }]),
+          ),
+        });
       }
-      if (u.pathname.endsWith('/getlg/v4')) return ctl.zaloOk({ version: '1', gridVerMap: { [GROUP_ID]: '1', '6000000000000000002': '1' } });
+      if (u.pathname.endsWith('/getlg/v4'))
+        return ctl.zaloOk({
+          version: '1',
+          gridVerMap: { [GROUP_ID]: '1', '6000000000000000002': '1' },
+        });
       if (u.pathname.includes('/api/group/')) return ctl.zaloOk({ msgId: 7056999999999 });
       return new Response('{}', { status: 404 });
     };
@@ -203,9 +287,15 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
   it('sends to a group with ThreadType.Group and returns the msgId as a string', async () => {
     const { api, requests } = setup();
     const session = createZcaSession(api);
-    await expect(session.sendGroupText(GROUP_ID, 'Nhắc hạn báo cáo')).resolves.toEqual({ msgId: '7056999999999' });
+    await expect(session.sendGroupText(GROUP_ID, 'Nhắc hạn báo cáo')).resolves.toEqual({
+      msgId: '7056999999999',
+    });
     expect(requests[0]?.path).toBe('/api/group/sendmsg');
-    expect(requests[0]?.params).toMatchObject({ grid: GROUP_ID, message: 'Nhắc hạn báo cáo', visibility: 0 });
+    expect(requests[0]?.params).toMatchObject({
+      grid: GROUP_ID,
+      message: 'Nhắc hạn báo cáo',
+      visibility: 0,
+    });
     expect(requests[0]?.params).not.toHaveProperty('toid');
     expect(session.ownId()).toBe(OWN_ID);
   });
@@ -219,25 +309,42 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
     const closed: Array<[number, string]> = [];
     const errors: unknown[] = [];
     let connected = 0;
-    session.startListening({ onGroupMessage: (m) => got.push(m), onClosed: (c, r) => closed.push([c, r]), onError: (e) => errors.push(e), onConnected: () => connected++ });
+    session.startListening({
+      onGroupMessage: (m) => got.push(m),
+      onClosed: (c, r) => closed.push([c, r]),
+      onError: (e) => errors.push(e),
+      onConnected: () => connected++,
+    });
     expect(start).toHaveBeenCalledWith({ retryOnClose: true });
 
     api.listener.emit('connected');
     api.listener.emit('message', new GroupMessage(OWN_ID, groupData()));
     api.listener.emit('message', new GroupMessage(OWN_ID, groupData({ uidFrom: '0', msgId: '1' })));
-    api.listener.emit('message', new UserMessage(OWN_ID, groupData({ idTo: '0', msgId: '2' }) as TMessage));
+    api.listener.emit(
+      'message',
+      new UserMessage(OWN_ID, groupData({ idTo: '0', msgId: '2' }) as TMessage),
+    );
     expect(connected).toBe(1);
     expect(got.map((m) => m.msgId)).toEqual(['7056912345678']);
 
     await vi.waitFor(() => expect(requests.some((r) => r.path.endsWith('/getmg-v2'))).toBe(true));
     await vi.waitFor(() => {
-      api.listener.emit('message', new GroupMessage(OWN_ID, groupData({ msgId: `70569123${got.length}` })));
+      api.listener.emit(
+        'message',
+        new GroupMessage(OWN_ID, groupData({ msgId: `70569123${got.length}` })),
+      );
       expect(got.at(-1)?.groupName).toBe('Nhóm 678');
     });
 
     await session.sendGroupText(GROUP_ID, 'Đã ghi nhận', '7056912345678');
     const quoteReq = requests.find((r) => r.path === '/api/group/quote');
-    expect(quoteReq?.params).toMatchObject({ grid: GROUP_ID, message: 'Đã ghi nhận', qmsgId: '7056912345678', qmsgCliId: '1727412345000', qmsgOwner: SENDER_ID });
+    expect(quoteReq?.params).toMatchObject({
+      grid: GROUP_ID,
+      message: 'Đã ghi nhận',
+      qmsgId: '7056912345678',
+      qmsgCliId: '1727412345000',
+      qmsgOwner: SENDER_ID,
+    });
     await session.sendGroupText(GROUP_ID, 'không còn trong bộ nhớ', '123');
     expect(requests.at(-1)?.path).toBe('/api/group/sendmsg');
 
@@ -264,8 +371,13 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
   });
 
   it('turns Zalo errors into ZaloSessionError with the code', async () => {
-    const ctl = offlineApi(async () => new Response(JSON.stringify({ error_code: 114, error_message: 'Tham số không hợp lệ' })));
-    const e = await createZcaSession(ctl.api).sendGroupText(GROUP_ID, 'x').catch((x: unknown) => x);
+    const ctl = offlineApi(
+      async () =>
+        new Response(JSON.stringify({ error_code: 114, error_message: 'Tham số không hợp lệ' })),
+    );
+    const e = await createZcaSession(ctl.api)
+      .sendGroupText(GROUP_ID, 'x')
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ZaloSessionError);
     expect((e as ZaloSessionError).code).toBe(114);
   });
@@ -275,7 +387,14 @@ describe('readZaloCredentials', () => {
   it('reads a valid file and never echoes file content in errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zca-'));
     const good = join(dir, 'good.json');
-    await writeFile(good, JSON.stringify({ imei: 'i', userAgent: 'ua', cookie: [{ name: 'zpw_sek', value: 'SECRET' }] }));
+    await writeFile(
+      good,
+      JSON.stringify({
+        imei: 'i',
+        userAgent: 'ua',
+        cookie: [{ name: 'zpw_sek', value: 'SECRET' }],
+      }),
+    );
     await expect(readZaloCredentials(good)).resolves.toMatchObject({ imei: 'i', userAgent: 'ua' });
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"cookie":"SECRET-COOKIE-VALUE" oops');
@@ -296,10 +415,19 @@ describe('FakeZcaConnector (same port, in memory)', () => {
     expect(fake.deliver({ groupId: 'g1', text: 'lost' })).toBeNull(); // nobody listens yet
     const got: ZaloGroupMessage[] = [];
     const closed: number[] = [];
-    session.startListening({ onGroupMessage: (m) => got.push(m), onClosed: (c) => closed.push(c), onError: () => undefined });
+    session.startListening({
+      onGroupMessage: (m) => got.push(m),
+      onClosed: (c) => closed.push(c),
+      onError: () => undefined,
+    });
     const m = fake.deliver({ groupId: 'g1', text: '/baocao xong', quoteMsgId: '5' });
     expect(got).toEqual([m]);
-    expect(got[0]).toMatchObject({ groupName: 'Sở Y tế', text: '/baocao xong', quoteMsgId: '5', mentionIds: [] });
+    expect(got[0]).toMatchObject({
+      groupName: 'Sở Y tế',
+      text: '/baocao xong',
+      quoteMsgId: '5',
+      mentionIds: [],
+    });
     const sent = await session.sendGroupText('g1', 'Đã ghi nhận', m?.msgId);
     expect(fake.sentTo('g1')).toEqual(['Đã ghi nhận']);
     expect(fake.sent[0]).toMatchObject({ msgId: sent.msgId, quoteMsgId: m?.msgId });

@@ -33,7 +33,13 @@ describe('parseAgendaText — seed 000, Phụ lục 2', () => {
 
   it('marks the breaks', () => {
     expect(items.filter((i) => i.isBreak).map((i) => i.startsAt)).toEqual(['09:30', '15:30']);
-    expect(items[4]).toEqual({ startsAt: '09:30', endsAt: '09:45', title: 'Giải lao', isBreak: true, part: 'sáng' });
+    expect(items[4]).toEqual({
+      startsAt: '09:30',
+      endsAt: '09:45',
+      title: 'Giải lao',
+      isBreak: true,
+      part: 'sáng',
+    });
   });
 
   it('keeps titles without typographic quotes', () => {
@@ -74,9 +80,9 @@ describe('parseAgendaText — seed 000, Phụ lục 2', () => {
 describe('parseAgendaText — other layouts', () => {
   it('reads the time formats people use', () => {
     const text = [
-      "7h30-8h\tĐón tiếp",
+      '7h30-8h\tĐón tiếp',
       '07:30 – 08:00 | Khai mạc | Ban tổ chức',
-      '14h  -  15h30\'  Thảo luận  Các đại biểu',
+      "14h  -  15h30'  Thảo luận  Các đại biểu",
       '8 giờ 30 phút đến 9 giờ\tBáo cáo',
       '9g00 - 9g15\tNghỉ giải lao',
       '19h00\tGiao lưu văn nghệ',
@@ -84,8 +90,22 @@ describe('parseAgendaText — other layouts', () => {
     const items = parseAgendaText(text);
     expect(items).toEqual([
       { startsAt: '07:30', endsAt: '08:00', title: 'Đón tiếp', isBreak: false, part: 'sáng' },
-      { startsAt: '07:30', endsAt: '08:00', title: 'Khai mạc', presenter: 'Ban tổ chức', isBreak: false, part: 'sáng' },
-      { startsAt: '14:00', endsAt: '15:30', title: 'Thảo luận', presenter: 'Các đại biểu', isBreak: false, part: 'chiều' },
+      {
+        startsAt: '07:30',
+        endsAt: '08:00',
+        title: 'Khai mạc',
+        presenter: 'Ban tổ chức',
+        isBreak: false,
+        part: 'sáng',
+      },
+      {
+        startsAt: '14:00',
+        endsAt: '15:30',
+        title: 'Thảo luận',
+        presenter: 'Các đại biểu',
+        isBreak: false,
+        part: 'chiều',
+      },
       { startsAt: '08:30', endsAt: '09:00', title: 'Báo cáo', isBreak: false, part: 'sáng' },
       { startsAt: '09:00', endsAt: '09:15', title: 'Nghỉ giải lao', isBreak: true, part: 'sáng' },
       { startsAt: '19:00', title: 'Giao lưu văn nghệ', isBreak: false, part: 'tối' },
@@ -102,18 +122,24 @@ describe('parseAgendaText — other layouts', () => {
       '\t17h - 17h30\tKhông nhãn', // after an evening row, 17h stays in the evening
     ].join('\n');
     expect(parseAgendaText(text).map((i) => i.part)).toEqual(['sáng', 'chiều', 'tối', 'tối']);
-    expect(parseAgendaText('\t11h30 - 12h\tA\n\t12h - 12h30\tB\n\t13h30 - 14h\tC').map((i) => i.part)).toEqual([
-      'sáng',
-      'sáng',
-      'chiều',
-    ]);
+    expect(
+      parseAgendaText('\t11h30 - 12h\tA\n\t12h - 12h30\tB\n\t13h30 - 14h\tC').map((i) => i.part),
+    ).toEqual(['sáng', 'sáng', 'chiều']);
     expect(parseAgendaText('Chiều 14h - 15h\tA').map((i) => i.part)).toEqual(['chiều']);
   });
 
   it('skips titles, headers and rows without content; reads NFD text', () => {
-    const text = 'CHƯƠNG TRÌNH\nTHỜI GIAN\t\tNỘI DUNG\tTHỰC HIỆN\n\t8h - 9h\t\t\nSáng\t9h - 10h\tChuyên đề “A”\t- Ông B trình bày.';
+    const text =
+      'CHƯƠNG TRÌNH\nTHỜI GIAN\t\tNỘI DUNG\tTHỰC HIỆN\n\t8h - 9h\t\t\nSáng\t9h - 10h\tChuyên đề “A”\t- Ông B trình bày.';
     expect(parseAgendaText(text.normalize('NFD'))).toEqual([
-      { startsAt: '09:00', endsAt: '10:00', title: 'Chuyên đề A', presenter: 'Ông B', isBreak: false, part: 'sáng' },
+      {
+        startsAt: '09:00',
+        endsAt: '10:00',
+        title: 'Chuyên đề A',
+        presenter: 'Ông B',
+        isBreak: false,
+        part: 'sáng',
+      },
     ]);
   });
 
@@ -124,7 +150,9 @@ describe('parseAgendaText — other layouts', () => {
 
 describe('cleanPresenter', () => {
   it('keeps hyphens inside names and splits only dash items', () => {
-    expect(cleanPresenter('Sở Lao động - Thương binh và Xã hội')).toBe('Sở Lao động - Thương binh và Xã hội');
+    expect(cleanPresenter('Sở Lao động - Thương binh và Xã hội')).toBe(
+      'Sở Lao động - Thương binh và Xã hội',
+    );
     expect(cleanPresenter('- Sở Lao động - Thương binh và Xã hội chủ trì; - Các sở phối hợp')).toBe(
       'Sở Lao động - Thương binh và Xã hội',
     );

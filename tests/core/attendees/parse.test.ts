@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAttendeeReply, type Attendee, type ParsedReply } from '../../../src/core/attendees/parse';
+import {
+  parseAttendeeReply,
+  type Attendee,
+  type ParsedReply,
+} from '../../../src/core/attendees/parse';
 import { attendeeCorpus, type AttendeeCase } from '../../fixtures/attendee-corpus';
 
 const nfc = (s: string | undefined): string => (s ?? '').normalize('NFC');
@@ -44,13 +48,17 @@ function score(cases: AttendeeCase[]): Scores {
       const found = remaining.splice(k, 1)[0]!;
       tp++;
       if (nfc(found.title) === nfc(want.title)) titleOk++;
-      else problems.push(`title of ${want.name}: ${JSON.stringify(found.title)} ≠ ${JSON.stringify(want.title)}`);
+      else
+        problems.push(
+          `title of ${want.name}: ${JSON.stringify(found.title)} ≠ ${JSON.stringify(want.title)}`,
+        );
       if ((found.phone ?? '') === (want.phone ?? '')) phoneOk++;
       else problems.push(`phone of ${want.name}: ${found.phone} ≠ ${want.phone}`);
     }
     fp += remaining.length;
     for (const extra of remaining) problems.push(`extra ${extra.name}`);
-    if (problems.length) failures.push(`${JSON.stringify(nfc(c.text).slice(0, 90))}\n    ${problems.join('\n    ')}`);
+    if (problems.length)
+      failures.push(`${JSON.stringify(nfc(c.text).slice(0, 90))}\n    ${problems.join('\n    ')}`);
   }
   const precision = tp / Math.max(1, tp + fp);
   const recall = tp / Math.max(1, tp + fn);
@@ -68,7 +76,8 @@ function score(cases: AttendeeCase[]): Scores {
 describe('attendee corpus', () => {
   it('is large and varied enough to mean something', () => {
     expect(attendeeCorpus.length).toBeGreaterThanOrEqual(180);
-    const kinds = (k: ParsedReply['kind']) => attendeeCorpus.filter((c) => c.expected.kind === k).length;
+    const kinds = (k: ParsedReply['kind']) =>
+      attendeeCorpus.filter((c) => c.expected.kind === k).length;
     expect(kinds('declined')).toBeGreaterThanOrEqual(15);
     expect(kinds('none')).toBeGreaterThanOrEqual(20);
     const decomposed = attendeeCorpus.filter((c) => c.text !== c.text.normalize('NFC')).length;
@@ -82,7 +91,8 @@ describe('attendee corpus', () => {
       `attendee parser on ${attendeeCorpus.length} cases: name F1 ${pct(s.nameF1)} (P ${pct(s.precision)}, R ${pct(s.recall)}), ` +
         `titles ${pct(s.titleRate)}, phones ${pct(s.phoneRate)}, kinds ${pct(s.kindAccuracy)}`,
     );
-    if (s.failures.length) console.log(`${s.failures.length} cases differ:\n  ${s.failures.join('\n  ')}`);
+    if (s.failures.length)
+      console.log(`${s.failures.length} cases differ:\n  ${s.failures.join('\n  ')}`);
     expect(s.nameF1).toBeGreaterThanOrEqual(0.97);
     expect(s.titleRate).toBeGreaterThanOrEqual(0.9);
     expect(s.kindAccuracy).toBeGreaterThanOrEqual(0.97);
@@ -107,7 +117,11 @@ describe('parseAttendeeReply', () => {
       'Lê Văn Tư - CV - 0912345678',
     ].map((t) => parse(t)[0]?.phone);
     expect(new Set(phones)).toEqual(new Set(['0912345678']));
-    expect(parse('Lê Văn Tư - Văn thư, ĐT 0277 3851 234')[0]).toEqual({ name: 'Lê Văn Tư', title: 'Văn thư', phone: '02773851234' });
+    expect(parse('Lê Văn Tư - Văn thư, ĐT 0277 3851 234')[0]).toEqual({
+      name: 'Lê Văn Tư',
+      title: 'Văn thư',
+      phone: '02773851234',
+    });
   });
 
   it('reads decomposed Unicode exactly like NFC and returns NFC', () => {
@@ -118,51 +132,73 @@ describe('parseAttendeeReply', () => {
   });
 
   it('reads "Họ tên / Chức vụ / Điện thoại" forms on separate lines or on one line', () => {
-    expect(parse('Họ và tên: Trần Minh Khôi\nChức vụ: Phó Chánh Văn phòng\nSĐT: 0903 111 222')).toEqual([
-      { name: 'Trần Minh Khôi', title: 'Phó Chánh Văn phòng', phone: '0903111222' },
-    ]);
-    expect(parse('Họ tên: Trần Minh Khôi / Chức vụ: Phó Chánh Văn phòng / SĐT: 0903 111 222')).toEqual([
-      { name: 'Trần Minh Khôi', title: 'Phó Chánh Văn phòng', phone: '0903111222' },
-    ]);
-    expect(parse('Họ tên: Hà Văn Út\nChức vụ: Công chức\n\nHọ tên: Lê Thị Hai\nChức vụ: Văn thư')).toEqual([
+    expect(
+      parse('Họ và tên: Trần Minh Khôi\nChức vụ: Phó Chánh Văn phòng\nSĐT: 0903 111 222'),
+    ).toEqual([{ name: 'Trần Minh Khôi', title: 'Phó Chánh Văn phòng', phone: '0903111222' }]);
+    expect(
+      parse('Họ tên: Trần Minh Khôi / Chức vụ: Phó Chánh Văn phòng / SĐT: 0903 111 222'),
+    ).toEqual([{ name: 'Trần Minh Khôi', title: 'Phó Chánh Văn phòng', phone: '0903111222' }]);
+    expect(
+      parse('Họ tên: Hà Văn Út\nChức vụ: Công chức\n\nHọ tên: Lê Thị Hai\nChức vụ: Văn thư'),
+    ).toEqual([
       { name: 'Hà Văn Út', title: 'Công chức' },
       { name: 'Lê Thị Hai', title: 'Văn thư' },
     ]);
   });
 
   it('separates several people on one line', () => {
-    expect(parse('Nguyễn Văn Hai - PCT xã; Lê Thị Ba - CV').map((a) => a.name)).toEqual(['Nguyễn Văn Hai', 'Lê Thị Ba']);
+    expect(parse('Nguyễn Văn Hai - PCT xã; Lê Thị Ba - CV').map((a) => a.name)).toEqual([
+      'Nguyễn Văn Hai',
+      'Lê Thị Ba',
+    ]);
     expect(parse('Nguyễn Văn Hai - PCT xã, Lê Thị Ba - CV')).toEqual([
       { name: 'Nguyễn Văn Hai', title: 'PCT xã' },
       { name: 'Lê Thị Ba', title: 'CV' },
     ]);
-    expect(parse('đ/c Võ Văn Tư và đ/c Đinh Thị Năm').map((a) => a.name)).toEqual(['Võ Văn Tư', 'Đinh Thị Năm']);
-    expect(parse('Ông Trần Văn Sang cùng bà Lý Thị Mai').map((a) => a.name)).toEqual(['Trần Văn Sang', 'Lý Thị Mai']);
+    expect(parse('đ/c Võ Văn Tư và đ/c Đinh Thị Năm').map((a) => a.name)).toEqual([
+      'Võ Văn Tư',
+      'Đinh Thị Năm',
+    ]);
+    expect(parse('Ông Trần Văn Sang cùng bà Lý Thị Mai').map((a) => a.name)).toEqual([
+      'Trần Văn Sang',
+      'Lý Thị Mai',
+    ]);
   });
 
   it('does not take the leading unit or greeting line for a person', () => {
-    expect(parse('Dạ, UBND huyện Châu Thành xin đăng ký danh sách như sau:\n1. Ông Phan Văn Tám - PCT UBND huyện')).toEqual([
-      { name: 'Phan Văn Tám', title: 'PCT UBND huyện' },
-    ]);
-    expect(parse('Kính gửi BTC\nTrường THPT Nguyễn Du cử cô Mai Thị Thu - Hiệu trưởng\nTrân trọng!')).toEqual([
-      { name: 'Mai Thị Thu', title: 'Hiệu trưởng' },
-    ]);
+    expect(
+      parse(
+        'Dạ, UBND huyện Châu Thành xin đăng ký danh sách như sau:\n1. Ông Phan Văn Tám - PCT UBND huyện',
+      ),
+    ).toEqual([{ name: 'Phan Văn Tám', title: 'PCT UBND huyện' }]);
+    expect(
+      parse('Kính gửi BTC\nTrường THPT Nguyễn Du cử cô Mai Thị Thu - Hiệu trưởng\nTrân trọng!'),
+    ).toEqual([{ name: 'Mai Thị Thu', title: 'Hiệu trưởng' }]);
   });
 
   it('reads the title before the name', () => {
-    expect(parse('Phó Giám đốc Sở: Nguyễn Văn An')).toEqual([{ name: 'Nguyễn Văn An', title: 'Phó Giám đốc Sở' }]);
-    expect(parse('PCT UBND xã Bình Thành - ông Lê Văn Tư')).toEqual([{ name: 'Lê Văn Tư', title: 'PCT UBND xã Bình Thành' }]);
+    expect(parse('Phó Giám đốc Sở: Nguyễn Văn An')).toEqual([
+      { name: 'Nguyễn Văn An', title: 'Phó Giám đốc Sở' },
+    ]);
+    expect(parse('PCT UBND xã Bình Thành - ông Lê Văn Tư')).toEqual([
+      { name: 'Lê Văn Tư', title: 'PCT UBND xã Bình Thành' },
+    ]);
   });
 
   it('removes honorifics, ranks and degrees and title-cases names typed in capitals or lower case', () => {
-    expect(parse('Thượng tá NGUYỄN VĂN LONG - Phó Trưởng Công an huyện')[0]?.name).toBe('Nguyễn Văn Long');
+    expect(parse('Thượng tá NGUYỄN VĂN LONG - Phó Trưởng Công an huyện')[0]?.name).toBe(
+      'Nguyễn Văn Long',
+    );
     expect(parse('PGS.TS trần thị mai - Giảng viên')[0]?.name).toBe('Trần Thị Mai');
     expect(parse('BS CKII Lâm Văn Hòa - Giám đốc')[0]?.name).toBe('Lâm Văn Hòa');
   });
 
   it('tells declines and non-lists apart', () => {
     expect(parseAttendeeReply('Đơn vị không cử được người').kind).toBe('declined');
-    expect(parseAttendeeReply('Dạ lãnh đạo bận công tác không dự được ạ')).toEqual({ kind: 'declined', reason: 'bận công tác' });
+    expect(parseAttendeeReply('Dạ lãnh đạo bận công tác không dự được ạ')).toEqual({
+      kind: 'declined',
+      reason: 'bận công tác',
+    });
     expect(parseAttendeeReply('dạ em gửi ạ')).toEqual({ kind: 'none' });
     expect(parseAttendeeReply('cho em hỏi mấy giờ bắt đầu?')).toEqual({ kind: 'none' });
     expect(parseAttendeeReply('UBND xã Tân Thuận')).toEqual({ kind: 'none' });
@@ -170,36 +206,60 @@ describe('parseAttendeeReply', () => {
   });
 
   it('reads a table pasted with tabs and a person spread over lines', () => {
-    expect(parse('STT\tHọ và tên\tChức vụ\n1\tTrần Văn Lộc\tTài xế\n2\tNgô Thị Mai\tBảo vệ')).toEqual([
+    expect(
+      parse('STT\tHọ và tên\tChức vụ\n1\tTrần Văn Lộc\tTài xế\n2\tNgô Thị Mai\tBảo vệ'),
+    ).toEqual([
       { name: 'Trần Văn Lộc', title: 'Tài xế' },
       { name: 'Ngô Thị Mai', title: 'Bảo vệ' },
     ]);
     expect(parse('Huỳnh Văn Sơn\nPhó Chủ tịch UBND xã\n0939 111 222')).toEqual([
       { name: 'Huỳnh Văn Sơn', title: 'Phó Chủ tịch UBND xã', phone: '0939111222' },
     ]);
-    expect(parse('Chuyên viên:\n- Lê Thị Hoa\n- Trần Văn Lâm').map((a) => a.title)).toEqual(['Chuyên viên', 'Chuyên viên']);
+    expect(parse('Chuyên viên:\n- Lê Thị Hoa\n- Trần Văn Lâm').map((a) => a.title)).toEqual([
+      'Chuyên viên',
+      'Chuyên viên',
+    ]);
   });
 
   it('does not register names that are only mentioned: thanked, addressed, contacts, placeholders', () => {
-    expect(parseAttendeeReply('Cảm ơn anh Nguyễn Văn Tuấn đã gửi kế hoạch ạ')).toEqual({ kind: 'none' });
-    expect(parseAttendeeReply('Nhờ anh Lê Văn Hùng bên BTC gửi lại file giúp em')).toEqual({ kind: 'none' });
+    expect(parseAttendeeReply('Cảm ơn anh Nguyễn Văn Tuấn đã gửi kế hoạch ạ')).toEqual({
+      kind: 'none',
+    });
+    expect(parseAttendeeReply('Nhờ anh Lê Văn Hùng bên BTC gửi lại file giúp em')).toEqual({
+      kind: 'none',
+    });
     expect(parseAttendeeReply('Lê Thị Hồng Gấm đã rời nhóm')).toEqual({ kind: 'none' });
-    expect(parseAttendeeReply('Danh sách tham dự: Nguyễn Văn A, Trần Thị B')).toEqual({ kind: 'none' });
-    expect(parse('Kính gửi: Đ/c Nguyễn Văn Tuấn - PGĐ Sở TT&TT\nĐơn vị đăng ký: Ông Lê Văn Hai - PCT UBND xã')).toEqual([
-      { name: 'Lê Văn Hai', title: 'PCT UBND xã' },
-    ]);
-    expect(parse('Nguyễn Văn Kha - PGĐ\nNgười liên hệ: Lê Thị Nga - 0918 222 333').map((a) => a.name)).toEqual(['Nguyễn Văn Kha']);
+    expect(parseAttendeeReply('Danh sách tham dự: Nguyễn Văn A, Trần Thị B')).toEqual({
+      kind: 'none',
+    });
+    expect(
+      parse(
+        'Kính gửi: Đ/c Nguyễn Văn Tuấn - PGĐ Sở TT&TT\nĐơn vị đăng ký: Ông Lê Văn Hai - PCT UBND xã',
+      ),
+    ).toEqual([{ name: 'Lê Văn Hai', title: 'PCT UBND xã' }]);
+    expect(
+      parse('Nguyễn Văn Kha - PGĐ\nNgười liên hệ: Lê Thị Nga - 0918 222 333').map((a) => a.name),
+    ).toEqual(['Nguyễn Văn Kha']);
   });
 
   it('keeps unit and school names out of names even in Title Case', () => {
-    for (const unit of ['Trung Tâm Văn Hóa Thể Thao Và Truyền Thanh Huyện Lai Vung', 'Trường THPT Nguyễn Du', 'Ủy Ban Nhân Dân Xã Tân Thuận Đông', 'Huyện Cao Lãnh']) {
+    for (const unit of [
+      'Trung Tâm Văn Hóa Thể Thao Và Truyền Thanh Huyện Lai Vung',
+      'Trường THPT Nguyễn Du',
+      'Ủy Ban Nhân Dân Xã Tân Thuận Đông',
+      'Huyện Cao Lãnh',
+    ]) {
       expect(parseAttendeeReply(unit)).toEqual({ kind: 'none' });
     }
-    expect(parse('Trường Tiểu học Lê Văn Tám cử cô Hồ Thị Lan - Hiệu trưởng').map((a) => a.name)).toEqual(['Hồ Thị Lan']);
+    expect(
+      parse('Trường Tiểu học Lê Văn Tám cử cô Hồ Thị Lan - Hiệu trưởng').map((a) => a.name),
+    ).toEqual(['Hồ Thị Lan']);
   });
 
   it('keeps the people of a list that also asks a question', () => {
-    expect(parse('1. Lê Văn Tư - PCT\n2. Phạm Thị Lan - CV\nCho em hỏi có cần mang laptop không ạ?')).toHaveLength(2);
+    expect(
+      parse('1. Lê Văn Tư - PCT\n2. Phạm Thị Lan - CV\nCho em hỏi có cần mang laptop không ạ?'),
+    ).toHaveLength(2);
   });
 });
 
@@ -221,7 +281,9 @@ describe('parseAttendeeReply invariants', () => {
 
   it('reads every corpus text the same whether NFC or decomposed', () => {
     for (const c of attendeeCorpus) {
-      expect(parseAttendeeReply(c.text.normalize('NFD'))).toEqual(parseAttendeeReply(c.text.normalize('NFC')));
+      expect(parseAttendeeReply(c.text.normalize('NFD'))).toEqual(
+        parseAttendeeReply(c.text.normalize('NFC')),
+      );
     }
   });
 });

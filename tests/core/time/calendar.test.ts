@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkCalendar, libraryHolidays, workCalendarOptionsSchema } from '../../../src/core/time/calendar';
+import {
+  createWorkCalendar,
+  libraryHolidays,
+  workCalendarOptionsSchema,
+} from '../../../src/core/time/calendar';
 
 /**
  * These pin what date-holidays (country VN) actually answers; if a library update
  * changes them, this is where it shows.
  */
 describe('library holidays (date-holidays VN)', () => {
-  const table = (year: number) => [...libraryHolidays(year).entries()].map(([k, name]) => `${k} ${name}`);
+  const table = (year: number) =>
+    [...libraryHolidays(year).entries()].map(([k, name]) => `${k} ${name}`);
 
   it('2024', () => {
     expect(table(2024)).toEqual([
@@ -134,12 +139,22 @@ describe('createWorkCalendar', () => {
   });
 
   it('rejects contradictory or malformed overrides', () => {
-    expect(() => createWorkCalendar({ extraHolidays: ['2026-02-28'], extraWorkdays: ['2026-02-28'] })).toThrow(RangeError);
+    expect(() =>
+      createWorkCalendar({ extraHolidays: ['2026-02-28'], extraWorkdays: ['2026-02-28'] }),
+    ).toThrow(RangeError);
     expect(() => createWorkCalendar({ extraHolidays: ['28/2/2026'] })).toThrow(RangeError);
     expect(() => cal.isWorkingDay('2026-13-01')).toThrow(RangeError);
-    const r = workCalendarOptionsSchema.safeParse({ extraHolidays: ['2026-02-28'], extraWorkdays: ['2026-02-28'] });
+    const r = workCalendarOptionsSchema.safeParse({
+      extraHolidays: ['2026-02-28'],
+      extraWorkdays: ['2026-02-28'],
+    });
     expect(r.success).toBe(false);
-    expect(workCalendarOptionsSchema.safeParse({ extraHolidays: ['2026-02-30'] }).success).toBe(false);
-    expect(workCalendarOptionsSchema.safeParse({ extraHolidays: [{ date: '2026-02-13', name: 'Tết' }] }).success).toBe(true);
+    expect(workCalendarOptionsSchema.safeParse({ extraHolidays: ['2026-02-30'] }).success).toBe(
+      false,
+    );
+    expect(
+      workCalendarOptionsSchema.safeParse({ extraHolidays: [{ date: '2026-02-13', name: 'Tết' }] })
+        .success,
+    ).toBe(true);
   });
 });

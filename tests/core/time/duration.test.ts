@@ -76,11 +76,15 @@ describe('formatDuration', () => {
 describe('duration arithmetic', () => {
   it('moves calendar days at the same local time, then exact time', () => {
     const d = new Date('2024-11-10T08:00:00+07:00');
-    expect(subtractDuration(d, parseDuration('P1D')).toISOString()).toBe('2024-11-09T01:00:00.000Z');
+    expect(subtractDuration(d, parseDuration('P1D')).toISOString()).toBe(
+      '2024-11-09T01:00:00.000Z',
+    );
     expect(addDuration(d, parseDuration('P1DT2H')).toISOString()).toBe('2024-11-11T03:00:00.000Z');
     // across a DST change the local time of day is kept
     const berlin = new Date('2024-03-30T08:00:00+01:00');
-    expect(addDuration(berlin, parseDuration('P1D'), 'Europe/Berlin').toISOString()).toBe('2024-03-31T06:00:00.000Z');
+    expect(addDuration(berlin, parseDuration('P1D'), 'Europe/Berlin').toISOString()).toBe(
+      '2024-03-31T06:00:00.000Z',
+    );
   });
 });
 

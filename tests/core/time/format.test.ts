@@ -51,7 +51,9 @@ describe('Vietnamese formats', () => {
   });
 
   it('names every weekday', () => {
-    const names = Array.from({ length: 7 }, (_, i) => formatWeekdayDate(at(`2024-09-${String(22 + i).padStart(2, '0')}T12:00:00+07:00`)));
+    const names = Array.from({ length: 7 }, (_, i) =>
+      formatWeekdayDate(at(`2024-09-${String(22 + i).padStart(2, '0')}T12:00:00+07:00`)),
+    );
     expect(names).toEqual([
       'Chủ nhật, 22/9/2024',
       'Thứ Hai, 23/9/2024',
@@ -65,7 +67,9 @@ describe('Vietnamese formats', () => {
   });
 
   it('formats a time range with an en dash, and in full across days', () => {
-    expect(formatTimeRange(at('2024-09-27T07:30:00+07:00'), at('2024-09-27T08:00:00+07:00'))).toBe('7h30–8h00');
+    expect(formatTimeRange(at('2024-09-27T07:30:00+07:00'), at('2024-09-27T08:00:00+07:00'))).toBe(
+      '7h30–8h00',
+    );
     expect(formatTimeRange(at('2024-09-27T13:30:00+07:00'), at('2024-09-28T11:00:00+07:00'))).toBe(
       'Thứ Sáu, 27/9/2024, 13h30 – Thứ Bảy, 28/9/2024, 11h00',
     );
@@ -88,7 +92,9 @@ describe('Vietnamese formats', () => {
 
     const deadline = at('2024-11-10T00:00:00+07:00'); // due 23h59 9/11
     expect(daysUntilDeadline(deadline, at('2024-11-07T09:00:00+07:00'))).toBe(2);
-    expect(formatDeadlineStatus(deadline, at('2024-11-09T22:00:00+07:00'))).toBe('hạn cuối hôm nay');
+    expect(formatDeadlineStatus(deadline, at('2024-11-09T22:00:00+07:00'))).toBe(
+      'hạn cuối hôm nay',
+    );
     expect(formatDeadlineStatus(deadline, at('2024-11-10T08:00:00+07:00'))).toBe('quá hạn 1 ngày');
     expect(formatDeadlineStatus(deadline, at('2024-11-13T08:00:00+07:00'))).toBe('quá hạn 4 ngày');
     const afternoon = at('2024-11-15T17:00:00+07:00');
@@ -111,8 +117,12 @@ describe('local dates and instants', () => {
     expect(atLocal('2024-11-10', '7h30').toISOString()).toBe('2024-11-10T00:30:00.000Z');
     expect(atLocal('2024-11-10', '23:59', 'UTC').toISOString()).toBe('2024-11-10T23:59:00.000Z');
     // a zone with DST still gets its own offset
-    expect(atLocal('2024-07-01', '08:00', 'Europe/Berlin').toISOString()).toBe('2024-07-01T06:00:00.000Z');
-    expect(atLocal('2024-12-01', '08:00', 'Europe/Berlin').toISOString()).toBe('2024-12-01T07:00:00.000Z');
+    expect(atLocal('2024-07-01', '08:00', 'Europe/Berlin').toISOString()).toBe(
+      '2024-07-01T06:00:00.000Z',
+    );
+    expect(atLocal('2024-12-01', '08:00', 'Europe/Berlin').toISOString()).toBe(
+      '2024-12-01T07:00:00.000Z',
+    );
   });
 
   it('rejects bad date keys and times', () => {

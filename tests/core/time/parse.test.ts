@@ -25,7 +25,11 @@ describe('parseUserDate', () => {
     ['ngày 10 tháng 11'],
     ['ngày 10 tháng 11 năm 2024'.normalize('NFD')],
   ])('%j is 10/11/2024 with no time', (text) => {
-    expect(iso(text)).toEqual({ at: '2024-11-09T17:00:00.000Z', hasTime: false, key: '2024-11-10' });
+    expect(iso(text)).toEqual({
+      at: '2024-11-09T17:00:00.000Z',
+      hasTime: false,
+      key: '2024-11-10',
+    });
   });
 
   it.each([
@@ -54,7 +58,11 @@ describe('parseUserDate', () => {
 
   it('understands today and tomorrow', () => {
     expect(iso('hôm nay')?.key).toBe('2024-10-20');
-    expect(iso('mai 8h')).toEqual({ at: '2024-10-21T01:00:00.000Z', hasTime: true, key: '2024-10-21' });
+    expect(iso('mai 8h')).toEqual({
+      at: '2024-10-21T01:00:00.000Z',
+      hasTime: true,
+      key: '2024-10-21',
+    });
     expect(iso('ngày mai')?.key).toBe('2024-10-21');
   });
 
@@ -101,7 +109,10 @@ describe('parseLocalTime', () => {
     expect(parseLocalTime(text)).toEqual(t);
   });
 
-  it.each([['24h'], ['17:'], ['17'], ['7h60'], ['h30'], ['17:30:00'], ['17h abc'], ['14h sáng']])('rejects %j', (text) => {
-    expect(parseLocalTime(text)).toBeNull();
-  });
+  it.each([['24h'], ['17:'], ['17'], ['7h60'], ['h30'], ['17:30:00'], ['17h abc'], ['14h sáng']])(
+    'rejects %j',
+    (text) => {
+      expect(parseLocalTime(text)).toBeNull();
+    },
+  );
 });

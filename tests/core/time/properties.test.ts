@@ -8,15 +8,35 @@ import utc from 'dayjs/plugin/utc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWorkCalendar } from '../../../src/core/time/calendar';
-import { atLocal, formatDate, formatDateTime, localDateKey, localParts } from '../../../src/core/time/format';
+import {
+  atLocal,
+  formatDate,
+  formatDateTime,
+  localDateKey,
+  localParts,
+} from '../../../src/core/time/format';
 import { parseUserDate } from '../../../src/core/time/parse';
-import { type QuietHours, chaseRounds, planChases, quietWindowAt } from '../../../src/core/time/schedule';
+import {
+  type QuietHours,
+  chaseRounds,
+  planChases,
+  quietWindowAt,
+} from '../../../src/core/time/schedule';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-const ZONES = ['Asia/Ho_Chi_Minh', 'UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'];
-const instant = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }).map((t) => new Date(t));
+const ZONES = [
+  'Asia/Ho_Chi_Minh',
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+];
+const instant = fc
+  .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) })
+  .map((t) => new Date(t));
 const zone = fc.constantFrom(...ZONES);
 
 describe('local time agrees with dayjs.tz', () => {
@@ -42,15 +62,21 @@ describe('local time agrees with dayjs.tz', () => {
 
   it('atLocal round-trips a wall time (outside DST gaps)', () => {
     fc.assert(
-      fc.property(instant, zone, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), (d, tz, h, m) => {
-        const key = localDateKey(d, tz);
-        const hhmm = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
-        const got = atLocal(key, hhmm, tz);
-        const p = localParts(got, tz);
-        if (p.hour !== h || p.minute !== m) return; // a wall time skipped by DST
-        expect(localDateKey(got, tz)).toBe(key);
-        expect(got.getTime()).toBe(dayjs.tz(`${key} ${hhmm}`, tz).valueOf());
-      }),
+      fc.property(
+        instant,
+        zone,
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        (d, tz, h, m) => {
+          const key = localDateKey(d, tz);
+          const hhmm = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+          const got = atLocal(key, hhmm, tz);
+          const p = localParts(got, tz);
+          if (p.hour !== h || p.minute !== m) return; // a wall time skipped by DST
+          expect(localDateKey(got, tz)).toBe(key);
+          expect(got.getTime()).toBe(dayjs.tz(`${key} ${hhmm}`, tz).valueOf());
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -72,7 +98,13 @@ describe('parse ∘ format', () => {
 });
 
 /** The plainest reading of the sub-day chase rules: walk every raw instant. */
-function referenceSubDay(o: { deadline: Date; stepMs: number; quiet: QuietHours | null; workingDaysOnly: boolean; n: number }) {
+function referenceSubDay(o: {
+  deadline: Date;
+  stepMs: number;
+  quiet: QuietHours | null;
+  workingDaysOnly: boolean;
+  n: number;
+}) {
   const cal = createWorkCalendar();
   const out: Array<{ at: number; round: number }> = [];
   let last = -Infinity;
@@ -93,13 +125,16 @@ const quietArb = fc.oneof(
     .tuple(fc.integer({ min: 0, max: 47 }), fc.integer({ min: 0, max: 47 }))
     .filter(([a, b]) => a !== b)
     .map(([a, b]) => {
-      const t = (x: number) => `${String(Math.floor(x / 2)).padStart(2, '0')}:${x % 2 ? '30' : '00'}`;
+      const t = (x: number) =>
+        `${String(Math.floor(x / 2)).padStart(2, '0')}:${x % 2 ? '30' : '00'}`;
       return { from: t(a), to: t(b) };
     }),
 );
 
 describe('chase rounds', () => {
-  const deadlineArb = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 6, 1) }).map((t) => new Date(Math.floor(t / 60_000) * 60_000));
+  const deadlineArb = fc
+    .integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 6, 1) })
+    .map((t) => new Date(Math.floor(t / 60_000) * 60_000));
 
   it('under a day: the jumping walk equals the reference walk', () => {
     fc.assert(
@@ -111,11 +146,18 @@ describe('chase rounds', () => {
         (deadline, minutes, quiet, workingDaysOnly) => {
           const n = 25;
           const got = [];
-          for (const c of chaseRounds({ deadline, every: `PT${minutes}M`, quietHours: quiet, workingDaysOnly })) {
+          for (const c of chaseRounds({
+            deadline,
+            every: `PT${minutes}M`,
+            quietHours: quiet,
+            workingDaysOnly,
+          })) {
             got.push({ at: c.at.getTime(), round: c.round });
             if (got.length >= n) break;
           }
-          expect(got).toEqual(referenceSubDay({ deadline, stepMs: minutes * 60_000, quiet, workingDaysOnly, n }));
+          expect(got).toEqual(
+            referenceSubDay({ deadline, stepMs: minutes * 60_000, quiet, workingDaysOnly, n }),
+          );
         },
       ),
       { numRuns: 150 },
@@ -137,7 +179,9 @@ describe('chase rounds', () => {
           const all = planChases({ ...base, from: deadline, until });
           const from = new Date(deadline.getTime() + Math.min(a, b));
           const to = new Date(deadline.getTime() + Math.max(a, b));
-          expect(planChases({ ...base, from, until: to })).toEqual(all.filter((c) => c.at >= from && c.at <= to));
+          expect(planChases({ ...base, from, until: to })).toEqual(
+            all.filter((c) => c.at >= from && c.at <= to),
+          );
           all.forEach((c, i) => {
             expect(c.round).toBe(i + 1);
             expect(c.at.getTime()).toBeGreaterThan(deadline.getTime());

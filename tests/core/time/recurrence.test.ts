@@ -24,7 +24,13 @@ describe('yearly: "Định kỳ trước ngày 15/11 hằng năm" (seed 002)', (
 
   it('starts with this year while 15/11 is ahead', () => {
     const p = firstPeriod(rec, at('2024-10-01T00:00:00+07:00'));
-    expect(p).toMatchObject({ periodKey: '2024', periodLabel: 'Năm 2024', start: '2024-01-01', end: '2024-12-31', dueDateKey: '2024-11-15' });
+    expect(p).toMatchObject({
+      periodKey: '2024',
+      periodLabel: 'Năm 2024',
+      start: '2024-01-01',
+      end: '2024-12-31',
+      dueDateKey: '2024-11-15',
+    });
     expect(p.deadline.toISOString()).toBe('2024-11-14T17:00:00.000Z');
     expect(formatDeadline(p.deadline)).toBe('23h59 Thứ Năm, 14/11/2024');
   });
@@ -47,11 +53,17 @@ describe('yearly: "Định kỳ trước ngày 15/11 hằng năm" (seed 002)', (
     const p = firstPeriod(jan, at('2024-12-20T00:00:00+07:00'));
     expect([p.periodLabel, p.dueDateKey]).toEqual(['Năm 2024', '2025-01-15']);
     const eod = firstPeriod({ ...rec, mode: 'by-end-of-day' }, at('2024-11-15T10:00:00+07:00'));
-    expect([eod.periodLabel, formatDeadline(eod.deadline)]).toEqual(['Năm 2024', '23h59 Thứ Sáu, 15/11/2024']);
+    expect([eod.periodLabel, formatDeadline(eod.deadline)]).toEqual([
+      'Năm 2024',
+      '23h59 Thứ Sáu, 15/11/2024',
+    ]);
   });
 
   it('"cuối năm" is before 15/12', () => {
-    expect(firstPeriod(END_OF_YEAR, at('2025-06-01T00:00:00+07:00'))).toMatchObject({ periodLabel: 'Năm 2025', dueDateKey: '2025-12-15' });
+    expect(firstPeriod(END_OF_YEAR, at('2025-06-01T00:00:00+07:00'))).toMatchObject({
+      periodLabel: 'Năm 2025',
+      dueDateKey: '2025-12-15',
+    });
   });
 });
 
@@ -65,14 +77,22 @@ describe('quarterly', () => {
       'Quý I/2026 | 23h59 Thứ Bảy, 14/3/2026',
     ]);
     const q = firstPeriod({ kind: 'quarterly' }, at('2025-04-01T00:00:00+07:00'));
-    expect(q).toMatchObject({ periodKey: '2025-Q2', start: '2025-04-01', end: '2025-06-30', dueDateKey: '2025-06-15' });
+    expect(q).toMatchObject({
+      periodKey: '2025-Q2',
+      start: '2025-04-01',
+      end: '2025-06-30',
+      dueDateKey: '2025-06-15',
+    });
   });
 
   it('can be due in the month after the quarter', () => {
     const rec: Recurrence = { kind: 'quarterly', day: 5, monthOffset: 1 };
     const p = firstPeriod(rec, at('2024-12-20T00:00:00+07:00'));
     expect([p.periodLabel, p.dueDateKey]).toEqual(['Quý IV/2024', '2025-01-05']);
-    expect(nextPeriod(rec, p.deadline)).toMatchObject({ periodLabel: 'Quý I/2025', dueDateKey: '2025-04-05' });
+    expect(nextPeriod(rec, p.deadline)).toMatchObject({
+      periodLabel: 'Quý I/2025',
+      dueDateKey: '2025-04-05',
+    });
   });
 });
 
@@ -83,9 +103,20 @@ describe('half-yearly and monthly', () => {
       'Năm 2025 | 23h59 Chủ nhật, 14/12/2025',
       '6 tháng đầu năm 2026 | 23h59 Chủ nhật, 14/6/2026',
     ]);
-    const h2 = firstPeriod({ kind: 'half-yearly', secondHalf: 'half' }, at('2025-07-01T00:00:00+07:00'));
-    expect(h2).toMatchObject({ periodKey: '2025-H2', periodLabel: '6 tháng cuối năm 2025', start: '2025-07-01', end: '2025-12-31' });
-    expect(firstPeriod({ kind: 'half-yearly' }, at('2025-07-01T00:00:00+07:00'))).toMatchObject({ periodKey: '2025-H2', start: '2025-01-01' });
+    const h2 = firstPeriod(
+      { kind: 'half-yearly', secondHalf: 'half' },
+      at('2025-07-01T00:00:00+07:00'),
+    );
+    expect(h2).toMatchObject({
+      periodKey: '2025-H2',
+      periodLabel: '6 tháng cuối năm 2025',
+      start: '2025-07-01',
+      end: '2025-12-31',
+    });
+    expect(firstPeriod({ kind: 'half-yearly' }, at('2025-07-01T00:00:00+07:00'))).toMatchObject({
+      periodKey: '2025-H2',
+      start: '2025-01-01',
+    });
   });
 
   it('monthly clamps the day to the month', () => {
@@ -95,7 +126,9 @@ describe('half-yearly and monthly', () => {
       'Tháng 2/2025 | 23h59 Thứ Sáu, 28/2/2025',
       'Tháng 3/2025 | 23h59 Thứ Hai, 31/3/2025',
     ]);
-    expect(firstPeriod({ kind: 'monthly', day: 20 }, at('2025-12-25T00:00:00+07:00')).periodKey).toBe('2026-01');
+    expect(
+      firstPeriod({ kind: 'monthly', day: 20 }, at('2025-12-25T00:00:00+07:00')).periodKey,
+    ).toBe('2026-01');
   });
 });
 
@@ -103,7 +136,9 @@ describe('period keys', () => {
   it('find a period and its successor exactly', () => {
     expect(periodByKey({ kind: 'quarterly' }, '2025-Q4')?.periodLabel).toBe('Quý IV/2025');
     expect(periodAfter({ kind: 'quarterly' }, '2025-Q4')?.periodLabel).toBe('Quý I/2026');
-    expect(periodAfter({ kind: 'yearly', month: 11, day: 15 }, '2025')?.periodLabel).toBe('Năm 2026');
+    expect(periodAfter({ kind: 'yearly', month: 11, day: 15 }, '2025')?.periodLabel).toBe(
+      'Năm 2026',
+    );
     expect(periodAfter({ kind: 'monthly', day: 5 }, '2025-12')?.periodKey).toBe('2026-01');
     expect(periodAfter({ kind: 'half-yearly' }, '2025-H2')?.periodKey).toBe('2026-H1');
     expect(periodByKey({ kind: 'quarterly' }, '2025')).toBeNull();
@@ -142,9 +177,17 @@ describe('recurrenceSchema', () => {
 
 describe('describeRecurrence', () => {
   it('speaks the plans’ language', () => {
-    expect(describeRecurrence({ kind: 'yearly', month: 11, day: 15 })).toBe('trước ngày 15/11 hằng năm');
-    expect(describeRecurrence({ kind: 'quarterly' })).toBe('hằng quý, trước ngày 15 tháng cuối quý');
-    expect(describeRecurrence({ kind: 'quarterly', day: 5, monthOffset: 1 })).toBe('hằng quý, trước ngày 5 tháng sau');
-    expect(describeRecurrence({ kind: 'monthly', day: 20, mode: 'by-end-of-day' })).toBe('hằng tháng, chậm nhất ngày 20 trong tháng');
+    expect(describeRecurrence({ kind: 'yearly', month: 11, day: 15 })).toBe(
+      'trước ngày 15/11 hằng năm',
+    );
+    expect(describeRecurrence({ kind: 'quarterly' })).toBe(
+      'hằng quý, trước ngày 15 tháng cuối quý',
+    );
+    expect(describeRecurrence({ kind: 'quarterly', day: 5, monthOffset: 1 })).toBe(
+      'hằng quý, trước ngày 5 tháng sau',
+    );
+    expect(describeRecurrence({ kind: 'monthly', day: 20, mode: 'by-end-of-day' })).toBe(
+      'hằng tháng, chậm nhất ngày 20 trong tháng',
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('deadlineFromVietnamesePhrase', () => {
     const d = deadlineFromVietnamesePhrase('2024-11-10', 'by-end-of-day');
     expect(d.toISOString()).toBe('2024-11-10T17:00:00.000Z');
     expect(formatDeadline(d)).toBe('23h59 Chủ nhật, 10/11/2024');
-    expect(deadlineFromVietnamesePhrase('2024-11-09', 'by-end-of-day')).toEqual(deadlineFromVietnamesePhrase('2024-11-10', 'before-day'));
+    expect(deadlineFromVietnamesePhrase('2024-11-09', 'by-end-of-day')).toEqual(
+      deadlineFromVietnamesePhrase('2024-11-10', 'before-day'),
+    );
   });
 });
 
@@ -70,21 +72,32 @@ describe('planReminders', () => {
   });
 
   it('uses the default calendar and settings', () => {
-    expect(planReminders({ deadline, now })).toEqual(planReminders({ deadline, now, calendar, atTime: '08:00', workingDaysOnly: true }));
+    expect(planReminders({ deadline, now })).toEqual(
+      planReminders({ deadline, now, calendar, atTime: '08:00', workingDaysOnly: true }),
+    );
   });
 
   it('drops what is past, deduplicates and keys by canonical duration', () => {
-    expect(planReminders({ deadline, now: at('2024-11-07T09:00:00+07:00'), calendar }).map((x) => x.key)).toEqual(['before:P1D']);
+    expect(
+      planReminders({ deadline, now: at('2024-11-07T09:00:00+07:00'), calendar }).map((x) => x.key),
+    ).toEqual(['before:P1D']);
     expect(planReminders({ deadline, now: at('2024-11-08T08:00:00+07:00'), calendar })).toEqual([]);
     const same = planReminders({ deadline, now, calendar, before: ['P1D', 'P2D'] });
-    expect(same.map((x) => [x.key, formatDateTime(x.at)])).toEqual([['before:P2D', 'Thứ Sáu, 8/11/2024, 8h00']]);
+    expect(same.map((x) => [x.key, formatDateTime(x.at)])).toEqual([
+      ['before:P2D', 'Thứ Sáu, 8/11/2024, 8h00'],
+    ]);
     const weeks = planReminders({ deadline, now, calendar, before: ['P1W', 'P7D', 'p7d'] });
     expect(weeks.map((x) => x.key)).toEqual(['before:P7D']);
   });
 
   it('counts sub-day durations from the deadline exactly, honouring quiet hours', () => {
     const afternoon = at('2024-11-15T17:00:00+07:00');
-    const r = planReminders({ deadline: afternoon, now, calendar, before: ['PT2H', 'PT12H', 'PT15H', 'PT9H30M'] });
+    const r = planReminders({
+      deadline: afternoon,
+      now,
+      calendar,
+      before: ['PT2H', 'PT12H', 'PT15H', 'PT9H30M'],
+    });
     expect(r.map((x) => [x.key, formatDateTime(x.at)])).toEqual([
       ['before:PT15H', 'Thứ Sáu, 15/11/2024, 7h00'], // 2h00 and 5h00 both move to 7h00: one reminder
       ['before:PT9H30M', 'Thứ Sáu, 15/11/2024, 7h30'],
@@ -98,15 +111,24 @@ describe('planReminders', () => {
     const r = planReminders({ deadline: early, now, calendar, before: ['PT1H'] });
     expect(show(r)).toEqual(['Thứ Năm, 14/11/2024, 20h59']);
     expect(r[0]?.daysBefore).toBe(1);
-    expect(planReminders({ deadline: early, now, calendar, before: ['PT1H'], quietHours: null }).map((x) => formatDateTime(x.at))).toEqual([
-      'Thứ Sáu, 15/11/2024, 6h00',
-    ]);
+    expect(
+      planReminders({ deadline: early, now, calendar, before: ['PT1H'], quietHours: null }).map(
+        (x) => formatDateTime(x.at),
+      ),
+    ).toEqual(['Thứ Sáu, 15/11/2024, 6h00']);
   });
 
   it('moves an atTime inside quiet hours to their end; custom windows work', () => {
     const r = planReminders({ deadline, now, calendar, before: ['P3D'], atTime: '06:00' });
     expect(show(r)).toEqual(['Thứ Năm, 7/11/2024, 7h00']);
-    const lunch = planReminders({ deadline, now, calendar, before: ['P3D'], atTime: '12:00', quietHours: { from: '11:30', to: '13:30' } });
+    const lunch = planReminders({
+      deadline,
+      now,
+      calendar,
+      before: ['P3D'],
+      atTime: '12:00',
+      quietHours: { from: '11:30', to: '13:30' },
+    });
     expect(show(lunch)).toEqual(['Thứ Năm, 7/11/2024, 13h30']);
   });
 
@@ -149,7 +171,11 @@ describe('planChases', () => {
     const all = planChases(base);
     const later = planChases({ ...base, from: at('2026-02-24T00:00:00+07:00') });
     expect(later).toEqual(all.slice(2));
-    const one = planChases({ ...base, from: at('2026-02-25T08:00:00+07:00'), until: at('2026-02-25T08:00:00+07:00') });
+    const one = planChases({
+      ...base,
+      from: at('2026-02-25T08:00:00+07:00'),
+      until: at('2026-02-25T08:00:00+07:00'),
+    });
     expect(one).toEqual([all[3]]);
     expect(planChases({ ...base, from: until, until: deadline })).toEqual([]);
   });
@@ -160,7 +186,16 @@ describe('planChases', () => {
       'Thứ Ba, 24/2/2026, 8h00',
       'Thứ Năm, 26/2/2026, 8h00',
     ]);
-    expect(show(planChases({ ...base, every: 'P1D', workingDaysOnly: false, until: at('2026-02-16T12:00:00+07:00') }))).toEqual([
+    expect(
+      show(
+        planChases({
+          ...base,
+          every: 'P1D',
+          workingDaysOnly: false,
+          until: at('2026-02-16T12:00:00+07:00'),
+        }),
+      ),
+    ).toEqual([
       'Thứ Sáu, 13/2/2026, 8h00',
       'Thứ Bảy, 14/2/2026, 8h00',
       'Chủ nhật, 15/2/2026, 8h00',
@@ -170,13 +205,13 @@ describe('planChases', () => {
 
   it('follows the overrides: a make-up Saturday and an extra day off', () => {
     const makeUp = createWorkCalendar({ extraWorkdays: ['2026-02-21'] });
-    expect(show(planChases({ ...base, calendar: makeUp, until: at('2026-02-23T23:00:00+07:00') }))).toEqual([
-      'Thứ Sáu, 13/2/2026, 8h00',
-      'Thứ Bảy, 21/2/2026, 8h00',
-      'Thứ Hai, 23/2/2026, 8h00',
-    ]);
+    expect(
+      show(planChases({ ...base, calendar: makeUp, until: at('2026-02-23T23:00:00+07:00') })),
+    ).toEqual(['Thứ Sáu, 13/2/2026, 8h00', 'Thứ Bảy, 21/2/2026, 8h00', 'Thứ Hai, 23/2/2026, 8h00']);
     const longer = createWorkCalendar({ extraHolidays: ['2026-02-13', '2026-02-23'] });
-    expect(planChases({ ...base, calendar: longer }).map((c) => [c.round, formatDateTime(c.at)])).toEqual([
+    expect(
+      planChases({ ...base, calendar: longer }).map((c) => [c.round, formatDateTime(c.at)]),
+    ).toEqual([
       [1, 'Thứ Ba, 24/2/2026, 8h00'],
       [2, 'Thứ Tư, 25/2/2026, 8h00'],
       [3, 'Thứ Năm, 26/2/2026, 8h00'],
@@ -189,9 +224,13 @@ describe('planChases', () => {
     const w = { from: friday17, until: at('2024-11-30T00:00:00+07:00'), calendar, maxChases: 1 };
     expect(show(planChases({ ...w, deadline: friday17 }))).toEqual(['Thứ Hai, 18/11/2024, 8h00']);
     const friday7 = at('2024-11-15T07:00:00+07:00');
-    expect(show(planChases({ ...w, deadline: friday7, from: friday7 }))).toEqual(['Thứ Sáu, 15/11/2024, 8h00']);
+    expect(show(planChases({ ...w, deadline: friday7, from: friday7 }))).toEqual([
+      'Thứ Sáu, 15/11/2024, 8h00',
+    ]);
     const friday8 = at('2024-11-15T08:00:00+07:00');
-    expect(show(planChases({ ...w, deadline: friday8, from: friday8 }))).toEqual(['Thứ Hai, 18/11/2024, 8h00']);
+    expect(show(planChases({ ...w, deadline: friday8, from: friday8 }))).toEqual([
+      'Thứ Hai, 18/11/2024, 8h00',
+    ]);
   });
 
   it('stops at maxChases', () => {
@@ -212,7 +251,13 @@ describe('planChases', () => {
 
   describe('cadences under a day', () => {
     const friday17 = at('2024-11-15T17:00:00+07:00');
-    const opts = { deadline: friday17, every: 'PT4H', calendar, from: friday17, until: at('2024-11-18T12:00:00+07:00') };
+    const opts = {
+      deadline: friday17,
+      every: 'PT4H',
+      calendar,
+      from: friday17,
+      until: at('2024-11-18T12:00:00+07:00'),
+    };
 
     it('count from the deadline; quiet hours move and merge rounds', () => {
       const r = planChases({ ...opts, workingDaysOnly: false });
@@ -224,10 +269,9 @@ describe('planChases', () => {
         [5, 'Chủ nhật, 17/11/2024, 7h00'],
         [6, 'Chủ nhật, 17/11/2024, 9h00'],
       ]);
-      expect(show(planChases({ ...opts, workingDaysOnly: false, quietHours: null, maxChases: 2 }))).toEqual([
-        'Thứ Sáu, 15/11/2024, 21h00',
-        'Thứ Bảy, 16/11/2024, 1h00',
-      ]);
+      expect(
+        show(planChases({ ...opts, workingDaysOnly: false, quietHours: null, maxChases: 2 })),
+      ).toEqual(['Thứ Sáu, 15/11/2024, 21h00', 'Thứ Bảy, 16/11/2024, 1h00']);
     });
 
     it('skip days off when workingDaysOnly', () => {
@@ -240,7 +284,11 @@ describe('planChases', () => {
 
     it('have stable rounds too', () => {
       const all = planChases({ ...opts, workingDaysOnly: false });
-      const tail = planChases({ ...opts, workingDaysOnly: false, from: at('2024-11-17T08:00:00+07:00') });
+      const tail = planChases({
+        ...opts,
+        workingDaysOnly: false,
+        from: at('2024-11-17T08:00:00+07:00'),
+      });
       expect(tail).toEqual(all.filter((c) => c.at >= at('2024-11-17T08:00:00+07:00')));
       expect(tail[0]?.round).toBe(6);
     });

@@ -7,7 +7,11 @@ import {
   UnitImportError,
   type UnitInput,
 } from '../../../src/core/units/import';
-import { SEED000_APPENDIX_TEXT, SEED000_AGENDA_TEXT, seed000Units } from '../../../src/demo/seed000';
+import {
+  SEED000_APPENDIX_TEXT,
+  SEED000_AGENDA_TEXT,
+  seed000Units,
+} from '../../../src/demo/seed000';
 
 const byCode = (units: UnitInput[], code: string) => units.find((u) => u.code === code);
 
@@ -16,7 +20,9 @@ describe('parseAppendixUnits — seed 000, Phụ lục 1', () => {
 
   it('finds all 124 units, numbered 001…124 in order', () => {
     expect(units).toHaveLength(124);
-    expect(units.map((u) => u.code)).toEqual(Array.from({ length: 124 }, (_, i) => String(i + 1).padStart(3, '0')));
+    expect(units.map((u) => u.code)).toEqual(
+      Array.from({ length: 124 }, (_, i) => String(i + 1).padStart(3, '0')),
+    );
     expect(units.map((u) => u.order)).toEqual(Array.from({ length: 124 }, (_, i) => i + 1));
   });
 
@@ -56,11 +62,18 @@ describe('parseAppendixUnits — seed 000, Phụ lục 1', () => {
     });
     expect(byCode(units, '012')?.name).toBe('Sở Lao động - Thương binh và Xã hội');
     expect(byCode(units, '031')?.name).toBe('Văn phòng Đoàn ĐBQH&HĐND');
-    expect(byCode(units, '039')?.name).toBe('Ban Quản lý Dự án Đầu tư Xây dựng Công trình Nông nghiệp và PTNT');
+    expect(byCode(units, '039')?.name).toBe(
+      'Ban Quản lý Dự án Đầu tư Xây dựng Công trình Nông nghiệp và PTNT',
+    );
     expect(byCode(units, '058')?.name).toBe('Công đoàn Viên chức');
-    expect(byCode(units, '088')?.name).toBe('Phóng viên Cơ quan Thường trú Thông tấn xã Việt Nam tại Đồng Tháp');
+    expect(byCode(units, '088')?.name).toBe(
+      'Phóng viên Cơ quan Thường trú Thông tấn xã Việt Nam tại Đồng Tháp',
+    );
     expect(byCode(units, '123')?.name).toBe('Bệnh viện Phục hồi Chức năng');
-    expect(byCode(units, '124')).toMatchObject({ name: 'Chủ tịch UBND cấp xã', category: 'ỦY BAN NHÂN DÂN CẤP XÃ' });
+    expect(byCode(units, '124')).toMatchObject({
+      name: 'Chủ tịch UBND cấp xã',
+      category: 'ỦY BAN NHÂN DÂN CẤP XÃ',
+    });
   });
 
   it('qualifies the place names that recur under several headings', () => {
@@ -112,16 +125,32 @@ describe('parseAppendixUnits — other layouts', () => {
       { code: '002', name: 'Sở Tư pháp', category: 'CÁC SỞ, NGÀNH', order: 2 },
       { code: '003', name: 'Sở Nội vụ', category: 'CÁC SỞ, NGÀNH', order: 3 },
       { code: '004', name: 'Sở Tài chính', category: 'CÁC SỞ, NGÀNH', order: 4 },
-      { code: '005', name: 'UBND Thị xã Đức Phổ', category: 'ỦY BAN NHÂN DÂN CÁC HUYỆN, THỊ XÃ', order: 5 },
-      { code: '006', name: 'UBND Huyện Mộ Đức', category: 'ỦY BAN NHÂN DÂN CÁC HUYỆN, THỊ XÃ', order: 6 },
+      {
+        code: '005',
+        name: 'UBND Thị xã Đức Phổ',
+        category: 'ỦY BAN NHÂN DÂN CÁC HUYỆN, THỊ XÃ',
+        order: 5,
+      },
+      {
+        code: '006',
+        name: 'UBND Huyện Mộ Đức',
+        category: 'ỦY BAN NHÂN DÂN CÁC HUYỆN, THỊ XÃ',
+        order: 6,
+      },
       // "ĐẢNG ỦY" + place rows: the subject is "Đảng ủy", the level tail is "CÁC XÃ, PHƯỜNG".
       { code: '007', name: 'Đảng ủy Xã Phổ An', category: 'ĐẢNG ỦY CÁC XÃ, PHƯỜNG', order: 7 },
-      { code: '008', name: 'Đảng ủy Phường Nguyễn Nghiêm', category: 'ĐẢNG ỦY CÁC XÃ, PHƯỜNG', order: 8 },
+      {
+        code: '008',
+        name: 'Đảng ủy Phường Nguyễn Nghiêm',
+        category: 'ĐẢNG ỦY CÁC XÃ, PHƯỜNG',
+        order: 8,
+      },
     ]);
   });
 
   it('joins a heading wrapped over two lines and fixes the "MUÙ" typo', () => {
-    const text = 'TRUNG TÂM VĂN HÓA, THỂ THAO VÀ TRUYỀN THANH\nHUYỆN, THỊ XÃ\t\t\n1\tHuyện Tư Nghĩa\nCƠ QUAN THAM MUÙ\n2\tVăn phòng';
+    const text =
+      'TRUNG TÂM VĂN HÓA, THỂ THAO VÀ TRUYỀN THANH\nHUYỆN, THỊ XÃ\t\t\n1\tHuyện Tư Nghĩa\nCƠ QUAN THAM MUÙ\n2\tVăn phòng';
     expect(parseAppendixUnits(text)).toEqual([
       {
         code: '001',
@@ -134,14 +163,18 @@ describe('parseAppendixUnits — other layouts', () => {
   });
 
   it('leaves place rows alone under a heading that names no organ', () => {
-    const units = parseAppendixUnits('CÁC HUYỆN, THÀNH PHỐ\n1\tHuyện Tân Hồng\n2\tThành phố Sa Đéc');
+    const units = parseAppendixUnits(
+      'CÁC HUYỆN, THÀNH PHỐ\n1\tHuyện Tân Hồng\n2\tThành phố Sa Đéc',
+    );
     expect(units.map((u) => u.name)).toEqual(['Huyện Tân Hồng', 'Thành phố Sa Đéc']);
     // "CƠ QUAN" is not "QUẬN": no locality tail, so nothing is qualified.
-    expect(parseAppendixUnits('CÁC CƠ QUAN\n1\tHuyện đội Tân Hồng').map((u) => u.name)).toEqual(['Huyện đội Tân Hồng']);
-    // Old tone placement ("UỶ") and "TP." are understood.
-    expect(parseAppendixUnits('BAN DÂN VẬN HUYỆN UỶ, THÀNH UỶ\n1\tTP. Cao Lãnh').map((u) => u.name)).toEqual([
-      'Ban Dân vận Thành ủy Cao Lãnh',
+    expect(parseAppendixUnits('CÁC CƠ QUAN\n1\tHuyện đội Tân Hồng').map((u) => u.name)).toEqual([
+      'Huyện đội Tân Hồng',
     ]);
+    // Old tone placement ("UỶ") and "TP." are understood.
+    expect(
+      parseAppendixUnits('BAN DÂN VẬN HUYỆN UỶ, THÀNH UỶ\n1\tTP. Cao Lãnh').map((u) => u.name),
+    ).toEqual(['Ban Dân vận Thành ủy Cao Lãnh']);
   });
 
   it('accepts rows before any heading (no category) and skips page numbers', () => {
@@ -177,7 +210,12 @@ describe('parseUnitsCsv', () => {
       '4;;"Đài Phát thanh\nvà Truyền hình";Báo chí\r\n';
     expect(parseUnitsCsv(csv)).toEqual([
       { code: 'SYT', name: 'Sở Y tế', category: 'CÁC SỞ, BAN, NGÀNH TỈNH', order: 1 },
-      { code: '002', name: 'Sở Lao động - Thương binh và Xã hội', category: 'CÁC SỞ, BAN, NGÀNH TỈNH', order: 2 },
+      {
+        code: '002',
+        name: 'Sở Lao động - Thương binh và Xã hội',
+        category: 'CÁC SỞ, BAN, NGÀNH TỈNH',
+        order: 2,
+      },
       { code: 'BAO', name: 'Báo "Đồng Tháp"', order: 3 },
       { code: '004', name: 'Đài Phát thanh\nvà Truyền hình', category: 'Báo chí', order: 4 },
     ]);
@@ -244,7 +282,12 @@ describe('parseUnitsXlsx', () => {
       [], // an empty first row
       ['STT', 'Tên đơn vị', 'Nhóm', 'Mã'],
       [1, 'Sở Y tế', 'CÁC SỞ, BAN, NGÀNH TỈNH', 1],
-      [2, { richText: [{ text: 'UBND ' }, { text: 'Huyện Lấp Vò', font: { bold: true } }] }, 'UBND', null],
+      [
+        2,
+        { richText: [{ text: 'UBND ' }, { text: 'Huyện Lấp Vò', font: { bold: true } }] },
+        'UBND',
+        null,
+      ],
       [3, 'Báo Đồng Tháp', null, 'BAODT'],
     ]);
     expect(await parseUnitsXlsx(data)).toEqual([
@@ -267,13 +310,17 @@ describe('parseUnitsXlsx', () => {
   });
 
   it('names the Excel row of a bad row', async () => {
-    const data = await workbook([['name', 'order'], ['Sở Y tế', 1], [null, 2]]);
+    const data = await workbook([
+      ['name', 'order'],
+      ['Sở Y tế', 1],
+      [null, 2],
+    ]);
     await expect(parseUnitsXlsx(data)).rejects.toThrow('Dòng 3: thiếu tên đơn vị.');
   });
 
   it('rejects bytes that are not a workbook', async () => {
-    await expect(parseUnitsXlsx(new TextEncoder().encode('mã,tên\n1,Sở Y tế'))).rejects.toBeInstanceOf(
-      UnitImportError,
-    );
+    await expect(
+      parseUnitsXlsx(new TextEncoder().encode('mã,tên\n1,Sở Y tế')),
+    ).rejects.toBeInstanceOf(UnitImportError);
   });
 });

@@ -11,7 +11,9 @@ describe('unitKey', () => {
     expect(unitKey('Ủy ban nhân dân huyện Lấp Vò'.normalize('NFD'))).toBe('lap vo');
     expect(unitKey('UBND Thành phố Cao Lãnh')).toBe('cao lanh');
     expect(unitKey('Sở Y tế')).toBe('so y te');
-    expect(unitKey('Sở Lao động - Thương binh và Xã hội')).toBe('so lao dong thuong binh va xa hoi');
+    expect(unitKey('Sở Lao động - Thương binh và Xã hội')).toBe(
+      'so lao dong thuong binh va xa hoi',
+    );
     expect(unitKey('Đoàn TNCS Hồ Chí Minh')).toBe('doan tncs ho chi minh');
   });
 });
@@ -28,7 +30,9 @@ describe('findUnits', () => {
     expect(names('so y te')).toEqual(['Sở Y tế']);
     expect(names('Sở Y tế'.normalize('NFD'))).toEqual(['Sở Y tế']);
     expect(names('SỞ Y TẾ')).toEqual(['Sở Y tế']);
-    expect(names('Ban Tuyên giáo Huyện ủy Lấp Vò'.normalize('NFD'))).toEqual(['Ban Tuyên giáo Huyện ủy Lấp Vò']);
+    expect(names('Ban Tuyên giáo Huyện ủy Lấp Vò'.normalize('NFD'))).toEqual([
+      'Ban Tuyên giáo Huyện ủy Lấp Vò',
+    ]);
   });
 
   it('lets an exact code win', () => {
@@ -59,7 +63,9 @@ describe('findUnits', () => {
   it('tolerates partial names, extra words, acronyms and a typo', () => {
     expect(names('phòng văn hóa lấp vò')).toEqual(['Phòng VH-TT Huyện Lấp Vò']);
     expect(names('phong vh-tt huyen lap vo')).toEqual(['Phòng VH-TT Huyện Lấp Vò']);
-    expect(names('trung tam van hoa the thao truyen thanh lai vung')).toEqual(['TT VH-TT-TT Huyện Lai Vung']);
+    expect(names('trung tam van hoa the thao truyen thanh lai vung')).toEqual([
+      'TT VH-TT-TT Huyện Lai Vung',
+    ]);
     expect(names('so thong tin')).toEqual(['Sở Thông tin và Truyền thông']);
     expect(names('Sở VHTTDL')).toEqual(['Sở Văn hóa, Thể thao và Du lịch']);
     expect(names('bệnh viện đa khoa')).toEqual(['Bệnh viện Đa khoa Đồng Tháp']);
@@ -70,7 +76,9 @@ describe('findUnits', () => {
     expect(names('so lao dong')).toEqual(['Sở Lao động - Thương binh và Xã hội']);
     expect(names('Sở LĐTBXH')).toEqual(['Sở Lao động - Thương binh và Xã hội']);
     expect(names('STTTT')).toEqual(['Sở Thông tin và Truyền thông']);
-    expect(names('Ban QLDA giao thông')).toEqual(['Ban Quản lý Dự án Đầu tư Xây dựng Công trình Giao thông']);
+    expect(names('Ban QLDA giao thông')).toEqual([
+      'Ban Quản lý Dự án Đầu tư Xây dựng Công trình Giao thông',
+    ]);
     expect(names('Mặt trận')).toEqual(['Ủy ban Mặt trận Tổ quốc Việt Nam']);
     expect(names('đoàn thanh niên')).toEqual(['Đoàn TNCS Hồ Chí Minh']);
     expect(names('van phong ubnd')).toEqual(['Văn phòng UBND Tỉnh']);

@@ -1,12 +1,29 @@
 /** Broadcasts: compose → preview (recipient count) → send → live status, and resend to the failed groups. */
 import type { Context } from 'hono';
-import { BroadcastError, broadcastStatus, draftBroadcast, resendFailed, resolveTarget, sendBroadcast, type BroadcastStatus, type BroadcastTarget } from '../../../core/broadcasts/broadcast';
+import {
+  BroadcastError,
+  broadcastStatus,
+  draftBroadcast,
+  resendFailed,
+  resolveTarget,
+  sendBroadcast,
+  type BroadcastStatus,
+  type BroadcastTarget,
+} from '../../../core/broadcasts/broadcast';
 import { unitChats } from '../../../core/chats/targets';
 import { formatDateTime, formatDeadline } from '../../../core/time/format';
 import { bc as chatTexts } from '../../../messages/vi';
 import { d } from '../../../messages/dashboard';
 import type { Session } from '../auth';
-import { categoryCounts, field, intParamOf, render, type CategoryCount, type Dash, type Form } from '../kit';
+import {
+  categoryCounts,
+  field,
+  intParamOf,
+  render,
+  type CategoryCount,
+  type Dash,
+  type Form,
+} from '../kit';
 import { Badge, CsrfField, ErrorNotice, Field, Flash, Layout, TableWrap } from '../layout';
 
 interface Choice {
@@ -27,14 +44,24 @@ interface ListRow {
 }
 
 function targetLabel(target: unknown): string {
-  return typeof target === 'object' && target && typeof (target as { label?: unknown }).label === 'string' ? (target as { label: string }).label : '';
+  return typeof target === 'object' &&
+    target &&
+    typeof (target as { label?: unknown }).label === 'string'
+    ? (target as { label: string }).label
+    : '';
 }
 
 function excerpt(text: string, n = 120): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
-function ComposeForm(p: { csrf: string; categories: CategoryCount[]; events: Choice[]; campaigns: Choice[]; form?: Form | null }) {
+function ComposeForm(p: {
+  csrf: string;
+  categories: CategoryCount[];
+  events: Choice[];
+  campaigns: Choice[];
+  form?: Form | null;
+}) {
   const v = (n: string) => (p.form ? field(p.form, n) : '');
   const target = v('target') || 'all';
   return (
@@ -54,7 +81,13 @@ function ComposeForm(p: { csrf: string; categories: CategoryCount[]; events: Cho
         {p.categories.length ? (
           <div>
             <label class="radio" for="bc-t-category">
-              <input type="radio" id="bc-t-category" name="target" value="category" checked={target === 'category'} />
+              <input
+                type="radio"
+                id="bc-t-category"
+                name="target"
+                value="category"
+                checked={target === 'category'}
+              />
               {d.bc.tCategory}
             </label>
             <label for="bc-category" class="small">
@@ -72,7 +105,13 @@ function ComposeForm(p: { csrf: string; categories: CategoryCount[]; events: Cho
         {p.events.length ? (
           <div>
             <label class="radio" for="bc-t-unreg">
-              <input type="radio" id="bc-t-unreg" name="target" value="unregistered" checked={target === 'unregistered'} />
+              <input
+                type="radio"
+                id="bc-t-unreg"
+                name="target"
+                value="unregistered"
+                checked={target === 'unregistered'}
+              />
               {d.bc.tUnregistered}
             </label>
             <label for="bc-event" class="small">
@@ -89,7 +128,13 @@ function ComposeForm(p: { csrf: string; categories: CategoryCount[]; events: Cho
         ) : null}
         <div>
           <label class="radio" for="bc-t-owing">
-            <input type="radio" id="bc-t-owing" name="target" value="owing" checked={target === 'owing'} />
+            <input
+              type="radio"
+              id="bc-t-owing"
+              name="target"
+              value="owing"
+              checked={target === 'owing'}
+            />
             {d.bc.tOwing}
           </label>
           <label for="bc-campaign" class="small">
@@ -112,14 +157,31 @@ function ComposeForm(p: { csrf: string; categories: CategoryCount[]; events: Cho
   );
 }
 
-function BroadcastsPage(p: { c: Context; session: Session; sandbox: boolean; categories: CategoryCount[]; events: Choice[]; campaigns: Choice[]; rows: ListRow[]; tz: string; error?: string | null; form?: Form | null }) {
+function BroadcastsPage(p: {
+  c: Context;
+  session: Session;
+  sandbox: boolean;
+  categories: CategoryCount[];
+  events: Choice[];
+  campaigns: Choice[];
+  rows: ListRow[];
+  tz: string;
+  error?: string | null;
+  form?: Form | null;
+}) {
   return (
     <Layout title={d.bc.title} nav="broadcasts" session={p.session} sandbox={p.sandbox}>
       <h1>{d.bc.heading}</h1>
       <Flash c={p.c} />
       <section class="card">
         <ErrorNotice message={p.error} />
-        <ComposeForm csrf={p.session.csrf} categories={p.categories} events={p.events} campaigns={p.campaigns} form={p.form} />
+        <ComposeForm
+          csrf={p.session.csrf}
+          categories={p.categories}
+          events={p.events}
+          campaigns={p.campaigns}
+          form={p.form}
+        />
       </section>
       <h2>{d.bc.listHeading}</h2>
       {p.rows.length === 0 ? (
@@ -144,7 +206,8 @@ function BroadcastsPage(p: { c: Context; session: Session; sandbox: boolean; cat
                   </td>
                   <td class="small">{r.label}</td>
                   <td>
-                    <Badge kind={r.status} label={d.bc.state[r.status] ?? r.status} /> <span class="small">{d.bc.results(r.sent, r.total, r.failed)}</span>
+                    <Badge kind={r.status} label={d.bc.state[r.status] ?? r.status} />{' '}
+                    <span class="small">{d.bc.results(r.sent, r.total, r.failed)}</span>
                   </td>
                 </tr>
               ))}
@@ -156,7 +219,15 @@ function BroadcastsPage(p: { c: Context; session: Session; sandbox: boolean; cat
   );
 }
 
-function PreviewPage(p: { session: Session; sandbox: boolean; id: number; text: string; label: string; chats: number; units: number }) {
+function PreviewPage(p: {
+  session: Session;
+  sandbox: boolean;
+  id: number;
+  text: string;
+  label: string;
+  chats: number;
+  units: number;
+}) {
   return (
     <Layout title={d.bc.previewHeading} nav="broadcasts" session={p.session} sandbox={p.sandbox}>
       <p>
@@ -199,18 +270,39 @@ interface Delivery {
   state: 'queued' | 'sending' | 'sent' | 'failed';
 }
 
-function StatusPage(p: { c: Context; session: Session; sandbox: boolean; id: number; text: string; label: string; createdAt: Date; status: BroadcastStatus; deliveries: Delivery[]; tz: string }) {
+function StatusPage(p: {
+  c: Context;
+  session: Session;
+  sandbox: boolean;
+  id: number;
+  text: string;
+  label: string;
+  createdAt: Date;
+  status: BroadcastStatus;
+  deliveries: Delivery[];
+  tz: string;
+}) {
   const s = p.status;
   const finished = s.pending === 0;
   const stateLabel = d.bc.state[effectiveState(s)] ?? s.status;
   return (
-    <Layout title={d.bc.statusHeading(p.id)} nav="broadcasts" session={p.session} sandbox={p.sandbox}>
+    <Layout
+      title={d.bc.statusHeading(p.id)}
+      nav="broadcasts"
+      session={p.session}
+      sandbox={p.sandbox}
+    >
       <p>
         <a href="/broadcasts">← {d.bc.title}</a>
       </p>
       <h1>{d.bc.statusHeading(p.id)}</h1>
       <Flash c={p.c} />
-      <section class="card" data-status-url={`/broadcasts/${p.id}/status.json`} data-pending={String(s.pending)} aria-labelledby="progress-h">
+      <section
+        class="card"
+        data-status-url={`/broadcasts/${p.id}/status.json`}
+        data-pending={String(s.pending)}
+        aria-labelledby="progress-h"
+      >
         <h2 id="progress-h">
           {d.bc.progressLabel}: <span data-field="label">{stateLabel}</span>
         </h2>
@@ -328,11 +420,15 @@ export function parseTarget(form: Form): BroadcastTarget | { error: string } {
   const kind = field(form, 'target') || 'all';
   if (kind === 'category') {
     const category = field(form, 'category');
-    return category ? { kind: 'units', units: { categories: [category] } } : { error: d.bc.needCategory };
+    return category
+      ? { kind: 'units', units: { categories: [category] } }
+      : { error: d.bc.needCategory };
   }
   if (kind === 'unregistered') {
     const id = Number(field(form, 'event'));
-    return Number.isInteger(id) && id > 0 ? { kind: 'unregistered', eventId: id } : { error: d.bc.needEvent };
+    return Number.isInteger(id) && id > 0
+      ? { kind: 'unregistered', eventId: id }
+      : { error: d.bc.needEvent };
   }
   if (kind === 'owing') {
     const id = Number(field(form, 'campaign'));
@@ -344,20 +440,50 @@ export function parseTarget(form: Form): BroadcastTarget | { error: string } {
 export function broadcastRoutes(dash: Dash): void {
   const { ctx } = dash;
 
-  const composePage = async (c: Context, s: Session, error?: string, form?: Form | null, status = 200) => {
+  const composePage = async (
+    c: Context,
+    s: Session,
+    error?: string,
+    form?: Form | null,
+    status = 200,
+  ) => {
     const now = ctx.clock();
-    const events = await ctx.db.selectFrom('events').select(['id', 'title', 'starts_at']).where('status', '=', 'active').where('starts_at', '>', now).orderBy('starts_at').execute();
-    const campaigns = await ctx.db.selectFrom('campaigns').select(['id', 'title', 'deadline']).where('status', '=', 'active').orderBy('deadline').execute();
-    const broadcasts = await ctx.db.selectFrom('broadcasts').selectAll().where('status', '!=', 'draft').orderBy('id', 'desc').limit(30).execute();
+    const events = await ctx.db
+      .selectFrom('events')
+      .select(['id', 'title', 'starts_at'])
+      .where('status', '=', 'active')
+      .where('starts_at', '>', now)
+      .orderBy('starts_at')
+      .execute();
+    const campaigns = await ctx.db
+      .selectFrom('campaigns')
+      .select(['id', 'title', 'deadline'])
+      .where('status', '=', 'active')
+      .orderBy('deadline')
+      .execute();
+    const broadcasts = await ctx.db
+      .selectFrom('broadcasts')
+      .selectAll()
+      .where('status', '!=', 'draft')
+      .orderBy('id', 'desc')
+      .limit(30)
+      .execute();
     const counts = broadcasts.length
       ? await ctx.db
           .selectFrom('outbox')
           .select(['broadcast_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('broadcast_id', 'in', broadcasts.map((b) => b.id))
+          .where(
+            'broadcast_id',
+            'in',
+            broadcasts.map((b) => b.id),
+          )
           .groupBy(['broadcast_id', 'state'])
           .execute()
       : [];
-    const n = (id: number, state?: string) => counts.filter((r) => r.broadcast_id === id && (!state || r.state === state)).reduce((a, r) => a + Number(r.n), 0);
+    const n = (id: number, state?: string) =>
+      counts
+        .filter((r) => r.broadcast_id === id && (!state || r.state === state))
+        .reduce((a, r) => a + Number(r.n), 0);
     return render(
       c,
       <BroadcastsPage
@@ -365,9 +491,26 @@ export function broadcastRoutes(dash: Dash): void {
         session={s}
         sandbox={dash.sandbox}
         categories={await categoryCounts(ctx)}
-        events={events.map((e) => ({ id: e.id, title: e.title, when: formatDateTime(new Date(e.starts_at), ctx.timezone) }))}
-        campaigns={campaigns.map((x) => ({ id: x.id, title: x.title, when: formatDeadline(new Date(x.deadline), ctx.timezone) }))}
-        rows={broadcasts.map((b) => ({ id: b.id, text: b.text, label: targetLabel(b.target), status: b.status, createdAt: new Date(b.created_at), sent: n(b.id, 'sent'), failed: n(b.id, 'failed'), total: n(b.id) }))}
+        events={events.map((e) => ({
+          id: e.id,
+          title: e.title,
+          when: formatDateTime(new Date(e.starts_at), ctx.timezone),
+        }))}
+        campaigns={campaigns.map((x) => ({
+          id: x.id,
+          title: x.title,
+          when: formatDeadline(new Date(x.deadline), ctx.timezone),
+        }))}
+        rows={broadcasts.map((b) => ({
+          id: b.id,
+          text: b.text,
+          label: targetLabel(b.target),
+          status: b.status,
+          createdAt: new Date(b.created_at),
+          sent: n(b.id, 'sent'),
+          failed: n(b.id, 'failed'),
+          total: n(b.id),
+        }))}
         tz={ctx.timezone}
         error={error}
         form={form}
@@ -381,13 +524,21 @@ export function broadcastRoutes(dash: Dash): void {
     const from = Number(c.req.query('from'));
     let form: Form | null = null;
     if (Number.isInteger(from) && from > 0) {
-      const b = await ctx.db.selectFrom('broadcasts').select(['text', 'target']).where('id', '=', from).where('status', '=', 'draft').executeTakeFirst();
+      const b = await ctx.db
+        .selectFrom('broadcasts')
+        .select(['text', 'target'])
+        .where('id', '=', from)
+        .where('status', '=', 'draft')
+        .executeTakeFirst();
       if (b) {
         const t = b.target as BroadcastTarget;
         form = { text: b.text };
-        if (t.kind === 'unregistered') Object.assign(form, { target: 'unregistered', event: String(t.eventId ?? '') });
-        else if (t.kind === 'owing') Object.assign(form, { target: 'owing', campaign: String(t.campaignId ?? '') });
-        else if (t.units !== 'all' && !Array.isArray(t.units) && t.units.categories?.length) Object.assign(form, { target: 'category', category: t.units.categories[0]! });
+        if (t.kind === 'unregistered')
+          Object.assign(form, { target: 'unregistered', event: String(t.eventId ?? '') });
+        else if (t.kind === 'owing')
+          Object.assign(form, { target: 'owing', campaign: String(t.campaignId ?? '') });
+        else if (t.units !== 'all' && !Array.isArray(t.units) && t.units.categories?.length)
+          Object.assign(form, { target: 'category', category: t.units.categories[0]! });
       }
     }
     return composePage(c, s, undefined, form);
@@ -399,7 +550,18 @@ export function broadcastRoutes(dash: Dash): void {
     const target = parseTarget(form);
     if ('error' in target) return composePage(c, s, target.error, form, 400);
     try {
-      const draft = await ctx.db.transaction().execute((trx) => draftBroadcast(trx, text.slice(0, 20_000), target, `dashboard:${s.label}`, null, ctx.clock()));
+      const draft = await ctx.db
+        .transaction()
+        .execute((trx) =>
+          draftBroadcast(
+            trx,
+            text.slice(0, 20_000),
+            target,
+            `dashboard:${s.label}`,
+            null,
+            ctx.clock(),
+          ),
+        );
       return c.redirect(`/broadcasts/${draft.id}`, 303);
     } catch (e) {
       if (e instanceof BroadcastError) return composePage(c, s, e.message, form, 400);
@@ -409,7 +571,9 @@ export function broadcastRoutes(dash: Dash): void {
 
   const load = async (c: Context) => {
     const id = intParamOf(c, 'id');
-    return id ? ctx.db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+    return id
+      ? ctx.db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst()
+      : undefined;
   };
 
   dash.get('/broadcasts/:id', async (c, s) => {
@@ -424,25 +588,55 @@ export function broadcastRoutes(dash: Dash): void {
         if (!(e instanceof BroadcastError)) throw e;
       }
       const chats = await unitChats(ctx.db, unitIds);
-      return render(c, <PreviewPage session={s} sandbox={dash.sandbox} id={b.id} text={b.text} label={targetLabel(b.target)} chats={chats.length} units={new Set(chats.map((x) => x.unitId)).size} />);
+      return render(
+        c,
+        <PreviewPage
+          session={s}
+          sandbox={dash.sandbox}
+          id={b.id}
+          text={b.text}
+          label={targetLabel(b.target)}
+          chats={chats.length}
+          units={new Set(chats.map((x) => x.unitId)).size}
+        />,
+      );
     }
     const status = (await broadcastStatus(ctx.db, b.id))!;
     const rows = await ctx.db
       .selectFrom('outbox')
       .leftJoin('chats', 'chats.id', 'outbox.chat_id')
       .leftJoin('units', 'units.id', 'chats.unit_id')
-      .select(['outbox.platform', 'outbox.state', 'outbox.chat_external_id', 'chats.title', 'units.name'])
+      .select([
+        'outbox.platform',
+        'outbox.state',
+        'outbox.chat_external_id',
+        'chats.title',
+        'units.name',
+      ])
       .where('outbox.broadcast_id', '=', b.id)
       .orderBy('outbox.id')
       .execute();
     const deliveries = rows.map((r) => ({
-      name: r.name ? `${r.name}${r.title && r.title !== r.name ? ` (${r.title})` : ''}` : (r.title ?? r.chat_external_id),
+      name: r.name
+        ? `${r.name}${r.title && r.title !== r.name ? ` (${r.title})` : ''}`
+        : (r.title ?? r.chat_external_id),
       platform: r.platform,
       state: r.state,
     }));
     return render(
       c,
-      <StatusPage c={c} session={s} sandbox={dash.sandbox} id={b.id} text={b.text} label={targetLabel(b.target)} createdAt={new Date(b.created_at)} status={status} deliveries={deliveries} tz={ctx.timezone} />,
+      <StatusPage
+        c={c}
+        session={s}
+        sandbox={dash.sandbox}
+        id={b.id}
+        text={b.text}
+        label={targetLabel(b.target)}
+        createdAt={new Date(b.created_at)}
+        status={status}
+        deliveries={deliveries}
+        tz={ctx.timezone}
+      />,
     );
   });
 
@@ -450,7 +644,19 @@ export function broadcastRoutes(dash: Dash): void {
     const id = intParamOf(c, 'id');
     const s = id ? await broadcastStatus(ctx.db, id) : null;
     if (!s) return c.json({ error: { code: 'not_found', message: d.errors.notFound } }, 404);
-    return c.json({ id: s.id, status: effectiveState(s), label: d.bc.state[effectiveState(s)] ?? s.status, total: s.total, sent: s.sent, failed: s.failed, pending: s.pending }, 200, { 'cache-control': 'no-store' });
+    return c.json(
+      {
+        id: s.id,
+        status: effectiveState(s),
+        label: d.bc.state[effectiveState(s)] ?? s.status,
+        total: s.total,
+        sent: s.sent,
+        failed: s.failed,
+        pending: s.pending,
+      },
+      200,
+      { 'cache-control': 'no-store' },
+    );
   });
 
   dash.post('/broadcasts/:id/send', async (c, s) => {
@@ -465,7 +671,12 @@ export function broadcastRoutes(dash: Dash): void {
   dash.post('/broadcasts/:id/cancel', async (c, s) => {
     const b = await load(c);
     if (!b) return dash.notFound(c, s);
-    await ctx.db.updateTable('broadcasts').set({ status: 'cancelled' }).where('id', '=', b.id).where('status', '=', 'draft').execute();
+    await ctx.db
+      .updateTable('broadcasts')
+      .set({ status: 'cancelled' })
+      .where('id', '=', b.id)
+      .where('status', '=', 'draft')
+      .execute();
     return c.redirect('/broadcasts?ok=broadcastCancelled', 303);
   });
 

@@ -2,12 +2,24 @@
 import type { Context } from 'hono';
 import { sql } from 'kysely';
 import { agendaFromText } from '../../../core/agenda/from-text';
-import { cancelEvent, createEvent, EventError, updateEvent, type EventPatch } from '../../../core/events/manage';
+import {
+  cancelEvent,
+  createEvent,
+  EventError,
+  updateEvent,
+  type EventPatch,
+} from '../../../core/events/manage';
 import { registrationSheet } from '../../../core/events/export';
 import { getAgenda, getEvent, listRegistrations } from '../../../core/events/repo';
 import type { AgendaInput, RegistrationView } from '../../../core/events/types';
 import { groupByCategory } from '../../../core/reports/manage';
-import { formatDateTime, formatDeadline, formatTime, formatWeekdayDate, localDateKey } from '../../../core/time/format';
+import {
+  formatDateTime,
+  formatDeadline,
+  formatTime,
+  formatWeekdayDate,
+  localDateKey,
+} from '../../../core/time/format';
 import type { AgendaItem, EventRow } from '../../../db/schema';
 import { buildRegistrationsCsv, buildRegistrationsXlsx } from '../../../export/registrations';
 import { d } from '../../../messages/dashboard';
@@ -53,7 +65,13 @@ export async function eventList(dash: Dash): Promise<EventListRow[]> {
     .groupBy('e.id')
     .orderBy('e.starts_at', 'desc')
     .execute();
-  return rows.map((r) => ({ ...r, starts_at: new Date(r.starts_at), invited: Number(r.invited), registered: Number(r.registered), declined: Number(r.declined) }));
+  return rows.map((r) => ({
+    ...r,
+    starts_at: new Date(r.starts_at),
+    invited: Number(r.invited),
+    registered: Number(r.registered),
+    declined: Number(r.declined),
+  }));
 }
 
 function EventForm(p: { csrf: string; categories: CategoryCount[]; form?: Form | null }) {
@@ -72,22 +90,51 @@ function EventForm(p: { csrf: string; categories: CategoryCount[]; form?: Form |
           <input type="datetime-local" id="ev-end" name="end" value={v('end')} />
         </Field>
         <Field id="ev-deadline" label={`${d.events.fDeadline} ${d.common.required}`}>
-          <input type="datetime-local" id="ev-deadline" name="deadline" required value={v('deadline')} />
+          <input
+            type="datetime-local"
+            id="ev-deadline"
+            name="deadline"
+            required
+            value={v('deadline')}
+          />
         </Field>
       </div>
       <Field id="ev-venue" label={`${d.events.fVenue} ${d.common.optional}`}>
         <input type="text" id="ev-venue" name="venue" maxlength={500} value={v('venue')} />
       </Field>
       <div class="grid">
-        <Field id="ev-mode" label={`${d.events.fMode} ${d.common.optional}`} help={d.events.fModeHelp}>
-          <input type="text" id="ev-mode" name="mode" maxlength={200} value={v('mode')} aria-describedby="ev-mode-help" />
+        <Field
+          id="ev-mode"
+          label={`${d.events.fMode} ${d.common.optional}`}
+          help={d.events.fModeHelp}
+        >
+          <input
+            type="text"
+            id="ev-mode"
+            name="mode"
+            maxlength={200}
+            value={v('mode')}
+            aria-describedby="ev-mode-help"
+          />
         </Field>
         <Field id="ev-quota" label={`${d.events.fQuota} ${d.common.optional}`}>
-          <input type="number" id="ev-quota" name="quota" min={1} max={1000} inputmode="numeric" value={v('quota')} />
+          <input
+            type="number"
+            id="ev-quota"
+            name="quota"
+            min={1}
+            max={1000}
+            inputmode="numeric"
+            value={v('quota')}
+          />
         </Field>
       </div>
       <UnitPicker idPrefix="ev-units" categories={p.categories} form={p.form} />
-      <Field id="ev-agenda" label={`${d.events.fAgenda} ${d.common.optional}`} help={d.events.fAgendaHelp}>
+      <Field
+        id="ev-agenda"
+        label={`${d.events.fAgenda} ${d.common.optional}`}
+        help={d.events.fAgendaHelp}
+      >
         <textarea id="ev-agenda" name="agenda" rows={8} aria-describedby="ev-agenda-help">
           {p.form && typeof p.form.agenda === 'string' ? p.form.agenda : ''}
         </textarea>
@@ -99,7 +146,17 @@ function EventForm(p: { csrf: string; categories: CategoryCount[]; form?: Form |
   );
 }
 
-function EventsPage(p: { c: Context; session: Session; sandbox: boolean; events: EventListRow[]; categories: CategoryCount[]; tz: string; now: Date; error?: string | null; form?: Form | null }) {
+function EventsPage(p: {
+  c: Context;
+  session: Session;
+  sandbox: boolean;
+  events: EventListRow[];
+  categories: CategoryCount[];
+  tz: string;
+  now: Date;
+  error?: string | null;
+  form?: Form | null;
+}) {
   return (
     <Layout title={d.events.title} nav="events" session={p.session} sandbox={p.sandbox}>
       <h1>{d.events.heading}</h1>
@@ -143,7 +200,9 @@ function EventsPage(p: { c: Context; session: Session; sandbox: boolean; events:
       <section class="card" aria-labelledby="new-h">
         <h2 id="new-h">{d.events.createHeading}</h2>
         <ErrorNotice message={p.error} />
-        {p.categories.length || p.events.length ? null : <p class="notice info">{d.picker.noUnits}</p>}
+        {p.categories.length || p.events.length ? null : (
+          <p class="notice info">{d.picker.noUnits}</p>
+        )}
         <EventForm csrf={p.session.csrf} categories={p.categories} form={p.form} />
       </section>
     </Layout>
@@ -215,8 +274,11 @@ function EventPage(p: EventPageProps) {
           <dl class="facts">
             <dt>{d.events.when}</dt>
             <dd>
-              {formatWeekdayDate(new Date(e.starts_at), p.tz)}, {formatTime(new Date(e.starts_at), p.tz)}
-              {e.ends_at ? ` – ${localDateKey(new Date(e.ends_at), p.tz) === localDateKey(new Date(e.starts_at), p.tz) ? formatTime(new Date(e.ends_at), p.tz) : formatDateTime(new Date(e.ends_at), p.tz)}` : ''}
+              {formatWeekdayDate(new Date(e.starts_at), p.tz)},{' '}
+              {formatTime(new Date(e.starts_at), p.tz)}
+              {e.ends_at
+                ? ` – ${localDateKey(new Date(e.ends_at), p.tz) === localDateKey(new Date(e.starts_at), p.tz) ? formatTime(new Date(e.ends_at), p.tz) : formatDateTime(new Date(e.ends_at), p.tz)}`
+                : ''}
             </dd>
             {e.venue ? (
               <>
@@ -242,7 +304,15 @@ function EventPage(p: EventPageProps) {
         </section>
         <section class="card" aria-labelledby="dl-h">
           <h2 id="dl-h">{d.events.downloads}</h2>
-          <p>{d.events.counts(p.regs.length, count('registered'), count('declined'), count('pending'), attendees)}</p>
+          <p>
+            {d.events.counts(
+              p.regs.length,
+              count('registered'),
+              count('declined'),
+              count('pending'),
+              attendees,
+            )}
+          </p>
           <ul>
             <li>
               <a href={`/events/${e.id}/registrations.xlsx`} download>
@@ -272,11 +342,20 @@ function EventPage(p: EventPageProps) {
         </li>
       </ul>
       <h2>{d.events.byCategory}</h2>
-      {groupByCategory(p.regs.map((r) => ({ ...r, category: r.unit.category })), d.units.noCategory).map((g) => (
+      {groupByCategory(
+        p.regs.map((r) => ({ ...r, category: r.unit.category })),
+        d.units.noCategory,
+      ).map((g) => (
         <TableWrap label={g.category}>
           <table>
             <caption>
-              {g.category} — <span class="small">{d.events.groupCounts(g.units.filter((r) => r.status === 'registered').length, g.units.length)}</span>
+              {g.category} —{' '}
+              <span class="small">
+                {d.events.groupCounts(
+                  g.units.filter((r) => r.status === 'registered').length,
+                  g.units.length,
+                )}
+              </span>
             </caption>
             <thead>
               <tr>
@@ -291,11 +370,15 @@ function EventPage(p: EventPageProps) {
                 <tr id={`unit-${r.unit.code}`} data-status={r.status}>
                   <td>
                     {r.unit.name}
-                    {p.reachable.has(r.unit.code) ? null : <div class="muted small">{d.events.unreachable}</div>}
+                    {p.reachable.has(r.unit.code) ? null : (
+                      <div class="muted small">{d.events.unreachable}</div>
+                    )}
                   </td>
                   <td>
                     <Badge kind={r.status} label={d.reg.label[r.status]} />
-                    {r.late && r.status !== 'pending' ? <span class="muted small"> ({d.reg.late})</span> : null}
+                    {r.late && r.status !== 'pending' ? (
+                      <span class="muted small"> ({d.reg.late})</span>
+                    ) : null}
                   </td>
                   <td>
                     {r.attendees.length ? (
@@ -308,7 +391,11 @@ function EventPage(p: EventPageProps) {
                       d.common.none
                     )}
                   </td>
-                  <td class="small">{r.status === 'pending' ? d.common.none : formatDateTime(new Date(r.updatedAt), p.tz)}</td>
+                  <td class="small">
+                    {r.status === 'pending'
+                      ? d.common.none
+                      : formatDateTime(new Date(r.updatedAt), p.tz)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -327,17 +414,40 @@ function EventPage(p: EventPageProps) {
               <CsrfField token={p.session.csrf} />
               <div class="grid">
                 <Field id="ed-start" label={d.events.fStart}>
-                  <input type="datetime-local" id="ed-start" name="start" required value={v('start', toLocalInput(new Date(e.starts_at), p.tz))} />
+                  <input
+                    type="datetime-local"
+                    id="ed-start"
+                    name="start"
+                    required
+                    value={v('start', toLocalInput(new Date(e.starts_at), p.tz))}
+                  />
                 </Field>
                 <Field id="ed-end" label={`${d.events.fEnd} ${d.common.optional}`}>
-                  <input type="datetime-local" id="ed-end" name="end" value={v('end', e.ends_at ? toLocalInput(new Date(e.ends_at), p.tz) : '')} />
+                  <input
+                    type="datetime-local"
+                    id="ed-end"
+                    name="end"
+                    value={v('end', e.ends_at ? toLocalInput(new Date(e.ends_at), p.tz) : '')}
+                  />
                 </Field>
                 <Field id="ed-deadline" label={d.events.fDeadline}>
-                  <input type="datetime-local" id="ed-deadline" name="deadline" required value={v('deadline', toLocalInput(new Date(e.registration_deadline), p.tz))} />
+                  <input
+                    type="datetime-local"
+                    id="ed-deadline"
+                    name="deadline"
+                    required
+                    value={v('deadline', toLocalInput(new Date(e.registration_deadline), p.tz))}
+                  />
                 </Field>
               </div>
               <Field id="ed-venue" label={d.events.fVenue}>
-                <input type="text" id="ed-venue" name="venue" maxlength={500} value={v('venue', e.venue ?? '')} />
+                <input
+                  type="text"
+                  id="ed-venue"
+                  name="venue"
+                  maxlength={500}
+                  value={v('venue', e.venue ?? '')}
+                />
               </Field>
               <div class="actions">
                 <button type="submit">{d.events.submitEdit}</button>
@@ -347,7 +457,12 @@ function EventPage(p: EventPageProps) {
           <section class="card" aria-labelledby="cancel-h">
             <h2 id="cancel-h">{d.events.cancelHeading}</h2>
             <p class="help">{d.events.cancelHelp}</p>
-            <form method="post" action={`/events/${e.id}/cancel`} data-confirm={d.events.cancelConfirm} data-once>
+            <form
+              method="post"
+              action={`/events/${e.id}/cancel`}
+              data-confirm={d.events.cancelConfirm}
+              data-once
+            >
               <CsrfField token={p.session.csrf} />
               <button type="submit" class="danger">
                 {d.events.cancelSubmit}
@@ -363,7 +478,11 @@ function EventPage(p: EventPageProps) {
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Reads the create form into createEvent's input; the agenda's times are put on the start date. */
-export function parseEventForm(form: Form, tz: string, now: Date): Parsed<Parameters<typeof createEvent>[1]> {
+export function parseEventForm(
+  form: Form,
+  tz: string,
+  now: Date,
+): Parsed<Parameters<typeof createEvent>[1]> {
   const title = field(form, 'title');
   if (!title) return { ok: false, error: d.events.needTitle };
   if (!field(form, 'start')) return { ok: false, error: d.events.needStart };
@@ -383,7 +502,8 @@ export function parseEventForm(form: Form, tz: string, now: Date): Parsed<Parame
   let quota: number | null = null;
   if (field(form, 'quota')) {
     quota = Number(field(form, 'quota'));
-    if (!Number.isInteger(quota) || quota < 1 || quota > 1000) return { ok: false, error: d.events.badQuota };
+    if (!Number.isInteger(quota) || quota < 1 || quota > 1000)
+      return { ok: false, error: d.events.badQuota };
   }
   const units = parseUnitPicker(form);
   if (typeof units === 'object' && 'error' in units) return { ok: false, error: units.error };
@@ -428,8 +548,10 @@ function parseEditForm(form: Form, e: EventRow, tz: string): Parsed<EventPatch> 
   if (deadline > startsAt) return { ok: false, error: d.events.deadlineAfterStart };
   const patch: EventPatch = {};
   if (startsAt.getTime() !== new Date(e.starts_at).getTime()) patch.startsAt = startsAt;
-  if ((endsAt?.getTime() ?? null) !== (e.ends_at ? new Date(e.ends_at).getTime() : null)) patch.endsAt = endsAt;
-  if (deadline.getTime() !== new Date(e.registration_deadline).getTime()) patch.registrationDeadline = deadline;
+  if ((endsAt?.getTime() ?? null) !== (e.ends_at ? new Date(e.ends_at).getTime() : null))
+    patch.endsAt = endsAt;
+  if (deadline.getTime() !== new Date(e.registration_deadline).getTime())
+    patch.registrationDeadline = deadline;
   const venue = field(form, 'venue') || null;
   if (venue !== e.venue) patch.venue = venue;
   return { ok: true, value: patch };
@@ -464,7 +586,14 @@ export function eventRoutes(dash: Dash): void {
       />,
       status,
     );
-  const eventPage = async (c: Context, s: Session, e: EventRow, error?: string, form?: Form, status = 200) =>
+  const eventPage = async (
+    c: Context,
+    s: Session,
+    e: EventRow,
+    error?: string,
+    form?: Form,
+    status = 200,
+  ) =>
     render(
       c,
       <EventPage
@@ -497,19 +626,25 @@ export function eventRoutes(dash: Dash): void {
     }
   });
 
-  const withEvent = (h: (c: Context, s: Session, e: EventRow) => Promise<Response>) => async (c: Context, s: Session) => {
-    const id = intParamOf(c, 'id');
-    const e = id ? await getEvent(ctx.db, id) : undefined;
-    return e ? h(c, s, e) : dash.notFound(c, s);
-  };
+  const withEvent =
+    (h: (c: Context, s: Session, e: EventRow) => Promise<Response>) =>
+    async (c: Context, s: Session) => {
+      const id = intParamOf(c, 'id');
+      const e = id ? await getEvent(ctx.db, id) : undefined;
+      return e ? h(c, s, e) : dash.notFound(c, s);
+    };
 
-  dash.get('/events/:id', withEvent((c, s, e) => eventPage(c, s, e)));
+  dash.get(
+    '/events/:id',
+    withEvent((c, s, e) => eventPage(c, s, e)),
+  );
 
   dash.post('/events/:id/edit', async (c, s, form) =>
     withEvent(async (c2, s2, e) => {
       const parsed = parseEditForm(form, e, ctx.timezone);
       if (!parsed.ok) return eventPage(c2, s2, e, parsed.error, form, 400);
-      if (Object.keys(parsed.value).length === 0) return c2.redirect(`/events/${e.id}?ok=unchanged`, 303);
+      if (Object.keys(parsed.value).length === 0)
+        return c2.redirect(`/events/${e.id}?ok=unchanged`, 303);
       try {
         await updateEvent(ctx, e.id, parsed.value);
       } catch (err) {
@@ -532,7 +667,9 @@ export function eventRoutes(dash: Dash): void {
   dash.get(
     '/events/:id/registrations.xlsx',
     withEvent(async (c, _s, e) => {
-      const buf = await buildRegistrationsXlsx(registrationSheet(e, await listRegistrations(ctx.db, e.id), ctx.timezone));
+      const buf = await buildRegistrationsXlsx(
+        registrationSheet(e, await listRegistrations(ctx.db, e.id), ctx.timezone),
+      );
       return c.body(new Uint8Array(buf), 200, {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.xlsx"`,
@@ -543,11 +680,17 @@ export function eventRoutes(dash: Dash): void {
   dash.get(
     '/events/:id/registrations.csv',
     withEvent(async (c, _s, e) =>
-      c.body(buildRegistrationsCsv(registrationSheet(e, await listRegistrations(ctx.db, e.id), ctx.timezone)), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.csv"`,
-        'cache-control': 'no-store',
-      }),
+      c.body(
+        buildRegistrationsCsv(
+          registrationSheet(e, await listRegistrations(ctx.db, e.id), ctx.timezone),
+        ),
+        200,
+        {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.csv"`,
+          'cache-control': 'no-store',
+        },
+      ),
     ),
   );
 }

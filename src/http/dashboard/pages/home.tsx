@@ -12,11 +12,24 @@ interface HomeData {
   units: number;
   linked: number;
   events: EventListRow[];
-  reports: Array<{ id: number; title: string; deadline: Date; done: number; total: number; overdue: number }>;
+  reports: Array<{
+    id: number;
+    title: string;
+    deadline: Date;
+    done: number;
+    total: number;
+    overdue: number;
+  }>;
   broadcasts: Array<{ id: number; text: string; createdAt: Date }>;
 }
 
-function HomePage(p: { c: Context; session: Session; sandbox: boolean; data: HomeData; tz: string }) {
+function HomePage(p: {
+  c: Context;
+  session: Session;
+  sandbox: boolean;
+  data: HomeData;
+  tz: string;
+}) {
   const { data } = p;
   return (
     <Layout title={d.home.title} nav="home" session={p.session} sandbox={p.sandbox}>
@@ -39,7 +52,8 @@ function HomePage(p: { c: Context; session: Session; sandbox: boolean; data: Hom
                 <li>
                   <a href={`/events/${e.id}`}>{e.title}</a>
                   <div class="small muted">
-                    {formatDateTime(e.starts_at, p.tz)} · {d.home.eventLine(e.registered, e.invited)}
+                    {formatDateTime(e.starts_at, p.tz)} ·{' '}
+                    {d.home.eventLine(e.registered, e.invited)}
                   </div>
                 </li>
               ))}
@@ -56,7 +70,8 @@ function HomePage(p: { c: Context; session: Session; sandbox: boolean; data: Hom
                 <li>
                   <a href={`/reports/${r.id}`}>{r.title}</a>
                   <div class="small muted">
-                    {formatDeadline(r.deadline, p.tz)} · {d.home.reportLine(r.done, r.total, r.overdue)}
+                    {formatDeadline(r.deadline, p.tz)} ·{' '}
+                    {d.home.reportLine(r.done, r.total, r.overdue)}
                   </div>
                 </li>
               ))}
@@ -71,7 +86,9 @@ function HomePage(p: { c: Context; session: Session; sandbox: boolean; data: Hom
             <ul>
               {data.broadcasts.map((b) => (
                 <li>
-                  <a href={`/broadcasts/${b.id}`}>{b.text.length > 80 ? `${b.text.slice(0, 79)}…` : b.text}</a>
+                  <a href={`/broadcasts/${b.id}`}>
+                    {b.text.length > 80 ? `${b.text.slice(0, 79)}…` : b.text}
+                  </a>
                   <div class="small muted">{formatDateTime(b.createdAt, p.tz)}</div>
                 </li>
               ))}
@@ -88,15 +105,27 @@ function HomePage(p: { c: Context; session: Session; sandbox: boolean; data: Hom
 export async function homePage(dash: Dash, c: Context, s: Session): Promise<Response> {
   const { ctx } = dash;
   const now = ctx.clock();
-  const units = await ctx.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const units = await ctx.db
+    .selectFrom('units')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const linked = await ctx.db
     .selectFrom('chats')
     .select((eb) => eb.fn.count<number>('unit_id').distinct().as('n'))
     .where('role', '=', 'unit')
     .where('active', '=', true)
     .executeTakeFirstOrThrow();
-  const events = (await eventList(dash)).filter((e) => e.status === 'active' && e.starts_at > now).reverse().slice(0, 5);
-  const campaigns = await ctx.db.selectFrom('campaigns').selectAll().where('status', '=', 'active').orderBy('deadline').limit(5).execute();
+  const events = (await eventList(dash))
+    .filter((e) => e.status === 'active' && e.starts_at > now)
+    .reverse()
+    .slice(0, 5);
+  const campaigns = await ctx.db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('status', '=', 'active')
+    .orderBy('deadline')
+    .limit(5)
+    .execute();
   const reports: HomeData['reports'] = [];
   for (const cp of campaigns) {
     const rows = await campaignUnits(ctx.db, cp, now, ctx.timezone);
@@ -109,7 +138,13 @@ export async function homePage(dash: Dash, c: Context, s: Session): Promise<Resp
       overdue: rows.filter((r) => r.status === 'overdue').length,
     });
   }
-  const broadcasts = await ctx.db.selectFrom('broadcasts').select(['id', 'text', 'created_at']).where('status', '!=', 'draft').orderBy('id', 'desc').limit(5).execute();
+  const broadcasts = await ctx.db
+    .selectFrom('broadcasts')
+    .select(['id', 'text', 'created_at'])
+    .where('status', '!=', 'draft')
+    .orderBy('id', 'desc')
+    .limit(5)
+    .execute();
   return render(
     c,
     <HomePage
@@ -117,7 +152,17 @@ export async function homePage(dash: Dash, c: Context, s: Session): Promise<Resp
       session={s}
       sandbox={dash.sandbox}
       tz={ctx.timezone}
-      data={{ units: Number(units.n), linked: Number(linked.n), events, reports, broadcasts: broadcasts.map((b) => ({ id: b.id, text: b.text, createdAt: new Date(b.created_at) })) }}
+      data={{
+        units: Number(units.n),
+        linked: Number(linked.n),
+        events,
+        reports,
+        broadcasts: broadcasts.map((b) => ({
+          id: b.id,
+          text: b.text,
+          createdAt: new Date(b.created_at),
+        })),
+      }}
     />,
   );
 }

@@ -2,7 +2,13 @@ import { d } from '../../../messages/dashboard';
 import { CsrfField, ErrorNotice, Layout } from '../layout';
 import type { LoginTokenState } from '../../../core/login-tokens';
 
-export function LoginPage(p: { csrf: string; next?: string; error?: string | null; sandbox?: boolean; notice?: string | null }) {
+export function LoginPage(p: {
+  csrf: string;
+  next?: string;
+  error?: string | null;
+  sandbox?: boolean;
+  notice?: string | null;
+}) {
   return (
     <Layout title={d.login.title} sandbox={p.sandbox}>
       <h1>{d.login.heading}</h1>
@@ -57,7 +63,12 @@ export function LinkConfirmPage(p: { csrf: string; code: string }) {
 }
 
 export function LinkInvalidPage(p: { state: Exclude<LoginTokenState, 'valid'> }) {
-  const why = p.state === 'used' ? d.login.linkUsed : p.state === 'expired' ? d.login.linkExpired : d.login.linkUnknown;
+  const why =
+    p.state === 'used'
+      ? d.login.linkUsed
+      : p.state === 'expired'
+        ? d.login.linkExpired
+        : d.login.linkUnknown;
   return (
     <Layout title={d.login.linkInvalidTitle}>
       <h1>{d.login.linkInvalidTitle}</h1>
@@ -74,7 +85,12 @@ export function LinkInvalidPage(p: { state: Exclude<LoginTokenState, 'valid'> })
   );
 }
 
-export function MessagePage(p: { title: string; message: string; session?: { label: string; csrf: string } | null; sandbox?: boolean }) {
+export function MessagePage(p: {
+  title: string;
+  message: string;
+  session?: { label: string; csrf: string } | null;
+  sandbox?: boolean;
+}) {
   return (
     <Layout title={p.title} session={p.session} sandbox={p.sandbox}>
       <h1>{p.title}</h1>

@@ -1,13 +1,47 @@
 /** Report requirements (campaigns): list, create, status per unit, submissions over time, extensions, excuses. */
 import type { Context } from 'hono';
-import { CampaignError, campaignUnits, createCampaign, excuseUnit, getCampaign, grantExtension, type UnitReportRow, type UnitReportStatus } from '../../../core/reports/manage';
-import { addDays, atLocal, diffDays, formatDateKey, formatDateTime, formatDeadline, lastDueDateKey, localDateKey, parseDateKey } from '../../../core/time/format';
-import { describeRecurrence, recurrenceSchema, type Recurrence } from '../../../core/time/recurrence';
+import {
+  CampaignError,
+  campaignUnits,
+  createCampaign,
+  excuseUnit,
+  getCampaign,
+  grantExtension,
+  type UnitReportRow,
+  type UnitReportStatus,
+} from '../../../core/reports/manage';
+import {
+  addDays,
+  atLocal,
+  diffDays,
+  formatDateKey,
+  formatDateTime,
+  formatDeadline,
+  lastDueDateKey,
+  localDateKey,
+  parseDateKey,
+} from '../../../core/time/format';
+import {
+  describeRecurrence,
+  recurrenceSchema,
+  type Recurrence,
+} from '../../../core/time/recurrence';
 import { deadlineFromVietnamesePhrase } from '../../../core/time/schedule';
 import type { Campaign } from '../../../db/schema';
 import { d } from '../../../messages/dashboard';
 import type { Session } from '../auth';
-import { categoryCounts, field, intParamOf, parseDateInput, parseUnitPicker, render, UnitPicker, type CategoryCount, type Dash, type Form } from '../kit';
+import {
+  categoryCounts,
+  field,
+  intParamOf,
+  parseDateInput,
+  parseUnitPicker,
+  render,
+  UnitPicker,
+  type CategoryCount,
+  type Dash,
+  type Form,
+} from '../kit';
 import { Badge, CsrfField, ErrorNotice, Field, Flash, Layout, TableWrap } from '../layout';
 
 const STATUSES: UnitReportStatus[] = ['submitted', 'late', 'pending', 'overdue', 'excused'];
@@ -19,7 +53,10 @@ interface CampaignListRow {
 }
 
 function countStatuses(units: UnitReportRow[]): Record<UnitReportStatus, number> {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<UnitReportStatus, number>;
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<
+    UnitReportStatus,
+    number
+  >;
   for (const u of units) counts[u.status]++;
   return counts;
 }
@@ -39,7 +76,11 @@ export interface ChartInput {
 const MAX_DAYS = 92;
 
 /** Days shown and the cumulative count at the end of each (null after today). */
-export function chartSeries(p: ChartInput): { days: string[]; values: Array<number | null>; deadlineIndex: number | null } {
+export function chartSeries(p: ChartInput): {
+  days: string[];
+  values: Array<number | null>;
+  deadlineIndex: number | null;
+} {
   const today = localDateKey(p.now, p.tz);
   const subDays = p.submissions.map((s) => localDateKey(s, p.tz)).sort();
   const dueDay = lastDueDateKey(p.deadline, p.tz);
@@ -73,12 +114,24 @@ export function SubmissionChart(p: ChartInput & { id: string }) {
   const done = p.submissions.length;
   const labelEvery = Math.max(1, Math.ceil(days.length / 8));
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${p.id}-t ${p.id}-d`} focusable="false">
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-labelledby={`${p.id}-t ${p.id}-d`}
+      focusable="false"
+    >
       <title id={`${p.id}-t`}>{d.reports.chartHeading}</title>
       <desc id={`${p.id}-d`}>{d.reports.chartDesc(done, p.total, days.length)}</desc>
       <line x1={m.l} y1={m.t + ph} x2={W - m.r} y2={m.t + ph} stroke="#4b5563" />
       <line x1={m.l} y1={m.t} x2={m.l} y2={m.t + ph} stroke="#4b5563" />
-      <line x1={m.l} y1={y(p.total)} x2={W - m.r} y2={y(p.total)} stroke="#4b5563" stroke-dasharray="4 4" />
+      <line
+        x1={m.l}
+        y1={y(p.total)}
+        x2={W - m.r}
+        y2={y(p.total)}
+        stroke="#4b5563"
+        stroke-dasharray="4 4"
+      />
       <text x={m.l - 6} y={y(p.total) + 4} text-anchor="end" font-size="13" fill="#1b1f24">
         {p.total}
       </text>
@@ -87,22 +140,48 @@ export function SubmissionChart(p: ChartInput & { id: string }) {
       </text>
       {values.map((v, i) =>
         v === null || v === 0 ? null : (
-          <rect x={m.l + i * step + step * 0.1} y={y(v)} width={Math.max(1, step * 0.8)} height={m.t + ph - y(v)} fill="#1f7a43">
+          <rect
+            x={m.l + i * step + step * 0.1}
+            y={y(v)}
+            width={Math.max(1, step * 0.8)}
+            height={m.t + ph - y(v)}
+            fill="#1f7a43"
+          >
             <title>{`${formatDateKey(days[i]!)}: ${v}/${p.total}`}</title>
           </rect>
         ),
       )}
       {deadlineIndex !== null ? (
         <>
-          <line x1={m.l + (deadlineIndex + 1) * step} y1={m.t} x2={m.l + (deadlineIndex + 1) * step} y2={m.t + ph} stroke="#a11b1b" stroke-dasharray="6 3" stroke-width="2" />
-          <text x={m.l + (deadlineIndex + 1) * step - 4} y={m.t + 12} text-anchor="end" font-size="13" fill="#8a1414">
+          <line
+            x1={m.l + (deadlineIndex + 1) * step}
+            y1={m.t}
+            x2={m.l + (deadlineIndex + 1) * step}
+            y2={m.t + ph}
+            stroke="#a11b1b"
+            stroke-dasharray="6 3"
+            stroke-width="2"
+          />
+          <text
+            x={m.l + (deadlineIndex + 1) * step - 4}
+            y={m.t + 12}
+            text-anchor="end"
+            font-size="13"
+            fill="#8a1414"
+          >
             {d.reports.chartDeadline}
           </text>
         </>
       ) : null}
       {days.map((k, i) =>
         i % labelEvery === 0 || i === days.length - 1 ? (
-          <text x={m.l + i * step + step / 2} y={H - m.b + 16} text-anchor="middle" font-size="13" fill="#1b1f24">
+          <text
+            x={m.l + i * step + step / 2}
+            y={H - m.b + 16}
+            text-anchor="middle"
+            font-size="13"
+            fill="#1b1f24"
+          >
             {shortDay(k)}
           </text>
         ) : null,
@@ -122,11 +201,34 @@ function ReportForm(p: { csrf: string; categories: CategoryCount[]; form?: Form 
       <Field id="rp-title" label={`${d.reports.fTitle} ${d.common.required}`}>
         <input type="text" id="rp-title" name="title" required maxlength={500} value={v('title')} />
       </Field>
-      <Field id="rp-source" label={`${d.reports.fSource} ${d.common.optional}`} help={d.reports.fSourceHelp}>
-        <input type="text" id="rp-source" name="sourcePlan" maxlength={1000} value={v('sourcePlan')} aria-describedby="rp-source-help" />
+      <Field
+        id="rp-source"
+        label={`${d.reports.fSource} ${d.common.optional}`}
+        help={d.reports.fSourceHelp}
+      >
+        <input
+          type="text"
+          id="rp-source"
+          name="sourcePlan"
+          maxlength={1000}
+          value={v('sourcePlan')}
+          aria-describedby="rp-source-help"
+        />
       </Field>
-      <Field id="rp-deadline" label={`${d.reports.fDeadline} ${d.common.required}`} help={d.reports.fDeadlineHelp}>
-        <input type="date" id="rp-deadline" name="deadline" class="narrow" required value={v('deadline')} aria-describedby="rp-deadline-help" />
+      <Field
+        id="rp-deadline"
+        label={`${d.reports.fDeadline} ${d.common.required}`}
+        help={d.reports.fDeadlineHelp}
+      >
+        <input
+          type="date"
+          id="rp-deadline"
+          name="deadline"
+          class="narrow"
+          required
+          value={v('deadline')}
+          aria-describedby="rp-deadline-help"
+        />
       </Field>
       <fieldset>
         <legend>{d.reports.fRecurrence}</legend>
@@ -138,7 +240,13 @@ function ReportForm(p: { csrf: string; categories: CategoryCount[]; form?: Form 
           ] as const
         ).map(([value, label]) => (
           <label class="radio" for={`rp-rec-${value}`}>
-            <input type="radio" id={`rp-rec-${value}`} name="recurrence" value={value} checked={rec === value} />
+            <input
+              type="radio"
+              id={`rp-rec-${value}`}
+              name="recurrence"
+              value={value}
+              checked={rec === value}
+            />
             {label}
           </label>
         ))}
@@ -151,7 +259,16 @@ function ReportForm(p: { csrf: string; categories: CategoryCount[]; form?: Form 
   );
 }
 
-function ReportsPage(p: { c: Context; session: Session; sandbox: boolean; rows: CampaignListRow[]; categories: CategoryCount[]; tz: string; error?: string | null; form?: Form | null }) {
+function ReportsPage(p: {
+  c: Context;
+  session: Session;
+  sandbox: boolean;
+  rows: CampaignListRow[];
+  categories: CategoryCount[];
+  tz: string;
+  error?: string | null;
+  form?: Form | null;
+}) {
   return (
     <Layout title={d.reports.title} nav="reports" session={p.session} sandbox={p.sandbox}>
       <h1>{d.reports.heading}</h1>
@@ -177,9 +294,18 @@ function ReportsPage(p: { c: Context; session: Session; sandbox: boolean; rows: 
                     {r.c.period_label ? <div class="muted small">{r.c.period_label}</div> : null}
                   </td>
                   <td>{formatDeadline(new Date(r.c.deadline), p.tz)}</td>
-                  <td>{d.reports.progress(r.counts.submitted + r.counts.late, r.total - r.counts.excused, r.counts.overdue)}</td>
                   <td>
-                    <Badge kind={r.c.status === 'active' ? 'active' : r.c.status} label={d.reports.status[r.c.status] ?? r.c.status} />
+                    {d.reports.progress(
+                      r.counts.submitted + r.counts.late,
+                      r.total - r.counts.excused,
+                      r.counts.overdue,
+                    )}
+                  </td>
+                  <td>
+                    <Badge
+                      kind={r.c.status === 'active' ? 'active' : r.c.status}
+                      label={d.reports.status[r.c.status] ?? r.c.status}
+                    />
                   </td>
                 </tr>
               ))}
@@ -286,11 +412,17 @@ function ReportPage(p: ReportPageProps) {
                 <td>
                   <Badge kind={u.status} label={d.rep.label[u.status]} />
                   {u.extendedUntil && (u.status === 'pending' || u.status === 'overdue') ? (
-                    <div class="small">{d.reports.extendedUntil(formatDeadline(u.extendedUntil, p.tz))}</div>
+                    <div class="small">
+                      {d.reports.extendedUntil(formatDeadline(u.extendedUntil, p.tz))}
+                    </div>
                   ) : null}
-                  {u.status === 'overdue' ? <div class="small">{d.reports.daysLate(u.daysLate)}</div> : null}
+                  {u.status === 'overdue' ? (
+                    <div class="small">{d.reports.daysLate(u.daysLate)}</div>
+                  ) : null}
                 </td>
-                <td class="small">{u.submittedAt ? formatDateTime(u.submittedAt, p.tz) : d.common.none}</td>
+                <td class="small">
+                  {u.submittedAt ? formatDateTime(u.submittedAt, p.tz) : d.common.none}
+                </td>
                 <td class="small">
                   {excerpt(u.text)}
                   {u.files.length ? <div>{d.reports.files(u.files.length)}</div> : null}
@@ -305,15 +437,31 @@ function ReportPage(p: ReportPageProps) {
                           <label for={`ext-${u.code}`} class="sr-only">
                             {d.reports.extendLabel(u.name)}
                           </label>
-                          <input type="date" id={`ext-${u.code}`} name="until" min={today} required class="narrow" />
+                          <input
+                            type="date"
+                            id={`ext-${u.code}`}
+                            name="until"
+                            min={today}
+                            required
+                            class="narrow"
+                          />
                           <button type="submit" class="small secondary">
                             {d.reports.extendSubmit}
                           </button>
                         </form>
-                        <form method="post" action={`/reports/${c.id}/excuse`} class="inline" data-confirm={d.reports.excuseConfirm(u.name)}>
+                        <form
+                          method="post"
+                          action={`/reports/${c.id}/excuse`}
+                          class="inline"
+                          data-confirm={d.reports.excuseConfirm(u.name)}
+                        >
                           <CsrfField token={p.session.csrf} />
                           <input type="hidden" name="unit" value={u.code} />
-                          <button type="submit" class="small secondary" aria-label={`${d.reports.excuseSubmit}: ${u.name}`}>
+                          <button
+                            type="submit"
+                            class="small secondary"
+                            aria-label={`${d.reports.excuseSubmit}: ${u.name}`}
+                          >
                             {d.reports.excuseSubmit}
                           </button>
                         </form>
@@ -334,7 +482,11 @@ function ReportPage(p: ReportPageProps) {
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export function parseReportForm(form: Form, tz: string, now: Date): Parsed<Parameters<typeof createCampaign>[1]> {
+export function parseReportForm(
+  form: Form,
+  tz: string,
+  now: Date,
+): Parsed<Parameters<typeof createCampaign>[1]> {
   const title = field(form, 'title');
   if (!title) return { ok: false, error: d.reports.needTitle };
   const key = parseDateInput(field(form, 'deadline'));
@@ -347,27 +499,54 @@ export function parseReportForm(form: Form, tz: string, now: Date): Parsed<Param
   const kind = field(form, 'recurrence');
   let recurrence: Recurrence | null = null;
   if (kind === 'yearly' || kind === 'quarterly') {
-    const parsed = recurrenceSchema.safeParse(kind === 'yearly' ? { kind, month, day } : { kind, day });
-    if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? d.reports.needDeadline };
+    const parsed = recurrenceSchema.safeParse(
+      kind === 'yearly' ? { kind, month, day } : { kind, day },
+    );
+    if (!parsed.success)
+      return { ok: false, error: parsed.error.issues[0]?.message ?? d.reports.needDeadline };
     recurrence = parsed.data;
   }
   return {
     ok: true,
     // A recurring requirement takes its first period (and its label) from the recurrence.
-    value: { title, sourcePlan: field(form, 'sourcePlan') || null, deadline: recurrence ? null : deadline, units, recurrence },
+    value: {
+      title,
+      sourcePlan: field(form, 'sourcePlan') || null,
+      deadline: recurrence ? null : deadline,
+      units,
+      recurrence,
+    },
   };
 }
 
 export function reportRoutes(dash: Dash): void {
   const { ctx } = dash;
   const listPage = async (c: Context, s: Session, error?: string, form?: Form, status = 200) => {
-    const campaigns = await ctx.db.selectFrom('campaigns').selectAll().orderBy('status').orderBy('deadline', 'desc').execute();
+    const campaigns = await ctx.db
+      .selectFrom('campaigns')
+      .selectAll()
+      .orderBy('status')
+      .orderBy('deadline', 'desc')
+      .execute();
     const rows: CampaignListRow[] = [];
     for (const cp of campaigns) {
       const units = await campaignUnits(ctx.db, cp, ctx.clock(), ctx.timezone);
       rows.push({ c: cp, counts: countStatuses(units), total: units.length });
     }
-    return render(c, <ReportsPage c={c} session={s} sandbox={dash.sandbox} rows={rows} categories={await categoryCounts(ctx)} tz={ctx.timezone} error={error} form={form} />, status);
+    return render(
+      c,
+      <ReportsPage
+        c={c}
+        session={s}
+        sandbox={dash.sandbox}
+        rows={rows}
+        categories={await categoryCounts(ctx)}
+        tz={ctx.timezone}
+        error={error}
+        form={form}
+      />,
+      status,
+    );
   };
   const detail = async (c: Context, s: Session, cp: Campaign, error?: string, status = 200) =>
     render(
@@ -414,7 +593,11 @@ export function reportRoutes(dash: Dash): void {
       const cp = await loadCampaign(c);
       if (!cp) return dash.notFound(c, s);
       if (cp.status !== 'active') return detail(c, s, cp, d.reports.notActive, 400);
-      const unit = await ctx.db.selectFrom('units').select(['id', 'code']).where('code', '=', field(form, 'unit')).executeTakeFirst();
+      const unit = await ctx.db
+        .selectFrom('units')
+        .select(['id', 'code'])
+        .where('code', '=', field(form, 'unit'))
+        .executeTakeFirst();
       if (!unit) return dash.notFound(c, s);
       try {
         if (action === 'extend') {
@@ -424,16 +607,25 @@ export function reportRoutes(dash: Dash): void {
           const until = atLocal(addDays(key, 1), '00:00', ctx.timezone);
           if (until <= ctx.clock()) return detail(c, s, cp, d.reports.extendPast, 400);
           await ctx.db.transaction().execute((trx) => grantExtension(ctx, trx, cp, unit.id, until));
-          await dash.audit(s, 'campaign.extension', { campaign: cp.id, unit: unit.code, until: until.toISOString() });
+          await dash.audit(s, 'campaign.extension', {
+            campaign: cp.id,
+            unit: unit.code,
+            until: until.toISOString(),
+          });
         } else {
-          await ctx.db.transaction().execute((trx) => excuseUnit(trx, cp, unit.id, field(form, 'note') || null));
+          await ctx.db
+            .transaction()
+            .execute((trx) => excuseUnit(trx, cp, unit.id, field(form, 'note') || null));
           await dash.audit(s, 'campaign.excuse', { campaign: cp.id, unit: unit.code });
         }
       } catch (e) {
         if (e instanceof CampaignError) return detail(c, s, cp, e.message, 400);
         throw e;
       }
-      return c.redirect(`/reports/${cp.id}?ok=${action === 'extend' ? 'extended' : 'excused'}#unit-${encodeURIComponent(unit.code)}`, 303);
+      return c.redirect(
+        `/reports/${cp.id}?ok=${action === 'extend' ? 'extended' : 'excused'}#unit-${encodeURIComponent(unit.code)}`,
+        303,
+      );
     });
   unitAction('extend');
   unitAction('excuse');

@@ -1,6 +1,12 @@
 /** Units: who is invited, which chats they linked, their join codes, deep links and QR codes; import. */
 import QRCode from 'qrcode';
-import { parseAppendixUnits, parseUnitsCsv, parseUnitsXlsx, UnitImportError, type UnitInput } from '../../../core/units/import';
+import {
+  parseAppendixUnits,
+  parseUnitsCsv,
+  parseUnitsXlsx,
+  UnitImportError,
+  type UnitInput,
+} from '../../../core/units/import';
 import { listUnits, organizerJoinCode, upsertUnits, type UnitView } from '../../../core/units/repo';
 import { formatDateTime } from '../../../core/time/format';
 import { d } from '../../../messages/dashboard';
@@ -17,13 +23,20 @@ export function telegramDeepLink(botUsername: string, joinCode: string): string 
 }
 
 function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** A QR code as inline SVG, drawn on the server (no outside service sees the code). */
 export async function qrSvg(text: string, label: string): Promise<string> {
   const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-  return svg.replace('<svg ', `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" `);
+  return svg.replace(
+    '<svg ',
+    `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" `,
+  );
 }
 
 function LinkCell(p: { chats: UnitView['chats']; platform: string }) {
@@ -81,7 +94,9 @@ interface UnitsPageProps {
 
 export function UnitsPage(p: UnitsPageProps) {
   const seen = new Set(p.units.flatMap((u) => u.chats.map((c) => c.platform as string)));
-  const platforms: string[] = [...new Set<string>([...BASE_PLATFORMS, ...(p.sandbox ? ['sandbox'] : []), ...seen])];
+  const platforms: string[] = [
+    ...new Set<string>([...BASE_PLATFORMS, ...(p.sandbox ? ['sandbox'] : []), ...seen]),
+  ];
   const linked = p.units.filter((u) => u.chats.some((c) => c.active)).length;
   return (
     <Layout title={d.units.title} nav="units" session={p.session} sandbox={p.sandbox}>
@@ -131,13 +146,19 @@ export function UnitsPage(p: UnitsPageProps) {
                   </td>
                   {p.botUsername ? (
                     <td>
-                      <a href={telegramDeepLink(p.botUsername, u.joinCode)} rel="noopener noreferrer">
+                      <a
+                        href={telegramDeepLink(p.botUsername, u.joinCode)}
+                        rel="noopener noreferrer"
+                      >
                         {d.units.addToTelegram}
                       </a>
                     </td>
                   ) : null}
                   <td>
-                    <a href={`/units/${encodeURIComponent(u.code)}`} aria-label={`${d.units.qr}: ${u.name}`}>
+                    <a
+                      href={`/units/${encodeURIComponent(u.code)}`}
+                      aria-label={`${d.units.qr}: ${u.name}`}
+                    >
                       {d.units.qr}
                     </a>
                   </td>
@@ -157,7 +178,12 @@ export function UnitsPage(p: UnitsPageProps) {
             {p.pasted ?? ''}
           </textarea>
           <label for="file">{d.units.fileLabel}</label>
-          <input type="file" id="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
+          <input
+            type="file"
+            id="file"
+            name="file"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          />
           <div class="actions">
             <button type="submit">{d.units.importSubmit}</button>
           </div>
@@ -171,7 +197,13 @@ interface UnitDetailProps {
   session: Session;
   sandbox: boolean;
   unit: UnitView;
-  chats: Array<{ platform: string; title: string | null; external_id: string; active: boolean; linked_at: Date | null }>;
+  chats: Array<{
+    platform: string;
+    title: string | null;
+    external_id: string;
+    active: boolean;
+    linked_at: Date | null;
+  }>;
   botUsername: string | null;
   qr: string;
   qrText: string;
@@ -206,7 +238,10 @@ export function UnitDetailPage(p: UnitDetailProps) {
             <>
               <p>{d.units.deepLinkText}</p>
               <p>
-                <a href={telegramDeepLink(p.botUsername, p.unit.joinCode)} rel="noopener noreferrer">
+                <a
+                  href={telegramDeepLink(p.botUsername, p.unit.joinCode)}
+                  rel="noopener noreferrer"
+                >
                   {telegramDeepLink(p.botUsername, p.unit.joinCode)}
                 </a>
               </p>
@@ -241,8 +276,16 @@ export function UnitDetailPage(p: UnitDetailProps) {
                   <tr>
                     <td>{d.units.platforms[ch.platform] ?? ch.platform}</td>
                     <td>{ch.title ?? ch.external_id}</td>
-                    <td>{ch.active ? <Badge kind="registered" label={d.units.chatActive} /> : <Badge kind="declined" label={d.units.chatInactive} />}</td>
-                    <td>{ch.linked_at ? formatDateTime(new Date(ch.linked_at), p.tz) : d.common.none}</td>
+                    <td>
+                      {ch.active ? (
+                        <Badge kind="registered" label={d.units.chatActive} />
+                      ) : (
+                        <Badge kind="declined" label={d.units.chatInactive} />
+                      )}
+                    </td>
+                    <td>
+                      {ch.linked_at ? formatDateTime(new Date(ch.linked_at), p.tz) : d.common.none}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -257,14 +300,20 @@ export function UnitDetailPage(p: UnitDetailProps) {
 function validateUnits(units: UnitInput[]): string | null {
   for (const u of units) {
     if (!CODE_RE.test(u.code)) return d.units.importInvalid(u.code, d.units.invalidCode);
-    if (!u.name.trim() || u.name.length > 300) return d.units.importInvalid(u.code, d.units.invalidName);
+    if (!u.name.trim() || u.name.length > 300)
+      return d.units.importInvalid(u.code, d.units.invalidName);
   }
   return null;
 }
 
 export function unitRoutes(dash: Dash): void {
   const { ctx } = dash;
-  const page = async (c: Context, s: Session, extra: { error?: string; pasted?: string } = {}, status = 200) =>
+  const page = async (
+    c: Context,
+    s: Session,
+    extra: { error?: string; pasted?: string } = {},
+    status = 200,
+  ) =>
     render(
       c,
       <UnitsPage
@@ -289,8 +338,10 @@ export function unitRoutes(dash: Dash): void {
     try {
       if (file) {
         const name = file.name.toLowerCase();
-        if (name.endsWith('.xlsx') || file.type.includes('spreadsheetml')) units = await parseUnitsXlsx(new Uint8Array(await file.arrayBuffer()));
-        else if (name.endsWith('.csv') || file.type.startsWith('text/')) units = parseUnitsCsv(await file.text());
+        if (name.endsWith('.xlsx') || file.type.includes('spreadsheetml'))
+          units = await parseUnitsXlsx(new Uint8Array(await file.arrayBuffer()));
+        else if (name.endsWith('.csv') || file.type.startsWith('text/'))
+          units = parseUnitsCsv(await file.text());
         else return page(c, s, { error: d.units.importBadType, pasted }, 400);
       } else if (pasted.trim()) {
         units = parseAppendixUnits(pasted);
@@ -305,7 +356,10 @@ export function unitRoutes(dash: Dash): void {
     const invalid = validateUnits(units);
     if (invalid) return page(c, s, { error: invalid, pasted }, 400);
     await upsertUnits(ctx.db, units);
-    await dash.audit(s, 'units.import', { count: units.length, source: file ? file.name : 'appendix' });
+    await dash.audit(s, 'units.import', {
+      count: units.length,
+      source: file ? file.name : 'appendix',
+    });
     return c.redirect(`/units?ok=imported&n=${units.length}`, 303);
   });
 
@@ -316,13 +370,31 @@ export function unitRoutes(dash: Dash): void {
     const chats = await ctx.db
       .selectFrom('chats')
       .innerJoin('units', 'units.id', 'chats.unit_id')
-      .select(['chats.platform', 'chats.title', 'chats.external_id', 'chats.active', 'chats.linked_at'])
+      .select([
+        'chats.platform',
+        'chats.title',
+        'chats.external_id',
+        'chats.active',
+        'chats.linked_at',
+      ])
       .where('units.code', '=', code)
       .orderBy('chats.id')
       .execute();
     const bot = dash.telegramUsername();
     const qrText = bot ? telegramDeepLink(bot, unit.joinCode) : `/lienket ${unit.joinCode}`;
     const qr = await qrSvg(qrText, `${d.units.qr}: ${unit.name}`);
-    return render(c, <UnitDetailPage session={s} sandbox={dash.sandbox} unit={unit} chats={chats} botUsername={bot} qr={qr} qrText={qrText} tz={ctx.timezone} />);
+    return render(
+      c,
+      <UnitDetailPage
+        session={s}
+        sandbox={dash.sandbox}
+        unit={unit}
+        chats={chats}
+        botUsername={bot}
+        qr={qr}
+        qrText={qrText}
+        tz={ctx.timezone}
+      />,
+    );
   });
 }
