@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_domain';
+import * as m0002 from './0002_unit_tree';
 
 /** Static map, not FileMigrationProvider: it bundles for Workers, where there is no fs. */
 export const migrations: Record<string, Migration> = {
   '0001_domain': m0001,
+  '0002_unit_tree': m0002,
 };

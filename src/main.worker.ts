@@ -32,7 +32,7 @@ import { updateBroadcastProgress } from './core/broadcasts/broadcast';
 import { OutboxWorker } from './core/outbox/worker';
 import { runTick } from './core/scheduler/handlers';
 import type { TickResult } from './core/scheduler/tick';
-import type { Db } from './db/client';
+import type { Db } from './db/types';
 import { openWorkerPostgres } from './db/client.worker';
 import { migrateToLatest } from './db/migrate';
 import { createHttpApp } from './http/app';

@@ -13,7 +13,7 @@
  */
 import type { InboundMessage, InboundSink } from '../../src/core/channel';
 import { releaseLease, tryAcquireLease } from '../../src/core/leases/lease';
-import type { Db } from '../../src/db/client';
+import type { Db } from '../../src/db/types';
 import type { Logger } from '../../src/log';
 import type { ChannelAdapter } from '../adapter';
 import { mapZaloGroupMessage } from './inbound';

@@ -11,7 +11,8 @@ import {
   LOGIN_TOKEN_TTL_MINUTES,
   loginUrl,
 } from './login-tokens';
-import { enqueue, type Trx } from './outbox/enqueue';
+import { enqueue } from './outbox/enqueue';
+import type { Trx } from '../db/types';
 import type { CommandSpec } from './router';
 
 /** Has this person written in an active organizer chat? */

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config';
 import { newCode, sha256 } from './codes';
-import type { Trx } from './outbox/enqueue';
+import type { Trx } from '../db/types';
 
 export const LOGIN_TOKEN_TTL_MS = 10 * 60_000;
 export const LOGIN_TOKEN_TTL_MINUTES = LOGIN_TOKEN_TTL_MS / 60_000;

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import type { Database } from './schema';
 
-export type Db = Kysely<Database>;
+export type { Db } from './types';
+import type { Db } from './types';
 export type Engine = 'pglite' | 'postgres';
 
 export interface DbHandle {

@@ -16,6 +16,8 @@ export interface UnitsTable {
   name: string;
   name_key: string;
   category: string | null;
+  /** The unit this one reports through (a commune's district); null at the top. */
+  parent_id: number | null;
   sort_order: Generated<number>;
   join_code: string;
   created_at: CreatedAt;

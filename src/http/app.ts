@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppContext } from '../app-context';
 import { secretEquals } from '../core/codes';
-import { errorBody, respondError } from './errors';
+import { domainResponse, errorBody, internalErrorResponse } from './errors';
 import { unitsApi } from './api/units';
 import { eventsApi } from './api/events';
 import { campaignsApi } from './api/campaigns';
@@ -33,12 +33,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.use('*', requestId());
   app.onError((e, c) => {
-    if (!(e instanceof Error && 'status' in e))
-      deps.ctx.log.error(
-        { err: e, path: c.req.path, requestId: c.get('requestId') },
-        'request failed',
-      );
-    return respondError(c, e);
+    const known = domainResponse(c, e);
+    if (known) return known;
+    deps.ctx.log.error(
+      { err: e, path: c.req.path, requestId: c.get('requestId') },
+      'request failed',
+    );
+    return internalErrorResponse(c);
   });
   app.notFound((c) => c.json(errorBody('not_found', 'Không tìm thấy địa chỉ này.'), 404));
 

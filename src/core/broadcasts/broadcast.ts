@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app-context';
+import { DomainError } from '../errors';
 import { bc } from '../../messages/vi';
 import { unitChats } from '../chats/targets';
 import type { DeliveredRow } from '../outbox/worker';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 import { fold } from '../text/normalize';
 import { resolveUnitSelector } from '../units/repo';
 import type { UnitSelector } from '../events/types';
@@ -14,8 +16,6 @@ export type BroadcastTarget =
   | { kind: 'unregistered'; eventId?: number }
   | { kind: 'owing'; campaignId?: number };
 
-export class BroadcastError extends Error {}
-
 export async function resolveTarget(
   trx: Trx,
   target: BroadcastTarget,
@@ -24,7 +24,7 @@ export async function resolveTarget(
   if (target.kind === 'units') {
     const { units, unknown } = await resolveUnitSelector(trx, target.units);
     if (unknown.length)
-      throw new BroadcastError(`Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
+      throw new DomainError('invalid_target', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
     const sel = target.units;
     const label =
       sel === 'all'
@@ -48,7 +48,7 @@ export async function resolveTarget(
           .where('starts_at', '>', now)
           .orderBy('starts_at')
           .executeTakeFirst();
-    if (!e) throw new BroadcastError('Không có sự kiện nào sắp diễn ra.');
+    if (!e) throw new DomainError('invalid_target', 'Không có sự kiện nào sắp diễn ra.');
     const rows = await trx
       .selectFrom('registrations')
       .select('unit_id')

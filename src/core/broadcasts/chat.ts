@@ -4,7 +4,6 @@ import { closePrompt, currentPrompt, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
 import {
-  BroadcastError,
   draftBroadcast,
   matchCategory,
   resendFailed,
@@ -47,20 +46,14 @@ export const broadcastCommands: Record<string, CommandSpec> = {
       if (!args.trim()) return turn.reply(bc.usage());
       const parsed = await parseTarget(turn, args.trim());
       if (typeof parsed === 'string') return turn.reply(parsed);
-      let draft;
-      try {
-        draft = await draftBroadcast(
-          turn.trx,
-          parsed.text,
-          parsed.target,
-          `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
-          turn.chat.id,
-          turn.now,
-        );
-      } catch (e) {
-        if (e instanceof BroadcastError) return turn.reply(e.message);
-        throw e;
-      }
+      const draft = await draftBroadcast(
+        turn.trx,
+        parsed.text,
+        parsed.target,
+        `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
+        turn.chat.id,
+        turn.now,
+      );
       if (draft.chats === 0) return turn.reply(bc.noRecipients(draft.label));
       const promptId = await openPrompt(
         turn.trx,

@@ -1,4 +1,5 @@
-import type { OutboxTarget, Trx } from '../outbox/enqueue';
+import type { OutboxTarget } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 
 export interface UnitChatTarget extends OutboxTarget {
   unitId: number;

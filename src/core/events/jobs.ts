@@ -1,7 +1,8 @@
 import type { AppContext } from '../../app-context';
 import { ev } from '../../messages/vi';
 import { organizerChats, unitChats } from '../chats/targets';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 import type { Job, JobHandler } from '../scheduler/tick';
 import { getAgenda, getEvent } from './repo';
 

@@ -1,22 +1,15 @@
 import type { AppContext } from '../../app-context';
+import { conflict, DomainError, notFound } from '../errors';
 import type { EventRow } from '../../db/schema';
 import { ev } from '../../messages/vi';
 import { organizerChats, unitChats } from '../chats/targets';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 import { cancelJobs, replanJobs } from '../scheduler/jobs';
 import { resolveUnitSelector } from '../units/repo';
 import { getAgenda, getEvent } from './repo';
 import { EVENT_DEFAULTS, eventJobPrefix, planEventJobs } from './plan';
 import type { AgendaInput, EventInput } from './types';
-
-export class EventError extends Error {
-  constructor(
-    readonly code: 'unknown_units' | 'not_found' | 'cancelled' | 'invalid',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 async function insertAgenda(trx: Trx, eventId: number, agenda: AgendaInput[]): Promise<void> {
   if (!agenda.length) return;
@@ -56,8 +49,11 @@ export async function createEvent(
   return ctx.db.transaction().execute(async (trx) => {
     const { units, unknown } = await resolveUnitSelector(trx, input.units);
     if (unknown.length)
-      throw new EventError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
-    if (!units.length) throw new EventError('invalid', 'Chưa chọn đơn vị nào được mời.');
+      throw new DomainError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`, {
+        field: 'units',
+      });
+    if (!units.length)
+      throw new DomainError('invalid', 'Chưa chọn đơn vị nào được mời.', { field: 'units' });
     const event = await trx
       .insertInto('events')
       .values({
@@ -150,9 +146,9 @@ export async function updateEvent(
 ): Promise<EventRow> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getEvent(trx, id);
-    if (!before) throw new EventError('not_found', `Không có sự kiện số ${id}.`);
+    if (!before) throw notFound(`Không có sự kiện số ${id}.`);
     if (before.status === 'cancelled')
-      throw new EventError('cancelled', 'Sự kiện đã hủy, không sửa được.');
+      throw conflict('cancelled', 'Sự kiện đã hủy, không sửa được.');
     const tz = ctx.timezone;
     const changes: string[] = [];
     if (patch.startsAt && patch.startsAt.getTime() !== new Date(before.starts_at).getTime()) {
@@ -234,7 +230,7 @@ export async function updateEvent(
 export async function cancelEvent(ctx: AppContext, id: number): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const e = await getEvent(trx, id);
-    if (!e) throw new EventError('not_found', `Không có sự kiện số ${id}.`);
+    if (!e) throw notFound(`Không có sự kiện số ${id}.`);
     if (e.status === 'cancelled') return;
     await trx
       .updateTable('events')

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/client';
+import type { Db, Trx } from '../../db/types';
 import type { AgendaItem, EventRow } from '../../db/schema';
-import type { Trx } from '../outbox/enqueue';
 import type { RegistrationView } from './types';
 
 export async function getEvent(trx: Trx, id: number): Promise<EventRow | undefined> {

@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../app-context';
 import type { Chat, Unit } from '../../db/schema';
 import { t } from '../../messages/vi';
+import { DomainError } from '../errors';
 import type { ChatEvent, InboundMessage } from '../channel';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 import { cleanText } from '../text/normalize';
 import { parseCommand } from './command';
 import { Turn } from './turn';
@@ -98,17 +100,20 @@ export async function handleInbound(
     });
   } catch (e) {
     if (isConnectionError(e)) throw e; // let the webhook answer 5xx so the platform redelivers
-    ctx.log.error(
-      { err: e, platform: msg.platform, update: msg.updateKey },
-      'inbound handler failed',
-    );
-    // The failed turn rolled back; record the update and apologise so the user is not left in silence.
+    // A caller's mistake is answered with its own message; anything else is a bug, logged.
+    const mistake = e instanceof DomainError;
+    if (!mistake)
+      ctx.log.error(
+        { err: e, platform: msg.platform, update: msg.updateKey },
+        'inbound handler failed',
+      );
+    // The failed turn rolled back; record the update and answer so the user is not left in silence.
     return ctx.db.transaction().execute(async (trx) => {
       if (!(await claimUpdate(trx, msg.platform, msg.updateKey))) return 'duplicate';
       await enqueue(
         trx,
         [{ platform: msg.platform, chatExternalId: msg.chat.id }],
-        { text: t.internalError(), replyToMessageId: msg.messageId },
+        { text: mistake ? e.message : t.internalError(), replyToMessageId: msg.messageId },
         { purpose: 'reply' },
       );
       return 'handled';

@@ -1,7 +1,8 @@
 import type { AppContext } from '../../app-context';
 import type { Chat, Unit } from '../../db/schema';
 import type { InboundMessage, OutboundMessage } from '../channel';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 
 /**
  * One inbound message being handled inside one transaction: everything a handler changes and

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/client';
+import type { Db } from '../../db/types';
 
 /**
  * A named lease in Postgres: one holder at a time (the outbox sender of a bot token, the zca-js

@@ -1,9 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { Db } from '../../db/client';
+import type { Trx } from '../../db/types';
 import type { OutboundMessage, Platform } from '../channel';
-
-export type Trx = Transaction<Database> | Db;
 
 export interface OutboxTarget {
   platform: Platform | string;

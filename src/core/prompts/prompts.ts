@@ -1,4 +1,4 @@
-import type { Trx } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 
 /** A question the bot asked in a chat and is waiting an answer for (which report? confirm the broadcast?). */
 export interface Prompt<P> {

@@ -1,7 +1,8 @@
 import type { AppContext } from '../../app-context';
 import { rp } from '../../messages/vi';
 import { organizerChats, unitChats } from '../chats/targets';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 import { addJob } from '../scheduler/jobs';
 import type { Job, JobHandler } from '../scheduler/tick';
 import { nextChase } from '../time/schedule';

@@ -1,8 +1,10 @@
 import type { AppContext } from '../../app-context';
+import { DomainError, notFound } from '../errors';
 import type { Campaign } from '../../db/schema';
 import { rp, type OwedReport } from '../../messages/vi';
 import { organizerChats, unitChats } from '../chats/targets';
-import { enqueue, type Trx } from '../outbox/enqueue';
+import { enqueue } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 import { addJob, cancelJobs, replanJobs, type PlannedJob } from '../scheduler/jobs';
 import { createWorkCalendar, type WorkCalendar } from '../time/calendar';
 import { daysUntilDeadline, formatDeadlineStatus } from '../time/format';
@@ -26,15 +28,6 @@ export interface CampaignInput {
   quietHours?: QuietHours | null;
   maxChases?: number | null;
   recurrence?: Recurrence | null;
-}
-
-export class CampaignError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'invalid' | 'unknown_units',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const campaignJobPrefix = (id: number) => `campaign:${id}:`;
@@ -127,10 +120,7 @@ async function insertCampaign(
     }
   }
   if (!deadline)
-    throw new CampaignError(
-      'invalid',
-      'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).',
-    );
+    throw new DomainError('invalid', 'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).');
   const c = await trx
     .insertInto('campaigns')
     .values({
@@ -172,8 +162,11 @@ export async function createCampaign(
   return ctx.db.transaction().execute(async (trx) => {
     const { units, unknown } = await resolveUnitSelector(trx, input.units);
     if (unknown.length)
-      throw new CampaignError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`);
-    if (!units.length) throw new CampaignError('invalid', 'Chưa chọn đơn vị nào phải báo cáo.');
+      throw new DomainError('unknown_units', `Không tìm thấy đơn vị/nhóm: ${unknown.join(', ')}`, {
+        field: 'units',
+      });
+    if (!units.length)
+      throw new DomainError('invalid', 'Chưa chọn đơn vị nào phải báo cáo.', { field: 'units' });
     const c = await insertCampaign(
       ctx,
       trx,
@@ -362,7 +355,7 @@ export async function grantExtension(
   until: Date,
 ): Promise<void> {
   if (!(await assignment(trx, c.id, unitId)))
-    throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
+    throw notFound('Đơn vị không thuộc báo cáo này.', 'unit');
   await trx
     .updateTable('campaign_units')
     .set({ extended_until: until })
@@ -408,7 +401,7 @@ export async function excuseUnit(
   note: string | null,
 ): Promise<void> {
   if (!(await assignment(trx, c.id, unitId)))
-    throw new CampaignError('not_found', 'Đơn vị không thuộc báo cáo này.');
+    throw notFound('Đơn vị không thuộc báo cáo này.', 'unit');
   await trx
     .updateTable('campaign_units')
     .set({ excused: true, excuse_note: note })

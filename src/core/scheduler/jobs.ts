@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Trx } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 
 export interface PlannedJob {
   /** Stable per planned reminder ("event:5:session:12"): the database's guarantee of once. */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../app-context';
 import type { Selectable } from 'kysely';
 import type { ScheduledJobsTable } from '../../db/schema';
-import type { Trx } from '../outbox/enqueue';
+import type { Trx } from '../../db/types';
 
 export type Job = Selectable<ScheduledJobsTable>;
 

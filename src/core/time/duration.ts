@@ -14,6 +14,7 @@
  * Errors are `DurationError`s whose message says in Vietnamese what is wrong, so the
  * API can show it as is.
  */
+import { DomainError } from '../errors';
 import { z } from 'zod';
 import { DEFAULT_TZ, addDays, atLocal, localParts, toDateKey } from './format';
 
@@ -24,13 +25,13 @@ export interface Duration {
   ms: number;
 }
 
-export class DurationError extends Error {
+export class DurationError extends DomainError {
   override readonly name = 'DurationError';
   constructor(
     message: string,
     readonly input: string,
   ) {
-    super(message);
+    super('invalid_duration', message);
   }
 }
 

@@ -3,6 +3,7 @@
  * Danh sách tham dự"), a CSV export, or an Excel sheet. Everything here is pure and in
  * memory; the result is what `PUT /api/units` upserts.
  */
+import { DomainError } from '../errors';
 import { cleanText, fold } from '../text/normalize';
 import { splitCells } from '../text/table';
 
@@ -17,11 +18,11 @@ export interface UnitInput {
 }
 
 /** A row that cannot be imported. `line` is 1-based (text line, or Excel row number). */
-export class UnitImportError extends Error {
+export class UnitImportError extends DomainError {
   override readonly name = 'UnitImportError';
   readonly line: number | undefined;
   constructor(message: string, line?: number) {
-    super(line === undefined ? message : `Dòng ${line}: ${message}`);
+    super('invalid_import', line === undefined ? message : `Dòng ${line}: ${message}`);
     this.line = line;
   }
 }

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/client';
+import type { Db, Trx } from '../../db/types';
 import type { Unit } from '../../db/schema';
 import { newCode } from '../codes';
 import { fold } from '../text/normalize';
 import type { Platform } from '../channel';
-import type { Trx } from '../outbox/enqueue';
 
 export interface UnitUpsert {
   code: string;

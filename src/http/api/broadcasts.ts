@@ -2,13 +2,12 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import {
-  BroadcastError,
   broadcastStatus,
   createAndSend,
   resendFailed,
   type BroadcastTarget,
 } from '../../core/broadcasts/broadcast';
-import { ApiError } from '../errors';
+import { notFound } from '../../core/errors';
 import { intParam, readJson } from '../validate';
 import { unitSelector } from './events';
 
@@ -35,25 +34,19 @@ export function broadcastsApi(api: Hono, ctx: AppContext): void {
   api.post('/broadcasts', async (c) => {
     const body = await readJson(c, createSchema);
     const target: BroadcastTarget = body.target ?? { kind: 'units', units: body.units! };
-    try {
-      return c.json(await createAndSend(ctx, body.text, target), 201);
-    } catch (e) {
-      if (e instanceof BroadcastError) throw new ApiError(400, 'invalid_target', e.message);
-      throw e;
-    }
+    return c.json(await createAndSend(ctx, body.text, target), 201);
   });
 
   api.get('/broadcasts/:id', async (c) => {
     const id = intParam(c, 'id');
     const s = await broadcastStatus(ctx.db, id);
-    if (!s) throw new ApiError(404, 'not_found', `Không có thông báo số ${id}.`);
+    if (!s) throw notFound(`Không có thông báo số ${id}.`);
     return c.json(s);
   });
 
   api.post('/broadcasts/:id/resend', async (c) => {
     const id = intParam(c, 'id');
-    if (!(await broadcastStatus(ctx.db, id)))
-      throw new ApiError(404, 'not_found', `Không có thông báo số ${id}.`);
+    if (!(await broadcastStatus(ctx.db, id))) throw notFound(`Không có thông báo số ${id}.`);
     const n = await ctx.db.transaction().execute((trx) => resendFailed(trx, id));
     return c.json({ resent: n });
   });

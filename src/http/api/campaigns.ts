@@ -2,7 +2,6 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import {
-  CampaignError,
   campaignUnits,
   cancelCampaign,
   createCampaign,
@@ -14,7 +13,7 @@ import { dateKeySchema } from '../../core/time/calendar';
 import { isoDurationSchema } from '../../core/time/duration';
 import { deadlineFromVietnamesePhrase } from '../../core/time/schedule';
 import { recurrenceSchema } from '../../core/time/recurrence';
-import { ApiError } from '../errors';
+import { DomainError, notFound } from '../../core/errors';
 import { intParam, readJson } from '../validate';
 import { instant, unitSelector } from './events';
 
@@ -43,12 +42,6 @@ const createSchema = z.object({
 
 const unitRef = z.object({ unit: z.string().trim().min(1) });
 
-function campaignError(e: unknown): never {
-  if (e instanceof CampaignError)
-    throw new ApiError(e.code === 'not_found' ? 404 : 400, e.code, e.message);
-  throw e;
-}
-
 export function campaignsApi(api: Hono, ctx: AppContext): void {
   api.post('/campaigns', async (c) => {
     const body = await readJson(c, createSchema);
@@ -60,7 +53,7 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
             ctx.timezone,
           )
         : (body.deadline ?? null);
-    const created = await createCampaign(ctx, { ...body, deadline }).catch(campaignError);
+    const created = await createCampaign(ctx, { ...body, deadline });
     return c.json(
       {
         id: created.id,
@@ -91,7 +84,7 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
   api.get('/campaigns/:id', async (c) => {
     const id = intParam(c, 'id');
     const campaign = await getCampaign(ctx.db, id);
-    if (!campaign) throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${id}.`);
+    if (!campaign) throw notFound(`Không có yêu cầu báo cáo số ${id}.`);
     const units = await campaignUnits(ctx.db, campaign, ctx.clock(), ctx.timezone);
     return c.json({
       id: campaign.id,
@@ -114,14 +107,13 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
 
   const unitOf = async (campaignId: number, code: string) => {
     const campaign = await getCampaign(ctx.db, campaignId);
-    if (!campaign)
-      throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${campaignId}.`);
+    if (!campaign) throw notFound(`Không có yêu cầu báo cáo số ${campaignId}.`);
     const unit = await ctx.db
       .selectFrom('units')
       .select(['id', 'name'])
       .where('code', '=', code)
       .executeTakeFirst();
-    if (!unit) throw new ApiError(404, 'not_found', `Không có đơn vị mã ${code}.`);
+    if (!unit) throw notFound(`Không có đơn vị mã ${code}.`);
     return { campaign, unit };
   };
 
@@ -129,11 +121,12 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
     const body = await readJson(c, unitRef.extend({ until: instant }));
     const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
     if (body.until <= ctx.clock())
-      throw new ApiError(400, 'invalid_body', 'Trường until phải ở sau thời điểm hiện tại.');
+      throw new DomainError('invalid_body', 'Trường until phải ở sau thời điểm hiện tại.', {
+        field: 'until',
+      });
     await ctx.db
       .transaction()
-      .execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until))
-      .catch(campaignError);
+      .execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until));
     return c.json({ ok: true });
   });
 
@@ -142,15 +135,13 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
     const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
     await ctx.db
       .transaction()
-      .execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null))
-      .catch(campaignError);
+      .execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null));
     return c.json({ ok: true });
   });
 
   api.delete('/campaigns/:id', async (c) => {
     const id = intParam(c, 'id');
-    if (!(await getCampaign(ctx.db, id)))
-      throw new ApiError(404, 'not_found', `Không có yêu cầu báo cáo số ${id}.`);
+    if (!(await getCampaign(ctx.db, id))) throw notFound(`Không có yêu cầu báo cáo số ${id}.`);
     await ctx.db.transaction().execute((trx) => cancelCampaign(trx, id));
     return c.json({ ok: true });
   });

@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
-import { cancelEvent, createEvent, EventError, updateEvent } from '../../core/events/manage';
+import { cancelEvent, createEvent, updateEvent } from '../../core/events/manage';
+import { DomainError, notFound } from '../../core/errors';
 import { getEvent, listRegistrations } from '../../core/events/repo';
 import { registrationSheet } from '../../core/events/export';
 import { agendaFromText } from '../../core/agenda/from-text';
 import { isoDurationSchema } from '../../core/time/duration';
 import { buildRegistrationsCsv, buildRegistrationsXlsx } from '../../export/registrations';
-import { ApiError } from '../errors';
 import { intParam, readJson } from '../validate';
 
 export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -51,37 +51,26 @@ const createSchema = z.object({
 });
 const patchSchema = z.object(eventFields).omit({ mode: true, onlinePoints: true }).partial();
 
-function eventError(e: unknown): never {
-  if (e instanceof EventError)
-    throw new ApiError(
-      e.code === 'not_found' ? 404 : e.code === 'cancelled' ? 409 : 400,
-      e.code,
-      e.message,
-    );
-  throw e;
-}
-
 export function eventsApi(api: Hono, ctx: AppContext): void {
   api.post('/events', async (c) => {
     const { agendaText, ...body } = await readJson(c, createSchema);
     if (agendaText) {
       const parsed = agendaFromText(agendaText, body.startsAt, ctx.timezone);
       if (!parsed.length)
-        throw new ApiError(
-          400,
+        throw new DomainError(
           'invalid_body',
           'Trường agendaText không hợp lệ: không đọc được dòng chương trình nào (cần giờ dạng 7h30 - 8h00 và nội dung).',
         );
       body.agenda = [...body.agenda, ...parsed];
     }
-    const created = await createEvent(ctx, body).catch(eventError);
+    const created = await createEvent(ctx, body);
     return c.json(created, 201);
   });
 
   api.get('/events/:id', async (c) => {
     const id = intParam(c, 'id');
     const e = await getEvent(ctx.db, id);
-    if (!e) throw new ApiError(404, 'not_found', `Không có sự kiện số ${id}.`);
+    if (!e) throw notFound(`Không có sự kiện số ${id}.`);
     return c.json({
       id: e.id,
       title: e.title,
@@ -96,18 +85,18 @@ export function eventsApi(api: Hono, ctx: AppContext): void {
   api.patch('/events/:id', async (c) => {
     const id = intParam(c, 'id');
     const body = await readJson(c, patchSchema);
-    const e = await updateEvent(ctx, id, body).catch(eventError);
+    const e = await updateEvent(ctx, id, body);
     return c.json({ id: e.id, status: e.status });
   });
 
   api.delete('/events/:id', async (c) => {
-    await cancelEvent(ctx, intParam(c, 'id')).catch(eventError);
+    await cancelEvent(ctx, intParam(c, 'id'));
     return c.json({ ok: true });
   });
 
   const registrations = async (id: number) => {
     const e = await getEvent(ctx.db, id);
-    if (!e) throw new ApiError(404, 'not_found', `Không có sự kiện số ${id}.`);
+    if (!e) throw notFound(`Không có sự kiện số ${id}.`);
     return { e, regs: await listRegistrations(ctx.db, id) };
   };
   api.get('/events/:id/registrations', async (c) =>

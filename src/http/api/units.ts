@@ -3,12 +3,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { listUnits, organizerJoinCode, upsertUnits } from '../../core/units/repo';
 import { readJson } from '../validate';
-import { ApiError } from '../errors';
+import { DomainError } from '../../core/errors';
 import {
   parseAppendixUnits,
   parseUnitsCsv,
   parseUnitsXlsx,
-  UnitImportError,
   type UnitInput,
 } from '../../core/units/import';
 
@@ -47,23 +46,18 @@ export function unitsApi(api: Hono, ctx: AppContext): void {
   api.post('/units/import', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     let units: UnitInput[];
-    try {
-      if (type === 'text/csv') units = parseUnitsCsv(await c.req.text());
-      else if (type === 'text/plain') units = parseAppendixUnits(await c.req.text());
-      else if (type === XLSX || type === 'application/octet-stream')
-        units = await parseUnitsXlsx(new Uint8Array(await c.req.arrayBuffer()));
-      else
-        throw new ApiError(
-          415,
-          'unsupported_type',
-          `Định dạng "${type || '(không có)'}" không hỗ trợ: dùng text/plain (dán phụ lục), text/csv hoặc tệp xlsx.`,
-        );
-    } catch (e) {
-      if (e instanceof UnitImportError) throw new ApiError(400, 'invalid_import', e.message);
-      throw e;
-    }
+    if (type === 'text/csv') units = parseUnitsCsv(await c.req.text());
+    else if (type === 'text/plain') units = parseAppendixUnits(await c.req.text());
+    else if (type === XLSX || type === 'application/octet-stream')
+      units = await parseUnitsXlsx(new Uint8Array(await c.req.arrayBuffer()));
+    else
+      throw new DomainError(
+        'unsupported_type',
+        `Định dạng "${type || '(không có)'}" không hỗ trợ: dùng text/plain (dán phụ lục), text/csv hoặc tệp xlsx.`,
+        { kind: 'unsupported' },
+      );
     if (!units.length)
-      throw new ApiError(400, 'invalid_import', 'Không đọc được đơn vị nào từ nội dung gửi lên.');
+      throw new DomainError('invalid_import', 'Không đọc được đơn vị nào từ nội dung gửi lên.');
     await upsertUnits(ctx.db, units);
     return c.json(
       await listUnits(

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { newCode, secretEquals, sha256 } from '../../core/codes';
 import { createLoginToken, loginUrl } from '../../core/login-tokens';
-import type { Trx } from '../../core/outbox/enqueue';
+import type { Trx } from '../../db/types';
 
 export const SESSION_COOKIE = 'dp_session';
 export const PRE_CSRF_COOKIE = 'dp_csrf';

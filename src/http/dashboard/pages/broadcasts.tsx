@@ -1,7 +1,7 @@
 /** Broadcasts: compose → preview (recipient count) → send → live status, and resend to the failed groups. */
 import type { Context } from 'hono';
+import { DomainError } from '../../../core/errors';
 import {
-  BroadcastError,
   broadcastStatus,
   draftBroadcast,
   resendFailed,
@@ -564,7 +564,7 @@ export function broadcastRoutes(dash: Dash): void {
         );
       return c.redirect(`/broadcasts/${draft.id}`, 303);
     } catch (e) {
-      if (e instanceof BroadcastError) return composePage(c, s, e.message, form, 400);
+      if (e instanceof DomainError) return composePage(c, s, e.message, form, 400);
       throw e;
     }
   });
@@ -585,7 +585,7 @@ export function broadcastRoutes(dash: Dash): void {
       try {
         unitIds = (await resolveTarget(ctx.db, b.target as BroadcastTarget, ctx.clock())).unitIds;
       } catch (e) {
-        if (!(e instanceof BroadcastError)) throw e;
+        if (!(e instanceof DomainError)) throw e;
       }
       const chats = await unitChats(ctx.db, unitIds);
       return render(

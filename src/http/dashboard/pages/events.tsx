@@ -1,11 +1,11 @@
 /** Events: list, create (with the agenda pasted from the plan), registrations by category, edit, cancel, downloads. */
 import type { Context } from 'hono';
+import { DomainError } from '../../../core/errors';
 import { sql } from 'kysely';
 import { agendaFromText } from '../../../core/agenda/from-text';
 import {
   cancelEvent,
   createEvent,
-  EventError,
   updateEvent,
   type EventPatch,
 } from '../../../core/events/manage';
@@ -621,7 +621,7 @@ export function eventRoutes(dash: Dash): void {
       await dash.audit(s, 'event.create', { event: created.id, units: created.invitedUnits });
       return c.redirect(`/events/${created.id}?ok=created`, 303);
     } catch (e) {
-      if (e instanceof EventError) return listPage(c, s, e.message, form, 400);
+      if (e instanceof DomainError) return listPage(c, s, e.message, form, 400);
       throw e;
     }
   });
@@ -648,7 +648,7 @@ export function eventRoutes(dash: Dash): void {
       try {
         await updateEvent(ctx, e.id, parsed.value);
       } catch (err) {
-        if (err instanceof EventError) return eventPage(c2, s2, e, err.message, form, 400);
+        if (err instanceof DomainError) return eventPage(c2, s2, e, err.message, form, 400);
         throw err;
       }
       await dash.audit(s2, 'event.update', { event: e.id, fields: Object.keys(parsed.value) });

@@ -1,7 +1,7 @@
 /** Report requirements (campaigns): list, create, status per unit, submissions over time, extensions, excuses. */
 import type { Context } from 'hono';
+import { DomainError } from '../../../core/errors';
 import {
-  CampaignError,
   campaignUnits,
   createCampaign,
   excuseUnit,
@@ -578,7 +578,7 @@ export function reportRoutes(dash: Dash): void {
       await dash.audit(s, 'campaign.create', { campaign: created.id });
       return c.redirect(`/reports/${created.id}?ok=reportCreated`, 303);
     } catch (e) {
-      if (e instanceof CampaignError) return listPage(c, s, e.message, form, 400);
+      if (e instanceof DomainError) return listPage(c, s, e.message, form, 400);
       throw e;
     }
   });
@@ -619,7 +619,7 @@ export function reportRoutes(dash: Dash): void {
           await dash.audit(s, 'campaign.excuse', { campaign: cp.id, unit: unit.code });
         }
       } catch (e) {
-        if (e instanceof CampaignError) return detail(c, s, cp, e.message, 400);
+        if (e instanceof DomainError) return detail(c, s, cp, e.message, 400);
         throw e;
       }
       return c.redirect(
