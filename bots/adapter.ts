@@ -1,4 +1,4 @@
-import type { ChannelSender, Platform } from '../src/core/channel';
+import type { ChannelSender, Platform, PlatformQueries } from '../src/core/channel';
 import { secretEquals } from '../src/core/codes';
 
 /** A webhook the HTTP app mounts; the adapter verifies and parses its own requests. */
@@ -15,11 +15,20 @@ export interface ChannelAdapter {
   platform: Platform;
   sender: ChannelSender;
   webhook?: WebhookRoute;
+  /** Reads the core may make of this platform (membership, file downloads). */
+  queries?: PlatformQueries;
   /** The bot's username/id for "/lenh@bot" and mentions, known after start(). */
   botUsername(): string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Record<string, unknown>;
+}
+
+/** The reads each running adapter offers the core, by platform (AppContext.platforms). */
+export function platformQueries(
+  adapters: ChannelAdapter[],
+): Partial<Record<Platform, PlatformQueries>> {
+  return Object.fromEntries(adapters.flatMap((a) => (a.queries ? [[a.platform, a.queries]] : [])));
 }
 
 export function jsonResponse(status: number, body: unknown): Response {

@@ -23,7 +23,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Hono } from 'hono';
-import type { ChannelAdapter } from '../bots/adapter';
+import { platformQueries, type ChannelAdapter } from '../bots/adapter';
 import type { AppContext } from './app-context';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Platform } from './core/channel';
@@ -204,6 +204,7 @@ function buildRuntime(env: WorkerEnv): Runtime {
     log,
     onHandled: (platform) => scope.getStore()?.drain.add(platform),
   });
+  ctx.platforms = platformQueries(adapters);
   const app = createHttpApp({
     ctx,
     adminToken: config.adminToken,

@@ -3,7 +3,7 @@
  * outbox workers and the scheduler tick. Used by main.node.ts and by tests that run the real thing.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import type { ChannelAdapter } from '../bots/adapter';
+import { platformQueries, type ChannelAdapter } from '../bots/adapter';
 import { createTelegramAdapter } from '../bots/telegram/index';
 import { createZaloAdapter } from '../bots/zalo/index';
 import { createZaloBotAdapter } from '../bots/zalo-bot/index';
@@ -135,6 +135,8 @@ export async function startService(
   if (sandbox) adapters.push(sandbox);
   // ---- end sandbox
   adapters.push(...(options.adapters?.(sinkFor) ?? []));
+
+  ctx.platforms = platformQueries(adapters);
 
   const app = createHttpApp({
     ctx,

@@ -77,6 +77,20 @@ export interface ChannelSender {
   send(chatId: string, message: OutboundMessage): Promise<SendResult>;
 }
 
+/**
+ * Reads the core may make of a platform outside the outbox (sends always go through the outbox).
+ * Each is optional: a platform that cannot tell leaves it out, and the core copes.
+ */
+export interface PlatformQueries {
+  /** Is this person still in that chat (Telegram getChatMember)? 'unknown' when it cannot tell. */
+  memberStatus?(chatId: string, userId: string): Promise<'member' | 'left' | 'unknown'>;
+  /** Downloads a file a user sent (Telegram getFile, a Zalo URL), refusing more than maxBytes. */
+  fetchFile?(
+    fileId: string,
+    maxBytes: number,
+  ): Promise<{ data: Uint8Array; fileName?: string; mimeType?: string }>;
+}
+
 /** What adapters feed: the core's one entry point for messages and chat lifecycle events. */
 export interface InboundSink {
   message(msg: InboundMessage): Promise<'handled' | 'duplicate'>;

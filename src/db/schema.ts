@@ -187,6 +187,8 @@ export interface OutboxTable {
   error: string | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  /** The payload holds a secret (a login link): blanked once sent. */
+  sensitive: Generated<boolean>;
 }
 
 export interface ProcessedUpdatesTable {

@@ -84,6 +84,7 @@ export const t = {
     'Nút này đã hết hiệu lực (yêu cầu đã được xử lý hoặc đã quá hạn). Vui lòng gửi lại lệnh nếu cần.',
   notUnderstood: () =>
     'Bot chưa hiểu tin nhắn này. Gửi /huongdan để xem các lệnh; để đăng ký tham dự, hãy trả lời đúng tin nhắn mời kèm danh sách.',
+  redactedAfterSend: () => '[đã xoá nội dung bảo mật sau khi gửi]',
   internalError: () =>
     'Xin lỗi, bot gặp sự cố khi xử lý tin nhắn này. Vui lòng gửi lại sau ít phút; nếu vẫn lỗi, xin báo Ban tổ chức.',
 };

@@ -13,6 +13,8 @@ export interface EnqueueOptions {
   ref?: string | null;
   broadcastId?: number | null;
   notBefore?: Date;
+  /** The text holds a secret (a login link): the outbox blanks it once the platform has it. */
+  sensitive?: boolean;
   /** Interactive answers jump ahead of broadcasts and reminders. Default: replies 0, others 1. */
   priority?: number;
 }
@@ -76,6 +78,7 @@ async function insertRows(
           ref: options.ref ?? null,
           broadcast_id: options.broadcastId ?? null,
           priority,
+          ...(options.sensitive ? { sensitive: true } : {}),
           ...(options.notBefore ? { not_before: options.notBefore } : {}),
         })),
       )

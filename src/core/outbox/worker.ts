@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { t } from '../../messages/vi';
 import type { AppContext } from '../../app-context';
 import type { OutboxRow } from '../../db/schema';
 import type { ChannelSender, OutboundMessage, SendResult } from '../channel';
@@ -32,6 +33,9 @@ export interface OutboxStats {
   retried: number;
   rateLimited: number;
 }
+
+/** What a sensitive row's payload becomes once sent: the secret is not kept at rest. */
+export const REDACTED: OutboundMessage = { text: t.redactedAfterSend() };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -254,6 +258,7 @@ export class OutboxWorker {
         .updateTable('outbox')
         .set({
           state: 'sent',
+          ...(row.sensitive ? { payload: JSON.stringify(REDACTED) } : {}),
           sent_at: new Date(),
           platform_message_id: result.messageId ?? null,
           lease_until: null,
