@@ -307,7 +307,7 @@ export const rp = {
   unitAmbiguous: (typed: string, names: string[]) =>
     `"${typed}" khớp nhiều đơn vị:\n${names.map((n) => `• ${n}`).join('\n')}\nVui lòng gõ rõ hơn hoặc dùng mã đơn vị.`,
   dateNotUnderstood: () => 'Bot chưa hiểu ngày gia hạn. Ví dụ: 20/11, 20/11/2024 hoặc 20/11 17h.',
-  extensionInPast: () => 'Ngày gia hạn phải ở sau thời điểm hiện tại.',
+  extensionLabel: () => 'Ngày gia hạn',
   whichCampaign: (items: Array<{ id: number; title: string; periodLabel: string | null }>) =>
     `Có ${items.length} báo cáo đang theo dõi, vui lòng ghi số báo cáo (#):\n${items.map((c) => `#${c.id} ${reportName(c)}`).join('\n')}`,
   noCampaign: () => 'Hiện không có báo cáo nào đang theo dõi.',
@@ -406,4 +406,74 @@ export const bc = {
           : /Too Many Requests|429/i.test(raw)
             ? 'nền tảng giới hạn tốc độ, đã thử lại nhiều lần'
             : `lỗi nền tảng (${raw.slice(0, 80)})`,
+};
+
+/** What a field is called in Vietnamese, with the API's name after it so both readers find it. */
+const FIELD_NAMES: Record<string, string> = {
+  title: 'Tên',
+  startsAt: 'Thời gian bắt đầu',
+  endsAt: 'Thời gian kết thúc',
+  registrationDeadline: 'Hạn đăng ký',
+  deadline: 'Hạn báo cáo',
+  until: 'Ngày gia hạn',
+  chaseEvery: 'Chu kỳ đôn đốc',
+  remindBefore: 'Nhắc trước hạn',
+  atTime: 'Giờ gửi',
+  quietHours: 'Giờ yên lặng',
+  quotaPerUnit: 'Số người tối đa mỗi đơn vị',
+  maxChases: 'Số lần đôn đốc tối đa',
+  agenda: 'Chương trình',
+  agendaText: 'Chương trình dán vào',
+  holidays: 'Ngày nghỉ',
+  workdays: 'Ngày làm bù',
+  code: 'Mã đơn vị',
+  parent: 'Đơn vị cấp trên',
+};
+/** "Hạn đăng ký (registrationDeadline)" for an API field; a Vietnamese label as it is. */
+const fieldLabel = (field: string) => {
+  if (!/^[\w.[\]]+$/.test(field)) return field;
+  const leaf = field
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter(Boolean);
+  const name = FIELD_NAMES[leaf.at(-1) ?? ''] ?? FIELD_NAMES[leaf[0] ?? ''];
+  return name ? `${name} (${field})` : `Trường ${field}`;
+};
+
+/** Why the core refused what a person asked for (API, dashboard and chat show the same text). */
+export const rules = {
+  fieldLabel,
+  instantOutOfRange: (field: string) =>
+    `${fieldLabel(field)} không hợp lệ: thời gian phải trong khoảng năm 2000 đến năm 2099.`,
+  tooFarAhead: (field: string) =>
+    `${fieldLabel(field)} không hợp lệ: thời gian không được xa quá 5 năm kể từ hôm nay.`,
+  mustBeFuture: (field: string) =>
+    `${fieldLabel(field)} không hợp lệ: thời gian phải ở sau thời điểm hiện tại.`,
+  cadenceOutOfRange: (field: string, value: string) =>
+    `${fieldLabel(field)} không hợp lệ: chu kỳ "${value}" phải từ 1 giờ (PT1H) đến 1 năm (P366D).`,
+  remindTooEarly: (field: string, value: string) =>
+    `${fieldLabel(field)} không hợp lệ: nhắc trước "${value}" xa quá 1 năm.`,
+  endBeforeStart: () => 'Thời gian kết thúc (endsAt) phải sau thời gian bắt đầu.',
+  deadlineAfterStart: () => 'Hạn đăng ký (registrationDeadline) phải trước thời gian bắt đầu.',
+  agendaItemEnd: (i: number) =>
+    `Mục chương trình thứ ${i + 1} (agenda[${i}].endsAt): giờ kết thúc phải sau giờ bắt đầu.`,
+  agendaUnreadable: () =>
+    'Chương trình dán vào (agendaText): không đọc được dòng chương trình nào (cần giờ dạng 7h30 - 8h00 và nội dung).',
+  needTitle: () => 'Tên (title): vui lòng nhập tên.',
+  badQuota: () => 'Số người tối đa mỗi đơn vị (quotaPerUnit) phải là số nguyên từ 1 đến 1000.',
+  duplicateCode: (code: string, first: number, again: number) =>
+    `Mã đơn vị "${code}" ([${again}].code) bị lặp: đã có ở phần tử [${first}].`,
+  badDateKey: (field: string, value: string) =>
+    `${fieldLabel(field)} không hợp lệ: "${value}" không phải ngày có thật dạng YYYY-MM-DD.`,
+  parentSelf: (code: string) => `Đơn vị "${code}" không thể là đơn vị cấp trên của chính nó.`,
+  parentUnknown: (code: string) => `Không có đơn vị cấp trên mã "${code}".`,
+  parentLoop: (code: string) =>
+    `Cây đơn vị bị vòng lặp tại "${code}": một đơn vị không thể là cấp trên của cấp trên nó.`,
+  calendarTwice: (date: string, first: string) => `Ngày ${date} đã có ở ${first}.`,
+  calendarBoth: (date: string) =>
+    `Ngày ${date} vừa là ngày nghỉ vừa là ngày làm việc: mỗi ngày chỉ được ở một danh sách.`,
+  badTimeOfDay: (field: string) =>
+    `${fieldLabel(field)} không hợp lệ: giờ dạng HH:mm, ví dụ 08:00.`,
+  badMaxChases: () => 'Số lần đôn đốc tối đa (maxChases) phải là số nguyên từ 0 đến 1000.',
+  deadlineNeeded: () => 'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).',
 };

@@ -32,7 +32,6 @@ import { createSink } from '../../src/core/inbound/sink';
 import { classifyReportText } from '../../src/core/reports/phrase';
 import { organizerJoinCode, upsertUnits } from '../../src/core/units/repo';
 import { createHttpApp } from '../../src/http/app';
-import { createLogger } from '../../src/log';
 import { t } from '../../src/messages/vi';
 import { COMMANDS } from '../../src/messages/vi';
 import { FakeTelegramApi } from '../fakes/telegram-api';

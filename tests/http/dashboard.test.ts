@@ -417,7 +417,7 @@ describe('dashboard pages', () => {
     });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
-    expect(badHtml).toContain('Hạn đăng ký phải trước thời gian bắt đầu');
+    expect(badHtml).toContain('Hạn đăng ký (registrationDeadline) phải trước thời gian bắt đầu');
     expect(badHtml).toContain('value="Sai"');
   });
 

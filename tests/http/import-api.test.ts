@@ -82,8 +82,8 @@ describe('POST /api/events with the agenda pasted from Phụ lục 2', () => {
       headers: auth('application/json'),
       body: JSON.stringify({
         title: 'Lớp tập huấn',
-        startsAt: '2030-09-27T07:30:00+07:00',
-        registrationDeadline: '2030-09-25T17:00:00+07:00',
+        startsAt: '2025-09-27T07:30:00+07:00',
+        registrationDeadline: '2025-09-25T17:00:00+07:00',
         units: ['010'],
         agendaText: SEED000_AGENDA_TEXT,
       }),
@@ -97,7 +97,7 @@ describe('POST /api/events with the agenda pasted from Phụ lục 2', () => {
       .orderBy('position')
       .execute();
     expect(items).toHaveLength(11);
-    expect(new Date(items[0]!.starts_at).toISOString()).toBe('2030-09-27T00:30:00.000Z');
+    expect(new Date(items[0]!.starts_at).toISOString()).toBe('2025-09-27T00:30:00.000Z');
     expect(items.find((i) => i.title.startsWith('Chuyên đề 2'))!.presenter).toContain(
       'Ban Tuyên giáo Tỉnh ủy',
     );
@@ -107,8 +107,8 @@ describe('POST /api/events with the agenda pasted from Phụ lục 2', () => {
       headers: auth('application/json'),
       body: JSON.stringify({
         title: 'X',
-        startsAt: '2030-09-27T07:30:00+07:00',
-        registrationDeadline: '2030-09-25T17:00:00+07:00',
+        startsAt: '2025-09-27T07:30:00+07:00',
+        registrationDeadline: '2025-09-25T17:00:00+07:00',
         units: ['010'],
         agendaText: 'không có giờ',
       }),

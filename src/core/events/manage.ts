@@ -9,6 +9,7 @@ import { cancelJobs, replanJobs } from '../scheduler/jobs';
 import { resolveUnitSelector } from '../units/repo';
 import { getAgenda, getEvent } from './repo';
 import { EVENT_DEFAULTS, eventJobPrefix, planEventJobs } from './plan';
+import { checkEventTimes, withPastedAgenda } from './rules';
 import type { AgendaInput, EventInput } from './types';
 
 async function insertAgenda(trx: Trx, eventId: number, agenda: AgendaInput[]): Promise<void> {
@@ -46,6 +47,8 @@ export async function createEvent(
   ctx: AppContext,
   input: EventInput,
 ): Promise<{ id: number; invitedUnits: number; unreachable: string[] }> {
+  const agenda = withPastedAgenda(input.agenda, input.agendaText, input.startsAt, ctx.timezone);
+  checkEventTimes({ ...input, agenda }, ctx.clock());
   return ctx.db.transaction().execute(async (trx) => {
     const { units, unknown } = await resolveUnitSelector(trx, input.units);
     if (unknown.length)
@@ -80,7 +83,7 @@ export async function createEvent(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await insertAgenda(trx, event.id, input.agenda);
+    await insertAgenda(trx, event.id, agenda);
     await trx
       .insertInto('registrations')
       .values(units.map((u) => ({ event_id: event.id, unit_id: u.id })))
@@ -149,6 +152,18 @@ export async function updateEvent(
     if (!before) throw notFound(`Không có sự kiện số ${id}.`);
     if (before.status === 'cancelled')
       throw conflict('cancelled', 'Sự kiện đã hủy, không sửa được.');
+    checkEventTimes(
+      {
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        startsAt: patch.startsAt ?? before.starts_at,
+        endsAt: patch.endsAt === undefined ? before.ends_at : patch.endsAt,
+        registrationDeadline: patch.registrationDeadline ?? before.registration_deadline,
+        quotaPerUnit: patch.quotaPerUnit,
+        ...(patch.agenda ? { agenda: patch.agenda } : {}),
+      },
+      ctx.clock(),
+      patch.startsAt !== undefined && patch.startsAt.getTime() !== before.starts_at.getTime(),
+    );
     const tz = ctx.timezone;
     const changes: string[] = [];
     if (patch.startsAt && patch.startsAt.getTime() !== new Date(before.starts_at).getTime()) {

@@ -22,6 +22,8 @@ export interface EventInput {
   units: UnitSelector;
   quotaPerUnit?: number | null;
   agenda: AgendaInput[];
+  /** The agenda table pasted from the plan (Phụ lục 2), placed on the event's day. */
+  agendaText?: string;
   /** Local "HH:mm" the day before, or null for none. Default "17:00". */
   remindDayBefore?: string | null;
   /** Local "HH:mm" on the day, or null. Default "06:30". */

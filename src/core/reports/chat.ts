@@ -8,6 +8,7 @@ import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
 import { addDays, atLocal } from '../time/format';
 import { parseUserDate } from '../time/parse';
+import { checkFuture } from '../time/bounds';
 import { findUnits } from '../units/lookup';
 import { classifyReportText } from './phrase';
 import { chaseRound } from './jobs';
@@ -256,7 +257,7 @@ export const reportCommands: Record<string, CommandSpec> = {
       if (!picked) return;
       const { unitText, until } = splitUnitAndDate(picked.rest, turn.now, turn.ctx.timezone);
       if (!until) return turn.reply(rp.dateNotUnderstood());
-      if (until <= turn.now) return turn.reply(rp.extensionInPast());
+      checkFuture(until, turn.now, rp.extensionLabel());
       if (!unitText) return turn.reply(rp.giahanUsage());
       const unit = await unitFor(turn, picked.c, unitText);
       if (!unit) return;

@@ -6,13 +6,13 @@ import type { Trx } from '../../db/types';
 import { addJob } from '../scheduler/jobs';
 import type { Job, JobHandler } from '../scheduler/tick';
 import { nextChase } from '../time/schedule';
+import { loadCalendar } from '../time/overrides';
 import {
   type UnitReportRow,
   campaignJobPrefix,
   campaignUnits,
   getCampaign,
   groupByCategory,
-  loadCalendar,
   owed,
   rollOver,
   statusText,

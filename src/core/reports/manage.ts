@@ -1,12 +1,14 @@
 import type { AppContext } from '../../app-context';
 import { DomainError, notFound } from '../errors';
+import { checkCadence, checkFuture, checkRemindBefore } from '../time/bounds';
 import type { Campaign } from '../../db/schema';
-import { rp, type OwedReport } from '../../messages/vi';
+import { rp, rules, type OwedReport } from '../../messages/vi';
 import { organizerChats, unitChats } from '../chats/targets';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { addJob, cancelJobs, replanJobs, type PlannedJob } from '../scheduler/jobs';
-import { createWorkCalendar, type WorkCalendar } from '../time/calendar';
+import type { WorkCalendar } from '../time/calendar';
+import { loadCalendar } from '../time/overrides';
 import { daysUntilDeadline, formatDeadlineStatus } from '../time/format';
 import { firstPeriod, nextPeriod, type Recurrence } from '../time/recurrence';
 import { DEFAULT_REMIND_BEFORE, nextChase, planReminders, type QuietHours } from '../time/schedule';
@@ -32,18 +34,6 @@ export interface CampaignInput {
 
 export const campaignJobPrefix = (id: number) => `campaign:${id}:`;
 export const DEFAULT_QUIET: QuietHours = { from: '21:00', to: '07:00' };
-
-/** The organizers' per-year overrides on top of the library's Vietnamese holidays. */
-export async function loadCalendar(trx: Trx, tz: string): Promise<WorkCalendar> {
-  const rows = await trx.selectFrom('calendar_overrides').selectAll().execute();
-  return createWorkCalendar({
-    tz,
-    extraHolidays: rows
-      .filter((r) => r.kind === 'holiday')
-      .map((r) => ({ date: r.date_key, name: r.note ?? undefined })),
-    extraWorkdays: rows.filter((r) => r.kind === 'workday').map((r) => r.date_key),
-  });
-}
 
 export function owed(c: Campaign, extendedUntil: Date | null = null): OwedReport {
   return {
@@ -103,6 +93,29 @@ async function planCampaign(ctx: AppContext, trx: Trx, c: Campaign): Promise<voi
   await replanJobs(trx, { campaignId: c.id }, jobs, campaignJobPrefix(c.id));
 }
 
+const HHMM = /^([01]?\d|2[0-3]):[0-5]\d$/;
+
+/** The rules of a report requirement, whoever asks for one (API, dashboard, plan import). */
+export function checkCampaignInput(input: CampaignInput, now: Date): void {
+  if (!input.title.trim())
+    throw new DomainError('invalid_body', rules.needTitle(), { field: 'title' });
+  if (input.deadline) checkFuture(input.deadline, now, 'deadline');
+  for (const [i, d] of (input.remindBefore ?? []).entries())
+    checkRemindBefore(d, `remindBefore[${i}]`);
+  if (input.chaseEvery) checkCadence(input.chaseEvery, 'chaseEvery');
+  for (const [field, value] of [
+    ['atTime', input.atTime],
+    ['quietHours.from', input.quietHours?.from],
+    ['quietHours.to', input.quietHours?.to],
+  ] as const) {
+    if (value !== undefined && !HHMM.test(value))
+      throw new DomainError('invalid_body', rules.badTimeOfDay(field), { field });
+  }
+  const max = input.maxChases;
+  if (max !== undefined && max !== null && (!Number.isInteger(max) || max < 0 || max > 1000))
+    throw new DomainError('invalid_body', rules.badMaxChases(), { field: 'maxChases' });
+}
+
 async function insertCampaign(
   ctx: AppContext,
   trx: Trx,
@@ -119,8 +132,7 @@ async function insertCampaign(
       periodLabel = period.periodLabel;
     }
   }
-  if (!deadline)
-    throw new DomainError('invalid', 'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).');
+  if (!deadline) throw new DomainError('invalid', rules.deadlineNeeded(), { field: 'deadline' });
   const c = await trx
     .insertInto('campaigns')
     .values({
@@ -159,6 +171,7 @@ export async function createCampaign(
   ctx: AppContext,
   input: CampaignInput,
 ): Promise<{ id: number; deadline: Date; unreachable: string[] }> {
+  checkCampaignInput(input, ctx.clock());
   return ctx.db.transaction().execute(async (trx) => {
     const { units, unknown } = await resolveUnitSelector(trx, input.units);
     if (unknown.length)
@@ -354,6 +367,7 @@ export async function grantExtension(
   unitId: number,
   until: Date,
 ): Promise<void> {
+  checkFuture(until, ctx.clock(), 'until');
   if (!(await assignment(trx, c.id, unitId)))
     throw notFound('Đơn vị không thuộc báo cáo này.', 'unit');
   await trx

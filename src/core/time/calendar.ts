@@ -204,28 +204,3 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
 export const dateKeySchema = z
   .string()
   .refine(isDateKey, { message: 'Ngày phải có dạng YYYY-MM-DD và là ngày có thật.' });
-
-/** API input for the calendar overrides. */
-export const workCalendarOptionsSchema = z
-  .object({
-    extraHolidays: z
-      .array(
-        z.union([
-          dateKeySchema,
-          z.object({ date: dateKeySchema, name: z.string().max(200).optional() }),
-        ]),
-      )
-      .optional(),
-    extraWorkdays: z.array(dateKeySchema).optional(),
-  })
-  .superRefine((v, ctx) => {
-    const off = new Set((v.extraHolidays ?? []).map((e) => (typeof e === 'string' ? e : e.date)));
-    for (const d of v.extraWorkdays ?? []) {
-      if (off.has(d))
-        ctx.addIssue({
-          code: 'custom',
-          message: `Ngày ${formatDateKey(d)} vừa là ngày nghỉ vừa là ngày làm bù.`,
-          path: ['extraWorkdays'],
-        });
-    }
-  });

@@ -82,8 +82,53 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** Where a fixed-offset zone's arithmetic is trusted (the window the bot plans in). */
+const FIXED_FROM = Date.UTC(1990, 0, 1);
+const FIXED_UNTIL = Date.UTC(2110, 0, 1);
+const fixedOffsets = new Map<string, number | null>();
+
+/**
+ * The zone's offset when it never changes over 1990–2110 (Asia/Ho_Chi_Minh: always +7 h), else
+ * null. Checked once per zone, twice a year; then local time is plain arithmetic instead of an
+ * Intl call, which is what lets planners walk thousands of instants cheaply.
+ */
+function fixedOffset(tz: string): number | null {
+  let v = fixedOffsets.get(tz);
+  if (v === undefined) {
+    const offsetAt = (t: number) => {
+      const p = intlParts(new Date(t), tz);
+      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
+    };
+    v = offsetAt(FIXED_FROM);
+    for (let y = 1990; y < 2110 && v !== null; y++) {
+      for (const m of [0, 3, 6, 9]) if (offsetAt(Date.UTC(y, m, 1)) !== v) v = null;
+    }
+    fixedOffsets.set(tz, v);
+  }
+  return v;
+}
+
 export function localParts(d: Date, tz: string = DEFAULT_TZ): LocalParts {
   assertInstant(d);
+  const t = d.getTime();
+  const fixed = t >= FIXED_FROM && t < FIXED_UNTIL ? fixedOffset(tz) : null;
+  if (fixed !== null) {
+    const w = new Date(t + fixed);
+    return {
+      year: w.getUTCFullYear(),
+      month: w.getUTCMonth() + 1,
+      day: w.getUTCDate(),
+      hour: w.getUTCHours(),
+      minute: w.getUTCMinutes(),
+      second: w.getUTCSeconds(),
+      millisecond: w.getUTCMilliseconds(),
+      weekday: w.getUTCDay(),
+    };
+  }
+  return intlParts(d, tz);
+}
+
+function intlParts(d: Date, tz: string): LocalParts {
   const t = d.getTime();
   let year = 0;
   let month = 0;

@@ -46,6 +46,12 @@ const MINUTE_MS = 60_000;
 export const MIN_CHASE_INTERVAL_MS = 60_000;
 /** A chase sequence that skips this many days without a round gives up (misconfigured calendar). */
 const MAX_SILENT_DAYS = 3_660;
+/**
+ * Steps a chase walk may take before it stops: far beyond any real plan (five years of hourly
+ * chases are ~44,000), so a cadence or an instant that slipped past the input bounds cannot keep
+ * the event loop busy.
+ */
+export const MAX_CHASE_STEPS = 100_000;
 
 // ---------------------------------------------------------------------------
 // Deadlines stated in words
@@ -254,7 +260,8 @@ export interface PlannedChase {
   key: string;
 }
 
-function chaseCadence(every: string): Duration {
+/** A chase cadence as the planner takes it; throws a DurationError for one it cannot plan. */
+export function chaseCadence(every: string): Duration {
   const d = parseDuration(every);
   if (d.days > 0 && d.ms > 0) {
     throw new DurationError(
@@ -295,6 +302,7 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
 
   let round = 0;
   let last = -Infinity;
+  let steps = 0;
   const next = (at: Date): PlannedChase | null => {
     if (at.getTime() <= last) return null; // met an earlier round after a move: one round
     last = at.getTime();
@@ -306,7 +314,7 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
     let day = localDateKey(options.deadline, tz);
     if (atLocal(day, atTime, tz).getTime() <= deadlineMs) day = addDays(day, 1);
     if (workingDaysOnly) day = calendar.workingDayOnOrAfter(day);
-    for (;;) {
+    for (; steps++ < MAX_CHASE_STEPS;) {
       const raw = atLocal(day, atTime, tz);
       const c = next(quietWindowAt(raw, quiet, tz)?.end ?? raw);
       if (c) {
@@ -317,6 +325,7 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
         ? calendar.addWorkingDays(day, cadence.days)
         : addDays(day, cadence.days);
     }
+    return;
   }
 
   // Under a day: raw instants deadline + k × step. Runs of raw instants that land on the
@@ -324,7 +333,7 @@ export function* chaseRounds(options: ChaseOptions): Generator<PlannedChase, voi
   const step = cadence.ms;
   const firstKAtOrAfter = (t: number) => Math.max(1, Math.ceil((t - deadlineMs) / step));
   let lastYieldMs = deadlineMs;
-  for (let k = 1; ;) {
+  for (let k = 1; steps++ < MAX_CHASE_STEPS;) {
     const raw = new Date(deadlineMs + k * step);
     if (raw.getTime() - lastYieldMs > MAX_SILENT_DAYS * 86_400_000) return;
     const w = quietWindowAt(raw, quiet, tz);

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/types';
 import type { Unit } from '../../db/schema';
 import { newCode } from '../codes';
+import { DomainError } from '../errors';
+import { rules } from '../../messages/vi';
 import { fold } from '../text/normalize';
 import type { Platform } from '../channel';
 
@@ -10,6 +12,11 @@ export interface UnitUpsert {
   name: string;
   category?: string | null;
   order?: number;
+  /**
+   * The parent's code (a commune's district). Omitted: the unit keeps its parent; null: it
+   * becomes a top unit. The parent may be in the same batch.
+   */
+  parent?: string | null;
 }
 
 export interface UnitView {
@@ -17,14 +24,71 @@ export interface UnitView {
   name: string;
   category: string | null;
   order: number;
+  /** The parent's code, or null at the top of the tree. */
+  parent: string | null;
+  /** Direct children. */
+  children: number;
   joinCode: string;
   chats: Array<{ platform: Platform; chatId: string; title: string | null; active: boolean }>;
 }
 
-/** Upserts by code; a new unit gets a fresh join code, an existing one keeps its code. */
+/** Refuses a batch that names a code twice, a parent nobody knows, or a loop in the tree. */
+async function checkBatch(trx: Trx, units: UnitUpsert[]): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  for (const [i, u] of units.entries()) {
+    const first = seen.get(u.code);
+    if (first !== undefined)
+      throw new DomainError('duplicate_code', rules.duplicateCode(u.code, first, i), {
+        field: `[${i}].code`,
+      });
+    seen.set(u.code, i);
+  }
+  const parents = [...new Set(units.flatMap((u) => (u.parent ? [u.parent] : [])))];
+  const known = new Set(
+    parents.length
+      ? (await trx.selectFrom('units').select('code').where('code', 'in', parents).execute()).map(
+          (r) => r.code,
+        )
+      : [],
+  );
+  for (const [i, u] of units.entries()) {
+    if (!u.parent) continue;
+    if (u.parent === u.code)
+      throw new DomainError('invalid_parent', rules.parentSelf(u.code), {
+        field: `[${i}].parent`,
+      });
+    if (!seen.has(u.parent) && !known.has(u.parent))
+      throw new DomainError('unknown_parent', rules.parentUnknown(u.parent), {
+        field: `[${i}].parent`,
+      });
+  }
+  return seen;
+}
+
+/** After the parents are written: no unit may be its own ancestor. */
+async function checkNoCycle(trx: Trx, codes: string[]): Promise<void> {
+  if (!codes.length) return;
+  const loop = await sql<{ code: string }>`
+    WITH RECURSIVE up(start_id, id, depth) AS (
+      SELECT u.id, u.parent_id, 1 FROM units u WHERE u.code = ANY(${codes}::text[]) AND u.parent_id IS NOT NULL
+      UNION ALL
+      SELECT up.start_id, p.parent_id, up.depth + 1 FROM up JOIN units p ON p.id = up.id
+      WHERE p.parent_id IS NOT NULL AND up.id <> up.start_id AND up.depth < 64)
+    SELECT u.code FROM up JOIN units u ON u.id = up.start_id WHERE up.id = up.start_id LIMIT 1`.execute(
+    trx,
+  );
+  const code = loop.rows[0]?.code;
+  if (code) throw new DomainError('invalid_parent', rules.parentLoop(code), { field: 'parent' });
+}
+
+/**
+ * Upserts by code; a new unit gets a fresh join code, an existing one keeps its code. Rules
+ * (one code per unit in a batch, known parents, no loops) hold for every caller.
+ */
 export async function upsertUnits(db: Db, units: UnitUpsert[]): Promise<void> {
   if (units.length === 0) return;
   await db.transaction().execute(async (trx) => {
+    await checkBatch(trx, units);
     for (let i = 0; i < units.length; i += 500) {
       const batch = units.slice(i, i + 500).map((u, j) => ({
         code: u.code,
@@ -48,12 +112,37 @@ export async function upsertUnits(db: Db, units: UnitUpsert[]): Promise<void> {
         )
         .execute();
     }
+    const withParent = units.filter((u) => u.parent !== undefined);
+    if (!withParent.length) return;
+    const pairs = JSON.stringify(withParent.map((u) => ({ code: u.code, parent: u.parent })));
+    await sql`
+      UPDATE units u SET parent_id = p.id
+      FROM jsonb_to_recordset(${pairs}::jsonb) AS x(code text, parent text)
+      LEFT JOIN units p ON p.code = x.parent
+      WHERE u.code = x.code`.execute(trx);
+    await checkNoCycle(
+      trx,
+      withParent.map((u) => u.code),
+    );
   });
 }
 
-export async function listUnits(db: Db, codes?: string[]): Promise<UnitView[]> {
-  let q = db.selectFrom('units').selectAll().orderBy('sort_order').orderBy('code');
-  if (codes) q = q.where('code', 'in', codes.length ? codes : ['\u0000']);
+export async function listUnits(db: Trx, codes?: string[]): Promise<UnitView[]> {
+  let q = db
+    .selectFrom('units as u')
+    .leftJoin('units as p', 'p.id', 'u.parent_id')
+    .selectAll('u')
+    .select((eb) => [
+      'p.code as parent_code',
+      eb
+        .selectFrom('units as c')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('c.parent_id', '=', 'u.id')
+        .as('children'),
+    ])
+    .orderBy('u.sort_order')
+    .orderBy('u.code');
+  if (codes) q = q.where('u.code', 'in', codes.length ? codes : ['\u0000']);
   const units = await q.execute();
   const chats = await db
     .selectFrom('chats')
@@ -72,18 +161,16 @@ export async function listUnits(db: Db, codes?: string[]): Promise<UnitView[]> {
     });
     byUnit.set(c.unit_id!, list);
   }
-  return units.map((u) => toView(u, byUnit.get(u.id) ?? []));
-}
-
-function toView(u: Unit, chats: UnitView['chats']): UnitView {
-  return {
+  return units.map((u) => ({
     code: u.code,
     name: u.name,
     category: u.category,
     order: u.sort_order,
+    parent: u.parent_code,
+    children: Number(u.children ?? 0),
     joinCode: u.join_code,
-    chats,
-  };
+    chats: byUnit.get(u.id) ?? [],
+  }));
 }
 
 /** Resolves a unit selector from the API: "all", a list of codes, or {categories}. */

@@ -13,6 +13,7 @@ import { dateKeySchema } from '../../core/time/calendar';
 import { isoDurationSchema } from '../../core/time/duration';
 import { deadlineFromVietnamesePhrase } from '../../core/time/schedule';
 import { recurrenceSchema } from '../../core/time/recurrence';
+import { saveCalendarOverrides } from '../../core/time/overrides';
 import { DomainError, notFound } from '../../core/errors';
 import { intParam, readJson } from '../validate';
 import { instant, unitSelector } from './events';
@@ -157,18 +158,7 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
         workdays: z.array(dateKeySchema).default([]),
       }),
     );
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('calendar_overrides').execute();
-      const rows = [
-        ...body.holidays.map((h) => ({
-          date_key: h.date,
-          kind: 'holiday' as const,
-          note: h.note ?? null,
-        })),
-        ...body.workdays.map((d) => ({ date_key: d, kind: 'workday' as const, note: null })),
-      ];
-      if (rows.length) await trx.insertInto('calendar_overrides').values(rows).execute();
-    });
+    await ctx.db.transaction().execute((trx) => saveCalendarOverrides(trx, body));
     return c.json({ ok: true });
   });
 }

@@ -2,10 +2,9 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { cancelEvent, createEvent, updateEvent } from '../../core/events/manage';
-import { DomainError, notFound } from '../../core/errors';
+import { notFound } from '../../core/errors';
 import { getEvent, listRegistrations } from '../../core/events/repo';
 import { registrationSheet } from '../../core/events/export';
-import { agendaFromText } from '../../core/agenda/from-text';
 import { isoDurationSchema } from '../../core/time/duration';
 import { buildRegistrationsCsv, buildRegistrationsXlsx } from '../../export/registrations';
 import { intParam, readJson } from '../validate';
@@ -53,16 +52,7 @@ const patchSchema = z.object(eventFields).omit({ mode: true, onlinePoints: true 
 
 export function eventsApi(api: Hono, ctx: AppContext): void {
   api.post('/events', async (c) => {
-    const { agendaText, ...body } = await readJson(c, createSchema);
-    if (agendaText) {
-      const parsed = agendaFromText(agendaText, body.startsAt, ctx.timezone);
-      if (!parsed.length)
-        throw new DomainError(
-          'invalid_body',
-          'Trường agendaText không hợp lệ: không đọc được dòng chương trình nào (cần giờ dạng 7h30 - 8h00 và nội dung).',
-        );
-      body.agenda = [...body.agenda, ...parsed];
-    }
+    const body = await readJson(c, createSchema);
     const created = await createEvent(ctx, body);
     return c.json(created, 201);
   });

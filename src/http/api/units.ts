@@ -22,7 +22,9 @@ const unitSchema = z.object({
     .regex(/^[\p{L}\p{N}_.-]+$/u, 'chỉ gồm chữ, số, _ . -'),
   name: z.string().trim().min(1).max(300),
   category: z.string().trim().max(300).nullish(),
-  order: z.number().int().optional(),
+  order: z.number().int().min(0).max(1_000_000).optional(),
+  /** The parent unit's code (a commune's district); null makes it a top unit. */
+  parent: z.string().trim().min(1).max(64).nullable().optional(),
 });
 
 export function unitsApi(api: Hono, ctx: AppContext): void {

@@ -2,6 +2,7 @@
  * The dashboard's only two static files, served from strings: no build step, nothing from
  * outside hosts (system fonts). The JS is progressive enhancement; every page works without it.
  */
+import { FAVICON_ICO, FAVICON_SVG } from './favicon';
 import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 
@@ -211,5 +212,12 @@ export function mountAssets(app: Hono): void {
     return c.body(body, 200, headers);
   };
   app.get('/assets/app.css', serve(CSS, 'text/css; charset=utf-8', CSS_VERSION));
+  const icon = { 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' };
+  app.get('/favicon.svg', (c) =>
+    c.body(FAVICON_SVG, 200, { ...icon, 'content-type': 'image/svg+xml' }),
+  );
+  app.get('/favicon.ico', (c) =>
+    c.body(new Uint8Array(FAVICON_ICO), 200, { ...icon, 'content-type': 'image/x-icon' }),
+  );
   app.get('/assets/app.js', serve(JS, 'text/javascript; charset=utf-8', JS_VERSION));
 }

@@ -33,6 +33,7 @@ export function Layout(p: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{p.title + d.titleSuffix}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href={CSS_URL} />
         <script src={JS_URL} defer></script>
       </head>

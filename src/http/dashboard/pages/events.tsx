@@ -11,7 +11,7 @@ import {
 } from '../../../core/events/manage';
 import { registrationSheet } from '../../../core/events/export';
 import { getAgenda, getEvent, listRegistrations } from '../../../core/events/repo';
-import type { AgendaInput, RegistrationView } from '../../../core/events/types';
+import type { RegistrationView } from '../../../core/events/types';
 import { groupByCategory } from '../../../core/reports/manage';
 import {
   formatDateTime,
@@ -477,46 +477,34 @@ function EventPage(p: EventPageProps) {
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Reads the create form into createEvent's input; the agenda's times are put on the start date. */
-export function parseEventForm(
-  form: Form,
-  tz: string,
-  now: Date,
-): Parsed<Parameters<typeof createEvent>[1]> {
+/**
+ * Reads the create form into createEvent's input. Only the form's own concerns live here (a
+ * field left empty, a date that does not parse); the rules are createEvent's, so the page shows
+ * the message the API gives. The agenda's times are put on the start date.
+ */
+export function parseEventForm(form: Form, tz: string): Parsed<Parameters<typeof createEvent>[1]> {
   const title = field(form, 'title');
   if (!title) return { ok: false, error: d.events.needTitle };
   if (!field(form, 'start')) return { ok: false, error: d.events.needStart };
   const startsAt = parseLocalDateTime(field(form, 'start'), tz);
   if (!startsAt) return { ok: false, error: d.events.badDate(d.events.fStart) };
-  if (startsAt <= now) return { ok: false, error: d.events.startPast };
   let endsAt: Date | null = null;
   if (field(form, 'end')) {
     endsAt = parseLocalDateTime(field(form, 'end'), tz);
     if (!endsAt) return { ok: false, error: d.events.badDate(d.events.fEnd) };
-    if (endsAt <= startsAt) return { ok: false, error: d.events.endBeforeStart };
   }
   if (!field(form, 'deadline')) return { ok: false, error: d.events.needDeadline };
   const deadline = parseLocalDateTime(field(form, 'deadline'), tz);
   if (!deadline) return { ok: false, error: d.events.badDate(d.events.fDeadline) };
-  if (deadline > startsAt) return { ok: false, error: d.events.deadlineAfterStart };
-  let quota: number | null = null;
-  if (field(form, 'quota')) {
-    quota = Number(field(form, 'quota'));
-    if (!Number.isInteger(quota) || quota < 1 || quota > 1000)
-      return { ok: false, error: d.events.badQuota };
-  }
+  const quota = field(form, 'quota') ? Number(field(form, 'quota')) : null;
   const units = parseUnitPicker(form);
   if (typeof units === 'object' && 'error' in units) return { ok: false, error: units.error };
   const agendaText = typeof form.agenda === 'string' ? form.agenda : '';
-  const agenda: AgendaInput[] = [];
-  if (agendaText.trim()) {
-    agenda.push(...agendaFromText(agendaText, startsAt, tz));
-    if (!agenda.length) return { ok: false, error: d.events.agendaUnreadable };
-    if (!endsAt) {
-      const last = agenda[agenda.length - 1]!;
-      const lastEnd = last.endsAt ?? last.startsAt;
-      if (lastEnd > startsAt) endsAt = lastEnd;
-    }
+  if (!endsAt && agendaText.trim()) {
+    // The day ends with its agenda when no end is given.
+    const last = agendaFromText(agendaText, startsAt, tz).at(-1);
+    const lastEnd = last ? (last.endsAt ?? last.startsAt) : null;
+    if (lastEnd && lastEnd > startsAt) endsAt = lastEnd;
   }
   return {
     ok: true,
@@ -529,7 +517,8 @@ export function parseEventForm(
       registrationDeadline: deadline,
       quotaPerUnit: quota,
       units,
-      agenda,
+      agenda: [],
+      agendaText,
     },
   };
 }
@@ -541,11 +530,9 @@ function parseEditForm(form: Form, e: EventRow, tz: string): Parsed<EventPatch> 
   if (field(form, 'end')) {
     endsAt = parseLocalDateTime(field(form, 'end'), tz);
     if (!endsAt) return { ok: false, error: d.events.badDate(d.events.fEnd) };
-    if (endsAt <= startsAt) return { ok: false, error: d.events.endBeforeStart };
   }
   const deadline = parseLocalDateTime(field(form, 'deadline'), tz);
   if (!deadline) return { ok: false, error: d.events.badDate(d.events.fDeadline) };
-  if (deadline > startsAt) return { ok: false, error: d.events.deadlineAfterStart };
   const patch: EventPatch = {};
   if (startsAt.getTime() !== new Date(e.starts_at).getTime()) patch.startsAt = startsAt;
   if ((endsAt?.getTime() ?? null) !== (e.ends_at ? new Date(e.ends_at).getTime() : null))
@@ -614,7 +601,7 @@ export function eventRoutes(dash: Dash): void {
   dash.get('/events', (c, s) => listPage(c, s));
 
   dash.post('/events', async (c, s, form) => {
-    const parsed = parseEventForm(form, ctx.timezone, ctx.clock());
+    const parsed = parseEventForm(form, ctx.timezone);
     if (!parsed.ok) return listPage(c, s, parsed.error, form, 400);
     try {
       const created = await createEvent(ctx, parsed.value);

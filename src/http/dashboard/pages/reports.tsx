@@ -485,14 +485,12 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 export function parseReportForm(
   form: Form,
   tz: string,
-  now: Date,
 ): Parsed<Parameters<typeof createCampaign>[1]> {
   const title = field(form, 'title');
   if (!title) return { ok: false, error: d.reports.needTitle };
   const key = parseDateInput(field(form, 'deadline'));
   if (!key) return { ok: false, error: d.reports.needDeadline };
   const deadline = deadlineFromVietnamesePhrase(key, 'before-day', tz);
-  if (deadline <= now) return { ok: false, error: d.reports.deadlinePast };
   const units = parseUnitPicker(form);
   if (typeof units === 'object' && 'error' in units) return { ok: false, error: units.error };
   const { month, day } = parseDateKey(key);
@@ -571,7 +569,7 @@ export function reportRoutes(dash: Dash): void {
   dash.get('/reports', (c, s) => listPage(c, s));
 
   dash.post('/reports', async (c, s, form) => {
-    const parsed = parseReportForm(form, ctx.timezone, ctx.clock());
+    const parsed = parseReportForm(form, ctx.timezone);
     if (!parsed.ok) return listPage(c, s, parsed.error, form, 400);
     try {
       const created = await createCampaign(ctx, parsed.value);

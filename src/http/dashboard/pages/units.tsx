@@ -11,7 +11,7 @@ import { listUnits, organizerJoinCode, upsertUnits, type UnitView } from '../../
 import { formatDateTime } from '../../../core/time/format';
 import { d } from '../../../messages/dashboard';
 import { Badge, CsrfField, ErrorNotice, Flash, Layout, TableWrap } from '../layout';
-import { field, fileField, render, type Dash } from '../kit';
+import { fileField, render, type Dash } from '../kit';
 import type { Session } from '../auth';
 import type { Context } from 'hono';
 
