@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
-import { t } from '../../messages/vi';
 import type { AppContext } from '../../app-context';
 import type { OutboxRow } from '../../db/schema';
 import type { ChannelSender, OutboundMessage, SendResult } from '../channel';
+import * as store from './store';
 import { markChatInactive, migrateChat } from '../inbound/handle';
 import { releaseLease, tryAcquireLease } from '../leases/lease';
 import { Pacer } from './pacer';
@@ -34,19 +33,20 @@ export interface OutboxStats {
   rateLimited: number;
 }
 
-/** What a sensitive row's payload becomes once sent: the secret is not kept at rest. */
-export const REDACTED: OutboundMessage = { text: t.redactedAfterSend() };
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
  * Delivers one platform's outbox rows. Only the holder of the lease `outbox:<platform>` sends,
  * so the platform's overall limit holds however many instances run; others wait to take over.
  *
- * Crash window: a row is marked sent in its own statement right after the platform answers.
- * A crash between that answer and the commit (or while a request is in flight) leaves the row
- * 'sending'; after its row lease expires the next holder sends it again. Duplicates are thus
- * bounded by the requests in flight at the crash (≤ maxInFlight).
+ * Outcomes are recorded in batches (a few rows or a few tens of milliseconds at a time), each
+ * fenced by the row's holder (store.ts): a sender whose row lease ran out mid-request cannot
+ * overwrite what the next holder recorded.
+ *
+ * Crash window: a row stays 'sending' from its claim until its outcome is recorded. A crash in
+ * between (a request in flight, or an answer not yet written) leaves it to its row lease, after
+ * which the next holder sends it again. Duplicates are thus bounded by the requests in flight
+ * plus the outcomes awaiting their write at the crash (≤ maxInFlight + flushEvery).
  */
 export class OutboxWorker {
   readonly stats: OutboxStats = { sent: 0, failed: 0, retried: 0, rateLimited: 0 };
@@ -58,6 +58,7 @@ export class OutboxWorker {
   private wake: (() => void) | null = null;
   private readonly opts: Required<Omit<OutboxWorkerOptions, 'afterBatch' | 'random'>> &
     Pick<OutboxWorkerOptions, 'afterBatch'>;
+  private readonly recorder: OutcomeRecorder;
 
   constructor(
     private readonly ctx: AppContext,
@@ -75,6 +76,7 @@ export class OutboxWorker {
     };
     this.pacer = new Pacer(channel.limits, options.random);
     this.leaseName = `outbox:${channel.platform}`;
+    this.recorder = new OutcomeRecorder(ctx, this.opts.instanceId, this.opts.maxAttempts);
   }
 
   get isHolder(): boolean {
@@ -146,64 +148,37 @@ export class OutboxWorker {
 
   /** A new holder learns the last minute's sends so per-chat limits survive a takeover. */
   private async seedPacer(): Promise<void> {
-    const rows = await this.ctx.db
-      .selectFrom('outbox')
-      .select(['chat_external_id', 'sent_at'])
-      .where('platform', '=', this.channel.platform)
-      .where('state', '=', 'sent')
-      .where('sent_at', '>', new Date(Date.now() - 60_000))
-      .execute();
-    const today = await this.ctx.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('platform', '=', this.channel.platform)
-      .where('state', '=', 'sent')
-      .where('sent_at', '>', sql<Date>`date_trunc('day', now())`)
-      .executeTakeFirstOrThrow();
-    this.pacer.seedHistory(
-      rows.map((r) => ({ chatId: r.chat_external_id, at: new Date(r.sent_at!).getTime() })),
-      Number(today.n),
-      new Date().toISOString().slice(0, 10),
-    );
-  }
-
-  private async claim(limit: number): Promise<OutboxRow[]> {
-    const leaseUntil = new Date(Date.now() + this.opts.rowLeaseMs);
-    const result = await sql<OutboxRow>`
-      UPDATE outbox SET state = 'sending', lease_until = ${leaseUntil}, locked_by = ${this.opts.instanceId}, attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM outbox
-        WHERE platform = ${this.channel.platform}
-          AND state IN ('queued', 'sending')
-          AND ((state = 'queued' AND not_before <= now()) OR (state = 'sending' AND lease_until < now()))
-        ORDER BY priority, not_before, id
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING *`.execute(this.ctx.db);
-    return result.rows.sort((a, b) => a.priority - b.priority || Number(a.id) - Number(b.id));
+    const { recent, today, day } = await store.recentSends(this.ctx.db, this.channel.platform);
+    this.pacer.seedHistory(recent, today, day);
   }
 
   /** Claims and sends one batch; returns how many rows it handled. Also used by Workers' scheduled(). */
   async runBatch(): Promise<number> {
     const day = new Date().toISOString().slice(0, 10);
     if (this.pacer.dailyCapReached(day)) return 0;
-    const rows = await this.claim(this.opts.batchSize);
+    const rows = await store.claimDue(
+      this.ctx.db,
+      this.channel.platform,
+      this.opts.instanceId,
+      this.opts.batchSize,
+      this.opts.rowLeaseMs,
+    );
     if (rows.length === 0) return 0;
     const delivered: DeliveredRow[] = [];
     const inFlight = new Set<Promise<void>>();
     for (const row of rows) {
       if (!this.running && this.loop) {
-        await this.requeue(row, new Date());
+        this.recorder.giveBack(row, 0);
         continue;
       }
       const now = Date.now();
       const chatReady = this.pacer.chatAvailableAt(row.chat_external_id, now);
       if (chatReady > now) {
-        await this.requeue(row, new Date(chatReady));
+        this.recorder.giveBack(row, chatReady - now);
         continue;
       }
       if (this.pacer.dailyCapReached(day)) {
-        await this.requeue(row, new Date(Date.now() + 60 * 60_000));
+        this.recorder.giveBack(row, 60 * 60_000);
         continue;
       }
       await sleep(this.pacer.reserve(Date.now()));
@@ -221,11 +196,12 @@ export class OutboxWorker {
       inFlight.add(p);
     }
     await Promise.all(inFlight);
+    await this.recorder.flush();
     if (this.opts.afterBatch && delivered.length) await this.opts.afterBatch(delivered);
     return rows.length;
   }
 
-  /** Sends one row and records the outcome; never throws. */
+  /** Sends one row and queues its outcome for the next write; never throws. */
   private async deliver(row: OutboxRow): Promise<SendResult> {
     let result: SendResult;
     try {
@@ -233,112 +209,39 @@ export class OutboxWorker {
     } catch (e) {
       result = { ok: false, kind: 'retry', reason: e instanceof Error ? e.message : String(e) };
     }
-    // The platform has answered: losing this write would send the message again later, so a
-    // database blip gets a few tries before the row is left to its lease (the crash window).
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.record(row, result);
-        break;
-      } catch (e) {
-        if (attempt >= 4) {
-          this.ctx.log.error({ err: e, outbox: row.id }, 'could not record delivery');
-          break;
-        }
-        await sleep(200 * 2 ** attempt);
-      }
-    }
+    this.count(row, result);
+    await this.recorder.add(row, result);
     return result;
   }
 
-  private async record(row: OutboxRow, result: SendResult): Promise<void> {
-    const db = this.ctx.db;
+  /** Stats and pacing decisions, made as soon as the platform answers. */
+  private count(row: OutboxRow, result: SendResult): void {
     if (result.ok) {
       this.stats.sent++;
-      await db
-        .updateTable('outbox')
-        .set({
-          state: 'sent',
-          ...(row.sensitive ? { payload: JSON.stringify(REDACTED) } : {}),
-          sent_at: new Date(),
-          platform_message_id: result.messageId ?? null,
-          lease_until: null,
-          error: null,
-        })
-        .where('id', '=', row.id)
-        .execute();
       return;
     }
-    if (result.kind === 'retry') {
+    if (result.kind !== 'retry') {
+      if (!result.migratedTo) this.stats.failed++;
+      return;
+    }
+    if (result.retryAfterMs !== undefined) {
+      this.stats.rateLimited++;
+      // A 429 does not say whether the bot or the chat hit the limit: pause the bot unless the
+      // chat is at its own per-minute limit. The margin covers the time the answer took to arrive.
       const now = Date.now();
-      if (result.retryAfterMs !== undefined) {
-        this.stats.rateLimited++;
-        // A 429 does not say whether the bot or the chat hit the limit: pause the bot unless the
-        // chat is at its own per-minute limit. The margin covers the time the answer took to arrive.
-        const until = now + Math.ceil(result.retryAfterMs * 1.05) + 50;
-        const chatFull =
-          this.channel.limits.perChatPerMinute > 0 &&
-          this.pacer.recentToChat(row.chat_external_id, now) >=
-            this.channel.limits.perChatPerMinute - 1;
-        const scope = result.scope ?? (chatFull ? 'chat' : 'bot');
-        if (scope === 'bot') this.pacer.pauseAll(until);
-        else this.pacer.pauseChat(row.chat_external_id, until);
-      }
-      // A rate-limit answer is the platform pacing us, not a failed attempt.
-      const attempts = result.retryAfterMs !== undefined ? row.attempts - 1 : row.attempts;
-      if (attempts >= this.opts.maxAttempts) {
-        this.stats.failed++;
-        await db
-          .updateTable('outbox')
-          .set({ state: 'failed', error: result.reason, lease_until: null })
-          .where('id', '=', row.id)
-          .execute();
-        return;
-      }
-      this.stats.retried++;
-      const backoff =
-        result.retryAfterMs ?? Math.min(600_000, 500 * 2 ** Math.min(row.attempts, 10));
-      await db
-        .updateTable('outbox')
-        .set({
-          state: 'queued',
-          not_before: new Date(now + backoff),
-          error: result.reason,
-          lease_until: null,
-          attempts,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      return;
+      const until = now + Math.ceil(result.retryAfterMs * 1.05) + 50;
+      const chatFull =
+        this.channel.limits.perChatPerMinute > 0 &&
+        this.pacer.recentToChat(row.chat_external_id, now) >=
+          this.channel.limits.perChatPerMinute - 1;
+      const scope = result.scope ?? (chatFull ? 'chat' : 'bot');
+      if (scope === 'bot') this.pacer.pauseAll(until);
+      else this.pacer.pauseChat(row.chat_external_id, until);
     }
-    if (result.migratedTo) {
-      await db.transaction().execute(async (trx) => {
-        await migrateChat(trx, row.platform, row.chat_external_id, result.migratedTo!);
-        await trx
-          .updateTable('outbox')
-          .set({ state: 'queued', chat_external_id: result.migratedTo!, lease_until: null })
-          .where('id', '=', row.id)
-          .execute();
-      });
-      return;
-    }
-    this.stats.failed++;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('outbox')
-        .set({ state: 'failed', error: result.reason, lease_until: null })
-        .where('id', '=', row.id)
-        .execute();
-      if (result.chatGone) await markChatInactive(trx, row.platform, row.chat_external_id);
-    });
-  }
-
-  /** Gives a claimed row back unsent (pacing, shutdown); that was not an attempt. */
-  private async requeue(row: OutboxRow, at: Date): Promise<void> {
-    await this.ctx.db
-      .updateTable('outbox')
-      .set({ state: 'queued', not_before: at, lease_until: null, attempts: row.attempts - 1 })
-      .where('id', '=', row.id)
-      .execute();
+    // A rate-limit answer is the platform pacing us, not a failed attempt.
+    const attempts = result.retryAfterMs !== undefined ? row.attempts - 1 : row.attempts;
+    if (attempts >= this.opts.maxAttempts) this.stats.failed++;
+    else this.stats.retried++;
   }
 
   /** Runs batches until nothing is due or the time budget is spent (Workers' scheduled(), tests). */
@@ -363,7 +266,7 @@ export class OutboxWorker {
         const n = await this.runBatch();
         total += n;
         if (n === 0) {
-          const next = await this.nextDueInMs();
+          const next = await store.nextDueInMs(this.ctx.db, this.channel.platform);
           if (next === null || Date.now() + next > until) break;
           await sleep(Math.min(next, 1000));
         }
@@ -376,19 +279,129 @@ export class OutboxWorker {
     }
     return total;
   }
+}
 
-  private async nextDueInMs(): Promise<number | null> {
-    const row = await this.ctx.db
-      .selectFrom('outbox')
-      .select(
-        sql<number>`extract(epoch from (min(coalesce(case when state = 'sending' then lease_until end, not_before)) - now())) * 1000`.as(
-          'ms',
-        ),
-      )
-      .where('platform', '=', this.channel.platform)
-      .where('state', 'in', ['queued', 'sending'])
-      .executeTakeFirst();
-    if (!row || row.ms === null) return null;
-    return Math.max(0, Number(row.ms));
+/**
+ * Writes outcomes in batches: up to `flushEvery` rows or `flushMs` after the first one waits,
+ * and always at the end of a claim batch. A write that fails is retried a few times (the
+ * platform has answered: losing the write means sending again after the row lease).
+ */
+class OutcomeRecorder {
+  private pending: Array<{ row: OutboxRow; result: SendResult | null; delayMs: number }> = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly holder: string,
+    private readonly maxAttempts: number,
+    private readonly flushEvery = 8,
+    private readonly flushMs = 50,
+  ) {}
+
+  /** An answer from the platform. */
+  add(row: OutboxRow, result: SendResult): Promise<void> {
+    return this.push({ row, result, delayMs: 0 });
+  }
+
+  /** A claimed row handed back unsent (pacing, shutdown): not an attempt. */
+  giveBack(row: OutboxRow, delayMs: number): void {
+    void this.push({ row, result: null, delayMs });
+  }
+
+  private push(item: { row: OutboxRow; result: SendResult | null; delayMs: number }) {
+    this.pending.push(item);
+    if (this.pending.length >= this.flushEvery) return this.flush();
+    this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => (batch.length ? this.write(batch) : undefined));
+    return this.writing;
+  }
+
+  private async write(
+    batch: Array<{ row: OutboxRow; result: SendResult | null; delayMs: number }>,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.writeOnce(batch);
+        return;
+      } catch (e) {
+        if (attempt >= 4) {
+          this.ctx.log.error(
+            { err: e, outbox: batch.map((b) => b.row.id) },
+            'could not record deliveries',
+          );
+          return;
+        }
+        await sleep(200 * 2 ** attempt);
+      }
+    }
+  }
+
+  private async writeOnce(
+    batch: Array<{ row: OutboxRow; result: SendResult | null; delayMs: number }>,
+  ): Promise<void> {
+    const sent: store.SentRow[] = [];
+    const requeued: store.RequeuedRow[] = [];
+    const failed: Array<{ id: number; error: string }> = [];
+    /** Failed rows whose chat is gone (the bot was removed): the chat is marked inactive. */
+    const gone = new Set<number>();
+    const migrated: Array<{ row: OutboxRow; to: string }> = [];
+    for (const { row, result, delayMs } of batch) {
+      if (result === null) {
+        requeued.push({ id: row.id, delayMs, attempts: row.attempts - 1, error: null });
+      } else if (result.ok) {
+        sent.push({ id: row.id, messageId: result.messageId ?? null });
+      } else if (result.kind === 'retry') {
+        const attempts = result.retryAfterMs !== undefined ? row.attempts - 1 : row.attempts;
+        if (attempts >= this.maxAttempts) failed.push({ id: row.id, error: result.reason });
+        else
+          requeued.push({
+            id: row.id,
+            delayMs:
+              result.retryAfterMs ?? Math.min(600_000, 500 * 2 ** Math.min(row.attempts, 10)),
+            attempts,
+            error: result.reason,
+          });
+      } else if (result.migratedTo) {
+        migrated.push({ row, to: result.migratedTo });
+      } else {
+        failed.push({ id: row.id, error: result.reason });
+        if (result.chatGone) gone.add(row.id);
+      }
+    }
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const held = new Set([
+        ...(await store.completeSent(trx, this.holder, sent)),
+        ...(await store.requeue(trx, this.holder, requeued)),
+      ]);
+      for (const f of await store.fail(trx, this.holder, failed)) {
+        held.add(f.id);
+        if (gone.has(f.id)) await markChatInactive(trx, f.platform, f.chatExternalId);
+      }
+      for (const m of migrated) {
+        // Move the link first; the row (fenced) follows to the new chat id.
+        const [moved] = await store.requeue(trx, this.holder, [
+          { id: m.row.id, delayMs: 0, attempts: m.row.attempts, error: null, chatExternalId: m.to },
+        ]);
+        if (moved !== undefined) {
+          held.add(moved);
+          await migrateChat(trx, m.row.platform, m.row.chat_external_id, m.to);
+        }
+      }
+      const lost = batch.filter((b) => !held.has(b.row.id)).map((b) => b.row.id);
+      if (lost.length)
+        this.ctx.log.warn(
+          { outbox: lost },
+          'outcome dropped: another sender holds these rows now (row lease expired mid-send)',
+        );
+    });
   }
 }

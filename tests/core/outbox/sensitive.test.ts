@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSender, OutboundMessage } from '../../../src/core/channel';
 import { enqueue } from '../../../src/core/outbox/enqueue';
-import { OutboxWorker, REDACTED } from '../../../src/core/outbox/worker';
+import { REDACTED } from '../../../src/core/outbox/store';
+import { OutboxWorker } from '../../../src/core/outbox/worker';
 import { openTestDb, type TestDb } from '../../helpers/db';
 import { testContext } from '../../helpers/context';
 
