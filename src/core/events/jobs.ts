@@ -3,7 +3,7 @@ import { ev } from '../../messages/vi';
 import { organizerChats, unitChats } from '../chats/targets';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
-import type { Job, JobHandler } from '../scheduler/tick';
+import type { Job, JobHandler, JobHandlers } from '../scheduler/tick';
 import { getAgenda, getEvent } from './repo';
 
 async function unitsWithStatus(
@@ -26,7 +26,7 @@ async function activeEvent(trx: Trx, job: Job) {
 }
 
 /** Reminder to units that have neither registered nor declined; nobody else. */
-const register: JobHandler = {
+const register: JobHandler<'event.register'> = {
   timeSensitive: true,
   async run(ctx: AppContext, trx, job) {
     const e = await activeEvent(trx, job);
@@ -42,7 +42,9 @@ const register: JobHandler = {
 };
 
 /** Day-before and morning-of reminders go to registered units and organizers. */
-function wholeEvent(kind: 'daybefore' | 'morning'): JobHandler {
+function wholeEvent(
+  kind: 'daybefore' | 'morning',
+): JobHandler<'event.daybefore' | 'event.morning'> {
   return {
     timeSensitive: true,
     async run(ctx, trx, job) {
@@ -62,12 +64,12 @@ function wholeEvent(kind: 'daybefore' | 'morning'): JobHandler {
 }
 
 /** Before each session: registered units hear the session; organizers also get the speaker's reminder. */
-const session: JobHandler = {
+const session: JobHandler<'event.session'> = {
   timeSensitive: true,
   async run(ctx, trx, job) {
     const e = await activeEvent(trx, job);
     if (!e) return;
-    const position = Number((job.payload as { position?: number }).position);
+    const position = job.payload.position;
     const item = (await getAgenda(trx, e.id)).find((i) => i.position === position);
     if (!item || item.is_break) return;
     const units = await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']));
@@ -89,7 +91,10 @@ const session: JobHandler = {
   },
 };
 
-export const eventJobHandlers: Record<string, JobHandler> = {
+export const eventJobHandlers: Pick<
+  JobHandlers,
+  'event.register' | 'event.daybefore' | 'event.morning' | 'event.session'
+> = {
   'event.register': register,
   'event.daybefore': wholeEvent('daybefore'),
   'event.morning': wholeEvent('morning'),

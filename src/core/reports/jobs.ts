@@ -4,7 +4,7 @@ import { organizerChats, unitChats } from '../chats/targets';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { addJob } from '../scheduler/jobs';
-import type { Job, JobHandler } from '../scheduler/tick';
+import type { Job, JobHandler, JobHandlers } from '../scheduler/tick';
 import { nextChase } from '../time/schedule';
 import { loadCalendar } from '../time/overrides';
 import {
@@ -46,7 +46,7 @@ async function activeCampaign(trx: Trx, job: Job) {
 }
 
 /** Before the deadline: every unit that has not reported, each in its own chats. */
-const remind: JobHandler = {
+const remind: JobHandler<'campaign.remind'> = {
   timeSensitive: true,
   async run(ctx, trx, job, now) {
     const c = await activeCampaign(trx, job);
@@ -126,12 +126,12 @@ export async function chaseRound(
   return chased.length;
 }
 
-const chase: JobHandler = {
+const chase: JobHandler<'campaign.chase'> = {
   timeSensitive: true,
   async run(ctx, trx, job, now) {
     const c = await activeCampaign(trx, job);
     if (!c || !c.chase_every) return;
-    const round = Number((job.payload as { round?: number }).round ?? 1);
+    const round = job.payload.round ?? 1;
     await chaseRound(ctx, trx, c.id, round, now);
     const after = await getCampaign(trx, c.id);
     if (after?.status !== 'active') return;
@@ -161,7 +161,7 @@ const chase: JobHandler = {
 };
 
 /** A recurring requirement opens its next period when the current one's deadline passes; never skipped. */
-const rollover: JobHandler = {
+const rollover: JobHandler<'campaign.rollover'> = {
   timeSensitive: false,
   async run(ctx, trx, job) {
     const c = job.campaign_id ? await getCampaign(trx, job.campaign_id) : undefined;
@@ -169,7 +169,10 @@ const rollover: JobHandler = {
   },
 };
 
-export const reportJobHandlers: Record<string, JobHandler> = {
+export const reportJobHandlers: Pick<
+  JobHandlers,
+  'campaign.remind' | 'campaign.chase' | 'campaign.rollover'
+> = {
   'campaign.remind': remind,
   'campaign.chase': chase,
   'campaign.rollover': rollover,

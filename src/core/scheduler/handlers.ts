@@ -2,9 +2,9 @@ import type { AppContext } from '../../app-context';
 import { eventJobHandlers } from '../events/jobs';
 import { reportJobHandlers } from '../reports/jobs';
 import { finishSettledBroadcasts } from '../broadcasts/broadcast';
-import { tick, type JobHandler, type TickResult } from './tick';
+import { tick, type JobHandlers, type TickResult } from './tick';
 
-export const jobHandlers: Record<string, JobHandler> = {
+export const jobHandlers: JobHandlers = {
   ...eventJobHandlers,
   ...reportJobHandlers,
 };

@@ -1,15 +1,19 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/types';
+import type { JobKind, JobPayloads } from './kinds';
 
-export interface PlannedJob {
+interface PlannedJobOf<K extends JobKind> {
   /** Stable per planned reminder ("event:5:session:12"): the database's guarantee of once. */
   key: string;
-  kind: string;
+  kind: K;
   dueAt: Date;
   eventId?: number;
   campaignId?: number;
-  payload?: Record<string, unknown>;
+  payload?: JobPayloads[K];
 }
+
+/** A job to write: its kind decides the payload's shape. */
+export type PlannedJob = { [K in JobKind]: PlannedJobOf<K> }[JobKind];
 
 /**
  * Writes the plan for one owner (an event, a campaign): new keys are added, unsent ones move to

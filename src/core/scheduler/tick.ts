@@ -3,14 +3,25 @@ import type { AppContext } from '../../app-context';
 import type { Selectable } from 'kysely';
 import type { ScheduledJobsTable } from '../../db/schema';
 import type { Trx } from '../../db/types';
+import type { JobKind, JobPayloads } from './kinds';
 
-export type Job = Selectable<ScheduledJobsTable>;
+/** A claimed row, its payload typed by its kind. */
+export type Job<K extends JobKind = JobKind> = Omit<
+  Selectable<ScheduledJobsTable>,
+  'kind' | 'payload'
+> & {
+  kind: K;
+  payload: JobPayloads[K];
+};
 
-export interface JobHandler {
+export interface JobHandler<K extends JobKind = JobKind> {
   /** Jobs that are only worth sending on time are skipped when found too late (service was down). */
   timeSensitive: boolean;
-  run(ctx: AppContext, trx: Trx, job: Job, now: Date): Promise<void>;
+  run(ctx: AppContext, trx: Trx, job: Job<K>, now: Date): Promise<void>;
 }
+
+/** One handler per kind, each seeing its own payload type. */
+export type JobHandlers = { [K in JobKind]: JobHandler<K> };
 
 export interface TickResult {
   done: number;
@@ -29,7 +40,7 @@ const BATCH = 20;
  */
 export async function tick(
   ctx: AppContext,
-  handlers: Record<string, JobHandler>,
+  handlers: Partial<JobHandlers>,
   options: { maxJobs?: number } = {},
 ): Promise<TickResult> {
   const now = ctx.clock();
@@ -54,8 +65,9 @@ export async function tick(
       const done: number[] = [];
       const skipped: Array<{ id: number; note: string }> = [];
       for (const job of jobs) {
-        const handler = handlers[job.kind];
-        const lateMs = now.getTime() - new Date(job.due_at).getTime();
+        // The row's kind names its handler; the payload was written by that kind's planner.
+        const handler = (handlers as Record<string, JobHandler | undefined>)[job.kind];
+        const lateMs = now.getTime() - job.due_at.getTime();
         if (!handler || (handler.timeSensitive && lateMs > graceMs)) {
           const note = handler
             ? `bỏ qua: trễ ${Math.round(lateMs / 60_000)} phút (quá thời gian cho phép)`
@@ -66,7 +78,7 @@ export async function tick(
         }
         try {
           await sql`SAVEPOINT job`.execute(trx);
-          await handler.run(ctx, trx, job, now);
+          await handler.run(ctx, trx, job as Job, now);
           await sql`RELEASE SAVEPOINT job`.execute(trx);
           done.push(job.id);
         } catch (err) {
