@@ -8,6 +8,7 @@ import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { fold } from '../text/normalize';
 import { resolveUnitSelector } from '../units/repo';
+import { owingAssignments } from '../reports/manage';
 import type { UnitSelector } from '../events/types';
 
 /** Who a broadcast goes to: a unit selection, or units that still owe something. */
@@ -57,17 +58,7 @@ export async function resolveTarget(
       .execute();
     return { unitIds: rows.map((r) => r.unit_id), label: bc.targetUnregistered(e.title) };
   }
-  let q = trx
-    .selectFrom('campaign_units as cu')
-    .innerJoin('campaigns as c', 'c.id', 'cu.campaign_id')
-    .leftJoin('submissions as s', (j) =>
-      j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'),
-    )
-    .select('cu.unit_id')
-    .distinct()
-    .where('c.status', '=', 'active')
-    .where('cu.excused', '=', false)
-    .where('s.id', 'is', null);
+  let q = owingAssignments(trx).select('cu.unit_id').distinct();
   if (target.campaignId) q = q.where('c.id', '=', target.campaignId);
   const rows = await q.execute();
   return { unitIds: rows.map((r) => r.unit_id), label: bc.targetOwing() };

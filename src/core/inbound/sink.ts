@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import type { InboundSink } from '../channel';
-import { handleChatEvent, handleInbound } from './handle';
+import { handleInbound } from './handle';
+import { handleChatEvent } from '../chats/lifecycle';
 
 /** The core's entry point as an adapter sees it; `onHandled` lets the runtime send replies promptly. */
 export function createSink(

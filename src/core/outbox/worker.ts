@@ -2,7 +2,7 @@ import type { AppContext } from '../../app-context';
 import type { OutboxRow } from '../../db/schema';
 import type { ChannelSender, OutboundMessage, SendResult } from '../channel';
 import * as store from './store';
-import { markChatInactive, migrateChat } from '../inbound/handle';
+import { markChatInactive, migrateChat } from '../chats/lifecycle';
 import { releaseLease, tryAcquireLease } from '../leases/lease';
 import { Pacer } from './pacer';
 

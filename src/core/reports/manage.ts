@@ -505,23 +505,37 @@ export async function recordSubmission(
   return { late, updated: false, submittedAt: now, extendedUntil };
 }
 
-/** Active requirements this unit still owes (not excused, not submitted), earliest first. */
+/**
+ * Assignments still owed: the requirement is active, the unit is not excused and has not
+ * reported. The one definition of "still owes", for chats, chases, broadcasts and summaries.
+ */
+export function owingAssignments(trx: Trx) {
+  return trx
+    .selectFrom('campaign_units as cu')
+    .innerJoin('campaigns as c', 'c.id', 'cu.campaign_id')
+    .where('c.status', '=', 'active')
+    .where('cu.excused', '=', false)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('submissions as s')
+            .select('s.id')
+            .whereRef('s.campaign_id', '=', 'cu.campaign_id')
+            .whereRef('s.unit_id', '=', 'cu.unit_id'),
+        ),
+      ),
+    );
+}
+
+/** Active requirements this unit still owes, earliest first. */
 export async function owedCampaigns(
   trx: Trx,
   unitId: number,
 ): Promise<Array<Campaign & { extended_until: Date | null }>> {
-  return trx
-    .selectFrom('campaigns as c')
-    .innerJoin('campaign_units as cu', 'cu.campaign_id', 'c.id')
-    .leftJoin('submissions as s', (j) =>
-      j.onRef('s.campaign_id', '=', 'c.id').onRef('s.unit_id', '=', 'cu.unit_id'),
-    )
+  return owingAssignments(trx)
     .selectAll('c')
     .select('cu.extended_until')
     .where('cu.unit_id', '=', unitId)
-    .where('c.status', '=', 'active')
-    .where('cu.excused', '=', false)
-    .where('s.id', 'is', null)
     .orderBy('c.deadline')
     .orderBy('c.id')
     .execute();
