@@ -31,6 +31,11 @@ const commands = new Map<string, CommandSpec>(
 /** Order matters: the first handler that recognises a message takes it. */
 const textHandlers: TextHandler[] = [broadcastTextHandler, eventTextHandler, reportTextHandler];
 
+/** Every command name the router knows, aliases included (tests fuzz them all). */
+export function commandNames(): string[] {
+  return [...commands.keys()];
+}
+
 function registerCommand(names: string[], spec: CommandSpec): void {
   for (const n of names) commands.set(n, spec);
 }

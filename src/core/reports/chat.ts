@@ -8,7 +8,7 @@ import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
 import { addDays, atLocal } from '../time/format';
 import { parseUserDate } from '../time/parse';
-import { checkFuture } from '../time/bounds';
+import { checkFuture, checkInstant } from '../time/bounds';
 import { findUnits } from '../units/lookup';
 import { classifyReportText } from './phrase';
 import { chaseRound } from './jobs';
@@ -175,6 +175,8 @@ function splitUnitAndDate(
   for (let k = Math.min(6, tokens.length - 1); k >= 1; k--) {
     const parsed = parseUserDate(tokens.slice(-k).join(' '), now, tz);
     if (parsed) {
+      // Out of the bot's window (31/12/9999): refused before any arithmetic on it.
+      checkInstant(parsed.date, rp.extensionLabel());
       // A bare date extends through the end of that day.
       const until = parsed.hasTime ? parsed.date : atLocal(addDays(parsed.dateKey, 1), '00:00', tz);
       return {

@@ -142,7 +142,8 @@ export async function listUnits(db: Trx, codes?: string[]): Promise<UnitView[]> 
     ])
     .orderBy('u.sort_order')
     .orderBy('u.code');
-  if (codes) q = q.where('u.code', 'in', codes.length ? codes : ['\u0000']);
+  if (codes?.length === 0) return [];
+  if (codes) q = q.where('u.code', 'in', codes);
   const units = await q.execute();
   const chats = await db
     .selectFrom('chats')

@@ -145,7 +145,7 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
           if (!s) return dash.forbidden(c, null, d.errors.loginRequired);
           let form: Form;
           try {
-            form = (await c.req.parseBody({ all: true })) as Form;
+            form = withoutNul((await c.req.parseBody({ all: true })) as Form);
           } catch {
             return dash.forbidden(c, s);
           }
@@ -182,6 +182,14 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
 // Forms
 
 /** The first value of a field as trimmed text ('' when absent or a file). */
+/** Postgres text cannot hold U+0000 and no person types it: removed from every form value. */
+function withoutNul(form: Form): Form {
+  const clean = (v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '') : v);
+  return Object.fromEntries(
+    Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v.map(clean) : clean(v)]),
+  ) as Form;
+}
+
 export function field(form: Form, name: string): string {
   const v = form[name];
   const first = Array.isArray(v) ? v[0] : v;
