@@ -1,8 +1,7 @@
 import { ev, sm, rp } from '../messages/vi';
-import { unitChats } from './chats/targets';
+import { sendToUnits } from './chats/send';
 import { listRegistrations, upcomingEvents } from './events/repo';
 import type { Turn } from './inbound/turn';
-import { enqueue } from './outbox/enqueue';
 import { campaignUnits, groupByCategory } from './reports/manage';
 import { chaseNow } from './reports/chat';
 import type { CommandSpec } from './router';
@@ -77,14 +76,10 @@ async function remindNow(turn: Turn): Promise<void> {
       .where('event_id', '=', e.id)
       .where('status', '=', 'pending')
       .execute();
-    const chats = await unitChats(
+    await sendToUnits(
       turn.trx,
       pending.map((p) => p.unit_id),
-    );
-    await enqueue(
-      turn.trx,
-      chats,
-      { text: ev.registrationReminder(e, turn.ctx.timezone) },
+      ev.registrationReminder(e, turn.ctx.timezone),
       { purpose: 'reminder', ref: `event:${e.id}` },
     );
     registrations += pending.length;

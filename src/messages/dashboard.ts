@@ -337,6 +337,8 @@ export const d = {
     needEvent: 'Vui lòng chọn sự kiện.',
     previewHeading: 'Xem trước thông báo',
     previewTarget: (label: string) => `Gửi tới: ${label}`,
+    previewUnreachable: (n: number) =>
+      `${n} đơn vị được chọn chưa có nhóm liên kết (kể cả qua đơn vị cấp trên) nên sẽ không nhận được thông báo.`,
     previewCount: (chats: number, units: number) =>
       `Sẽ gửi tới ${chats} nhóm chat của ${units} đơn vị.`,
     previewNone:

@@ -197,6 +197,8 @@ export const ev = {
   quotaExceeded: (quota: number, got: number) =>
     `Mỗi đơn vị được cử tối đa ${quota} người, tin nhắn có ${got} người. Vui lòng gửi lại danh sách không quá ${quota} người. Chưa có gì được ghi nhận.`,
   noOpenEvent: () => 'Hiện đơn vị không có sự kiện nào đang nhận đăng ký.',
+  registerForChild: (example: string) =>
+    `Đăng ký cho đơn vị cấp dưới: ghi tên đơn vị trước danh sách, ví dụ:\n${example}:\n1. Nguyễn Văn An - Chủ tịch UBND\nHoặc báo vắng: "${example}: không cử người tham dự".`,
   eventStarted: (title: string) =>
     `Sự kiện "${title}" đã bắt đầu nên không nhận đăng ký nữa. Xin liên hệ Ban tổ chức nếu cần.`,
   whichEvent: (titles: string[]) =>
@@ -249,6 +251,8 @@ export interface OwedReport {
 
 const reportName = (r: { title: string; periodLabel: string | null }) =>
   r.periodLabel ? `${r.title} (${r.periodLabel})` : r.title;
+const REPORT_FOR_CHILDREN =
+  'Khi đơn vị cấp dưới đã nộp, nhắn vào nhóm này, ví dụ: "Xã Tân Phú, xã Tân Thành đã gửi báo cáo" hoặc /baocao xã Tân Phú số 12/BC-UBND.';
 const REPORT_HOWTO =
   'Khi đã gửi, xin TRẢ LỜI tin nhắn này (có thể kèm tệp) hoặc gửi /baocao <số, ngày văn bản>.';
 
@@ -258,6 +262,15 @@ export const rp = {
     `⏰ NHẮC BÁO CÁO: ${reportName(r)}\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${status}).\n${REPORT_HOWTO}`,
   chase: (r: OwedReport, status: string, tz: string) =>
     `🔴 ĐÔN ĐỐC: đơn vị chưa gửi báo cáo ${reportName(r)}.\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} — ${status}.\nĐề nghị đơn vị khẩn trương gửi. ${REPORT_HOWTO}`,
+  reportForChildren: () => REPORT_FOR_CHILDREN,
+  reminderDigest: (r: OwedReport, units: Array<{ name: string; status: string }>) =>
+    `⏰ NHẮC BÁO CÁO thay cho đơn vị cấp dưới: ${units.length} đơn vị chưa nộp ${reportName(r)}:\n${units
+      .map((u) => `• ${u.name} — ${u.status}`)
+      .join('\n')}\n${REPORT_FOR_CHILDREN}`,
+  chaseDigest: (r: OwedReport, units: Array<{ name: string; status: string }>) =>
+    `🔴 ĐÔN ĐỐC thay cho đơn vị cấp dưới: ${units.length} đơn vị chưa nộp báo cáo ${reportName(r)}:\n${units
+      .map((u) => `• ${u.name} — ${u.status}`)
+      .join('\n')}\n${REPORT_FOR_CHILDREN}`,
   overdueSummary: (
     r: OwedReport,
     groups: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>,
@@ -378,8 +391,8 @@ export const bc = {
     `Không có nhóm nào nhận được thông báo (${label}: chưa có nhóm liên kết).`,
   categoryUnknown: (typed: string, known: string[]) =>
     `Không tìm thấy nhóm đơn vị "${typed}". Các nhóm hiện có:\n${known.map((k) => `• ${k}`).join('\n')}`,
-  preview: (label: string, chats: number, units: number, text: string) =>
-    `📣 XEM TRƯỚC THÔNG BÁO\nGửi tới: ${label} — ${units} đơn vị, ${chats} nhóm.\n\n${text}\n\nBấm "Gửi" để gửi (hoặc trả lời "gửi"); bấm "Hủy" (hoặc trả lời "hủy") để bỏ.`,
+  preview: (label: string, chats: number, units: number, unreachable: number, text: string) =>
+    `📣 XEM TRƯỚC THÔNG BÁO\nGửi tới: ${label} — ${units} đơn vị, ${chats} nhóm.${unreachable ? `\n⚠️ ${unreachable} đơn vị được chọn chưa có nhóm liên kết (kể cả qua đơn vị cấp trên) nên sẽ không nhận được.` : ''}\n\n${text}\n\nBấm "Gửi" để gửi (hoặc trả lời "gửi"); bấm "Hủy" (hoặc trả lời "hủy") để bỏ.`,
   sendButton: () => '✅ Gửi',
   cancelButton: () => '❌ Hủy',
   resendButton: () => '🔁 Gửi lại nhóm lỗi',
@@ -476,4 +489,18 @@ export const rules = {
     `${fieldLabel(field)} không hợp lệ: giờ dạng HH:mm, ví dụ 08:00.`,
   badMaxChases: () => 'Số lần đôn đốc tối đa (maxChases) phải là số nguyên từ 0 đến 1000.',
   deadlineNeeded: () => 'Cần hạn báo cáo (deadline) hoặc lịch định kỳ (recurrence).',
+};
+
+/** Names for a phone line: the first few, then how many more. */
+function nameList(names: string[], max = 8): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} và ${names.length - max} đơn vị khác`;
+}
+
+/** Messages relayed through a parent's group for units below it that have no group. */
+export const tree = {
+  nameList,
+  onBehalfOf: (names: string[]) => `👥 Thay mặt ${nameList(names)} (chưa có nhóm liên kết):`,
+  alsoFor: (names: string[]) =>
+    `👥 Tin này gửi cả thay cho ${nameList(names)} (chưa có nhóm liên kết); đơn vị vui lòng chuyển tới các đơn vị này.`,
 };

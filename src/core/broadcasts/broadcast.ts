@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../app-context';
 import { DomainError } from '../errors';
 import { bc } from '../../messages/vi';
-import { unitChats } from '../chats/targets';
+import { deliveries } from '../chats/targets';
+import { sendToUnits } from '../chats/send';
 import type { DeliveredRow } from '../outbox/worker';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
@@ -86,8 +87,11 @@ export async function matchCategory(
 export interface BroadcastDraft {
   id: number;
   label: string;
+  /** Units reached, in their own group or through a parent's. */
   units: number;
   chats: number;
+  /** Targeted units no group reaches (neither theirs nor an ancestor's). */
+  unreachable: number;
 }
 
 /** A broadcast waiting for the organizer's confirmation (chat flow) — nothing is queued yet. */
@@ -100,7 +104,7 @@ export async function draftBroadcast(
   now: Date,
 ): Promise<BroadcastDraft> {
   const { unitIds, label } = await resolveTarget(trx, target, now);
-  const chats = await unitChats(trx, unitIds);
+  const reach = await deliveries(trx, unitIds);
   const row = await trx
     .insertInto('broadcasts')
     .values({
@@ -115,8 +119,9 @@ export async function draftBroadcast(
   return {
     id: row.id,
     label,
-    units: new Set(chats.map((c) => c.unitId)).size,
-    chats: chats.length,
+    units: unitIds.length - reach.unreachable.length,
+    chats: reach.deliveries.length,
+    unreachable: reach.unreachable.length,
   };
 }
 
@@ -135,13 +140,11 @@ export async function sendBroadcast(
     .executeTakeFirst();
   if (!b) return null;
   const { unitIds } = await resolveTarget(trx, b.target as BroadcastTarget, now);
-  const chats = await unitChats(trx, unitIds);
-  await enqueue(
-    trx,
-    chats,
-    { text: bc.announcement(b.text) },
-    { purpose: 'broadcast', ref: `broadcast:${id}`, broadcastId: id },
-  );
+  const { reached: chats } = await sendToUnits(trx, unitIds, bc.announcement(b.text), {
+    purpose: 'broadcast',
+    ref: `broadcast:${id}`,
+    broadcastId: id,
+  });
   if (b.organizer_chat_id) {
     const org = await trx
       .selectFrom('chats')

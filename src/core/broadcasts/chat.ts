@@ -63,14 +63,17 @@ export const broadcastCommands: Record<string, CommandSpec> = {
         turn.now,
         30 * 60_000,
       );
-      await turn.reply(bc.preview(draft.label, draft.chats, draft.units, parsed.text), {
-        buttons: [
-          [
-            { text: bc.sendButton(), data: `p:${promptId}:send` },
-            { text: bc.cancelButton(), data: `p:${promptId}:cancel` },
+      await turn.reply(
+        bc.preview(draft.label, draft.chats, draft.units, draft.unreachable, parsed.text),
+        {
+          buttons: [
+            [
+              { text: bc.sendButton(), data: `p:${promptId}:send` },
+              { text: bc.cancelButton(), data: `p:${promptId}:cancel` },
+            ],
           ],
-        ],
-      });
+        },
+      );
     },
   },
 };

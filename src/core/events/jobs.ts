@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { ev } from '../../messages/vi';
-import { organizerChats, unitChats } from '../chats/targets';
+import { organizerChats } from '../chats/targets';
+import { sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import type { Job, JobHandler, JobHandlers } from '../scheduler/tick';
@@ -31,11 +32,10 @@ const register: JobHandler<'event.register'> = {
   async run(ctx: AppContext, trx, job) {
     const e = await activeEvent(trx, job);
     if (!e) return;
-    const chats = await unitChats(trx, await unitsWithStatus(trx, e.id, ['pending']));
-    await enqueue(
+    await sendToUnits(
       trx,
-      chats,
-      { text: ev.registrationReminder(e, ctx.timezone) },
+      await unitsWithStatus(trx, e.id, ['pending']),
+      ev.registrationReminder(e, ctx.timezone),
       { purpose: 'reminder', ref: `event:${e.id}` },
     );
   },
@@ -54,11 +54,9 @@ function wholeEvent(
         kind === 'daybefore'
           ? ev.dayBefore(e, await getAgenda(trx, e.id), ctx.timezone)
           : ev.morningOf(e, ctx.timezone);
-      const targets = [
-        ...(await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']))),
-        ...(await organizerChats(trx)),
-      ];
-      await enqueue(trx, targets, { text }, { purpose: 'reminder', ref: `event:${e.id}` });
+      const options = { purpose: 'reminder', ref: `event:${e.id}` };
+      await sendToUnits(trx, await unitsWithStatus(trx, e.id, ['registered']), text, options);
+      await enqueue(trx, await organizerChats(trx), { text }, options);
     },
   };
 }
@@ -72,11 +70,10 @@ const session: JobHandler<'event.session'> = {
     const position = job.payload.position;
     const item = (await getAgenda(trx, e.id)).find((i) => i.position === position);
     if (!item || item.is_break) return;
-    const units = await unitChats(trx, await unitsWithStatus(trx, e.id, ['registered']));
-    await enqueue(
+    await sendToUnits(
       trx,
-      units,
-      { text: ev.session(e, item, ctx.timezone) },
+      await unitsWithStatus(trx, e.id, ['registered']),
+      ev.session(e, item, ctx.timezone),
       { purpose: 'reminder', ref: `event:${e.id}` },
     );
     const organizerText = item.presenter

@@ -2,7 +2,8 @@ import type { AppContext } from '../../app-context';
 import { conflict, DomainError, notFound } from '../errors';
 import type { EventRow } from '../../db/schema';
 import { ev } from '../../messages/vi';
-import { organizerChats, unitChats } from '../chats/targets';
+import { organizerChats, type Delivery } from '../chats/targets';
+import { forDelivery, sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { cancelJobs, replanJobs } from '../scheduler/jobs';
@@ -89,18 +90,14 @@ export async function createEvent(
       .values(units.map((u) => ({ event_id: event.id, unit_id: u.id })))
       .execute();
 
-    const chats = await unitChats(
+    const sent = await sendToUnits(
       trx,
       units.map((u) => u.id),
-    );
-    await enqueue(
-      trx,
-      chats,
-      { text: ev.invitation(event, ctx.timezone) },
+      (d) => invitationFor(event, d, ctx.timezone),
       { purpose: 'invite', ref: `event:${event.id}` },
     );
-    const reached = new Set(chats.map((c) => c.unitId));
-    const unreachable = units.filter((u) => !reached.has(u.id));
+    const missing = new Set(sent.unreachable);
+    const unreachable = units.filter((u) => missing.has(u.id));
     await enqueue(
       trx,
       await organizerChats(trx),
@@ -129,16 +126,23 @@ export interface EventPatch {
   remindBeforeSession?: string | null;
 }
 
-async function invitedChats(trx: Trx, eventId: number) {
+async function invitedUnits(trx: Trx, eventId: number): Promise<number[]> {
   const regs = await trx
     .selectFrom('registrations')
     .select('unit_id')
     .where('event_id', '=', eventId)
     .execute();
-  return unitChats(
-    trx,
-    regs.map((r) => r.unit_id),
-  );
+  return regs.map((r) => r.unit_id);
+}
+
+/** The invitation as one chat reads it: for its own unit, and how to answer for units below it. */
+export function invitationFor(e: EventRow, d: Delivery, tz: string): string {
+  const text = forDelivery(ev.invitation(e, tz), d);
+  return d.onBehalf.length
+    ? `${text}
+
+${ev.registerForChild(d.onBehalf[0]!.name)}`
+    : text;
 }
 
 /** Edits an event, moves its unsent reminders and tells invited units what changed. */
@@ -230,13 +234,10 @@ export async function updateEvent(
     }
     await replan(ctx, trx, after);
     if (changes.length) {
-      const targets = [...(await invitedChats(trx, id)), ...(await organizerChats(trx))];
-      await enqueue(
-        trx,
-        targets,
-        { text: ev.changed(after, changes, tz) },
-        { purpose: 'notice', ref: `event:${id}` },
-      );
+      const text = ev.changed(after, changes, tz);
+      const options = { purpose: 'notice', ref: `event:${id}` };
+      await sendToUnits(trx, await invitedUnits(trx, id), text, options);
+      await enqueue(trx, await organizerChats(trx), { text }, options);
     }
     return after;
   });
@@ -253,12 +254,9 @@ export async function cancelEvent(ctx: AppContext, id: number): Promise<void> {
       .where('id', '=', id)
       .execute();
     await cancelJobs(trx, eventJobPrefix(id));
-    const targets = [...(await invitedChats(trx, id)), ...(await organizerChats(trx))];
-    await enqueue(
-      trx,
-      targets,
-      { text: ev.cancelled(e, ctx.timezone) },
-      { purpose: 'notice', ref: `event:${id}` },
-    );
+    const text = ev.cancelled(e, ctx.timezone);
+    const options = { purpose: 'notice', ref: `event:${id}` };
+    await sendToUnits(trx, await invitedUnits(trx, id), text, options);
+    await enqueue(trx, await organizerChats(trx), { text }, options);
   });
 }

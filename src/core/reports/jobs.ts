@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { rp } from '../../messages/vi';
-import { organizerChats, unitChats } from '../chats/targets';
+import { organizerChats } from '../chats/targets';
+import { sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { addJob } from '../scheduler/jobs';
@@ -18,26 +19,30 @@ import {
   statusText,
 } from './manage';
 
-/** Each unit's text to its chats; units with the same text (most of them) share one insert. */
+/**
+ * Each unit's own text in its own group; a parent's group relaying for units below it gets one
+ * digest naming them (after its own text when it owes too): one message per chat per round.
+ */
 async function sendPerUnit(
   trx: Trx,
   units: UnitReportRow[],
   text: (u: UnitReportRow) => string,
+  digest: (children: UnitReportRow[]) => string,
   purpose: string,
   campaignId: number,
 ): Promise<void> {
-  const chats = await unitChats(
+  const byId = new Map(units.map((u) => [u.unitId, u]));
+  await sendToUnits(
     trx,
     units.map((u) => u.unitId),
+    (d) => {
+      const own = d.own ? text(byId.get(d.unitId)!) : null;
+      if (!d.onBehalf.length) return own!;
+      const relayed = digest(d.onBehalf.map((c) => byId.get(c.id)!));
+      return own ? `${own}\n\n${relayed}` : relayed;
+    },
+    { purpose, ref: `campaign:${campaignId}` },
   );
-  const textOf = new Map(units.map((u) => [u.unitId, text(u)]));
-  const byText = new Map<string, typeof chats>();
-  for (const chat of chats) {
-    const t = textOf.get(chat.unitId)!;
-    byText.set(t, [...(byText.get(t) ?? []), chat]);
-  }
-  for (const [t, targets] of byText)
-    await enqueue(trx, targets, { text: t }, { purpose, ref: `campaign:${campaignId}` });
 }
 
 async function activeCampaign(trx: Trx, job: Job) {
@@ -62,6 +67,14 @@ const remind: JobHandler<'campaign.remind'> = {
           owed(c, u.extendedUntil),
           statusText(c, u.extendedUntil, now, ctx.timezone),
           ctx.timezone,
+        ),
+      (children) =>
+        rp.reminderDigest(
+          owed(c),
+          children.map((u) => ({
+            name: u.name,
+            status: statusText(c, u.extendedUntil, now, ctx.timezone),
+          })),
         ),
       'reminder',
       c.id,
@@ -93,6 +106,14 @@ export async function chaseRound(
         owed(c, u.extendedUntil),
         statusText(c, u.extendedUntil, now, ctx.timezone),
         ctx.timezone,
+      ),
+    (children) =>
+      rp.chaseDigest(
+        owed(c),
+        children.map((u) => ({
+          name: u.name,
+          status: statusText(c, u.extendedUntil, now, ctx.timezone),
+        })),
       ),
     'chase',
     c.id,

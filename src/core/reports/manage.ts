@@ -3,7 +3,8 @@ import { DomainError, notFound } from '../errors';
 import { checkCadence, checkFuture, checkRemindBefore } from '../time/bounds';
 import type { Campaign } from '../../db/schema';
 import { rp, rules, type OwedReport } from '../../messages/vi';
-import { organizerChats, unitChats } from '../chats/targets';
+import { organizerChats } from '../chats/targets';
+import { forDelivery, sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { addJob, cancelJobs, replanJobs, type PlannedJob } from '../scheduler/jobs';
@@ -122,7 +123,7 @@ async function insertCampaign(
   input: CampaignInput,
   unitIds: number[],
   seriesId: number | null,
-): Promise<Campaign> {
+): Promise<Campaign & { unreachable: number[] }> {
   let deadline = input.deadline ?? null;
   let periodLabel: string | null = null;
   if (input.recurrence) {
@@ -157,14 +158,16 @@ async function insertCampaign(
     .values(unitIds.map((id) => ({ campaign_id: c.id, unit_id: id })))
     .execute();
   await planCampaign(ctx, trx, c);
-  const chats = await unitChats(trx, unitIds);
-  await enqueue(
+  const sent = await sendToUnits(
     trx,
-    chats,
-    { text: rp.requirementNotice(owed(c), c.source_plan, ctx.timezone) },
+    unitIds,
+    (d) => {
+      const text = forDelivery(rp.requirementNotice(owed(c), c.source_plan, ctx.timezone), d);
+      return d.onBehalf.length ? `${text}\n\n${rp.reportForChildren()}` : text;
+    },
     { purpose: 'notice', ref: `campaign:${c.id}` },
   );
-  return c;
+  return Object.assign(c, { unreachable: sent.unreachable });
 }
 
 export async function createCampaign(
@@ -187,18 +190,11 @@ export async function createCampaign(
       units.map((u) => u.id),
       null,
     );
-    const reached = new Set(
-      (
-        await unitChats(
-          trx,
-          units.map((u) => u.id),
-        )
-      ).map((x) => x.unitId),
-    );
+    const missing = new Set(c.unreachable);
     return {
       id: c.id,
-      deadline: new Date(c.deadline),
-      unreachable: units.filter((u) => !reached.has(u.id)).map((u) => u.code),
+      deadline: c.deadline,
+      unreachable: units.filter((u) => missing.has(u.id)).map((u) => u.code),
     };
   });
 }
@@ -376,12 +372,10 @@ export async function grantExtension(
     .where('campaign_id', '=', c.id)
     .where('unit_id', '=', unitId)
     .execute();
-  await enqueue(
-    trx,
-    await unitChats(trx, [unitId]),
-    { text: rp.extendedUnit(owed(c), until, ctx.timezone) },
-    { purpose: 'notice', ref: `campaign:${c.id}` },
-  );
+  await sendToUnits(trx, [unitId], rp.extendedUnit(owed(c), until, ctx.timezone), {
+    purpose: 'notice',
+    ref: `campaign:${c.id}`,
+  });
   // Chasing may have stopped when nobody owed anything; make sure a round follows the new date.
   if (c.chase_every && c.status === 'active') {
     const calendar = await loadCalendar(trx, ctx.timezone);

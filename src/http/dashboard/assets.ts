@@ -75,6 +75,7 @@ button.link{background:none;border:none;padding:0;min-height:0;text-decoration:u
 .notice.ok{background:var(--ok-bg);color:var(--ok-fg);border-color:#9fd3b0}
 .notice.err{background:var(--bad-bg);color:var(--bad-fg);border-color:#efb0b0}
 .notice.info{background:var(--info-bg);color:var(--info-fg);border-color:#a9c8ea}
+.notice.warn{background:var(--warn-bg);color:var(--warn-fg);border-color:#e6c66f}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .stats{display:flex;flex-wrap:wrap;gap:.75rem;margin:0 0 1rem;padding:0;list-style:none}

@@ -10,7 +10,7 @@ import {
   type BroadcastStatus,
   type BroadcastTarget,
 } from '../../../core/broadcasts/broadcast';
-import { unitChats } from '../../../core/chats/targets';
+import { deliveries as reachOf } from '../../../core/chats/targets';
 import { formatDateTime, formatDeadline } from '../../../core/time/format';
 import { bc as chatTexts } from '../../../messages/vi';
 import { d } from '../../../messages/dashboard';
@@ -227,6 +227,7 @@ function PreviewPage(p: {
   label: string;
   chats: number;
   units: number;
+  unreachable: number;
 }) {
   return (
     <Layout title={d.bc.previewHeading} nav="broadcasts" session={p.session} sandbox={p.sandbox}>
@@ -239,6 +240,11 @@ function PreviewPage(p: {
         <p class={p.chats ? 'notice info' : 'notice err'} role="status">
           {p.chats ? d.bc.previewCount(p.chats, p.units) : d.bc.previewNone}
         </p>
+        {p.unreachable ? (
+          <p class="notice warn" role="status">
+            {d.bc.previewUnreachable(p.unreachable)}
+          </p>
+        ) : null}
         <div class="card">
           <pre class="msg">{chatTexts.announcement(p.text)}</pre>
         </div>
@@ -580,14 +586,14 @@ export function broadcastRoutes(dash: Dash): void {
     const b = await load(c);
     if (!b) return dash.notFound(c, s);
     if (b.status === 'draft') {
-      // The preview counts the chats as they are now (resolveTarget + unitChats), as sending will.
+      // The preview counts the chats as they are now (resolveTarget + deliveries), as sending will.
       let unitIds: number[] = [];
       try {
         unitIds = (await resolveTarget(ctx.db, b.target as BroadcastTarget, ctx.clock())).unitIds;
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
       }
-      const chats = await unitChats(ctx.db, unitIds);
+      const reach = await reachOf(ctx.db, unitIds);
       return render(
         c,
         <PreviewPage
@@ -596,8 +602,9 @@ export function broadcastRoutes(dash: Dash): void {
           id={b.id}
           text={b.text}
           label={targetLabel(b.target)}
-          chats={chats.length}
-          units={new Set(chats.map((x) => x.unitId)).size}
+          chats={reach.deliveries.length}
+          units={unitIds.length - reach.unreachable.length}
+          unreachable={reach.unreachable.length}
         />,
       );
     }
