@@ -82,7 +82,7 @@ export interface AgendaItemsTable {
   is_break: Generated<boolean>;
 }
 
-export type RegistrationStatus = 'pending' | 'registered' | 'declined';
+export type RegistrationStatus = 'pending' | 'registered' | 'declined' | 'withdrawn';
 
 export interface RegistrationsTable {
   id: Generated<number>;
@@ -93,6 +93,14 @@ export interface RegistrationsTable {
   note: string | null;
   updated_by: string | null;
   updated_at: Generated<Date>;
+  /** Why the unit declined ("do trùng lịch"), as it wrote it. */
+  decline_reason: string | null;
+  /** How many people the message said it sends ("cử 02 đ/c"), when it said so. */
+  stated_count: number | null;
+  /** The group the last change came from. */
+  acted_from_chat_id: number | null;
+  /** The unit whose group acted, when it acted for this unit (a district for its commune). */
+  acting_unit_id: number | null;
 }
 
 export interface AttendeesTable {
@@ -151,6 +159,11 @@ export interface SubmissionsTable {
   chat_id: number | null;
   revisions: Generated<number>;
   updated_at: Generated<Date>;
+  /** The document number the unit gave ("45/BC-UBND") and its date (YYYY-MM-DD). */
+  doc_number: string | null;
+  doc_date: string | null;
+  /** The unit whose group reported, when it reported for this unit. */
+  acting_unit_id: number | null;
 }
 
 export interface BroadcastsTable {

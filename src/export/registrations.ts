@@ -4,8 +4,7 @@
  * attendee), and a flat CSV of the same rows. Pure: the caller loads the rows.
  */
 import type ExcelJS from 'exceljs';
-
-export type RegistrationStatus = 'pending' | 'registered' | 'declined';
+import type { RegistrationStatus } from '../db/schema';
 
 export interface RegistrationSheetRow {
   category: string | null;
@@ -15,6 +14,10 @@ export interface RegistrationSheetRow {
   status: RegistrationStatus;
   /** Registered after the registration deadline. */
   late: boolean;
+  /** The unit's parent (a commune's district), when units form a tree. */
+  parentName?: string | null;
+  /** Why it declined, as the unit wrote it. */
+  declineReason?: string | null;
   attendees: Array<{ name: string; title?: string | null; phone?: string | null }>;
 }
 
@@ -26,6 +29,7 @@ export interface RegistrationSheetInput {
 
 export const NOTE_PENDING = 'Chưa đăng ký';
 export const NOTE_DECLINED = 'Không cử người tham dự';
+export const NOTE_WITHDRAWN = 'Đã rút đăng ký';
 export const NOTE_LATE = 'Đăng ký muộn';
 export const NOTE_NO_NAMES = 'Chưa có danh sách';
 /** Heading of units that have no category when others have one. */
@@ -35,12 +39,17 @@ const STATUS_LABEL: Record<RegistrationStatus, string> = {
   pending: 'Chưa đăng ký',
   registered: 'Đã đăng ký',
   declined: 'Không tham dự',
+  withdrawn: 'Đã rút đăng ký',
 };
 
 function noteOf(row: RegistrationSheetRow): string {
   const notes: string[] = [];
   if (row.status === 'pending') notes.push(NOTE_PENDING);
-  else if (row.status === 'declined') notes.push(NOTE_DECLINED);
+  else if (row.status === 'declined')
+    notes.push(
+      row.declineReason ? `${NOTE_DECLINED} (lý do: ${row.declineReason})` : NOTE_DECLINED,
+    );
+  else if (row.status === 'withdrawn') notes.push(NOTE_WITHDRAWN);
   else if (row.attendees.length === 0) notes.push(NOTE_NO_NAMES);
   if (row.late && row.status !== 'pending') notes.push(NOTE_LATE);
   return notes.join('; ');
@@ -71,15 +80,75 @@ function groupRows(rows: RegistrationSheetRow[]): Group[] {
   return list;
 }
 
-const COLUMNS = [
-  { header: 'STT', width: 6 },
-  { header: 'Đơn vị', width: 38 },
-  { header: 'Họ và tên', width: 26 },
-  { header: 'Chức vụ', width: 32 },
-  { header: 'Điện thoại', width: 15 },
-  { header: 'Ghi chú', width: 24 },
-] as const;
-const LAST_COL = 'F';
+interface Column {
+  header: string;
+  width: number;
+  /** Merged down over a unit's attendees (the unit's own cells). */
+  perUnit: boolean;
+  center?: boolean;
+  text?: boolean;
+  value(
+    unit: RegistrationSheetRow,
+    stt: number,
+    person: RegistrationSheetRow['attendees'][number] | null,
+  ): string | number;
+}
+
+/** The appendix's columns; "Đơn vị cấp trên" only when units form a tree. */
+function columnsFor(rows: RegistrationSheetRow[]): Column[] {
+  const tree = rows.some((r) => r.parentName);
+  return [
+    { header: 'STT', width: 6, perUnit: true, center: true, value: (_, stt) => stt },
+    { header: 'Đơn vị', width: 38, perUnit: true, value: (u) => u.unitName },
+    ...(tree
+      ? [
+          {
+            header: 'Đơn vị cấp trên',
+            width: 28,
+            perUnit: true,
+            value: (u: RegistrationSheetRow) => u.parentName ?? '',
+          },
+        ]
+      : []),
+    { header: 'Họ và tên', width: 26, perUnit: false, value: (_, __, p) => p?.name ?? '' },
+    { header: 'Chức vụ', width: 32, perUnit: false, value: (_, __, p) => p?.title ?? '' },
+    {
+      header: 'Điện thoại',
+      width: 15,
+      perUnit: false,
+      center: true,
+      text: true,
+      value: (_, __, p) => p?.phone ?? '',
+    },
+    { header: 'Ghi chú', width: 24, perUnit: true, value: (u) => noteOf(u) },
+  ];
+}
+
+/** Per parent: how many of the units under it registered, and how many people. */
+function subtotalsByParent(
+  rows: RegistrationSheetRow[],
+): Array<{ parent: string; units: number; registered: number; attendees: number }> {
+  const by = new Map<
+    string,
+    { parent: string; units: number; registered: number; attendees: number }
+  >();
+  for (const r of rows) {
+    if (!r.parentName) continue;
+    const t = by.get(r.parentName) ?? {
+      parent: r.parentName,
+      units: 0,
+      registered: 0,
+      attendees: 0,
+    };
+    t.units++;
+    if (r.status === 'registered') t.registered++;
+    t.attendees += r.attendees.length;
+    by.set(r.parentName, t);
+  }
+  return [...by.values()];
+}
+
+const colLetter = (n: number) => String.fromCharCode(64 + n);
 
 const thin: Partial<ExcelJS.Border> = { style: 'thin' };
 const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
@@ -99,6 +168,8 @@ export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Pro
   wb.creator = 'Điều phối';
   const ws = wb.addWorksheet('Danh sách');
   ws.properties.defaultRowHeight = 18;
+  const COLUMNS = columnsFor(input.rows);
+  const LAST_COL = colLetter(COLUMNS.length);
   COLUMNS.forEach((c, i) => {
     ws.getColumn(i + 1).width = c.width;
   });
@@ -164,28 +235,22 @@ export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Pro
       stt++;
       if (unit.status === 'registered') unitsRegistered++;
       attendeesTotal += unit.attendees.length;
-      const note = noteOf(unit);
       const people = unit.attendees.length > 0 ? unit.attendees : [null];
       const first = ws.rowCount + 1;
       for (const person of people) {
-        const row = ws.addRow([
-          stt,
-          unit.unitName,
-          person?.name ?? '',
-          person?.title ?? '',
-          person?.phone ?? '',
-          note,
-        ]);
-        for (let c = 1; c <= COLUMNS.length; c++) bodyCell(row.getCell(c), c === 1 || c === 5);
+        const row = ws.addRow(COLUMNS.map((c) => c.value(unit, stt, person)));
+        COLUMNS.forEach((c, i) => {
+          bodyCell(row.getCell(i + 1), c.center);
+          // Phone numbers stay text: a leading 0 or +84 must survive.
+          if (c.text) row.getCell(i + 1).numFmt = '@';
+        });
         row.getCell(1).numFmt = '00';
-        // Phone numbers stay text: a leading 0 or +84 must survive.
-        row.getCell(5).numFmt = '@';
       }
       const last = ws.rowCount;
       if (last > first) {
-        ws.mergeCells(`A${first}:A${last}`);
-        ws.mergeCells(`B${first}:B${last}`);
-        ws.mergeCells(`F${first}:F${last}`);
+        COLUMNS.forEach((c, i) => {
+          if (c.perUnit) ws.mergeCells(`${colLetter(i + 1)}${first}:${colLetter(i + 1)}${last}`);
+        });
       }
     }
   }
@@ -196,6 +261,11 @@ export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Pro
   ]);
   ws.mergeCells(`A${total.number}:${LAST_COL}${total.number}`);
   total.getCell(1).font = { name: FONT, size: 12, italic: true };
+  for (const t of subtotalsByParent(input.rows)) {
+    const row = ws.addRow([subtotalLine(t)]);
+    ws.mergeCells(`A${row.number}:${LAST_COL}${row.number}`);
+    row.getCell(1).font = { name: FONT, size: 12, italic: true };
+  }
 
   ws.views = [
     { state: 'frozen', xSplit: 0, ySplit: headerRowNumber, activeCell: `A${headerRowNumber + 1}` },
@@ -216,6 +286,15 @@ export async function buildRegistrationsXlsx(input: RegistrationSheetInput): Pro
   return Buffer.from(out as ArrayBuffer);
 }
 
+function subtotalLine(t: {
+  parent: string;
+  units: number;
+  registered: number;
+  attendees: number;
+}): string {
+  return `Cộng ${t.parent}: ${t.registered}/${t.units} đơn vị cấp dưới đã đăng ký, ${t.attendees} đại biểu.`;
+}
+
 /** RFC 4180 field; text that a spreadsheet would run as a formula is prefixed with "'". */
 function csvField(value: string): string {
   let v = value;
@@ -229,8 +308,19 @@ function csvField(value: string): string {
  * one row per attendee and one row for a unit without attendees.
  */
 export function buildRegistrationsCsv(input: RegistrationSheetInput): string {
+  const tree = input.rows.some((r) => r.parentName);
   const lines = [
-    ['Nhóm', 'STT', 'Đơn vị', 'Trạng thái', 'Họ và tên', 'Chức vụ', 'Điện thoại', 'Ghi chú'],
+    [
+      'Nhóm',
+      'STT',
+      'Đơn vị',
+      ...(tree ? ['Đơn vị cấp trên'] : []),
+      'Trạng thái',
+      'Họ và tên',
+      'Chức vụ',
+      'Điện thoại',
+      'Ghi chú',
+    ],
   ];
   let stt = 0;
   for (const group of groupRows(input.rows)) {
@@ -243,6 +333,7 @@ export function buildRegistrationsCsv(input: RegistrationSheetInput): string {
           group.category ?? '',
           String(stt),
           unit.unitName,
+          ...(tree ? [unit.parentName ?? ''] : []),
           STATUS_LABEL[unit.status],
           person?.name ?? '',
           person?.title ?? '',
@@ -252,5 +343,6 @@ export function buildRegistrationsCsv(input: RegistrationSheetInput): string {
       }
     }
   }
+  for (const t of subtotalsByParent(input.rows)) lines.push(['', '', subtotalLine(t)]);
   return `\uFEFF${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -17,7 +17,7 @@ export const dl = {
     'Xin lỗi, lệnh /dashboard chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm Ban tổ chức.',
 };
 
-export type RegistrationStatusKey = 'pending' | 'registered' | 'declined';
+export type RegistrationStatusKey = 'pending' | 'registered' | 'declined' | 'withdrawn';
 export type ReportStatusKey = 'pending' | 'submitted' | 'late' | 'overdue' | 'excused';
 export type OutboxStateKey = 'queued' | 'sending' | 'sent' | 'failed';
 
@@ -179,8 +179,10 @@ export const d = {
     label: {
       registered: 'Đã đăng ký',
       declined: 'Không tham dự',
+      withdrawn: 'Đã rút đăng ký',
       pending: 'Chưa trả lời',
     } as Record<RegistrationStatusKey, string>,
+    reason: (r: string) => `Lý do: ${r}`,
     late: 'muộn',
   },
   events: {

@@ -90,9 +90,10 @@ export const t = {
 };
 
 import type { Attendee } from '../core/attendees/parse';
-import type { AgendaItem, EventRow } from '../db/schema';
+import type { AgendaItem, EventRow, RegistrationStatus } from '../db/schema';
 import {
   localDateKey,
+  formatDateKey,
   formatDateTime,
   formatDeadline,
   formatTime,
@@ -205,15 +206,18 @@ export const ev = {
     `Đơn vị đang được mời ${titles.length} sự kiện:\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\nVui lòng TRẢ LỜI (reply) đúng tin nhắn mời của sự kiện muốn đăng ký.`,
   registrationShow: (
     title: string,
-    status: 'pending' | 'registered' | 'declined',
+    status: RegistrationStatus,
     attendees: Attendee[],
     late: boolean,
+    declineReason: string | null = null,
   ) =>
     status === 'pending'
       ? `"${title}": đơn vị chưa đăng ký.`
       : status === 'declined'
-        ? `"${title}": đơn vị đã báo không cử người tham dự.`
-        : `"${title}": đã đăng ký ${attendees.length} người${late ? ' (sau hạn)' : ''}:\n${attendeeLines(attendees)}`,
+        ? `"${title}": đơn vị đã báo không cử người tham dự${declineReason ? ` (lý do: ${declineReason})` : ''}.`
+        : status === 'withdrawn'
+          ? `"${title}": đơn vị đã rút đăng ký (chưa có ai tham dự). Gửi lại danh sách để đăng ký.`
+          : `"${title}": đã đăng ký ${attendees.length} người${late ? ' (sau hạn)' : ''}:\n${attendeeLines(attendees)}`,
   registrationReminder: (e: EventRow, tz: string) =>
     `⏰ Nhắc đăng ký: đơn vị chưa gửi danh sách tham dự "${e.title}" (${formatDateTime(new Date(e.starts_at), tz)}).\nHạn đăng ký: ${formatDeadline(new Date(e.registration_deadline), tz)}.\n\n${REPLY_FORMAT}`,
   dayBefore: (e: EventRow, items: AgendaItem[], tz: string) =>
@@ -249,6 +253,13 @@ export interface OwedReport {
   extendedUntil: Date | null;
 }
 
+/** "báo cáo X", without doubling it when the title already says "Báo cáo …". */
+const reportPhrase = (r: { title: string; periodLabel: string | null }) => {
+  const name = reportName(r);
+  return /^b[aá]o c[aá]o\b/i.test(name.normalize('NFC'))
+    ? `báo cáo${name.slice('báo cáo'.length)}`
+    : `báo cáo ${name}`;
+};
 const reportName = (r: { title: string; periodLabel: string | null }) =>
   r.periodLabel ? `${r.title} (${r.periodLabel})` : r.title;
 const REPORT_FOR_CHILDREN =
@@ -261,30 +272,30 @@ export const rp = {
   reminder: (r: OwedReport, status: string, tz: string) =>
     `⏰ NHẮC BÁO CÁO: ${reportName(r)}\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${status}).\n${REPORT_HOWTO}`,
   chase: (r: OwedReport, status: string, tz: string) =>
-    `🔴 ĐÔN ĐỐC: đơn vị chưa gửi báo cáo ${reportName(r)}.\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} — ${status}.\nĐề nghị đơn vị khẩn trương gửi. ${REPORT_HOWTO}`,
+    `🔴 ĐÔN ĐỐC: đơn vị chưa gửi ${reportPhrase(r)}.\nHạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} — ${status}.\nĐề nghị đơn vị khẩn trương gửi. ${REPORT_HOWTO}`,
   reportForChildren: () => REPORT_FOR_CHILDREN,
   reminderDigest: (r: OwedReport, units: Array<{ name: string; status: string }>) =>
     `⏰ NHẮC BÁO CÁO thay cho đơn vị cấp dưới: ${units.length} đơn vị chưa nộp ${reportName(r)}:\n${units
       .map((u) => `• ${u.name} — ${u.status}`)
       .join('\n')}\n${REPORT_FOR_CHILDREN}`,
   chaseDigest: (r: OwedReport, units: Array<{ name: string; status: string }>) =>
-    `🔴 ĐÔN ĐỐC thay cho đơn vị cấp dưới: ${units.length} đơn vị chưa nộp báo cáo ${reportName(r)}:\n${units
+    `🔴 ĐÔN ĐỐC thay cho đơn vị cấp dưới: ${units.length} đơn vị chưa nộp ${reportPhrase(r)}:\n${units
       .map((u) => `• ${u.name} — ${u.status}`)
       .join('\n')}\n${REPORT_FOR_CHILDREN}`,
   overdueSummary: (
     r: OwedReport,
-    groups: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>,
+    groups: SummaryGroup[],
     total: number,
     round: number,
+    link: string,
   ) =>
     total === 0
       ? `✅ ${reportName(r)}: tất cả đơn vị đã báo cáo hoặc được miễn.`
-      : `📋 Đôn đốc lần ${round} — ${reportName(r)}: còn ${total} đơn vị quá hạn:\n${groups
-          .map(
-            (g) =>
-              `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`,
-          )
-          .join('\n')}`,
+      : [
+          `📋 Đôn đốc lần ${round} — ${reportName(r)}: còn ${total} đơn vị quá hạn:`,
+          ...groupLines(groups),
+          `Xem đủ: ${link}`,
+        ].join('\n'),
   recorded: (
     unitName: string,
     r: OwedReport,
@@ -292,13 +303,14 @@ export const rp = {
     late: boolean,
     updated: boolean,
     tz: string,
+    doc: { number?: string | null; date?: string | null } = {},
   ) =>
-    `✅ Đã ghi nhận ${updated ? '(cập nhật) ' : ''}báo cáo ${reportName(r)} của ${unitName} lúc ${formatTime(at, tz)} ${formatWeekdayDate(at, tz)} — ${late ? '⚠️ NỘP MUỘN' : 'đúng hạn'} (hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}).`,
+    `✅ Đã ghi nhận ${updated ? '(cập nhật) ' : ''}${reportPhrase(r)} của ${unitName}${doc.number ? ` — văn bản số ${doc.number}` : ''}${doc.date ? ` ngày ${formatDateKey(doc.date)}` : ''} — lúc ${formatTime(at, tz)} ${formatWeekdayDate(at, tz)}, ${late ? '⚠️ NỘP MUỘN' : 'đúng hạn'} (hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}).`,
   nothingOwed: () => 'Hiện đơn vị không có báo cáo nào phải nộp. Cảm ơn đơn vị!',
   whichReport: (items: OwedReport[], tz: string) =>
     `Đơn vị đang phải nộp ${items.length} báo cáo:\n${items.map((r, i) => `${i + 1}. ${reportName(r)} — hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}`).join('\n')}\nTin vừa gửi là báo cáo nào? Trả lời số thứ tự (ví dụ: 1) hoặc "tất cả".`,
   confirmQuestion: (r: OwedReport) =>
-    `Có phải đơn vị báo đã gửi báo cáo ${reportName(r)}? Bấm "Xác nhận" hoặc trả lời "có" để bot ghi nhận; nếu chưa gửi, bỏ qua tin này.`,
+    `Có phải đơn vị báo đã gửi ${reportPhrase(r)}? Bấm "Xác nhận" hoặc trả lời "có" để bot ghi nhận; nếu chưa gửi, bỏ qua tin này.`,
   confirmButton: () => '✅ Xác nhận đã gửi',
   choiceInvalid: (n: number) => `Vui lòng trả lời một số từ 1 đến ${n}, hoặc "tất cả".`,
   owedList: (unitName: string, items: Array<OwedReport & { status: string }>, tz: string) =>
@@ -306,11 +318,10 @@ export const rp = {
       ? `${unitName} không còn báo cáo nào phải nộp. Cảm ơn đơn vị!`
       : `📌 ${unitName} còn phải nộp ${items.length} báo cáo:\n${items.map((r, i) => `${i + 1}. ${reportName(r)}\n   Hạn: ${formatDeadline(r.extendedUntil ?? r.deadline, tz)} (${r.status})`).join('\n')}`,
   extended: (unitName: string, r: OwedReport, until: Date, tz: string) =>
-    `✅ Đã gia hạn báo cáo ${reportName(r)} cho ${unitName} đến ${formatDeadline(until, tz)}.`,
+    `✅ Đã gia hạn ${reportPhrase(r)} cho ${unitName} đến ${formatDeadline(until, tz)}.`,
   extendedUnit: (r: OwedReport, until: Date, tz: string) =>
-    `📅 Ban tổ chức đã gia hạn báo cáo ${reportName(r)} cho đơn vị đến ${formatDeadline(until, tz)}.`,
-  excused: (unitName: string, r: OwedReport) =>
-    `✅ Đã miễn báo cáo ${reportName(r)} cho ${unitName}.`,
+    `📅 Ban tổ chức đã gia hạn ${reportPhrase(r)} cho đơn vị đến ${formatDeadline(until, tz)}.`,
+  excused: (unitName: string, r: OwedReport) => `✅ Đã miễn ${reportPhrase(r)} cho ${unitName}.`,
   giahanUsage: () =>
     'Cách dùng: /giahan <tên hoặc mã đơn vị> <ngày>, ví dụ: /giahan Sở Y tế 20/11. Nếu có nhiều báo cáo, thêm số báo cáo: /giahan #3 Sở Y tế 20/11.',
   mienUsage: () =>
@@ -325,58 +336,90 @@ export const rp = {
     `Có ${items.length} báo cáo đang theo dõi, vui lòng ghi số báo cáo (#):\n${items.map((c) => `#${c.id} ${reportName(c)}`).join('\n')}`,
   noCampaign: () => 'Hiện không có báo cáo nào đang theo dõi.',
   unitNotAssigned: (unitName: string) => `${unitName} không thuộc danh sách phải nộp báo cáo này.`,
-  chasedNow: (units: number, registrations: number) =>
-    `📣 Đã gửi đôn đốc tới ${units} đơn vị chưa nộp báo cáo và nhắc ${registrations} đơn vị chưa đăng ký tham dự.`,
   newPeriod: (r: OwedReport, tz: string) =>
     `🗓 Mở kỳ báo cáo mới: ${reportName(r)} — hạn ${formatDeadline(r.deadline, tz)}.`,
   requirementNotice: (r: OwedReport, sourcePlan: string | null, tz: string) =>
     `📄 YÊU CẦU BÁO CÁO: ${reportName(r)}${sourcePlan ? `\nTheo: ${sourcePlan}` : ''}\nHạn: ${formatDeadline(r.deadline, tz)}.\n${REPORT_HOWTO}`,
 };
 
-export interface SummaryCounts {
-  title: string;
-  lines: string[];
+/** A group of units in a summary: its label, how many, and the first few names. */
+export interface SummaryGroup {
+  label: string;
+  count: number;
+  names: string[];
+}
+
+function groupLines(groups: SummaryGroup[]): string[] {
+  return groups.map((g) => {
+    const more = g.count - g.names.length;
+    return `• ${g.label}: ${g.count} — ${g.names.join(', ')}${more > 0 ? ` và ${more} đơn vị khác` : ''}`;
+  });
 }
 
 export const sm = {
   empty: () => 'Hiện không có sự kiện hay báo cáo nào đang theo dõi.',
-  event: (
-    title: string,
-    invited: number,
-    registered: number,
-    declined: number,
-    pendingByCategory: Array<{ category: string; names: string[] }>,
-    attendees: number,
-  ) =>
+  otherGroup: () => 'Khác',
+  underParent: (parent: string) => `Thuộc ${parent}`,
+  onlyParents: () =>
+    'Lệnh /tonghop dành cho nhóm Ban tổ chức, hoặc nhóm của đơn vị có đơn vị cấp dưới (tổng hợp các đơn vị đó).',
+  childrenHeader: (unitName: string, n: number) =>
+    `📋 Tổng hợp ${n} đơn vị cấp dưới của ${unitName}`,
+  filterUnknown: (typed: string, known: string[]) =>
+    `Không tìm thấy nhóm đơn vị hay đơn vị cấp trên "${typed}". Các nhóm hiện có:\n${known.map((k) => `• ${k}`).join('\n')}`,
+  event: (e: {
+    title: string;
+    invited: number;
+    registered: number;
+    attendees: number;
+    declined: number;
+    withdrawn: number;
+    pending: SummaryGroup[];
+    /** In a parent's group: who registered, by name. */
+    registeredNames: string[];
+    link: string;
+    /** Set when the summary is of one group, in full. */
+    filtered: string | null;
+  }) => {
+    const pendingCount = e.pending.reduce((n, g) => n + g.count, 0);
+    return [
+      `📊 ${e.title}${e.filtered ? ` — ${e.filtered}` : ''}`,
+      `Được mời: ${e.invited} · Đã đăng ký: ${e.registered} (${e.attendees} người) · Không cử: ${e.declined}${e.withdrawn ? ` · Rút đăng ký: ${e.withdrawn}` : ''} · Chưa trả lời: ${pendingCount}`,
+      ...(e.registeredNames.length ? [`Đã đăng ký: ${e.registeredNames.join(', ')}`] : []),
+      ...(e.pending.length ? ['Chưa trả lời:', ...groupLines(e.pending)] : []),
+      e.filtered
+        ? ''
+        : `Xem đủ: ${e.link}${e.pending.length > 1 ? ' hoặc /tonghop <tên nhóm>' : ''}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
+  },
+  campaign: (c: {
+    name: string;
+    deadline: string;
+    onTime: number;
+    late: number;
+    pending: number;
+    overdue: number;
+    extended: number;
+    excused: number;
+    overdueGroups: SummaryGroup[];
+    reportedNames: string[];
+    pendingNames: string[];
+    link: string;
+    filtered: string | null;
+  }) =>
     [
-      `📊 ${title}`,
-      `Được mời: ${invited} · Đã đăng ký: ${registered} (${attendees} người) · Không cử: ${declined} · Chưa trả lời: ${invited - registered - declined}`,
-      ...pendingByCategory.map(
-        (g) =>
-          `\n${g.category} (${g.names.length} chưa trả lời)\n${g.names.map((n) => `• ${n}`).join('\n')}`,
-      ),
-    ].join('\n'),
-  campaign: (
-    name: string,
-    deadlineText: string,
-    c: {
-      onTime: number;
-      late: number;
-      pending: number;
-      overdue: number;
-      extended: number;
-      excused: number;
-    },
-    overdue: Array<{ category: string; units: Array<{ name: string; daysLate: number }> }>,
-  ) =>
-    [
-      `📑 ${name} — hạn ${deadlineText}`,
-      `Đúng hạn: ${c.onTime} · Muộn: ${c.late} · Chưa nộp (chưa đến hạn): ${c.pending} · Quá hạn: ${c.overdue} · Được gia hạn: ${c.extended} · Miễn: ${c.excused}`,
-      ...overdue.map(
-        (g) =>
-          `\n${g.category}\n${g.units.map((u) => `• ${u.name} — quá hạn ${u.daysLate} ngày`).join('\n')}`,
-      ),
-    ].join('\n'),
+      `📑 ${c.name} — hạn ${c.deadline}${c.filtered ? ` — ${c.filtered}` : ''}`,
+      `Đúng hạn: ${c.onTime} · Muộn: ${c.late} · Chưa đến hạn: ${c.pending} · Quá hạn: ${c.overdue} · Gia hạn: ${c.extended} · Miễn: ${c.excused}`,
+      ...(c.reportedNames.length ? [`Đã nộp: ${c.reportedNames.join(', ')}`] : []),
+      ...(c.pendingNames.length ? [`Chưa nộp (chưa đến hạn): ${c.pendingNames.join(', ')}`] : []),
+      ...(c.overdueGroups.length ? ['Quá hạn:', ...groupLines(c.overdueGroups)] : []),
+      c.filtered ? '' : `Xem đủ: ${c.link}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  chasedNow: (units: number, registrations: number) =>
+    `📣 Đã gửi đôn đốc tới ${units} đơn vị chưa nộp báo cáo và nhắc ${registrations} đơn vị chưa đăng ký tham dự.`,
 };
 
 export const bc = {
@@ -400,8 +443,6 @@ export const bc = {
   started: (chats: number) => `🚀 Bắt đầu gửi tới ${chats} nhóm…`,
   progress: (sent: number, total: number, failed: number) =>
     `📤 Đã gửi ${sent}/${total}…${failed ? ` (${failed} lỗi)` : ''}`,
-  done: (sent: number, total: number, failed: number) =>
-    `✅ Đã gửi xong ${sent}/${total} nhóm${failed ? `, ${failed} nhóm lỗi` : ''}.`,
   tally: (sent: number, total: number, failures: Array<{ name: string; reason: string }>) =>
     failures.length === 0
       ? `✅ Thông báo đã tới đủ ${sent}/${total} nhóm.`
@@ -409,16 +450,32 @@ export const bc = {
   resent: (n: number) => `🔁 Đang gửi lại ${n} nhóm lỗi…`,
   nothingToResend: () => 'Không có nhóm lỗi nào cần gửi lại.',
   announcement: (text: string) => `📢 THÔNG BÁO\n\n${text}`,
-  reason: (raw: string | null) =>
-    !raw
-      ? 'lỗi không rõ'
-      : /kicked|Forbidden|not a member/i.test(raw)
-        ? 'bot đã bị xoá khỏi nhóm'
-        : /chat not found/i.test(raw)
-          ? 'không tìm thấy nhóm'
-          : /Too Many Requests|429/i.test(raw)
-            ? 'nền tảng giới hạn tốc độ, đã thử lại nhiều lần'
-            : `lỗi nền tảng (${raw.slice(0, 80)})`,
+  /** A platform's failure, in words an organizer can act on (never the raw English error). */
+  reason: (raw: string | null) => {
+    const r = raw ?? '';
+    if (/kicked|Forbidden|not a member|chat_gone|removed|\b40[13]\b/i.test(r))
+      return 'bot đã bị xoá khỏi nhóm hoặc không còn quyền gửi';
+    if (/chat not found|PEER_ID_INVALID|group.*not.*found|\b404\b/i.test(r))
+      return 'không tìm thấy nhóm';
+    if (/blocked/i.test(r)) return 'người nhận đã chặn bot';
+    if (/not enough rights|rights|permission|quyền/i.test(r))
+      return 'bot không có quyền gửi tin trong nhóm';
+    if (/Too Many Requests|429|rate|request cho phép|\b123\b/i.test(r))
+      return 'nền tảng giới hạn tốc độ, đã thử lại nhiều lần';
+    if (/too long|quá dài/i.test(r)) return 'tin quá dài so với giới hạn của nền tảng';
+    if (/timeout|ETIMEDOUT|ECONN|network|fetch failed|socket|5\d\d/i.test(r))
+      return 'lỗi kết nối tới nền tảng, đã thử lại nhiều lần';
+    if (/session|login|đăng nhập/i.test(r))
+      return 'phiên đăng nhập của bot đã hết, cần đăng nhập lại';
+    return 'nền tảng từ chối tin, đã thử lại nhiều lần';
+  },
+  failureName: (unit: string | null, title: string | null, chatId: string) => {
+    if (!unit) return title ?? chatId;
+    const same =
+      !title || title.normalize('NFC').toLowerCase().includes(unit.normalize('NFC').toLowerCase());
+    return same ? unit : `${unit} (nhóm "${title}")`;
+  },
+  finished: () => '📤 Đã gửi xong — kết quả ở tin bên dưới.',
 };
 
 /** What a field is called in Vietnamese, with the API's name after it so both readers find it. */

@@ -16,7 +16,7 @@ import { organizerJoinCode } from '../../src/core/units/repo';
 import { createHttpApp } from '../../src/http/app';
 import { createLogger, type Logger } from '../../src/log';
 import { dl } from '../../src/messages/dashboard';
-import { t } from '../../src/messages/vi';
+import { sm, t } from '../../src/messages/vi';
 import { startService } from '../../src/service';
 import { FakeTelegramApi } from '../fakes/telegram-api';
 import { chatSim, putUnits } from '../helpers/chat';
@@ -145,7 +145,17 @@ const COMMAND_TABLE: Array<{ command: string; args: string; expect: (k: Kind) =>
   { command: 'lich', args: '', expect: linkedOnly },
   { command: 'baocao', args: 'Đã gửi báo cáo số 15/BC-UBND', expect: unitOnly },
   { command: 'trangthai', args: '', expect: unitOnly },
-  { command: 'tonghop', args: '', expect: organizerOnly },
+  {
+    // Organizers, or a parent unit's group (of its units below); these units have none.
+    command: 'tonghop',
+    args: '',
+    expect: (k) =>
+      k === 'organizer'
+        ? 'allowed'
+        : k === 'ownUnit' || k === 'otherUnit'
+          ? sm.onlyParents
+          : t.notLinked,
+  },
   {
     command: 'thongbao',
     args: 'Kính đề nghị các đơn vị gửi danh sách trước 17h00.',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bc } from '../../src/messages/vi';
 import { organizerJoinCode, upsertUnits } from '../../src/core/units/repo';
 import { startTelegramHarness, type Harness } from '../helpers/telegram-harness';
 import type { TgMessage } from '../fakes/telegram-updates';
@@ -102,13 +103,17 @@ describe('broadcast to 300 Telegram groups behind a stand-in that enforces the l
 
     const orgMessages = h.fake.messagesTo(org.id);
     const progress = orgMessages.find(
-      (m) => m.text?.startsWith('✅ Đã gửi xong') || m.edits.length > 0,
+      (m) => m.text?.startsWith('📤 Đã gửi xong') || m.edits.length > 0,
     )!;
-    expect(progress.text).toBe('✅ Đã gửi xong 298/300 nhóm, 2 nhóm lỗi.');
+    // The counts are said once, in the tally; the progress line only says it is over.
+    expect(progress.text).toBe(bc.finished());
     expect(progress.edits[0]).toMatch(/Bắt đầu gửi tới 300 nhóm/);
     const tally = orgMessages.at(-1)!;
     expect(tally.text).toContain('298/300 nhóm đã nhận; 2 nhóm lỗi');
-    expect(tally.text).toContain('Đơn vị 7 (Nhóm U007): bot đã bị xoá khỏi nhóm');
+    expect(tally.text).toContain(
+      'Đơn vị 7 (nhóm "Nhóm U007"): bot đã bị xoá khỏi nhóm hoặc không còn quyền gửi',
+    );
+    expect(orgMessages.filter((m) => m.text?.includes('298/300'))).toHaveLength(1);
 
     const status = (await (await h.api('GET', '/broadcasts/1')).json()) as {
       total: number;

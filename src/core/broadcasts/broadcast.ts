@@ -226,7 +226,7 @@ export async function broadcastStatus(trx: Trx, id: number): Promise<BroadcastSt
     failures: failedRows.map((r) => ({
       chatId: r.chat_external_id,
       platform: r.platform,
-      name: r.name ? `${r.name}${r.title ? ` (${r.title})` : ''}` : (r.title ?? r.chat_external_id),
+      name: bc.failureName(r.name, r.title, r.chat_external_id),
       reason: bc.reason(r.error),
     })),
   };
@@ -332,10 +332,8 @@ async function reportProgress(ctx: AppContext, ids: number[]): Promise<void> {
           await enqueue(
             trx,
             target,
-            {
-              text: bc.done(s.sent, s.total, s.failed),
-              editMessageId: progress.platform_message_id!,
-            },
+            // The numbers go in the one tally below; the progress line only says it is over.
+            { text: bc.finished(), editMessageId: progress.platform_message_id! },
             { purpose: 'broadcast.edit', ref: `broadcast:${id}`, priority: 0 },
           );
         }

@@ -18,6 +18,8 @@ export function registrationSheet(
       unitName: r.unit.name,
       status: r.status,
       late: r.late,
+      parentName: r.unit.parent,
+      declineReason: r.declineReason,
       attendees: r.attendees,
     })),
   };

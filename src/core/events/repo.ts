@@ -46,15 +46,18 @@ export async function listRegistrations(
   const regs = await db
     .selectFrom('registrations')
     .innerJoin('units', 'units.id', 'registrations.unit_id')
+    .leftJoin('units as parent', 'parent.id', 'units.parent_id')
     .select([
       'registrations.id',
       'registrations.status',
       'registrations.late',
       'registrations.updated_at',
+      'registrations.decline_reason',
       'units.code',
       'units.name',
       'units.category',
       'units.sort_order',
+      'parent.name as parent_name',
     ])
     .where('registrations.event_id', '=', eventId)
     .orderBy('units.sort_order')
@@ -84,10 +87,17 @@ export async function listRegistrations(
     byReg.set(a.registration_id, list);
   }
   return regs.map((r) => ({
-    unit: { code: r.code, name: r.name, category: r.category, order: r.sort_order },
+    unit: {
+      code: r.code,
+      name: r.name,
+      category: r.category,
+      order: r.sort_order,
+      parent: r.parent_name,
+    },
     status: r.status,
+    declineReason: r.decline_reason,
     late: r.late,
     attendees: byReg.get(r.id) ?? [],
-    updatedAt: new Date(r.updated_at).toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   }));
 }

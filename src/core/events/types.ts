@@ -1,3 +1,4 @@
+import type { RegistrationStatus } from '../../db/schema';
 import type { Attendee } from '../attendees/parse';
 
 export type UnitSelector = 'all' | string[] | { categories?: string[]; codes?: string[] };
@@ -33,8 +34,17 @@ export interface EventInput {
 }
 
 export interface RegistrationView {
-  unit: { code: string; name: string; category: string | null; order: number };
-  status: 'pending' | 'registered' | 'declined';
+  unit: {
+    code: string;
+    name: string;
+    category: string | null;
+    order: number;
+    /** The parent unit's name, when units form a tree. */
+    parent: string | null;
+  };
+  status: RegistrationStatus;
+  /** Why the unit declined, as it wrote it. */
+  declineReason: string | null;
   late: boolean;
   attendees: Attendee[];
   updatedAt: string;

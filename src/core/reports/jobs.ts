@@ -2,6 +2,8 @@ import type { AppContext } from '../../app-context';
 import { rp } from '../../messages/vi';
 import { organizerChats } from '../chats/targets';
 import { sendToUnits } from '../chats/send';
+import { dashboardBaseUrl } from '../login-tokens';
+import { summaryGroups } from '../units/tree';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { addJob } from '../scheduler/jobs';
@@ -13,7 +15,6 @@ import {
   campaignJobPrefix,
   campaignUnits,
   getCampaign,
-  groupByCategory,
   owed,
   rollOver,
   statusText,
@@ -130,14 +131,13 @@ export async function chaseRound(
       )
       .execute();
   }
-  const groups = groupByCategory(overdue).map((g) => ({
-    category: g.category,
-    units: g.units.map((u) => ({ name: u.name, daysLate: u.daysLate })),
-  }));
+  const link = `${dashboardBaseUrl(ctx.config)}/reports/${c.id}`;
   await enqueue(
     trx,
     await organizerChats(trx),
-    { text: rp.overdueSummary(owed(c), groups, overdue.length, round) },
+    {
+      text: rp.overdueSummary(owed(c), summaryGroups(overdue, false), overdue.length, round, link),
+    },
     { purpose: 'summary', ref: `campaign:${c.id}` },
   );
   const stillOwing = units.some((u) => u.status === 'overdue' || u.status === 'pending');

@@ -255,6 +255,12 @@ export interface UnitReportRow {
   code: string;
   name: string;
   category: string | null;
+  /** The parent unit's id and name, when units form a tree. */
+  parentId: number | null;
+  parentName: string | null;
+  /** The document number and date the unit gave when it reported. */
+  docNumber: string | null;
+  docDate: string | null;
   status: UnitReportStatus;
   extendedUntil: Date | null;
   submittedAt: Date | null;
@@ -290,6 +296,7 @@ export async function campaignUnits(
   const rows = await trx
     .selectFrom('campaign_units as cu')
     .innerJoin('units as u', 'u.id', 'cu.unit_id')
+    .leftJoin('units as p', 'p.id', 'u.parent_id')
     .leftJoin('submissions as s', (j) =>
       j.onRef('s.campaign_id', '=', 'cu.campaign_id').onRef('s.unit_id', '=', 'cu.unit_id'),
     )
@@ -298,6 +305,10 @@ export async function campaignUnits(
       'u.code',
       'u.name',
       'u.category',
+      'u.parent_id',
+      'p.name as parent_name',
+      's.doc_number',
+      's.doc_date',
       'cu.excused',
       'cu.extended_until',
       'cu.chase_count',
@@ -310,18 +321,22 @@ export async function campaignUnits(
     .orderBy('u.sort_order')
     .orderBy('u.code')
     .execute();
-  const deadline = new Date(c.deadline);
+  const deadline = c.deadline;
   return rows.map((r) => {
     const status = unitStatus(deadline, r, now);
-    const effective = r.extended_until ? new Date(r.extended_until) : deadline;
+    const effective = r.extended_until ?? deadline;
     return {
       unitId: r.id,
       code: r.code,
       name: r.name,
       category: r.category,
+      parentId: r.parent_id,
+      parentName: r.parent_name,
+      docNumber: r.doc_number,
+      docDate: r.doc_date,
       status,
-      extendedUntil: r.extended_until ? new Date(r.extended_until) : null,
-      submittedAt: r.submitted_at ? new Date(r.submitted_at) : null,
+      extendedUntil: r.extended_until,
+      submittedAt: r.submitted_at,
       text: r.text,
       files: (r.files as unknown[] | null) ?? [],
       chaseCount: r.chase_count,

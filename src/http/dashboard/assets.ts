@@ -47,7 +47,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .s-late{background:#e6f3ef;color:#0f5746;border-color:#a7d3c6}.s-late::before{content:"✓"}
 .s-pending,.s-queued,.s-sending,.s-draft{background:var(--warn-bg);color:var(--warn-fg);border-color:#f0cf85}
 .s-pending::before,.s-queued::before,.s-sending::before{content:"…"}
-.s-declined,.s-excused,.s-cancelled,.s-closed{background:var(--off-bg);color:var(--off-fg);border-color:#c5cad1}
+.s-declined,.s-withdrawn,.s-excused,.s-cancelled,.s-closed{background:var(--off-bg);color:var(--off-fg);border-color:#c5cad1}
 .s-declined::before,.s-excused::before,.s-cancelled::before{content:"–"}
 .s-overdue,.s-failed{background:var(--bad-bg);color:var(--bad-fg);border-color:#efb0b0}
 .s-overdue::before,.s-failed::before{content:"!"}

@@ -379,6 +379,9 @@ function EventPage(p: EventPageProps) {
                     {r.late && r.status !== 'pending' ? (
                       <span class="muted small"> ({d.reg.late})</span>
                     ) : null}
+                    {r.status === 'declined' && r.declineReason ? (
+                      <div class="muted small">{d.reg.reason(r.declineReason)}</div>
+                    ) : null}
                   </td>
                   <td>
                     {r.attendees.length ? (
