@@ -557,6 +557,13 @@ function nameList(names: string[], max = 8): string {
 /** Messages relayed through a parent's group for units below it that have no group. */
 export const tree = {
   nameList,
+  expandEmpty: () =>
+    'Danh sách xã, phường, thị trấn (communes) trống: mỗi dòng một huyện, ví dụ "Huyện Cao Lãnh: xã Mỹ Long, xã Bình Hàng Trung".',
+  unitUnknown: (code: string) => `Không có đơn vị mã "${code}".`,
+  parentNotFound: (typed: string) =>
+    `Không tìm thấy huyện/đơn vị cấp trên "${typed}" trong danh sách đơn vị.`,
+  parentAmbiguous: (typed: string, names: string[]) =>
+    `"${typed}" khớp nhiều đơn vị: ${names.join('; ')}. Vui lòng ghi rõ hơn hoặc dùng mã đơn vị.`,
   onBehalfOf: (names: string[]) => `👥 Thay mặt ${nameList(names)} (chưa có nhóm liên kết):`,
   alsoFor: (names: string[]) =>
     `👥 Tin này gửi cả thay cho ${nameList(names)} (chưa có nhóm liên kết); đơn vị vui lòng chuyển tới các đơn vị này.`,

@@ -349,6 +349,8 @@ describe('every /api route × no token, wrong token, right token', () => {
     await putUnits(ctx, [
       { code: 'A', name: 'Sở Y tế' },
       { code: 'B', name: 'Sở Tư pháp' },
+      { code: 'H', name: 'UBND huyện Tân Phú' },
+      { code: 'X', name: 'Chủ tịch UBND cấp xã' },
     ]);
     const now = ctx.clock().getTime();
     const ev = (title: string) =>
@@ -438,8 +440,16 @@ describe('every /api route × no token, wrong token, right token', () => {
       invalid: JSON.stringify({ text: '' }),
     },
     'POST /api/broadcasts/:id/resend': { valid: () => ({ body: '{}' }) },
+    'POST /api/units/:code/expand': {
+      valid: () => ({
+        body: JSON.stringify({ communes: 'UBND huyện Tân Phú: xã Tân Hòa, xã Tân Thành' }),
+      }),
+      invalid: JSON.stringify({ communes: [{ parent: '', communes: [] }] }),
+      id: 'unitCode',
+    },
   };
   const idFor = (route: string) => {
+    if (route.includes(':code')) return 'X';
     const key =
       BODIES[route]?.id ??
       (route.includes('/events/')
@@ -556,7 +566,8 @@ describe('every /api route × no token, wrong token, right token', () => {
           `Bearer ${ADMIN_TOKEN}`,
           BODIES[route]?.valid?.(),
         );
-        expect(res.status, `${route} with id ${id}`).toBe(400);
+        // A unit code is any short text: an unknown one is 404, not a malformed id.
+        expect(res.status, `${route} with id ${id}`).toBe(r.path.includes(':code') ? 404 : 400);
       }
       const res = await call(
         r.method,

@@ -1,7 +1,9 @@
 import type { RegistrationStatus } from '../../db/schema';
 import type { Attendee } from '../attendees/parse';
 
-export type UnitSelector = 'all' | string[] | { categories?: string[]; codes?: string[] };
+/** Units an event, a requirement or a broadcast is for; `withChildren` names parents with every unit below. */
+export type UnitSelector =
+  'all' | string[] | { categories?: string[]; codes?: string[]; withChildren?: string[] };
 
 export interface AgendaInput {
   startsAt: Date;

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import type { Db, Trx } from '../../db/types';
+import { inTransaction, type Trx } from '../../db/types';
 import type { Unit } from '../../db/schema';
 import { newCode } from '../codes';
 import { DomainError } from '../errors';
 import { rules } from '../../messages/vi';
 import { fold } from '../text/normalize';
 import type { Platform } from '../channel';
+import type { UnitSelector } from '../events/types';
 
 export interface UnitUpsert {
   code: string;
@@ -85,9 +86,9 @@ async function checkNoCycle(trx: Trx, codes: string[]): Promise<void> {
  * Upserts by code; a new unit gets a fresh join code, an existing one keeps its code. Rules
  * (one code per unit in a batch, known parents, no loops) hold for every caller.
  */
-export async function upsertUnits(db: Db, units: UnitUpsert[]): Promise<void> {
+export async function upsertUnits(db: Trx, units: UnitUpsert[]): Promise<void> {
   if (units.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await checkBatch(trx, units);
     for (let i = 0; i < units.length; i += 500) {
       const batch = units.slice(i, i + 500).map((u, j) => ({
@@ -175,9 +176,13 @@ export async function listUnits(db: Trx, codes?: string[]): Promise<UnitView[]> 
 }
 
 /** Resolves a unit selector from the API: "all", a list of codes, or {categories}. */
+/**
+ * Resolves a unit selector: "all", a list of codes, or {categories, codes, withChildren}. A code
+ * in `withChildren` names a parent with every unit below it (a district and its communes).
+ */
 export async function resolveUnitSelector(
   db: Trx,
-  selector: 'all' | string[] | { categories?: string[]; codes?: string[] },
+  selector: UnitSelector,
 ): Promise<{ units: Unit[]; unknown: string[] }> {
   const all = await db
     .selectFrom('units')
@@ -188,18 +193,31 @@ export async function resolveUnitSelector(
   if (selector === 'all') return { units: all, unknown: [] };
   const codes = Array.isArray(selector) ? selector : (selector.codes ?? []);
   const categories = Array.isArray(selector) ? [] : (selector.categories ?? []);
-  const codeSet = new Set(codes);
+  const parents = Array.isArray(selector) ? [] : (selector.withChildren ?? []);
+  const byCode = new Map(all.map((u) => [u.code, u]));
+  const chosen = new Set(codes.filter((c) => byCode.has(c)).map((c) => byCode.get(c)!.id));
   const catKeys = new Set(categories.map(fold));
-  const units = all.filter(
-    (u) => codeSet.has(u.code) || (u.category !== null && catKeys.has(fold(u.category))),
-  );
-  const known = new Set(all.map((u) => u.code));
+  for (const u of all) if (u.category !== null && catKeys.has(fold(u.category))) chosen.add(u.id);
+  const children = new Map<number, number[]>();
+  for (const u of all)
+    if (u.parent_id !== null)
+      children.set(u.parent_id, [...(children.get(u.parent_id) ?? []), u.id]);
+  const stack = parents.filter((c) => byCode.has(c)).map((c) => byCode.get(c)!.id);
+  const seen = new Set<number>();
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    chosen.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
   const knownCats = new Set(all.map((u) => (u.category ? fold(u.category) : '')));
   const unknown = [
-    ...codes.filter((c) => !known.has(c)),
+    ...codes.filter((c) => !byCode.has(c)),
+    ...parents.filter((c) => !byCode.has(c)),
     ...categories.filter((c) => !knownCats.has(fold(c))),
   ];
-  return { units, unknown };
+  return { units: all.filter((u) => chosen.has(u.id)), unknown };
 }
 
 export async function organizerJoinCode(db: Trx): Promise<string> {

@@ -14,7 +14,12 @@ const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'giờ dạng HH:mm,
 export const unitSelector = z.union([
   z.literal('all'),
   z.array(z.string().min(1)).min(1),
-  z.object({ categories: z.array(z.string()).optional(), codes: z.array(z.string()).optional() }),
+  z.object({
+    categories: z.array(z.string()).max(1000).optional(),
+    codes: z.array(z.string()).max(100_000).optional(),
+    /** Parents' codes, each with every unit below it. */
+    withChildren: z.array(z.string()).max(10_000).optional(),
+  }),
 ]);
 
 const agendaItem = z.object({

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { listUnits, organizerJoinCode, upsertUnits } from '../../core/units/repo';
+import { expandUnit, parseCommuneLists } from '../../core/units/expand';
 import { readJson } from '../validate';
 import { DomainError } from '../../core/errors';
 import {
@@ -67,6 +68,32 @@ export function unitsApi(api: Hono, ctx: AppContext): void {
         units.map((u) => u.code),
       ),
     );
+  });
+
+  /**
+   * A row that stands for many ("Chủ tịch UBND cấp xã") becomes one unit per commune under its
+   * district: `communes` as a list per district, or pasted text ("Huyện A: xã X, xã Y").
+   */
+  api.post('/units/:code/expand', async (c) => {
+    const body = await readJson(
+      c,
+      z.object({
+        communes: z.union([
+          z.string().max(200_000),
+          z
+            .array(
+              z.object({
+                parent: z.string().trim().min(1).max(300),
+                communes: z.array(z.string().trim().min(1).max(300)).min(1).max(500),
+              }),
+            )
+            .max(1000),
+        ]),
+      }),
+    );
+    const lists =
+      typeof body.communes === 'string' ? parseCommuneLists(body.communes) : body.communes;
+    return c.json(await expandUnit(ctx.db, c.req.param('code'), lists));
   });
 
   api.get('/organizer-code', async (c) => c.json({ joinCode: await organizerJoinCode(ctx.db) }));
