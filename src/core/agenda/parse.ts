@@ -3,7 +3,8 @@
  * part of day, time range, content and who presents. Pure; times stay local "HH:mm" and the
  * caller puts them on the event's date in Asia/Ho_Chi_Minh.
  */
-import { cleanText, fold } from '../text/normalize';
+import { AGENDA_LINE_MAX_CHARS, AGENDA_MAX_CHARS, capLines } from '../text/limits';
+import { cleanText, fold, limitMarks, trimEndMatching } from '../text/normalize';
 import { splitCells } from '../text/table';
 
 export type DayPart = 'sáng' | 'chiều' | 'tối';
@@ -101,7 +102,7 @@ function inferPart(h: number, carried: DayPart | null): DayPart {
 function cleanTitle(raw: string): string {
   let s = cleanText(raw).replace(/[“”„‟«»]/g, '');
   if ((s.match(/"/g) ?? []).length % 2 === 0) s = s.replace(/"/g, '');
-  return cleanText(s.replace(/\s+([,.;:!?])/g, '$1'));
+  return cleanText(s.replace(/(?<!\s)\s+([,.;:!?])/g, '$1'));
 }
 
 const PRESENTER_VERBS = [
@@ -121,21 +122,18 @@ const PRESENTER_VERBS = [
  * starts only at the beginning or after ".", ";" or a line break.
  */
 export function cleanPresenter(raw: string): string | undefined {
-  let s = cleanText(raw);
+  let s = cleanText(raw.slice(0, AGENDA_LINE_MAX_CHARS));
   if (!s) return undefined;
   if (/^[-–•+*]\s*/u.test(s)) {
     s = s.replace(/^[-–•+*]\s*/u, '');
     s = s.split(/[.;]\s*[-–•+*]\s+|\n\s*[-–•+*]\s*/u)[0] ?? s;
   }
-  s = s.replace(/[\s.;,:]+$/u, '');
+  s = trimEndMatching(s, /[\s.;,:]/u);
   const words = s.split(' ');
   for (const verb of PRESENTER_VERBS) {
     const n = verb.split(' ').length;
     if (words.length > n && fold(words.slice(-n).join(' ')) === verb) {
-      s = words
-        .slice(0, -n)
-        .join(' ')
-        .replace(/[\s,;:]+$/u, '');
+      s = trimEndMatching(words.slice(0, -n).join(' '), /[\s,;:]/u);
       break;
     }
   }
@@ -158,9 +156,26 @@ export function isBreakTitle(title: string): boolean {
  * headers and anything without a time are skipped.
  */
 export function parseAgendaText(text: string): AgendaItemInput[] {
+  return parseAgenda(text).items;
+}
+
+/**
+ * `parseAgendaText` that also says whether the text went beyond AGENDA_MAX_CHARS characters
+ * (or AGENDA_LINE_MAX_CHARS in a row); what lies beyond is not read.
+ */
+export function parseAgenda(text: string): { items: AgendaItemInput[]; truncated: boolean } {
   const items: AgendaItemInput[] = [];
   let carried: DayPart | null = null;
-  for (const line of text.normalize('NFC').split(/\r?\n/)) {
+  const rough = text.length > 4 * AGENDA_MAX_CHARS ? text.slice(0, 4 * AGENDA_MAX_CHARS) : text;
+  const { lines, truncated } = capLines(
+    limitMarks(rough).normalize('NFC'),
+    AGENDA_MAX_CHARS,
+    AGENDA_LINE_MAX_CHARS,
+    Infinity,
+  );
+  for (const line of lines) {
+    // A row has a time; a line without a digit can only be a short "Buổi chiều" heading.
+    if (!/\d/.test(line) && (line.length > 40 || !/\p{L}/u.test(line))) continue;
     const cells = splitCells(line.replace(LOOSE_RANGE, '$1 $2 '));
     const filled = cells.map((c, i) => ({ c, i })).filter((x) => x.c !== '');
     if (filled.length === 0) continue;
@@ -200,5 +215,5 @@ export function parseAgendaText(text: string): AgendaItemInput[] {
       part,
     });
   }
-  return items;
+  return { items, truncated: truncated || rough !== text };
 }

@@ -46,7 +46,7 @@ const REASON_RES: RegExp[] = [
   /(?<![\p{L}])(trùng\s+lịch[^,.;!?\n]*)/iu,
 ];
 /** Where the reason ends and the decline itself begins: "bận công tác | nên không dự được". */
-const REASON_END = /\s+(?:nên|không|ko|k|chưa|thì|xin|đơn vị|bên em)(?![\p{L}]).*$/iu;
+const REASON_END = /(?<!\s)\s+(?:nên|không|ko|k|chưa|thì|xin|đơn vị|bên em)(?![\p{L}]).*$/iu;
 
 /** The reason a unit gives for declining, when it gives one ("bận công tác", "trùng lịch hội nghị"). */
 export function declineReason(text: string): string | undefined {

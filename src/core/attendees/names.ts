@@ -198,8 +198,18 @@ function contextBefore(toks: Tok[], i: number): Context {
   return 'neutral';
 }
 
+/** Phrases by their first word, longest first (PHRASES is sorted so). */
+const PHRASES_BY_FIRST = new Map<string, Phrase[]>();
+for (const p of PHRASES) {
+  const list = PHRASES_BY_FIRST.get(p.words[0]!) ?? [];
+  list.push(p);
+  PHRASES_BY_FIRST.set(p.words[0]!, list);
+}
+
 function phraseStartingAt(toks: Tok[], i: number): Phrase | undefined {
-  return PHRASES.find((p) =>
+  const t = toks[i]!;
+  if (t.kind !== 'word') return undefined;
+  return PHRASES_BY_FIRST.get(t.text.toLowerCase())?.find((p) =>
     p.words.every((w, k) => {
       const t = toks[i + k];
       return t !== undefined && t.kind === 'word' && t.text.toLowerCase() === w;

@@ -12,6 +12,14 @@
  * Precision matters as much as recall: a segment is registered as a person only when
  * something vouches for the name (see names.ts).
  */
+import {
+  Budget,
+  CHAT_LINE_MAX_CHARS,
+  CHAT_MAX_CHARS,
+  CHAT_MAX_LINES,
+  capLines,
+  type CappedLines,
+} from '../text/limits';
 import { cleanText, fold } from '../text/normalize';
 import {
   declineReason,
@@ -34,18 +42,26 @@ export interface Attendee {
 }
 
 export type ParsedReply =
-  | { kind: 'attendees'; attendees: Attendee[] }
-  | { kind: 'declined'; reason?: string }
-  | { kind: 'none' }; // not a list: a question, "dạ em gửi ạ", "ok đã nhận", empty…
+  | { kind: 'attendees'; attendees: Attendee[]; truncated?: true }
+  | { kind: 'declined'; reason?: string; truncated?: true }
+  | { kind: 'none'; truncated?: true }; // not a list: a question, "dạ em gửi ạ", "ok đã nhận", empty…
 
+/**
+ * Reads at most CHAT_MAX_CHARS characters, CHAT_LINE_MAX_CHARS per line, within the parse
+ * budget; `truncated` says when some of the text was left unread.
+ */
 export function parseAttendeeReply(text: string): ParsedReply {
-  // Tabs separate columns when a table is pasted; keep them as separators before cleanText merges spaces.
-  const clean = cleanText(text.replace(/\r\n?/g, '\n').replace(/\t+/g, ' | '));
-  if (!clean) return { kind: 'none' };
+  const { lines, truncated: cut } = replyLines(text);
+  const budget = new Budget();
+  let truncated = cut;
 
   const collector = new Collector();
   let declineText: string | undefined;
-  for (const rawLine of clean.split('\n')) {
+  for (const rawLine of lines) {
+    if (budget.spent()) {
+      truncated = true;
+      break;
+    }
     const line = rawLine.trim();
     if (!line) {
       collector.breakAdjacency();
@@ -69,12 +85,22 @@ export function parseAttendeeReply(text: string): ParsedReply {
     }
   }
 
-  if (collector.size > 0) return { kind: 'attendees', attendees: collector.attendees() };
+  const mark = truncated ? { truncated: true as const } : {};
+  if (collector.size > 0) return { kind: 'attendees', attendees: collector.attendees(), ...mark };
   if (declineText !== undefined) {
     const reason = declineReason(declineText);
-    return reason ? { kind: 'declined', reason } : { kind: 'declined' };
+    return reason ? { kind: 'declined', reason, ...mark } : { kind: 'declined', ...mark };
   }
-  return { kind: 'none' };
+  return { kind: 'none', ...mark };
+}
+
+/** The reply as NFC lines within the chat caps (tabs of a pasted table become " | "). */
+function replyLines(text: string): CappedLines {
+  // Decomposed text is at most a few times longer than NFC: cut before normalizing, cap after.
+  const rough = text.length > 4 * CHAT_MAX_CHARS ? text.slice(0, 4 * CHAT_MAX_CHARS) : text;
+  const clean = cleanText(rough.replace(/\r\n?/g, '\n').replace(/\t+/g, ' | '));
+  const capped = capLines(clean, CHAT_MAX_CHARS, CHAT_LINE_MAX_CHARS, CHAT_MAX_LINES);
+  return { lines: capped.lines, truncated: capped.truncated || rough !== text };
 }
 
 // ── Splitting a line ───────────────────────────────────────────────────────────────
@@ -87,8 +113,9 @@ const DOTTED_ABBR =
 function sentencesOf(line: string): string[] {
   const out: string[] = [];
   let from = 0;
-  for (const m of line.matchAll(/[.!]+\s+(?=\p{Lu})/gu)) {
-    const before = line.slice(from, m.index);
+  for (const m of line.matchAll(/(?<![.!])[.!]+\s+(?=\p{Lu})/gu)) {
+    // Abbreviations are short: a window of the last few characters holds the whole word.
+    const before = line.slice(Math.max(from, m.index - 12), m.index);
     const lastWord = before.split(/[\s(]+/).pop() ?? '';
     if (m[0].startsWith('.') && DOTTED_ABBR.test(lastWord)) continue;
     out.push(line.slice(from, m.index + 1));
@@ -186,7 +213,8 @@ interface Piece {
 function parseSegment(segment: string): SegmentResult {
   const toks = tokenize(segment);
   const found = findNames(toks, segment);
-  const spans = found.filter((_, k) => !isMentionedInPassing(toks, found, k, segment));
+  const registers = /đăng\s*ký|tham\s*(?:dự|gia)/iu.test(segment);
+  const spans = found.filter((_, k) => !isMentionedInPassing(toks, found, k, segment, registers));
   if (!spans.length) return detailOf(toks, segment);
 
   const pieces = piecesAround(toks, spans, segment);
@@ -250,18 +278,20 @@ const SENTENCE_AFTER = new Set(
  * thanked, replaced ("thay cho đ/c X"), the subject of a verb ("X đã rời nhóm"), or the
  * sender introducing themself ("em là X, văn thư…") without registering.
  */
-function isMentionedInPassing(toks: Tok[], spans: NameSpan[], k: number, segment: string): boolean {
+function isMentionedInPassing(
+  toks: Tok[],
+  spans: NameSpan[],
+  k: number,
+  segment: string,
+  registers: boolean,
+): boolean {
   const span = spans[k]!;
   const before = segment.slice(
     k === 0 ? 0 : toks[spans[k - 1]!.last]!.end,
     toks[span.first]!.start,
   );
   if (OBJECT_BEFORE.test(before)) return true;
-  if (
-    /(?:^|\s)(?:tôi|em|mình|con)\s+là\s*$/iu.test(before) &&
-    !/đăng\s*ký|tham\s*(?:dự|gia)/iu.test(segment)
-  )
-    return true;
+  if (/(?:^|\s)(?:tôi|em|mình|con)\s+là\s*$/iu.test(before) && !registers) return true;
   const afterEnd = k + 1 < spans.length ? toks[spans[k + 1]!.first]!.start : segment.length;
   const after = tidyTitle(segment.slice(toks[span.last]!.end, afterEnd));
   const firstWord = (after.split(/[\s,;:()]+/)[0] ?? '').toLowerCase();
@@ -290,16 +320,18 @@ const LEAD_STOPS = new Set([
  */
 function leadingTitle(toks: Tok[], first: NameSpan, segment: string): string {
   let from = 0;
+  let wordAfter = false;
   for (let i = first.first - 1; i >= 0; i--) {
     const t = toks[i]!;
     const stop =
       (t.kind === 'punct' && t.text === ':') ||
       t.kind === 'hon' ||
       (t.kind === 'word' && LEAD_STOPS.has(t.text.toLowerCase()));
-    if (stop && toks.slice(i + 1, first.first).some((x) => x.kind === 'word')) {
+    if (stop && wordAfter) {
       from = i + 1;
       break;
     }
+    if (t.kind === 'word') wordAfter = true;
   }
   return pieceOf(toks, from, first.first, segment).title;
 }
@@ -316,11 +348,13 @@ function pieceOf(toks: Tok[], from: number, to: number, segment: string): Piece 
     partStart = -1;
   };
   let seenText = false;
+  let lastWord = -1;
+  for (let i = to - 1; i >= from && lastWord < 0; i--) if (toks[i]!.kind === 'word') lastWord = i;
   for (let i = from; i < to; i++) {
     const t = toks[i]!;
     if (t.kind === 'phone') phones.push(t.phone);
     // A rank or degree opening the piece ("- Thiếu tá, Phó Chỉ huy trưởng") is not part of the title.
-    if (t.kind === 'hon' && !seenText && toks.slice(i + 1, to).some((x) => x.kind === 'word')) {
+    if (t.kind === 'hon' && !seenText && lastWord > i) {
       flush();
       continue;
     }
@@ -375,6 +409,7 @@ function withOptional(
  */
 class Collector {
   private readonly people: Attendee[] = [];
+  private readonly byKey = new Map<string, Attendee>();
   private last: Attendee | undefined;
   private adjacent = false;
   private pendingTitle: string | undefined;
@@ -432,13 +467,14 @@ class Collector {
     if (!person.title && this.groupTitle) person.title = this.groupTitle;
     this.pendingTitle = undefined;
     const key = fold(person.name);
-    const same = this.people.find((p) => fold(p.name) === key);
+    const same = this.byKey.get(key);
     if (same) {
       same.title ??= person.title;
       same.phone ??= person.phone;
       this.last = same;
     } else {
       this.people.push(person);
+      this.byKey.set(key, person);
       this.last = person;
     }
     this.adjacent = true;

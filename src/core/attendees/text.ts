@@ -9,16 +9,21 @@ const COMBINING = /[\u0300-\u036f]/g;
 /** Lower-case, diacritics removed, đ→d, one UTF-16 unit in → one out (positions survive). */
 export function foldSame(s: string): string {
   let out = '';
-  for (const unit of s.split('')) {
-    const base = unit.normalize('NFD').replace(COMBINING, '').replace(/[đĐ]/g, 'd').toLowerCase();
-    out +=
-      base.length === 1
-        ? base
-        : unit.length === 1 && base.length === 0
-          ? '~'
-          : unit.toLowerCase().slice(0, 1);
-  }
+  for (let i = 0; i < s.length; i++) out += foldUnit(s[i]!);
   return out;
+}
+
+const FOLDED = new Map<string, string>();
+
+function foldUnit(unit: string): string {
+  let f = FOLDED.get(unit);
+  if (f === undefined) {
+    const base = unit.normalize('NFD').replace(COMBINING, '').replace(/[đĐ]/g, 'd').toLowerCase();
+    f = base.length === 1 ? base : base.length === 0 ? '~' : unit.toLowerCase().slice(0, 1);
+    // Lone surrogates and unusual letters are few; cap the cache anyway against hostile variety.
+    if (FOLDED.size < 4096) FOLDED.set(unit, f);
+  }
+  return f;
 }
 
 /** True when the word carries a Vietnamese diacritic or đ (so it was typed with accents). */
@@ -57,38 +62,67 @@ export function isVietSyllable(w: string): boolean {
   return SYLLABLE.test(foldSame(w));
 }
 
-/** Separators, symbols and emoji around a title as typed; parentheses are handled apart. */
-const EDGE_LEAD = /^(?:(?![(\[])[\s\p{P}\p{S}\uFE0F\u200D])+/u;
-const EDGE_TRAIL = /(?:(?![)\]])[\s\p{P}\p{S}\uFE0F\u200D])+$/u;
-
-/** Trims separators and unbalanced or wrapping parentheses from both ends, repeatedly. */
-export function trimEdges(s: string): string {
-  let prev = '';
-  let cur = s;
-  while (cur !== prev) {
-    prev = cur;
-    cur = cur.replace(EDGE_LEAD, '').replace(EDGE_TRAIL, '');
-    if (cur.startsWith('(') && cur.endsWith(')') && balanced(cur.slice(1, -1)))
-      cur = cur.slice(1, -1);
-    const opens = count(cur, '(');
-    const closes = count(cur, ')');
-    if (closes > opens && cur.endsWith(')')) cur = cur.slice(0, -1);
-    else if (opens > closes && cur.startsWith('(')) cur = cur.slice(1);
-    else if (opens > closes && cur.endsWith('(')) cur = cur.slice(0, -1);
-    else if (closes > opens && cur.startsWith(')')) cur = cur.slice(1);
+/** Separators, symbols and emoji around a title as typed; parentheses and brackets are handled apart. */
+const EDGE = /[\s\p{P}\p{S}\uFE0F\u200D]/u;
+const EDGE_CACHE = new Map<string, boolean>();
+function isEdge(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  // Letters and digits of ASCII and Vietnamese (Latin ranges) are never edges: the common case.
+  if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))
+    return false;
+  // Outside the basic plane are emoji and other symbols: trimmed, one UTF-16 half at a time.
+  if (code >= 0xd800 && code <= 0xdfff) return true;
+  let edge = EDGE_CACHE.get(ch);
+  if (edge === undefined) {
+    edge = EDGE.test(ch);
+    if (EDGE_CACHE.size < 4096) EDGE_CACHE.set(ch, edge);
   }
-  return cur;
+  return edge;
+}
+const isLeadEdge = (ch: string): boolean => ch !== '(' && ch !== '[' && isEdge(ch);
+const isTrailEdge = (ch: string): boolean => ch !== ')' && ch !== ']' && isEdge(ch);
+
+/** Rounds of unwrapping: "((PGĐ))" needs two; more layers than this are not a title anyway. */
+const TRIM_ROUNDS = 6;
+
+/**
+ * Trims separators and unbalanced or wrapping parentheses from both ends, repeatedly (a bounded
+ * number of rounds, each linear, so hostile text of brackets costs linear time).
+ */
+export function trimEdges(s: string): string {
+  let a = 0;
+  let b = s.length;
+  for (let round = 0; round < TRIM_ROUNDS; round++) {
+    const before = [a, b];
+    while (a < b && isLeadEdge(s[a]!)) a++;
+    while (b > a && isTrailEdge(s[b - 1]!)) b--;
+    if (b - a >= 2 && s[a] === '(' && s[b - 1] === ')' && balanced(s, a + 1, b - 1)) {
+      a++;
+      b--;
+    } else {
+      const opens = count(s, a, b, '(');
+      const closes = count(s, a, b, ')');
+      if (closes > opens && s[b - 1] === ')') b--;
+      else if (opens > closes && s[a] === '(') a++;
+      else if (opens > closes && s[b - 1] === '(') b--;
+      else if (closes > opens && s[a] === ')') a++;
+    }
+    if (before[0] === a && before[1] === b) break;
+  }
+  return s.slice(a, b);
 }
 
-function count(s: string, ch: string): number {
-  return s.split(ch).length - 1;
+function count(s: string, from: number, to: number, ch: string): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (s[i] === ch) n++;
+  return n;
 }
 
-function balanced(s: string): boolean {
+function balanced(s: string, from: number, to: number): boolean {
   let depth = 0;
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth < 0) return false;
+  for (let i = from; i < to; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth < 0) return false;
   }
   return depth === 0;
 }

@@ -5,20 +5,33 @@
 import { TITLE_ABBR, TITLE_HEADS, TITLE_HEADS_FOLDED } from './lexicon';
 import { foldSame, hasDiacritics, trimEdges } from './text';
 
+const HEAD_FIRST_WORDS = new Set(
+  [...TITLE_HEADS, ...TITLE_HEADS_FOLDED].map((h) => h.split(' ')[0]!),
+);
+
+/** How much of a text `isTitleStart` reads: title heads are a few words long. */
+export const TITLE_PROBE_CHARS = 48;
+
 /** True when the text begins with a title word or abbreviation ("Phó Giám đốc Sở", "PCT UBND xã", "pho giam doc"). */
 export function isTitleStart(text: string): boolean {
-  const t = trimEdges(text);
+  // Callers pass the rest of a segment; reading only its head keeps their loops linear.
+  const t = trimEdges(text.slice(0, TITLE_PROBE_CHARS));
   if (!t) return false;
-  const first = t.split(/[\s,;:()\-–—/]+/)[0] ?? '';
-  const abbr = foldSame(first).replace(/\./g, '');
-  if (first.length <= 6 && first === first.toUpperCase() && TITLE_ABBR.has(abbr)) return true;
-  // Typed in lower case too ("pct xã", "cv", "pgđ").
-  if (/^[a-zđ.]{2,6}$/.test(first) && TITLE_ABBR.has(abbr)) return true;
+  const first = t.split(/[\s,;:()\-–—/]+/, 1)[0] ?? '';
+  if (first.length <= 6) {
+    const abbr = foldSame(first).replace(/\./g, '');
+    if (first === first.toUpperCase() && TITLE_ABBR.has(abbr)) return true;
+    // Typed in lower case too ("pct xã", "cv", "pgđ").
+    if (/^[a-zđ.]{2,6}$/.test(first) && TITLE_ABBR.has(abbr)) return true;
+  }
+  // Every head starts with one of a few words: check that word before trying the heads.
+  const firstWord = (/^[\p{L}\p{M}]+/u.exec(t)?.[0] ?? '').toLowerCase();
+  if (!HEAD_FIRST_WORDS.has(firstWord) && !HEAD_FIRST_WORDS.has(foldSame(firstWord))) return false;
   const lower = t.toLowerCase();
   if (TITLE_HEADS.some((h) => startsWithWord(lower, h))) return true;
-  const head = t.split(/\s+/).slice(0, 3).join(' ');
+  const head = t.split(/\s+/, 3).join(' ');
   if (!hasDiacritics(head)) {
-    const folded = foldSame(t);
+    const folded = foldSame(t.slice(0, 32));
     return TITLE_HEADS_FOLDED.some((h) => startsWithWord(folded, h));
   }
   return false;
@@ -76,14 +89,14 @@ const TAIL_RE =
 
 /** How the person attends, in parentheses after the title: "(dự trực tiếp)", "(điểm cầu huyện)". */
 const ATTENDANCE_NOTE_RE =
-  /\s*(?:\((?:[^()]*\s)?(?:dự|trực tiếp|trực tuyến|online|điểm cầu|tham dự|tham gia)(?:\s[^()]*)?\)|[-–,;]\s*(?:tham dự |dự |học )?(?:tại )?(?:điểm cầu|trực tuyến|trực tiếp|online)(?![\p{L}]).*)\s*$/iu;
+  /\s?(?:\((?:[^()]{0,80}\s)?(?:dự|trực tiếp|trực tuyến|online|điểm cầu|tham dự|tham gia)(?:\s[^()]{0,80})?\)|[-–,;]\s*(?:tham dự |dự |học )?(?:tại )?(?:điểm cầu|trực tuyến|trực tiếp|online)(?![\p{L}]).*)\s?$/iu;
 
 /** A phone label whose number was mistyped ("ĐT 0912 345 67") still ends the title. */
 const BROKEN_PHONE_RE =
-  /(?:^|[\s,;(\-–]+)(?:sđt|sdt|đt|dt|dđ|điện\s*thoại|tel|zalo)\s*[:.]?\s*[\d\s.+\-()]*$/iu;
+  /(?:^|[\s,;(\-–]{1,8})(?:sđt|sdt|đt|dt|dđ|điện\s?thoại|tel|zalo)\s?[:.]?\s?[\d\s.+\-()]{0,24}$/iu;
 
 /** Birth years typed next to the title ("sinh năm 1978", "NS: 1980") are not part of it. */
-const BIRTH_YEAR_RE = /(?:^|[\s,;(-]+)(?:sinh\s*năm|năm\s*sinh|ns)\s*:?\s*(?:19|20)\d\d\)?/giu;
+const BIRTH_YEAR_RE = /(?:^|[\s,;(-]{1,8})(?:sinh\s?năm|năm\s?sinh|ns)\s?:?\s?(?:19|20)\d\d\)?/giu;
 
 /** Cleans one piece of text that holds a title: trims separators, wrappers and polite tails. */
 export function tidyTitle(raw: string): string {

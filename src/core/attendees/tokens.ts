@@ -7,7 +7,7 @@
  */
 import { isSurname } from './lexicon';
 import { PHONE_RE, normalizePhone } from './phone';
-import { isTitleStart } from './titles';
+import { TITLE_PROBE_CHARS, isTitleStart } from './titles';
 
 /** name: Họ tên; title: Chức vụ; other: a field that is neither (Đơn vị, Giới tính, Năm sinh, CCCD…). */
 export type LabelField = 'name' | 'title' | 'other';
@@ -24,7 +24,8 @@ type Special = Exclude<Tok, { kind: 'word' | 'num' | 'punct' }>;
 const B = String.raw`(?<![\p{L}\p{M}\d])`; // no letter or digit before
 const E = String.raw`(?![\p{L}\p{M}\d])`; // no letter or digit after
 
-const EMAIL_RE = /(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/giu;
+/** Bounded parts (RFC 5321 lengths), so a long run of letters without "@" is not rescanned from each position. */
+const EMAIL_RE = /(?:e-?mail\s?:?\s?)?[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}/giu;
 
 const NAME_LABEL_RE = new RegExp(
   `${B}(?:(?:họ\\s*(?:và|&|,|/)?\\s*tên|ho\\s*(?:va\\s*)?ten)(?:\\s+(?:đại\\s*biểu|học\\s*viên|người\\s*tham\\s*dự))?${E}\\s*[:：.\\-–]?|tên\\s*[:：])`,
@@ -56,7 +57,7 @@ const HON_WORDS_RE = new RegExp(
 const HON_GLUED_RE = new RegExp(`${B}[đĐdD]\\s*[/.]\\s*[cC](?=\\p{Lu})`, 'gu');
 /** Degrees and titles of merit as abbreviations, case-sensitive: TS., ThS, Th.S, PGS.TS, BS CKII… */
 const DEGREE = String.raw`(?:BSCKII|BSCKI|BSCK1|BSCK2|CKII|CKI|CK1|CK2|PGS|GS|ThS|Ths|THS|Th\.\s?S|TS|Ts|CN|KS|BS|Bs|DS|LS|NSƯT|NSND|NGƯT|NGND|TTƯT)\.?`;
-const DEGREE_RE = new RegExp(`${B}${DEGREE}(?:\\s*[-.]?\\s*${DEGREE})*${E}`, 'gu');
+const DEGREE_RE = new RegExp(`${B}${DEGREE}(?:\\s?[-.]?\\s?${DEGREE}){0,3}${E}`, 'gu');
 
 const PLAIN_RE = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|\d+|\S/gu;
 
@@ -70,7 +71,7 @@ export function tokenize(seg: string): Tok[] {
   };
   const span = (m: RegExpExecArray) => ({ text: m[0], start: m.index, end: m.index + m[0].length });
 
-  add(EMAIL_RE, (m) => ({ kind: 'email', ...span(m) }));
+  if (seg.includes('@')) add(EMAIL_RE, (m) => ({ kind: 'email', ...span(m) }));
   add(PHONE_RE, (m) => {
     const phone = normalizePhone(m[1] ?? '');
     return phone ? { kind: 'phone', ...span(m), phone } : undefined;
@@ -78,7 +79,8 @@ export function tokenize(seg: string): Tok[] {
   add(NAME_LABEL_RE, (m) => ({ kind: 'label', field: 'name', ...span(m) }));
   add(TITLE_LABEL_RE, (m) => ({ kind: 'label', field: 'title', ...span(m) }));
   add(CV_LABEL_RE, (m) => {
-    const rest = seg.slice(m.index + m[0].length).trim();
+    // Only the words right after the label matter; reading the whole rest per match would be quadratic.
+    const rest = seg.slice(m.index + m[0].length, m.index + m[0].length + TITLE_PROBE_CHARS).trim();
     const firstWord = rest.split(/\s+/)[0] ?? '';
     // A form line "CV: phòng VH" or "CV: Trưởng phòng" — but not "CV: Nguyễn Văn Tám" (chuyên viên, title first).
     const isLabel = isTitleStart(rest) || (m.index === 0 && rest !== '' && !isSurname(firstWord));

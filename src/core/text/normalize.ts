@@ -7,18 +7,16 @@
 /** NFC, collapse whitespace, trim. The form every inbound text is stored in. */
 export function cleanText(s: string): string {
   // NUL and lone surrogates (a text cut mid-emoji) are refused by Postgres: drop and repair them.
-  return s
-    .toWellFormed()
-    .replace(/\u0000/g, '')
+  return limitMarks(s.toWellFormed().replace(/\u0000/g, ''))
     .normalize('NFC')
-    .replace(/[\u00a0\u2000-\u200b\u202f\u3000]/g, ' ')
+    .replace(/[\v\f\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]/g, ' ')
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
 
 /** Lower-case ASCII fold: "Đồng Tháp" → "dong thap". */
 export function fold(s: string): string {
-  return s
+  return limitMarks(s)
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[đĐ]/g, 'd')
@@ -26,3 +24,25 @@ export function fold(s: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * `s` without the characters at its end that `charClass` (a one-character pattern) matches.
+ * The same as `s.replace(/[…]+$/u, '')`, which a regex engine runs in quadratic time on a long
+ * run of such characters followed by something else.
+ */
+export function trimEndMatching(s: string, charClass: RegExp): string {
+  let end = s.length;
+  while (end > 0 && charClass.test(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * Keeps at most a few combining marks after each letter. Vietnamese needs two (a vowel mark and
+ * a tone); long stacks ("Zalgo" text) only slow Unicode normalization down, which reorders a
+ * run of marks in quadratic time.
+ */
+export function limitMarks(s: string): string {
+  return MARK_RUN.test(s) ? s.replace(MARK_RUN_G, '$1') : s;
+}
+const MARK_RUN = /\p{M}{5}/u;
+const MARK_RUN_G = /(\p{M}{4})\p{M}+/gu;

@@ -11,9 +11,11 @@
  * The whole text must be a date (and time); anything else gives `null` rather than a
  * guess, so a command can answer "không hiểu ngày" instead of acting on the wrong day.
  * A date without a year means its next occurrence on or after today (local date of
- * `now`); 29/2 without a year goes to the next leap year.
+ * `now`); 29/2 without a year goes to the next leap year. A text longer than DATE_MAX_CHARS
+ * is not a date and is not read.
  */
-import { fold } from '../text/normalize';
+import { DATE_MAX_CHARS } from '../text/limits';
+import { fold, trimEndMatching } from '../text/normalize';
 import {
   DEFAULT_TZ,
   type DateKey,
@@ -79,8 +81,7 @@ function timeFromMatch(m: RegExpExecArray): LocalTime | null {
 }
 
 function clean(text: string): string {
-  return fold(text)
-    .replace(/[.,;!?\s]+$/, '')
+  return trimEndMatching(fold(text), /[.,;!?\s]/)
     .replace(/,/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -88,6 +89,7 @@ function clean(text: string): string {
 
 /** `'17:00'`, `'17h'`, `'7h30'`, `'17g30'`, `'17 giờ 30'`, `'3h chiều'` → `{h, m}`; anything else → null. */
 export function parseLocalTime(text: string): LocalTime | null {
+  if (text.length > DATE_MAX_CHARS) return null;
   const m = TIME_ONLY_RE.exec(clean(text));
   return m ? timeFromMatch(m) : null;
 }
@@ -109,6 +111,8 @@ export function parseUserDate(
   now: Date,
   tz: string = DEFAULT_TZ,
 ): ParsedUserDate | null {
+  // A date is a few words; anything longer is not one (and is not read).
+  if (text.length > DATE_MAX_CHARS) return null;
   let s = clean(text);
   if (s === '') return null;
 

@@ -4,7 +4,8 @@
  * memory; the result is what `PUT /api/units` upserts.
  */
 import { DomainError } from '../errors';
-import { cleanText, fold } from '../text/normalize';
+import { IMPORT_LINE_MAX_CHARS, IMPORT_MAX_CHARS } from '../text/limits';
+import { cleanText, fold, limitMarks, trimEndMatching } from '../text/normalize';
 import { splitCells } from '../text/table';
 
 export interface UnitInput {
@@ -25,6 +26,24 @@ export class UnitImportError extends DomainError {
     super('invalid_import', line === undefined ? message : `Dòng ${line}: ${message}`);
     this.line = line;
   }
+}
+
+/**
+ * A unit list is refused whole rather than cut: importing part of it would silently leave units
+ * out. Beyond IMPORT_MAX_CHARS characters, or a row beyond IMPORT_LINE_MAX_CHARS, is not a unit list.
+ */
+function refuseOversized(text: string): void {
+  if (text.length > IMPORT_MAX_CHARS)
+    throw new UnitImportError(
+      `Danh sách quá dài (hơn ${IMPORT_MAX_CHARS.toLocaleString('vi-VN')} ký tự); hãy chia thành nhiều lần nhập.`,
+    );
+}
+
+function lineTooLong(line: number): UnitImportError {
+  return new UnitImportError(
+    `dòng dài hơn ${IMPORT_LINE_MAX_CHARS.toLocaleString('vi-VN')} ký tự, không phải một dòng của danh sách đơn vị.`,
+    line,
+  );
 }
 
 /** Codes made only of digits are zero-padded to 3 digits, the way the appendix numbers units. */
@@ -92,7 +111,7 @@ const TYPO_FIXES: Array<[RegExp, string]> = [
 ];
 
 function cleanHeading(s: string): string {
-  let out = cleanText(s).replace(/[\s,;:–-]+$/u, '');
+  let out = trimEndMatching(cleanText(s), /[\s,;:–-]/u);
   for (const [re, to] of TYPO_FIXES) out = out.replace(re, to);
   return out;
 }
@@ -286,18 +305,30 @@ function unitNameFromRow(raw: string): string {
  * Throws UnitImportError when an STT appears twice.
  */
 export function parseAppendixUnits(text: string): UnitInput[] {
-  const lines = text.normalize('NFC').split(/\r?\n/);
+  refuseOversized(text);
+  const lines = limitMarks(text).normalize('NFC').split(/\r?\n/);
   const units: UnitInput[] = [];
   const seen = new Map<number, number>();
   let heading: string | null = null; // current (or pending) heading text
-  let subject: HeadingSubject | null = null;
+  let headingLines = 0;
+  /** What the heading names, worked out when its first row comes (most caps lines get none). */
+  let subject: HeadingSubject | null | undefined;
   let headingHasRows = false;
   let prevWasHeading = false;
   let inTable = false;
 
   for (let idx = 0; idx < lines.length; idx++) {
     const lineNo = idx + 1;
-    const cells = splitCells(lines[idx]!).filter((c) => c !== '');
+    const line = lines[idx]!;
+    if (line.length > IMPORT_LINE_MAX_CHARS) throw lineTooLong(lineNo);
+    // Rows and headings have letters: a line without any is blank, or a rule or stray numbers
+    // that end a pending title (as any line that is not a row does), read without splitting.
+    if (!/\p{L}/u.test(line)) {
+      if (/\S/.test(line) && heading && !headingHasRows) heading = null;
+      prevWasHeading = false;
+      continue;
+    }
+    const cells = splitCells(line).filter((c) => c !== '');
     if (cells.length === 0) {
       prevWasHeading = false;
       continue;
@@ -305,9 +336,11 @@ export function parseAppendixUnits(text: string): UnitInput[] {
     if (isHeading(cells)) {
       // A heading wrapped over consecutive lines is joined; otherwise a new heading replaces
       // the pending one (title lines above the table never get rows, so they vanish).
-      heading = prevWasHeading && heading ? `${heading} ${cells[0]}` : cells[0]!;
-      heading = cleanHeading(heading);
-      subject = headingSubject(heading);
+      // A heading wraps over two or three lines, never more: a longer run starts afresh.
+      const joined = prevWasHeading && heading !== null && headingLines < 3;
+      heading = cleanHeading(joined ? `${heading} ${cells[0]}` : cells[0]!);
+      headingLines = joined ? headingLines + 1 : 1;
+      subject = undefined;
       headingHasRows = false;
       prevWasHeading = true;
       continue;
@@ -323,14 +356,12 @@ export function parseAppendixUnits(text: string): UnitInput[] {
           .replace(/[^a-z ]/g, '')
           .trim(),
       );
-      if (heading && !headingHasRows && !isTableHeader) {
-        heading = null;
-        subject = null;
-      }
+      if (heading && !headingHasRows && !isTableHeader) heading = null;
       continue;
     }
     inTable = true;
     headingHasRows = true;
+    if (subject === undefined) subject = heading ? headingSubject(heading) : null;
     for (const { stt, name } of pairs) {
       const first = seen.get(stt);
       if (first !== undefined) {
@@ -422,7 +453,7 @@ export interface SheetRow {
  * (Vietnamese or English names), then one unit per row.
  */
 export function unitsFromRows(rows: SheetRow[]): UnitInput[] {
-  const nonEmpty = rows.filter((r) => r.cells.some((c) => cleanText(c) !== ''));
+  const nonEmpty = rows.filter((r) => r.cells.some((c) => c !== '' && cleanText(c) !== ''));
   const header = nonEmpty[0];
   if (!header) throw new UnitImportError('Tệp không có dữ liệu.');
   const columns: Partial<Record<Field, number>> = {};
@@ -476,11 +507,14 @@ export function unitsFromRows(rows: SheetRow[]): UnitInput[] {
 
 /** RFC 4180 records with the line each starts on. Delimiter: the one the header line uses. */
 export function parseCsvRecords(text: string): SheetRow[] {
+  refuseOversized(text);
   const src = text.replace(/^\uFEFF/, '');
   const delimiter = detectDelimiter(src);
   const rows: SheetRow[] = [];
   let cells: string[] = [];
   let field = '';
+  /** The field so far is only spaces: a quote here opens a quoted field. */
+  let fieldBlank = true;
   let line = 1;
   let recordLine = 1;
   let i = 0;
@@ -491,13 +525,18 @@ export function parseCsvRecords(text: string): SheetRow[] {
     rows.push({ line: recordLine, cells });
     cells = [];
     field = '';
+    fieldBlank = true;
+  };
+  const append = (s: string) => {
+    field += s;
+    if (field.length > IMPORT_LINE_MAX_CHARS) throw lineTooLong(recordLine);
   };
   while (i < src.length) {
     const ch = src[i]!;
     if (inQuotes) {
       if (ch === '"') {
         if (src[i + 1] === '"') {
-          field += '"';
+          append('"');
           i += 2;
           continue;
         }
@@ -506,18 +545,20 @@ export function parseCsvRecords(text: string): SheetRow[] {
         continue;
       }
       if (ch === '\n') line++;
-      field += ch;
+      append(ch);
       i++;
       continue;
     }
-    if (ch === '"' && field.trim() === '') {
+    if (ch === '"' && fieldBlank) {
       field = '';
+      fieldBlank = false;
       inQuotes = true;
       quotedAt = line;
       i++;
     } else if (ch === delimiter) {
       cells.push(field);
       field = '';
+      fieldBlank = true;
       i++;
     } else if (ch === '\r' && src[i + 1] === '\n') {
       i++;
@@ -527,7 +568,8 @@ export function parseCsvRecords(text: string): SheetRow[] {
       recordLine = line;
       i++;
     } else {
-      field += ch;
+      append(ch);
+      if (!/\s/.test(ch)) fieldBlank = false;
       i++;
     }
   }
