@@ -3,14 +3,7 @@
  * question, greeting or thanking. Decisions are made on folded text so that messages typed
  * without accents ("khong cu nguoi") read the same.
  */
-import { fold } from '../text/normalize';
-
-/** Folded words separated by single spaces, "/" kept for "d/c". */
-function words(s: string): string {
-  return fold(s)
-    .replace(/[^a-z0-9/]+/g, ' ')
-    .trim();
-}
+import { foldedWords as words } from '../text/normalize';
 
 const NEG = String.raw`(?:khong|ko|k|khg|kg|hok|chua the)`;
 const DECLINE_RES: RegExp[] = [
@@ -92,11 +85,48 @@ export function isPoliteness(sentence: string): boolean {
   return POLITENESS.test(sentence.trim());
 }
 
-/** "Người liên hệ: …", "Đầu mối: …" name the sender, not an attendee: cut from the label on. */
+/** "Người liên hệ: …", "Đầu mối: …", "Người lập biểu: …" name the sender, not an attendee: cut from the label on. */
 const CONTACT =
-  /(?<![\p{L}])(?:người\s*(?:liên\s*hệ|gửi|lập|tổng\s*hợp|báo\s*cáo|đăng\s*ký)|liên\s*hệ|đầu\s*mối(?:\s*liên\s*hệ)?)\s*:/iu;
+  /(?<![\p{L}])(?:người\s*(?:liên\s*hệ|gửi|lập(?:\s*(?:biểu|bảng|danh\s*sách|ds))?|tổng\s*hợp|báo\s*cáo|đăng\s*ký)|liên\s*hệ|đầu\s*mối(?:\s*liên\s*hệ)?)\s*:/iu;
+/** "Mọi thông tin xin liên hệ đ/c X", "liên hệ anh X 0912…": the contact person, without a colon. */
+const CONTACT_PHRASE =
+  /(?<![\p{L}])(?:(?:mọi\s+)?(?:thông\s+tin|chi\s+tiết)\s+)?(?:xin\s+|vui\s+lòng\s+)?liên\s*hệ\s+(?:với\s+|qua\s+)?(?:đ\s*\/\s*c|đồng\s+chí|anh|chị|ông|bà|em|cô|chú|số|sđt|sdt|đt|zalo|\p{Lu})/iu;
 
 export function withoutContact(sentence: string): string {
-  const m = CONTACT.exec(sentence);
+  const m = CONTACT.exec(sentence) ?? CONTACT_PHRASE.exec(sentence);
   return m ? sentence.slice(0, m.index) : sentence;
+}
+
+/**
+ * A note after a person that they do not come: "(không tham dự)", "lái xe, ở nhà", "xin vắng".
+ * Not a partial absence ("không dự buổi chiều"), which still registers them.
+ */
+const NOT_ATTENDING =
+  /(?:^|[^\p{L}])(?:(?:không|ko|k)\s+(?:tham\s*dự|tham\s*gia|dự|đi|học)(?!\s+(?:buổi|phiên|sáng|chiều|tối|ngày|hôm|được\s+buổi|cả))|ở\s+nhà|xin\s+vắng|vắng\s+mặt)(?![\p{L}])/iu;
+
+export function isNotAttending(text: string): boolean {
+  return NOT_ATTENDING.test(text);
+}
+
+/** Declines that speak for the unit and leave no doubt. */
+const UNMISTAKABLE_DECLINE: RegExp[] = [
+  new RegExp(
+    String.raw`\b${NEG} (?:the |duoc |kip )?(?:cu|bo tri|sap xep|thu xep)(?: duoc)?(?: (?:nguoi|ai|can bo|cb|dai bieu|dc|d/c|dong chi|lanh dao))?\b`,
+  ),
+  new RegExp(String.raw`\b${NEG} co (?:nguoi|ai|can bo|cb|dai bieu)\b`),
+  new RegExp(String.raw`\b${NEG} (?:the )?(?:tham du|tham gia)\b`),
+  /\bxin (?:phep )?(?:vang|rut|kieu|cao loi|khong)\b/,
+  new RegExp(
+    String.raw`\b(?:don vi|dv|ben em|ben minh|co quan|phong em|so em|chung em|chung toi|ubnd|xa|phuong|huyen|so|phong|truong|hoi|ban|trung tam)\b.*\b${NEG} (?:the )?(?:di|du|cu|tham)\b`,
+  ),
+];
+/** A person (not the unit) speaks or is spoken of, or a general remark: "Anh Tuấn vắng", "Ai không đi được thì báo". */
+const NOT_THE_UNIT =
+  /^(?:da |thua |bao cao btc |xin bao btc )?(?:em|anh|chi|toi|minh|d\/c|dong chi|ong|ba|lanh dao|giam doc|chu tich|pho giam doc|truong phong)\b|\b(?:ai|neu|thi|moi nguoi|cac don vi|cac dong chi)\b/;
+
+/** An unmistakable decline by the unit itself: no person singled out, no condition, no question. */
+export function isDeclineUnmistakable(sentence: string): boolean {
+  if (/\?/.test(sentence)) return false;
+  const w = words(sentence.replace(/\([^()]*\)/g, ' '));
+  return UNMISTAKABLE_DECLINE.some((re) => re.test(w)) && !NOT_THE_UNIT.test(w);
 }

@@ -32,6 +32,42 @@ export function isSurname(word: string): boolean {
   return !hasDiacritics(word) && lower !== word && FOLDED_SURNAMES.has(lower);
 }
 
+/**
+ * Family names of several words: "Âu Dương Minh Khôi", "Tôn Nữ Thị Hà", "Công Tằng Tôn Nữ Thị
+ * Bích Ngọc". A name starting with one is longer than usual and is never cut inside it.
+ */
+export const COMPOUND_SURNAMES: string[][] = [
+  'công tằng tôn nữ',
+  'công huyền tôn nữ',
+  'tôn nữ',
+  'tôn thất',
+  'âu dương',
+  'hoàng phủ',
+  'tư mã',
+  'gia cát',
+  'thượng quan',
+  'đông phương',
+  'lệnh hồ',
+].map((s) => s.split(' '));
+
+/** The number of words of the compound family name a name starts with, or 0. */
+const COMPOUND_FIRST = new Set(COMPOUND_SURNAMES.flatMap((c) => [c[0]!, foldSame(c[0]!)]));
+
+export function compoundSurnameLength(words: string[]): number {
+  const first = (words[0] ?? '').toLowerCase();
+  if (!COMPOUND_FIRST.has(first) && !COMPOUND_FIRST.has(foldSame(first))) return 0;
+  const lower = words.map((w) => w.toLowerCase());
+  const folded = lower.map((w) => foldSame(w));
+  for (const c of COMPOUND_SURNAMES) {
+    if (c.length > lower.length) continue;
+    const ok = c.every(
+      (w, k) => lower[k] === w || (!hasDiacritics(words[k]!) && folded[k] === foldSame(w)),
+    );
+    if (ok) return c.length;
+  }
+  return 0;
+}
+
 /** Middle names that almost always follow a surname: "X Văn", "X Thị" starts a new person. */
 export const MIDDLE_MARKERS = new Set(['văn', 'thị']);
 

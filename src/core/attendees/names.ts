@@ -18,12 +18,14 @@ import {
   LOWER_DEGREES,
   SOFT_HONORIFICS,
   STRONG_SOFT_HONORIFICS,
+  SURNAMES,
+  compoundSurnameLength,
   isSurname,
   type Phrase,
 } from './lexicon';
-import { foldSame, isVietSyllable, titleCaseWord, wordCase } from './text';
+import { foldSame, hasDiacritics, isVietSyllable, titleCaseWord, wordCase } from './text';
 import { isTitleStart } from './titles';
-import type { Tok } from './tokens';
+import { tokenize, type Tok } from './tokens';
 
 export interface NameSpan {
   /** First token of the span, including the honorifics and label absorbed before the name. */
@@ -259,19 +261,34 @@ function collectRun(
 
 /**
  * Splits runs that hold more than one thing: two names typed without a separator
- * ("Nguyễn Văn An Lê Thị Bình"), or a unit followed by a name ("Sở Y Tế Nguyễn Văn An",
- * "xã Bình Thành Lê Văn Tư"). A new name starts at a surname followed by Văn/Thị, or — when the
- * run does not itself start with a surname — at its first surname.
+ * ("Nguyễn Văn An Lê Thị Bình"), or a unit or place followed by a name ("Sở Y Tế Nguyễn Văn An",
+ * "xã Bình Thành Lê Văn Tư", "xã Phan Rí Cửa Lê Minh Tuấn"). A new name starts at a surname
+ * followed by Văn/Thị after at least two words, or — when the run does not itself start with a
+ * surname, or follows a place word — at a surname that leaves a name of two to four words.
+ * Compound family names ("Công Tằng Tôn Nữ …", "Âu Dương …") are never cut.
  */
 function splitRun(run: Run, toks: Tok[]): Run[] {
   const text = (k: number): string => toks[run.words[k]!]!.text;
+  const n = run.words.length;
+  const compound = compoundSurnameLength(run.words.map((w) => toks[w]!.text));
   const cuts: number[] = [];
-  for (let k = 1; k + 1 < run.words.length; k++) {
+  for (let k = Math.max(2, compound); k + 1 < n; k++) {
     if (isSurname(text(k)) && MIDDLE_MARKERS.has(text(k + 1).toLowerCase())) cuts.push(k);
   }
-  if (!cuts.length && !isSurname(text(0)) && run.vouch === null) {
-    const k = run.words.findIndex((w, idx) => idx > 0 && isSurname(toks[w]!.text));
-    if (k > 0 && run.words.length - k >= 2) cuts.push(k);
+  // A place named after a person ("THPT Nguyễn Quang Diêu", "xã Lê Lợi") is a whole run; a
+  // person follows a place only in longer runs ("xã Phan Rí Cửa Lê Minh Tuấn").
+  const afterPlace = run.context !== 'neutral' && !(isSurname(text(0)) && n <= 4);
+  if (!cuts.length && !compound && run.vouch === null && (!isSurname(text(0)) || afterPlace)) {
+    // In a place ("xã Long Hồ Trần Minh Tuấn") the place keeps at least two words when it can.
+    // Typed with accents, an unaccented word ("Quang") is not the surname it folds to ("Quàng").
+    const accented = run.words.some((w) => hasDiacritics(toks[w]!.text));
+    const surname = (w: string) =>
+      isSurname(w) && (!accented || hasDiacritics(w) || SURNAMES.has(w.toLowerCase()));
+    const fitsName = (k: number) => surname(text(k)) && n - k >= 2 && n - k <= (afterPlace ? 4 : 5);
+    let k = -1;
+    for (let j = afterPlace ? 2 : 1; j < n && k < 0; j++) if (fitsName(j)) k = j;
+    if (k < 0 && afterPlace && n > 1 && fitsName(1)) k = 1;
+    if (k > 0) cuts.push(k);
   }
   if (!cuts.length) return [run];
   const parts: Run[] = [];
@@ -295,10 +312,25 @@ function splitRun(run: Run, toks: Tok[]): Run[] {
   return parts;
 }
 
+/** Level words of an administrative unit (the last word of "thị trấn", "thành phố", "thị xã" too). */
+const ADMIN_LEVELS = new Set([
+  'xã',
+  'phường',
+  'trấn',
+  'huyện',
+  'quận',
+  'tỉnh',
+  'phố',
+  'ấp',
+  'thôn',
+]);
+
 function acceptRun(run: Run, toks: Tok[], seg: string): boolean {
   const words = run.words.map((w) => toks[w]!.text);
   const lowerish = words.some((w) => wordCase(w) === 'lower');
-  if (words.length < 2 || words.length > (lowerish ? 4 : 5)) return false;
+  const compound = compoundSurnameLength(words);
+  const longest = (lowerish ? 4 : 5) + Math.max(0, compound - 1);
+  if (words.length < 2 || words.length > longest) return false;
   if (PLACE_NAMES.has(foldSame(words.join(' ')))) return false;
   // A name does not end on its middle name or an initial: "Nguyễn Văn A", "Trần Thị B" are placeholders.
   const lastWord = words[words.length - 1]!.toLowerCase();
@@ -310,10 +342,20 @@ function acceptRun(run: Run, toks: Tok[], seg: string): boolean {
   )
     return false;
   if (run.vouch === 'label') return true;
-  if (run.vouch !== 'strong' && run.context === 'place') return false;
+  // Right after a place word, a run is the place's name ("xã Tân Thuận") unless it has the shape
+  // of a person's: surname, Văn/Thị, given name ("UBND xã Trần Văn Khỏe" — the title before him).
+  // Schools and memorials are named after people: only after an administrative level.
+  const before = toks[run.words[0]! - 1];
+  const personShaped =
+    words.length >= 3 &&
+    isSurname(words[0]!) &&
+    MIDDLE_MARKERS.has(words[1]!.toLowerCase()) &&
+    before?.kind === 'word' &&
+    ADMIN_LEVELS.has(before.text.toLowerCase());
+  if (run.vouch !== 'strong' && run.context === 'place' && !personShaped) return false;
   if (run.vouch !== 'strong' && run.context === 'ambiguous' && words.length < 3) return false;
   if (lowerish && run.endedByStopWord) return false;
-  if (isSurname(words[0]!)) return true;
+  if (isSurname(words[0]!) || compound > 0) return true;
   if (run.vouch === 'strong') return !lowerish;
   if (run.vouch === 'soft' || lowerish || !run.entryStart) return false;
   return followedByTitleOrPhone(toks, run.words[run.words.length - 1]! + 1, seg);
@@ -332,10 +374,26 @@ function followedByTitleOrPhone(toks: Tok[], j: number, seg: string): boolean {
  * Title Case for names typed in all capitals or all lower case — including "Nguyễn văn hải",
  * where only the keyboard's automatic capital is upper case; other mixed case stays as typed.
  */
-function formatName(words: string[]): string {
+export function formatName(words: string[]): string {
   const joined = words.join(' ');
   const rest = words.slice(1).join(' ');
   const allUpper = joined === joined.toUpperCase();
   const allLower = rest === rest.toLowerCase() && wordCase(words[0]!) !== 'upper';
   return allUpper || allLower ? words.map(titleCaseWord).join(' ') : joined;
+}
+
+/**
+ * The name in a table's name column: the first name found in it, or — the header vouching for
+ * it — the cell itself when it is two to seven name-like words ("Kim Sol Phia", "Y Moan Êban").
+ */
+export function nameFromCell(cell: string): string | undefined {
+  const toks = tokenize(cell);
+  const found = findNames(toks, cell);
+  if (found.length) return found[0]!.name;
+  const words = toks.filter((t) => t.kind === 'word').map((t) => t.text);
+  const onlyWords = toks.every((t) => t.kind === 'word' || t.kind === 'hon');
+  if (!onlyWords || words.length < 2 || words.length > 7) return undefined;
+  if (!words.every((w) => /^[\p{L}\p{M}'’]+$/u.test(w) && wordCase(w) !== 'mixed'))
+    return undefined;
+  return formatName(words);
 }

@@ -29,3 +29,8 @@ export function normalizePhone(raw: string): string | undefined {
   if (/^0[35789]\d{8}$/.test(digits) || /^02\d{9}$/.test(digits)) return digits;
   return undefined;
 }
+
+/** A mobile number (the attendee's own), as opposed to an office landline (02…). */
+export function isMobile(normalized: string): boolean {
+  return /^0[35789]\d{8}$/.test(normalized);
+}

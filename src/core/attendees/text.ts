@@ -33,7 +33,20 @@ export function hasDiacritics(s: string): boolean {
 
 export type WordCase = 'upper' | 'title' | 'lower' | 'mixed';
 
+const CASES = new Map<string, WordCase>();
+
+/** The case a word is typed in (remembered: the same words come again and again). */
 export function wordCase(w: string): WordCase {
+  let c = CASES.get(w);
+  if (c === undefined) {
+    c = caseOf(w);
+    if (CASES.size >= 4096) CASES.clear();
+    CASES.set(w, c);
+  }
+  return c;
+}
+
+function caseOf(w: string): WordCase {
   const letters = w.replace(/[^\p{L}]/gu, '');
   if (!letters) return 'mixed';
   if (letters === letters.toLowerCase()) return 'lower';

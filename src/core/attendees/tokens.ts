@@ -45,6 +45,12 @@ const OTHER_LABEL_RE = new RegExp(
   'giu',
 );
 
+/** "CCCD 087065001234" without a colon: the number that follows is not a phone or a title. */
+const ID_LABEL_RE = new RegExp(
+  `${B}(?:số\\s?)?(?:cccd|cmnd|căn\\s?cước)\\s?[:：]?(?=\\s?\\d)`,
+  'giu',
+);
+
 /** Honorifics of several words or with a slash/dot; single words (ông, bà…) are handled by the name finder. */
 const HON_WORDS_RE = new RegExp(
   `${B}(?:đ\\s*[/.]\\s*c\\.?|d\\s*/\\s*c|đồng\\s+chí|dong\\s+chi|` +
@@ -61,59 +67,91 @@ const DEGREE_RE = new RegExp(`${B}${DEGREE}(?:\\s?[-.]?\\s?${DEGREE}){0,3}${E}`,
 
 const PLAIN_RE = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|\d+|\S/gu;
 
+/** Cheap tests that tell whether a pattern can match at all, so most segments skip most patterns. */
+const MAY_HAVE_PHONE = /(?:\d[^\d\n]{0,3}){9}/;
+const MAY_HAVE_NAME_LABEL = /t[êeÊE]n/iu;
+const MAY_HAVE_TITLE_LABEL = /ch[ứuỨU]c/iu;
+const MAY_HAVE_OTHER_LABEL = /[:：]/;
+const MAY_HAVE_ID_LABEL = /cccd|cmnd|c[ăa]n\s?c/iu;
+const MAY_HAVE_GLUED = /[/.]/;
+
+function spanOf(m: RegExpExecArray): { text: string; start: number; end: number } {
+  return { text: m[0], start: m.index, end: m.index + m[0].length };
+}
+
+function collect(
+  seg: string,
+  re: RegExp,
+  specials: Special[],
+  make: (m: RegExpExecArray) => Special | undefined,
+): void {
+  for (const m of seg.matchAll(re)) {
+    const tok = make(m as RegExpExecArray);
+    if (tok) specials.push(tok);
+  }
+}
+
+/** "CV:" is the label Chức vụ only when a title follows ("CV: phòng VH", not "CV: Nguyễn Văn Tám"). */
+function cvLabel(seg: string, m: RegExpExecArray): Special | undefined {
+  // Only the words right after the label matter; reading the whole rest per match would be quadratic.
+  const rest = seg.slice(m.index + m[0].length, m.index + m[0].length + TITLE_PROBE_CHARS).trim();
+  const firstWord = rest.split(/\s+/, 1)[0] ?? '';
+  const isLabel = isTitleStart(rest) || (m.index === 0 && rest !== '' && !isSurname(firstWord));
+  return isLabel ? { kind: 'label', field: 'title', ...spanOf(m) } : undefined;
+}
+
 export function tokenize(seg: string): Tok[] {
   const specials: Special[] = [];
-  const add = (re: RegExp, make: (m: RegExpExecArray) => Special | undefined): void => {
-    for (const m of seg.matchAll(re)) {
-      const tok = make(m as RegExpExecArray);
-      if (tok) specials.push(tok);
-    }
-  };
-  const span = (m: RegExpExecArray) => ({ text: m[0], start: m.index, end: m.index + m[0].length });
-
-  if (seg.includes('@')) add(EMAIL_RE, (m) => ({ kind: 'email', ...span(m) }));
-  add(PHONE_RE, (m) => {
-    const phone = normalizePhone(m[1] ?? '');
-    return phone ? { kind: 'phone', ...span(m), phone } : undefined;
-  });
-  add(NAME_LABEL_RE, (m) => ({ kind: 'label', field: 'name', ...span(m) }));
-  add(TITLE_LABEL_RE, (m) => ({ kind: 'label', field: 'title', ...span(m) }));
-  add(CV_LABEL_RE, (m) => {
-    // Only the words right after the label matter; reading the whole rest per match would be quadratic.
-    const rest = seg.slice(m.index + m[0].length, m.index + m[0].length + TITLE_PROBE_CHARS).trim();
-    const firstWord = rest.split(/\s+/)[0] ?? '';
-    // A form line "CV: phòng VH" or "CV: Trưởng phòng" — but not "CV: Nguyễn Văn Tám" (chuyên viên, title first).
-    const isLabel = isTitleStart(rest) || (m.index === 0 && rest !== '' && !isSurname(firstWord));
-    return isLabel ? { kind: 'label', field: 'title', ...span(m) } : undefined;
-  });
-  add(OTHER_LABEL_RE, (m) => ({ kind: 'label', field: 'other', ...span(m) }));
-  add(HON_WORDS_RE, (m) => ({ kind: 'hon', ...span(m) }));
-  add(HON_GLUED_RE, (m) => ({ kind: 'hon', ...span(m) }));
-  add(DEGREE_RE, (m) => ({ kind: 'hon', ...span(m) }));
+  if (seg.includes('@')) collect(seg, EMAIL_RE, specials, (m) => ({ kind: 'email', ...spanOf(m) }));
+  if (MAY_HAVE_PHONE.test(seg))
+    collect(seg, PHONE_RE, specials, (m) => {
+      const phone = normalizePhone(m[1] ?? '');
+      return phone ? { kind: 'phone', ...spanOf(m), phone } : undefined;
+    });
+  if (MAY_HAVE_NAME_LABEL.test(seg))
+    collect(seg, NAME_LABEL_RE, specials, (m) => ({ kind: 'label', field: 'name', ...spanOf(m) }));
+  if (MAY_HAVE_TITLE_LABEL.test(seg))
+    collect(seg, TITLE_LABEL_RE, specials, (m) => ({
+      kind: 'label',
+      field: 'title',
+      ...spanOf(m),
+    }));
+  if (seg.includes('CV')) collect(seg, CV_LABEL_RE, specials, (m) => cvLabel(seg, m));
+  if (MAY_HAVE_OTHER_LABEL.test(seg))
+    collect(seg, OTHER_LABEL_RE, specials, (m) => ({
+      kind: 'label',
+      field: 'other',
+      ...spanOf(m),
+    }));
+  if (MAY_HAVE_ID_LABEL.test(seg))
+    collect(seg, ID_LABEL_RE, specials, (m) => ({ kind: 'label', field: 'other', ...spanOf(m) }));
+  collect(seg, HON_WORDS_RE, specials, (m) => ({ kind: 'hon', ...spanOf(m) }));
+  if (MAY_HAVE_GLUED.test(seg))
+    collect(seg, HON_GLUED_RE, specials, (m) => ({ kind: 'hon', ...spanOf(m) }));
+  collect(seg, DEGREE_RE, specials, (m) => ({ kind: 'hon', ...spanOf(m) }));
 
   // Earlier start wins; at the same start the longer match wins; overlaps are dropped.
   specials.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Special[] = [];
-  for (const s of specials) {
-    const last = kept[kept.length - 1];
-    if (!last || s.start >= last.end) kept.push(s);
-  }
-
   const toks: Tok[] = [];
   let pos = 0;
-  const plain = (from: number, to: number): void => {
-    for (const m of seg.slice(from, to).matchAll(PLAIN_RE)) {
-      const start = from + m.index;
-      const text = m[0];
-      const kind = /^\d/.test(text) ? 'num' : /^[\p{L}\p{M}]/u.test(text) ? 'word' : 'punct';
-      toks.push({ kind, text, start, end: start + text.length });
-    }
-  };
-  for (const s of kept) {
-    plain(pos, s.start);
-    toks.push(s);
-    pos = s.end;
+  for (const sp of specials) {
+    if (sp.start < pos) continue;
+    plainTokens(seg, pos, sp.start, toks);
+    toks.push(sp);
+    pos = sp.end;
   }
-  plain(pos, seg.length);
+  plainTokens(seg, pos, seg.length, toks);
   return toks;
+}
+
+/** Words, numbers and single punctuation marks of seg[from, to). */
+function plainTokens(seg: string, from: number, to: number, toks: Tok[]): void {
+  PLAIN_RE.lastIndex = from;
+  for (let m = PLAIN_RE.exec(seg); m && m.index < to; m = PLAIN_RE.exec(seg)) {
+    let text = m[0];
+    if (m.index + text.length > to) text = text.slice(0, to - m.index);
+    const c = text.charCodeAt(0);
+    const kind = c >= 48 && c <= 57 ? 'num' : /^[\p{L}\p{M}]/u.test(text) ? 'word' : 'punct';
+    toks.push({ kind, text, start: m.index, end: m.index + text.length });
+  }
 }

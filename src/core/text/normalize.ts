@@ -46,3 +46,21 @@ export function limitMarks(s: string): string {
 }
 const MARK_RUN = /\p{M}{5}/u;
 const MARK_RUN_G = /(\p{M}{4})\p{M}+/gu;
+
+const WORDS_CACHE = new Map<string, string>();
+
+/**
+ * Folded words separated by single spaces, "/" kept ("đ/c"): the form the parsers' phrase
+ * patterns match. Parsers ask for the same sentence several times, so recent answers are kept.
+ */
+export function foldedWords(s: string): string {
+  let w = WORDS_CACHE.get(s);
+  if (w === undefined) {
+    w = fold(s)
+      .replace(/[^a-z0-9/]+/g, ' ')
+      .trim();
+    if (WORDS_CACHE.size >= 256) WORDS_CACHE.clear();
+    WORDS_CACHE.set(s, w);
+  }
+  return w;
+}
