@@ -30,7 +30,7 @@ import { parseCommand } from '../../src/core/inbound/command';
 import { handleInbound } from '../../src/core/inbound/handle';
 import { handleChatEvent } from '../../src/core/chats/lifecycle';
 import { createSink } from '../../src/core/inbound/sink';
-import { classifyReportText } from '../../src/core/reports/phrase';
+import { recognizeReport, reportSubjects } from '../../src/core/reports/recognize';
 import { organizerJoinCode, upsertUnits } from '../../src/core/units/repo';
 import { createHttpApp } from '../../src/http/app';
 import { t } from '../../src/messages/vi';
@@ -801,6 +801,23 @@ const assertNoUnhandled = async () => {
 
 // ------------------------------------------------------------------ pure readers
 
+/** Reports a unit may owe while it types (recognizeReport compares messages with them). */
+const FUZZ_OWED = [
+  {
+    id: 1,
+    title: 'Báo cáo kết quả thực hiện Kế hoạch 45/KH-UBND năm 2024',
+    periodLabel: 'Năm 2024',
+    deadline: new Date('2024-11-10T10:00:00Z'),
+    sourcePlan: '45/KH-UBND',
+  },
+  {
+    id: 2,
+    title: 'Báo cáo công tác chuyển đổi số quý III/2024',
+    periodLabel: 'Quý III/2024',
+    deadline: new Date('2024-10-15T10:00:00Z'),
+  },
+];
+
 describe('parsers never crash, whatever is typed', () => {
   it('parseAttendeeReply: valid result shape for Vietnamese-looking and arbitrary texts; fast', () => {
     let slowest = 0;
@@ -836,7 +853,8 @@ describe('parsers never crash, whatever is typed', () => {
           count('input:attendeesLong');
           const started = performance.now();
           parseAttendeeReply(text);
-          classifyReportText(text);
+          recognizeReport(text, FUZZ_OWED, { now: new Date(), tz: 'Asia/Ho_Chi_Minh' });
+          reportSubjects(text);
           slowest = Math.max(slowest, performance.now() - started);
         },
       ),
@@ -846,12 +864,30 @@ describe('parsers never crash, whatever is typed', () => {
     expect(slowest).toBeLessThan(2_000);
   }, 300_000);
 
-  it('classifyReportText: one of report / maybe / none', () => {
+  it('recognizeReport and reportSubjects: a well-formed reading, and only owed reports', () => {
+    const ids = FUZZ_OWED.map((o) => o.id);
     fc.assert(
-      fc.property(anyText(300), (text) => {
-        count('input:report');
-        expect(['report', 'maybe', 'none']).toContain(classifyReportText(text));
-      }),
+      fc.property(
+        anyText(300),
+        fc.option(fc.constantFrom(...ids), { nil: undefined }),
+        (text, replyTo) => {
+          count('input:report');
+          const r = recognizeReport(text, FUZZ_OWED, {
+            now: new Date(),
+            tz: 'Asia/Ho_Chi_Minh',
+            ...(replyTo !== undefined ? { replyTo } : {}),
+          });
+          expect(['report', 'maybe', 'other', 'none']).toContain(r.kind);
+          if (r.kind === 'report' || r.kind === 'maybe')
+            for (const id of r.ids) expect(ids).toContain(id);
+          const subjects = reportSubjects(text);
+          if (subjects) {
+            expect(subjects.reported.length + subjects.notReported.length).toBeGreaterThan(0);
+            for (const s of [...subjects.reported, ...subjects.notReported])
+              expect(s.trim()).not.toBe('');
+          }
+        },
+      ),
       { numRuns: RUNS.report, seed: SEED },
     );
   }, 300_000);

@@ -5,8 +5,10 @@
  * answer within 50 ms; a loop-lag probe checks the event loop is never held more than 100 ms
  * while the parsers chew on the worst of them.
  *
- * Timing on a shared machine is noisy (GC, other processes): a parse over the bound is timed
- * twice more and judged by its fastest run. A parser that is really superlinear fails all three.
+ * A parse is timed by the CPU time it takes (this test file runs in its own process), so other
+ * processes on a shared machine do not count against it; a parse over the bound is timed twice
+ * more and judged by its fastest run. A parser that is really superlinear fails all three. The
+ * loop-lag probe, by contrast, measures wall time, as a user waiting for /healthz would.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ import { cleanPresenter, parseAgenda, parseAgendaText } from '../../src/core/age
 import { parseAttendeeReply } from '../../src/core/attendees/parse';
 import { DomainError } from '../../src/core/errors';
 import { parseCommand, stripMention } from '../../src/core/inbound/command';
-import { classifyReportText } from '../../src/core/reports/phrase';
+import { recognizeReport, reportSubjects } from '../../src/core/reports/recognize';
 import {
   AGENDA_MAX_CHARS,
   CHAT_MAX_CHARS,
@@ -31,11 +33,30 @@ const LENGTH = 20_000;
 const PARSE_BOUND_MS = 50;
 const LAG_BOUND_MS = 100;
 const NOW = new Date('2024-11-05T03:00:00Z');
+const OWED = [
+  {
+    id: 1,
+    title: 'Báo cáo kết quả thực hiện Kế hoạch 45/KH-UBND năm 2024',
+    periodLabel: 'Năm 2024',
+    deadline: new Date('2024-11-10T10:00:00Z'),
+    sourcePlan: '45/KH-UBND',
+  },
+  {
+    id: 2,
+    title: 'Báo cáo công tác chuyển đổi số quý III/2024',
+    periodLabel: 'Quý III/2024',
+    deadline: new Date('2024-10-15T10:00:00Z'),
+  },
+];
 
 /** A parser under test: text in, anything out; a caller's-mistake refusal counts as an answer. */
 const parsers: Record<string, (text: string) => unknown> = {
   attendees: (t) => parseAttendeeReply(t),
-  reportPhrase: (t) => classifyReportText(t),
+  report: (t) =>
+    recognizeReport(t, OWED, { now: NOW, tz: 'Asia/Ho_Chi_Minh', unitName: 'UBND xã Tân Phú' }),
+  reportReply: (t) => recognizeReport(t, OWED, { now: NOW, tz: 'Asia/Ho_Chi_Minh', replyTo: 2 }),
+  reportSubjects: (t) => reportSubjects(t),
+  reportCommand: (t) => reportSubjects(`/baocao ${t}`),
   date: (t) => parseUserDate(t, NOW, 'Asia/Ho_Chi_Minh'),
   time: (t) => parseLocalTime(t),
   command: (t) => parseCommand(`/dangky ${t}`, 'dieuphoi_bot'),
@@ -48,14 +69,16 @@ const parsers: Record<string, (text: string) => unknown> = {
   csv: (t) => parseUnitsCsv(`Tên đơn vị,Mã\n${t}`),
 };
 
+/** CPU milliseconds of one parse; a caller's-mistake refusal counts as an answer. */
 function runOnce(parse: (text: string) => unknown, text: string): number {
-  const started = performance.now();
+  const started = process.cpuUsage();
   try {
     parse(text);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
   }
-  return performance.now() - started;
+  const spent = process.cpuUsage(started);
+  return (spent.user + spent.system) / 1000;
 }
 
 /** Fastest of up to three runs, stopping at the first within the bound. */
@@ -350,32 +373,47 @@ describe('every parser reads hostile text in linear time', () => {
 
   it('the event loop is never held more than 100 ms while the parsers run on the worst inputs', async () => {
     const inputs = [...Object.values(NAMED), ...worstInputs];
-    let maxLag = 0;
-    let ticks = 0;
-    const period = 5;
-    let expected = performance.now() + period;
-    const probe = setInterval(() => {
-      const now = performance.now();
-      maxLag = Math.max(maxLag, now - expected);
-      expected = now + period;
-      ticks++;
-    }, period);
-    try {
-      for (const text of inputs) {
-        for (const parse of Object.values(parsers)) {
-          runOnce(parse, text);
-          // One message is one task: let the loop (and the probe) run between them.
-          await new Promise((r) => setImmediate(r));
+    // One round: every parser on every input, one parse per task, a 5 ms interval timing itself.
+    const round = async (): Promise<{ maxLag: number; ticks: number }> => {
+      let maxLag = 0;
+      let ticks = 0;
+      const period = 5;
+      let expected = performance.now() + period;
+      const probe = setInterval(() => {
+        const now = performance.now();
+        maxLag = Math.max(maxLag, now - expected);
+        expected = now + period;
+        ticks++;
+      }, period);
+      try {
+        for (const text of inputs) {
+          for (const parse of Object.values(parsers)) {
+            runOnce(parse, text);
+            await new Promise((r) => setImmediate(r));
+          }
         }
+        await new Promise((r) => setTimeout(r, 3 * period));
+      } finally {
+        clearInterval(probe);
       }
-      await new Promise((r) => setTimeout(r, 3 * period));
-    } finally {
-      clearInterval(probe);
-    }
+      return { maxLag, ticks };
+    };
+    // A shared machine may deschedule the whole process now and then: like the timings above, a
+    // round over the bound is run again (up to three rounds), and the best round is judged.
+    const rounds: { maxLag: number; ticks: number }[] = [];
+    for (let k = 0; k < 3 && !rounds.some((r) => r.maxLag < LAG_BOUND_MS); k++)
+      rounds.push(await round());
+    const best = rounds.reduce((a, b) => (b.maxLag < a.maxLag ? b : a));
     console.log(
-      JSON.stringify({ test: 'security/loop-lag', inputs: inputs.length, ticks, maxLagMs: maxLag }),
+      JSON.stringify({
+        test: 'security/loop-lag',
+        inputs: inputs.length,
+        rounds: rounds.map((r) => Math.round(r.maxLag)),
+        ticks: best.ticks,
+        maxLagMs: Math.round(best.maxLag),
+      }),
     );
-    expect(ticks).toBeGreaterThan(0);
-    expect(maxLag).toBeLessThan(LAG_BOUND_MS);
+    expect(best.ticks).toBeGreaterThan(0);
+    expect(best.maxLag).toBeLessThan(LAG_BOUND_MS);
   }, 300_000);
 });

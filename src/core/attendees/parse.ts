@@ -144,7 +144,7 @@ export function parseAttendeeReply(text: string): ParsedReply {
 /** The reply as NFC lines within the chat caps; tabs and runs of spaces are kept for tables. */
 function replyLines(text: string): CappedLines {
   // Decomposed text is at most a few times longer than NFC: cut before normalizing, cap after.
-  const rough = text.length > 4 * CHAT_MAX_CHARS ? text.slice(0, 4 * CHAT_MAX_CHARS) : text;
+  const rough = text.length > 3 * CHAT_MAX_CHARS ? text.slice(0, 3 * CHAT_MAX_CHARS) : text;
   const clean = limitMarks(rough.toWellFormed())
     .normalize('NFC')
     .replace(/\u0000/g, '');

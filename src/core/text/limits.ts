@@ -12,6 +12,11 @@ export const CHAT_MAX_CHARS = 4_096;
 export const CHAT_LINE_MAX_CHARS = 500;
 /** Lines of a chat message. */
 export const CHAT_MAX_LINES = 400;
+/**
+ * A message read for a statement about a report: the statement comes first ("Đã gửi báo cáo
+ * …"); a report's whole text pasted after /baocao is stored, not read.
+ */
+export const REPORT_STATEMENT_MAX_CHARS = 1_500;
 /** A date or time typed in a command ("31/12/2024 17h", "ngày 10 tháng 11 năm 2024"). */
 export const DATE_MAX_CHARS = 80;
 /** A command's word ("/dangky@bot"); longer words are not commands. */
