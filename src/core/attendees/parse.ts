@@ -528,8 +528,14 @@ function parseSegment(segment: string): SegmentResult {
   if (!titleFirst) shareTitleAfterColon(toks, spans, pieces, titles);
   const people = spans
     .map((span, k): Attendee | undefined => {
-      // "B - Lái xe (không tham dự)": named with the list, but not attending.
-      if (isNotAttending(pieces[k + 1]!.raw)) return undefined;
+      // "B - Lái xe (không tham dự)": named with the list, but not attending. Only the text up
+      // to the next name found (listed or not) speaks of this person.
+      const next = found[found.indexOf(span) + 1];
+      const own = segment.slice(
+        toks[span.last]!.end,
+        next ? toks[next.first]!.start : segment.length,
+      );
+      if (isNotAttending(own)) return undefined;
       const phone =
         bestPhone(pieces[k + 1]!.phones) ?? (k === 0 ? bestPhone(pieces[0]!.phones) : undefined);
       return withOptional(span.name, titles[k], phone);
