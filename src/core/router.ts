@@ -1,7 +1,8 @@
 import { t } from '../messages/vi';
 import { linkChat } from './chats/link';
 import { eventCommands, eventTextHandler } from './events/chat';
-import { reportCommands, reportTextHandler } from './reports/chat';
+import { reportCommands } from './reports/chat';
+import { reportTextHandler } from './reports/conversation';
 import { organizerCommands } from './summary';
 import { broadcastCommands, broadcastTextHandler } from './broadcasts/chat';
 import { dashboardCommands } from './dashboard-link';

@@ -102,13 +102,16 @@ import {
   partOfDay,
 } from '../core/time/format';
 
+const FIX_HOWTO =
+  'Muốn sửa: gửi lại cả danh sách để thay thế; "bổ sung: <họ tên - chức vụ>" hoặc /them để thêm; /huy <họ tên> để bỏ một người; /huy để rút cả đăng ký; /danhsach để xem lại.';
+
 const REPLY_FORMAT = [
-  'Cách đăng ký: TRẢ LỜI (reply) tin nhắn này, hoặc gửi /dangky kèm danh sách, mỗi người một dòng:',
+  'Cách đăng ký: TRẢ LỜI (reply) tin nhắn này hoặc nhắc tên bot (@), hoặc gửi /dangky kèm danh sách, mỗi người một dòng:',
   'Họ tên - Chức vụ - Số điện thoại',
   'Ví dụ:',
   '1. Nguyễn Văn An - Phó Giám đốc - 0912345678',
   '2. Lê Thị Bình - Chuyên viên',
-  'Nếu đơn vị không cử người, xin trả lời: "Không cử người tham dự".',
+  'Nếu đơn vị không cử người, xin trả lời: "Không cử người tham dự" (có thể ghi lý do).',
 ].join('\n');
 
 function attendeeLines(attendees: Attendee[]): string {
@@ -171,28 +174,59 @@ export const ev = {
       ? `✅ Đã gửi thư mời "${title}" tới tất cả đơn vị được mời.`
       : `⚠️ Thư mời "${title}": ${units.length} đơn vị chưa liên kết nhóm nên chưa nhận được:\n${units.map((u) => `• ${u.name} (mã ${u.code})`).join('\n')}\nHãy gửi mã liên kết cho các đơn vị này.`,
 
-  recorded: (
-    unitName: string,
-    title: string,
-    attendees: Attendee[],
-    late: boolean,
-    added: boolean,
-  ) =>
-    [
-      `✅ Đã ghi nhận ${attendees.length} người của ${unitName} tham dự "${title}"${added ? ' (đã bổ sung)' : ''}:`,
-      attendeeLines(attendees),
-      late ? '\n⚠️ Đăng ký sau hạn: Ban tổ chức vẫn ghi nhận và sẽ xem xét.' : '',
+  recorded: (r: {
+    unitName: string;
+    title: string;
+    /** The whole list as it now stands. */
+    attendees: Attendee[];
+    /** Names added and removed by this message (empty on a first registration). */
+    added: string[];
+    removed: string[];
+    first: boolean;
+    late: boolean;
+    /** "cử 02 đồng chí" when the list has another number of people. */
+    statedCount?: number;
+    /** Set when a parent's group registered for this unit. */
+    onBehalf?: boolean;
+  }) => {
+    const head = r.first
+      ? `✅ Đã ghi nhận ${r.attendees.length} người của ${r.unitName} tham dự "${r.title}"${r.onBehalf ? ' (đăng ký thay)' : ''}:`
+      : r.added.length === 0 && r.removed.length === 0
+        ? `✅ Danh sách của ${r.unitName} cho "${r.title}" không thay đổi (${r.attendees.length} người):`
+        : `✅ Đã cập nhật đăng ký của ${r.unitName} cho "${r.title}"${r.onBehalf ? ' (đăng ký thay)' : ''}: ${[
+            r.added.length ? `thêm ${r.added.join(', ')}` : '',
+            r.removed.length ? `bỏ ${r.removed.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ')}.\nDanh sách hiện tại (${r.attendees.length} người):`;
+    return [
+      head,
+      attendeeLines(r.attendees),
+      r.statedCount !== undefined && r.statedCount !== r.attendees.length
+        ? `\n⚠️ Tin nhắn ghi cử ${r.statedCount} người nhưng danh sách có ${r.attendees.length} người: bot ghi nhận đủ ${r.attendees.length} người như danh sách. Nếu chưa đúng, xin gửi lại danh sách.`
+        : '',
+      r.late ? '\n⚠️ Đăng ký sau hạn: Ban tổ chức vẫn ghi nhận và sẽ xem xét.' : '',
       '',
-      'Muốn sửa: gửi lại cả danh sách để thay thế; /them <tên> để bổ sung; /huy để rút đăng ký; /danhsach để xem lại.',
+      FIX_HOWTO,
     ]
       .filter((l, i) => l !== '' || i > 2)
       .join('\n')
-      .replace(/\n{3,}/g, '\n\n'),
+      .replace(/\n{3,}/g, '\n\n');
+  },
 
-  declined: (unitName: string, title: string) =>
-    `Đã ghi nhận: ${unitName} không cử người tham dự "${title}". Nếu thay đổi, đơn vị chỉ cần gửi lại danh sách người tham dự.`,
+  declined: (unitName: string, title: string, reason?: string | null, onBehalf = false) =>
+    `Đã ghi nhận: ${unitName} không cử người tham dự "${title}"${reason ? ` (lý do: ${reason})` : ''}${onBehalf ? ' — báo thay' : ''}. Nếu thay đổi, chỉ cần gửi danh sách người tham dự.`,
   withdrawn: (unitName: string, title: string) =>
-    `Đã rút đăng ký của ${unitName} cho "${title}". Nếu muốn đăng ký lại, gửi /dangky kèm danh sách.`,
+    `Đã rút toàn bộ đăng ký của ${unitName} cho "${title}" (đơn vị chưa cử ai). Muốn đăng ký lại, gửi danh sách người tham dự.`,
+  withdrawConfirm: (unitName: string, title: string, n: number) =>
+    `Rút toàn bộ đăng ký của ${unitName} cho "${title}" (${n} người)? Trả lời "có" hoặc bấm nút để xác nhận. Để bỏ một người, gửi /huy <họ tên>.`,
+  withdrawButton: () => '✅ Rút đăng ký',
+  nothingToWithdraw: (unitName: string, title: string) =>
+    `${unitName} chưa có đăng ký nào cho "${title}" để rút.`,
+  notInList: (typed: string, names: string[]) =>
+    `Không thấy "${typed}" trong danh sách đã đăng ký${names.length ? `: ${names.join(', ')}` : ''}. Vui lòng ghi đúng họ tên người muốn bỏ.`,
+  notInvited: (unitName: string, title: string) =>
+    `${unitName} không có trong danh sách được mời dự "${title}". Chưa có gì được ghi nhận.`,
   notUnderstood: () =>
     `Bot chưa nhận ra danh sách người tham dự trong tin nhắn này.\n\n${REPLY_FORMAT}`,
   quotaExceeded: (quota: number, got: number) =>
@@ -203,7 +237,10 @@ export const ev = {
   eventStarted: (title: string) =>
     `Sự kiện "${title}" đã bắt đầu nên không nhận đăng ký nữa. Xin liên hệ Ban tổ chức nếu cần.`,
   whichEvent: (titles: string[]) =>
-    `Đơn vị đang được mời ${titles.length} sự kiện:\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\nVui lòng TRẢ LỜI (reply) đúng tin nhắn mời của sự kiện muốn đăng ký.`,
+    `Đơn vị đang được mời ${titles.length} sự kiện:\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\nTin vừa gửi dành cho sự kiện nào? Trả lời số thứ tự (ví dụ: 1).`,
+  choiceInvalid: (n: number) => `Vui lòng trả lời một số từ 1 đến ${n}.`,
+  whichEventForCommand: (titles: string[]) =>
+    `Đơn vị đang được mời ${titles.length} sự kiện:\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\nVui lòng TRẢ LỜI (reply) tin nhắn mời của sự kiện đó kèm lệnh.`,
   registrationShow: (
     title: string,
     status: RegistrationStatus,
@@ -306,6 +343,28 @@ export const rp = {
     doc: { number?: string | null; date?: string | null } = {},
   ) =>
     `✅ Đã ghi nhận ${updated ? '(cập nhật) ' : ''}${reportPhrase(r)} của ${unitName}${doc.number ? ` — văn bản số ${doc.number}` : ''}${doc.date ? ` ngày ${formatDateKey(doc.date)}` : ''} — lúc ${formatTime(at, tz)} ${formatWeekdayDate(at, tz)}, ${late ? '⚠️ NỘP MUỘN' : 'đúng hạn'} (hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}).`,
+  alreadyRecorded: (items: OwedReport[]) =>
+    `Bot đã ghi nhận ${items.map((r) => reportPhrase(r)).join(', ')} của đơn vị từ trước. Nếu gửi lại bản khác, xin nhắn "gửi lại" kèm tệp hoặc số văn bản mới.`,
+  notRecorded: (reason: string) =>
+    `Bot chưa ghi nhận báo cáo: ${
+      {
+        'other-report':
+          'tin nhắn nói về một báo cáo khác với báo cáo đơn vị đang phải nộp (gửi /trangthai để xem báo cáo còn phải nộp)',
+        extension:
+          'đây là đề nghị gia hạn; Ban tổ chức sẽ xem xét, đơn vị vẫn được nhắc đến khi có quyết định gia hạn',
+        promise: 'đơn vị chưa gửi; khi đã gửi xin nhắn lại',
+        question: 'đây là câu hỏi; Ban tổ chức sẽ trả lời',
+        negation: 'đơn vị báo chưa gửi',
+        failed: 'tin nhắn báo gửi không thành công; xin gửi lại rồi nhắn cho bot',
+        draft: 'báo cáo đang ở dạng dự thảo; khi gửi chính thức xin nhắn lại',
+        'other-unit': 'tin nhắn nói về đơn vị khác',
+      }[reason] ?? 'tin nhắn chưa rõ là báo cáo nào'
+    }.`,
+  childOther: (name: string) =>
+    `${name}: chưa ghi nhận (tin nhắn nói về báo cáo khác hoặc chưa gửi).`,
+  childOwesNothing: (name: string) => `${name}: hiện không có báo cáo nào phải nộp.`,
+  childrenNotYet: (names: string[]) =>
+    `Chưa nộp: ${names.join(', ')} — bot sẽ tiếp tục nhắc qua nhóm này.`,
   nothingOwed: () => 'Hiện đơn vị không có báo cáo nào phải nộp. Cảm ơn đơn vị!',
   whichReport: (items: OwedReport[], tz: string) =>
     `Đơn vị đang phải nộp ${items.length} báo cáo:\n${items.map((r, i) => `${i + 1}. ${reportName(r)} — hạn ${formatDeadline(r.extendedUntil ?? r.deadline, tz)}`).join('\n')}\nTin vừa gửi là báo cáo nào? Trả lời số thứ tự (ví dụ: 1) hoặc "tất cả".`,
@@ -360,6 +419,7 @@ export const sm = {
   empty: () => 'Hiện không có sự kiện hay báo cáo nào đang theo dõi.',
   otherGroup: () => 'Khác',
   underParent: (parent: string) => `Thuộc ${parent}`,
+  daysLate: (name: string, days: number) => `${name} (quá hạn ${days} ngày)`,
   onlyParents: () =>
     'Lệnh /tonghop dành cho nhóm Ban tổ chức, hoặc nhóm của đơn vị có đơn vị cấp dưới (tổng hợp các đơn vị đó).',
   childrenHeader: (unitName: string, n: number) =>
@@ -557,6 +617,12 @@ function nameList(names: string[], max = 8): string {
 /** Messages relayed through a parent's group for units below it that have no group. */
 export const tree = {
   nameList,
+  childAmbiguous: (typed: string, names: string[]) =>
+    `"${typed}" khớp nhiều đơn vị cấp dưới: ${names.join('; ')}. Vui lòng ghi rõ tên hơn rồi gửi lại.`,
+  notBelow: (typed: string, unitName: string) =>
+    `Xin lỗi, "${typed}" không phải đơn vị trực thuộc ${unitName}, nên nhóm này không thể đăng ký hay báo cáo thay. Chưa có gì được ghi nhận.`,
+  childUnknown: (typed: string, unitName: string, examples: string[]) =>
+    `Không tìm thấy đơn vị "${typed}" trong các đơn vị trực thuộc ${unitName}${examples.length ? ` (ví dụ: ${examples.join(', ')})` : ''}. Chưa có gì được ghi nhận.`,
   expandEmpty: () =>
     'Danh sách xã, phường, thị trấn (communes) trống: mỗi dòng một huyện, ví dụ "Huyện Cao Lãnh: xã Mỹ Long, xã Bình Hàng Trung".',
   unitUnknown: (code: string) => `Không có đơn vị mã "${code}".`,

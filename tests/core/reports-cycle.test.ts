@@ -207,7 +207,7 @@ describe('holidays, several reports, recurrence', () => {
     const q = await sim.last('gC');
     expect(q.text).toContain('Tin vừa gửi là báo cáo nào');
     await sim.say('gC', '3');
-    expect((await sim.texts('gC')).at(-1)).toContain('Báo cáo quý I');
+    expect((await sim.texts('gC')).at(-1)).toContain('báo cáo quý I');
   });
 
   it('a yearly requirement (trước 15/11 hằng năm) opens its next period when the deadline passes', async () => {

@@ -1,216 +1,298 @@
+/**
+ * What units say about invitations, in their groups: lists (a reply to the invitation, a
+ * mention, /dangky, /them, or an unmistakable list posted while the invitation is unanswered),
+ * declines, "/huy <tên>" and "/huy", and a district answering for its communes under their
+ * names. With several open events and no invitation replied to, the bot asks which one.
+ */
+import type { EventRow, Unit } from '../../db/schema';
 import { ev } from '../../messages/vi';
-import { sql, type Selectable } from 'kysely';
-import type { EventRow, RegistrationsTable } from '../../db/schema';
-import { parseAttendeeReply, type Attendee } from '../attendees/parse';
+import { buildRegistrationsXlsx } from '../../export/registrations';
+import { parseAttendeeReply, type ParsedReply } from '../attendees/parse';
+import { refOfRepliedMessage } from '../chats/targets';
 import { stripMention } from '../inbound/command';
 import type { Turn } from '../inbound/turn';
+import { dashboardBaseUrl } from '../login-tokens';
+import { closePrompt, isYes, newestPrompt, numberedAnswer, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
-import { getAgenda, getEvent, listRegistrations, openEventsForUnit, upcomingEvents } from './repo';
-import { buildRegistrationsXlsx } from '../../export/registrations';
+import { resolveNamedChildren } from '../units/acting';
 import { registrationSheet } from './export';
+import {
+  currentAttendees,
+  findPerson,
+  recordAnswer,
+  registrationOf,
+  removePerson,
+  withdraw,
+  type Answer,
+} from './registering';
+import { getAgenda, getEvent, listRegistrations, openEventsForUnit, upcomingEvents } from './repo';
 
-type Mode = 'replace' | 'add';
+const CHOOSE = 'event.choose';
+const WITHDRAW = 'event.withdraw';
 /** zca-js and the Zalo Bot API adapters send text only. */
 const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 
-type Registration = Selectable<RegistrationsTable>;
-type Target = { event: EventRow; reg: Registration | null };
-
-/** An event and this unit's registration for it, in one query. */
-async function eventWithRegistration(turn: Turn, eventId: number): Promise<Target | null> {
-  const row = await sql<{ event: EventRow; reg: Registration | null }>`
-    SELECT row_to_json(e.*) AS event, row_to_json(r.*) AS reg
-    FROM events e LEFT JOIN registrations r ON r.event_id = e.id AND r.unit_id = ${turn.unit!.id}
-    WHERE e.id = ${eventId}`.execute(turn.trx);
-  return row.rows[0] ?? null;
+interface Ask {
+  /** The message to register, kept while the bot asks which event. */
+  text: string;
+  mode: 'add' | 'replace' | null;
 }
 
-/** The invitation or reminder this message replies to, with the unit's registration: one query on the hot path. */
-async function repliedEvent(turn: Turn): Promise<Target | null> {
-  if (!turn.msg.replyToMessageId) return null;
-  const row = await sql<{ event: EventRow; reg: Registration | null }>`
-    SELECT row_to_json(e.*) AS event, row_to_json(r.*) AS reg
-    FROM outbox o
-    JOIN events e ON e.id = substr(o.ref, 7)::int
-    LEFT JOIN registrations r ON r.event_id = e.id AND r.unit_id = ${turn.unit!.id}
-    WHERE o.platform = ${turn.msg.platform} AND o.chat_external_id = ${turn.msg.chat.id}
-      AND o.platform_message_id = ${turn.msg.replyToMessageId} AND o.ref LIKE 'event:%'
-    LIMIT 1`.execute(turn.trx);
-  return row.rows[0] ?? null;
-}
-
-/** Which event a unit's message is about: the invitation it replies to, else its only open event. */
-async function targetEvent(
-  turn: Turn,
-  explicit: number | Target | null,
-): Promise<Target | 'none' | 'ambiguous'> {
-  if (explicit) {
-    const t = typeof explicit === 'number' ? await eventWithRegistration(turn, explicit) : explicit;
-    return t && t.event.status === 'active' ? t : 'none';
-  }
-  const open = await openEventsForUnit(turn.trx, turn.unit!.id, turn.now);
-  if (open.length === 0) return 'none';
-  if (open.length > 1) return 'ambiguous';
-  return { event: open[0]!, reg: (await registration(turn, open[0]!.id)) ?? null };
-}
-
-async function registration(turn: Turn, eventId: number) {
-  return turn.trx
-    .selectFrom('registrations')
-    .selectAll()
-    .where('event_id', '=', eventId)
-    .where('unit_id', '=', turn.unit!.id)
-    .executeTakeFirst();
-}
-
-/** Replaces the unit's attendees, sets its status and audits it, in one statement. */
-async function writeRegistration(
-  turn: Turn,
-  regId: number,
-  status: 'registered' | 'declined',
-  late: boolean,
-  attendees: Attendee[],
-  audit: Record<string, unknown>,
-): Promise<void> {
-  const actor = `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`;
-  const rows = JSON.stringify(
-    attendees.map((a, i) => ({
-      position: i + 1,
-      name: a.name,
-      title: a.title ?? null,
-      phone: a.phone ?? null,
-    })),
-  );
-  await sql`
-    WITH del AS (DELETE FROM attendees WHERE registration_id = ${regId}),
-    ins AS (
-      INSERT INTO attendees (registration_id, position, name, title, phone)
-      SELECT ${regId}, a.position, a.name, a.title, a.phone FROM jsonb_to_recordset(${rows}::jsonb) AS a(position int, name text, title text, phone text)),
-    aud AS (
-      INSERT INTO audit_log (actor, action, details) VALUES (${`${turn.msg.platform}:${turn.msg.sender.id}`}, ${status === 'declined' ? 'registration.declined' : 'registration'}, ${JSON.stringify(audit)}::jsonb))
-    UPDATE registrations SET status = ${status}, late = ${late}, updated_by = ${actor}, updated_at = ${turn.now} WHERE id = ${regId}`.execute(
+/** The invitation (or reminder) this message replies to, if it is one of an event's. */
+async function repliedEventId(turn: Turn): Promise<number | null> {
+  const ref = await refOfRepliedMessage(
     turn.trx,
+    turn.msg.platform,
+    turn.msg.chat.id,
+    turn.msg.replyToMessageId,
   );
+  const m = ref ? /^event:(\d+)$/.exec(ref) : null;
+  return m ? Number(m[1]) : null;
 }
 
-async function currentAttendees(turn: Turn, registrationId: number): Promise<Attendee[]> {
-  const rows = await turn.trx
-    .selectFrom('attendees')
-    .select(['name', 'title', 'phone'])
-    .where('registration_id', '=', registrationId)
-    .orderBy('position')
-    .execute();
-  return rows.map((r) => ({
-    name: r.name,
-    ...(r.title ? { title: r.title } : {}),
-    ...(r.phone ? { phone: r.phone } : {}),
-  }));
+/** Open events any of these units is invited to, soonest first. */
+async function openEventsFor(turn: Turn, units: Unit[]): Promise<EventRow[]> {
+  const seen = new Map<number, EventRow>();
+  for (const u of units)
+    for (const e of await openEventsForUnit(turn.trx, u.id, turn.now)) seen.set(e.id, e);
+  return [...seen.values()].sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime());
+}
+
+/** Who a parsed reply speaks for: the group's own unit, and communes named in sections. */
+async function whoFor(
+  turn: Turn,
+  parsed: Exclude<ParsedReply, { kind: 'none' }>,
+): Promise<{ parts: Array<{ unit: Unit; answer: Answer }> } | { reply: string }> {
+  const own = turn.unit!;
+  const parts: Array<{ unit: Unit; answer: Answer }> = [];
+  const sections = parsed.sections ?? [];
+  if (sections.length) {
+    const named = await resolveNamedChildren(
+      turn.trx,
+      own,
+      sections.map((s) => s.unitText),
+    );
+    if ('reply' in named) return named;
+    for (const s of sections) {
+      const unit = named.found.get(s.unitText)!;
+      parts.push({
+        unit,
+        answer: s.declined
+          ? { kind: 'decline', reason: s.reason }
+          : { kind: 'list', attendees: s.attendees, mode: 'replace', statedCount: s.statedCount },
+      });
+    }
+  }
+  const inSections = new Set(sections.flatMap((s) => s.attendees.map((a) => fold(a.name))));
+  if (parsed.kind === 'declined') {
+    if (!sections.length)
+      parts.push({ unit: own, answer: { kind: 'decline', reason: parsed.reason } });
+  } else {
+    const mine = parsed.attendees.filter((a) => !inSections.has(fold(a.name)));
+    if (mine.length)
+      parts.push({
+        unit: own,
+        answer: {
+          kind: 'list',
+          attendees: mine,
+          mode: parsed.mode ?? 'replace',
+          ...(parsed.replaced ? { replaced: parsed.replaced } : {}),
+          ...(parsed.statedCount !== undefined && !sections.length
+            ? { statedCount: parsed.statedCount }
+            : {}),
+        },
+      });
+  }
+  return { parts };
 }
 
 /**
- * Records what a unit sent for an event. Returns false when the text is not a list and the
- * message was not addressed to the bot (chatter in the group is left alone).
+ * Reads a message as an answer to an invitation and records it. Returns false when the message
+ * is not for this handler (chatter, or a list posted unaddressed where nothing awaits one).
  */
-async function register(
+async function answer(
   turn: Turn,
   text: string,
-  mode: Mode,
-  explicitEventId: number | Target | null,
-  addressed: boolean,
+  o: { addressed: boolean; mode: 'add' | 'replace' | null; eventId: number | null },
 ): Promise<boolean> {
   const parsed = parseAttendeeReply(text);
-  if (parsed.kind === 'none' && !addressed) return false;
-  const target = await targetEvent(turn, explicitEventId);
-  if (target === 'none') {
-    if (addressed) await turn.reply(ev.noOpenEvent());
-    return addressed;
-  }
-  if (target === 'ambiguous') {
-    const open = await openEventsForUnit(turn.trx, turn.unit!.id, turn.now);
-    await turn.reply(ev.whichEvent(open.map((e) => e.title)));
-    return true;
-  }
-  const e = target.event;
-  if (new Date(e.starts_at) <= turn.now) {
-    await turn.reply(ev.eventStarted(e.title));
-    return true;
-  }
-  const reg = target.reg;
-  if (!reg) {
-    await turn.reply(ev.noOpenEvent());
-    return true;
-  }
   if (parsed.kind === 'none') {
-    await turn.reply(ev.notUnderstood());
+    if (o.addressed) await turn.reply(ev.notUnderstood());
+    return o.addressed;
+  }
+  if (!o.addressed && parsed.confidence !== 'high') return false;
+  const who = await whoFor(turn, parsed);
+  if ('reply' in who) {
+    await turn.reply(who.reply);
     return true;
   }
-  const late = turn.now > new Date(e.registration_deadline);
-  if (parsed.kind === 'declined') {
-    await writeRegistration(turn, reg.id, 'declined', late, [], {
-      event: e.id,
-      unit: turn.unit!.code,
-    });
-    await turn.reply(ev.declined(turn.unit!.name, e.title), { ref: `event:${e.id}` });
-    return true;
+  if (!who.parts.length) {
+    if (o.addressed) await turn.reply(ev.notUnderstood());
+    return o.addressed;
   }
-  let attendees = parsed.attendees;
-  if (mode === 'add') {
-    const existing = await currentAttendees(turn, reg.id);
-    const known = new Set(existing.map((a) => fold(a.name)));
-    attendees = [...existing, ...attendees.filter((a) => !known.has(fold(a.name)))];
+  const units = who.parts.map((p) => p.unit);
+  let event: EventRow | undefined;
+  if (o.eventId) {
+    event = await getEvent(turn.trx, o.eventId);
+    if (!event || event.status !== 'active') event = undefined;
+  } else {
+    const open = await openEventsFor(turn, units);
+    if (open.length > 1) {
+      if (!o.addressed && !(await anyPending(turn, open, units))) return false;
+      const promptId = await openPrompt(
+        turn.trx,
+        turn.chat.id,
+        CHOOSE,
+        { eventIds: open.map((e) => e.id), text, mode: o.mode } satisfies Ask & {
+          eventIds: number[];
+        },
+        turn.now,
+      );
+      await turn.reply(ev.whichEvent(open.map((e) => e.title)), {
+        buttons: [open.map((_, i) => ({ text: String(i + 1), data: `p:${promptId}:${i + 1}` }))],
+      });
+      return true;
+    }
+    event = open[0];
   }
-  if (e.quota_per_unit && attendees.length > e.quota_per_unit) {
-    await turn.reply(ev.quotaExceeded(e.quota_per_unit, attendees.length));
-    return true;
+  if (!event) {
+    if (o.addressed) await turn.reply(ev.noOpenEvent());
+    return o.addressed;
   }
-  await writeRegistration(
-    turn,
-    reg.id,
-    'registered',
-    late || (mode === 'add' && reg.late),
-    attendees,
-    { event: e.id, unit: turn.unit!.code, count: attendees.length, mode },
-  );
-  await turn.reply(ev.recorded(turn.unit!.name, e.title, attendees, late, mode === 'add'), {
-    ref: `event:${e.id}`,
-  });
+  // Unaddressed, a list answers only an invitation still waiting for one.
+  if (!o.addressed && !(await anyPending(turn, [event], units))) return false;
+  const replies: string[] = [];
+  for (const p of who.parts) {
+    const reg = await registrationOf(turn, event.id, p.unit.id);
+    if (!reg) {
+      replies.push(ev.notInvited(p.unit.name, event.title));
+      continue;
+    }
+    const a: Answer = p.answer.kind === 'list' && o.mode ? { ...p.answer, mode: o.mode } : p.answer;
+    const done = await recordAnswer(turn, event, p.unit, reg, a);
+    replies.push(done.text);
+  }
+  await turn.reply(replies.join('\n\n──────────\n\n'), { ref: `event:${event.id}` });
   return true;
+}
+
+async function anyPending(turn: Turn, events: EventRow[], units: Unit[]): Promise<boolean> {
+  for (const e of events)
+    for (const u of units)
+      if ((await registrationOf(turn, e.id, u.id))?.status === 'pending') return true;
+  return false;
+}
+
+/** Answers to the bot's own questions here: which event (a number), confirm a withdrawal. */
+async function answerPrompt(turn: Turn): Promise<boolean> {
+  const prompt = await newestPrompt(turn.trx, turn.chat.id, turn.now);
+  if (!prompt || !prompt.kind.startsWith('event.')) return false;
+  const data = turn.msg.callbackData;
+  const button = data?.startsWith('p:') ? data.split(':') : null;
+  if (button && Number(button[1]) !== prompt.id) return false;
+  const said = button
+    ? button.slice(2).join(':')
+    : fold(stripMention(turn.msg.text, turn.botUsername));
+  if (prompt.kind === CHOOSE) {
+    const p = prompt.payload as unknown as Ask & { eventIds: number[] };
+    const n = numberedAnswer(said);
+    if (n === null) return false;
+    if (n < 1 || n > p.eventIds.length) {
+      await turn.reply(ev.choiceInvalid(p.eventIds.length));
+      return true;
+    }
+    await closePrompt(turn.trx, prompt.id);
+    return answer(turn, p.text, { addressed: true, mode: p.mode, eventId: p.eventIds[n - 1]! });
+  }
+  if (prompt.kind === WITHDRAW && (said === 'yes' || isYes(said))) {
+    const p = prompt.payload as { eventId: number; unitId: number };
+    await closePrompt(turn.trx, prompt.id);
+    const event = await getEvent(turn.trx, p.eventId);
+    const unit = await turn.trx
+      .selectFrom('units')
+      .selectAll()
+      .where('id', '=', p.unitId)
+      .executeTakeFirst();
+    const reg = event && unit ? await registrationOf(turn, event.id, unit.id) : undefined;
+    if (!event || !unit || !reg) return turn.reply(ev.noOpenEvent()).then(() => true);
+    await turn.reply(await withdraw(turn, event, unit, reg), { ref: `event:${event.id}` });
+    return true;
+  }
+  return false;
+}
+
+/** The event a command is about: the invitation replied to, else the unit's only open one. */
+async function commandEvent(turn: Turn, units: Unit[]): Promise<EventRow | string> {
+  const replied = await repliedEventId(turn);
+  if (replied) return (await getEvent(turn.trx, replied)) ?? ev.noOpenEvent();
+  const open = await openEventsFor(turn, units);
+  if (!open.length) return ev.noOpenEvent();
+  if (open.length > 1) return ev.whichEventForCommand(open.map((e) => e.title));
+  return open[0]!;
+}
+
+/** "/huy" asks before withdrawing everything; "/huy <tên>" removes one person (or a commune's registration). */
+async function cancel(turn: Turn, args: string): Promise<void> {
+  const own = turn.unit!;
+  const typed = args.trim();
+  const event = await commandEvent(turn, [own]);
+  if (typeof event === 'string') return turn.reply(event);
+  const reg = await registrationOf(turn, event.id, own.id);
+  if (typed && reg?.status === 'registered') {
+    const list = await currentAttendees(turn, reg.id);
+    if (findPerson(list, typed).length)
+      return turn.reply(await removePerson(turn, event, own, reg, typed), {
+        ref: `event:${event.id}`,
+      });
+  }
+  let target: Unit = own;
+  let targetReg = reg;
+  if (typed) {
+    // Not one of ours: perhaps a commune this group registered for.
+    const named = await resolveNamedChildren(turn.trx, own, [typed]);
+    if ('reply' in named) {
+      const ownList = reg ? await currentAttendees(turn, reg.id) : [];
+      return turn.reply(
+        ownList.length
+          ? ev.notInList(
+              typed,
+              ownList.map((a) => a.name),
+            )
+          : named.reply,
+      );
+    }
+    target = named.found.get(typed)!;
+    targetReg = await registrationOf(turn, event.id, target.id);
+  }
+  if (!targetReg || targetReg.status !== 'registered')
+    return turn.reply(ev.nothingToWithdraw(target.name, event.title));
+  const n = (await currentAttendees(turn, targetReg.id)).length;
+  const promptId = await openPrompt(
+    turn.trx,
+    turn.chat.id,
+    WITHDRAW,
+    { eventId: event.id, unitId: target.id },
+    turn.now,
+    30 * 60_000,
+  );
+  await turn.reply(ev.withdrawConfirm(target.name, event.title, n), {
+    buttons: [[{ text: ev.withdrawButton(), data: `p:${promptId}:yes` }]],
+  });
 }
 
 export const eventCommands: Record<string, CommandSpec> = {
   dangky: {
     access: 'unit',
-    run: (turn, args) => register(turn, args, 'replace', null, true).then(() => undefined),
+    run: (turn, args) =>
+      answer(turn, args, { addressed: true, mode: null, eventId: null }).then(() => undefined),
   },
   them: {
     access: 'unit',
-    run: (turn, args) => register(turn, args, 'add', null, true).then(() => undefined),
+    run: (turn, args) =>
+      answer(turn, args, { addressed: true, mode: 'add', eventId: null }).then(() => undefined),
   },
-  huy: {
-    access: 'unit',
-    async run(turn) {
-      const found = await targetEvent(turn, null);
-      if (found === 'none') return turn.reply(ev.noOpenEvent());
-      if (found === 'ambiguous')
-        return turn.reply(
-          ev.whichEvent(
-            (await openEventsForUnit(turn.trx, turn.unit!.id, turn.now)).map((e) => e.title),
-          ),
-        );
-      const target = found.event;
-      const reg = found.reg;
-      if (!reg) return turn.reply(ev.noOpenEvent());
-      await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
-      await turn.trx
-        .updateTable('registrations')
-        .set({ status: 'declined', updated_at: turn.now, updated_by: turn.msg.sender.name })
-        .where('id', '=', reg.id)
-        .execute();
-      await turn.audit('registration.withdrawn', { event: target.id, unit: turn.unit!.code });
-      return turn.reply(ev.withdrawn(turn.unit!.name, target.title));
-    },
-  },
+  huy: { access: 'unit', run: (turn, args) => cancel(turn, args) },
   danhsach: {
     access: 'unit',
     async run(turn) {
@@ -218,9 +300,20 @@ export const eventCommands: Record<string, CommandSpec> = {
       if (!events.length) return turn.reply(ev.noOpenEvent());
       const parts: string[] = [];
       for (const e of events) {
-        const reg = (await registration(turn, e.id))!;
+        const reg = (await registrationOf(turn, e.id, turn.unit!.id))!;
+        const row = await turn.trx
+          .selectFrom('registrations')
+          .select('decline_reason')
+          .where('id', '=', reg.id)
+          .executeTakeFirstOrThrow();
         parts.push(
-          ev.registrationShow(e.title, reg.status, await currentAttendees(turn, reg.id), reg.late),
+          ev.registrationShow(
+            e.title,
+            reg.status,
+            await currentAttendees(turn, reg.id),
+            reg.late,
+            row.decline_reason,
+          ),
         );
       }
       return turn.reply(parts.join('\n\n'));
@@ -248,10 +341,13 @@ export const eventCommands: Record<string, CommandSpec> = {
       const id = Number(args.replace(/\D+/g, '')) || null;
       const e = id ? await getEvent(turn.trx, id) : (await upcomingEvents(turn.trx, turn.now))[0];
       if (!e) return turn.reply(ev.noEventToExport());
-      if (!CAN_SEND_FILES.has(turn.msg.platform)) {
-        const base = turn.ctx.config.publicUrl ?? `http://localhost:${turn.ctx.config.port}`;
-        return turn.reply(ev.exportLink(e.title, `${base}/events/${e.id}/registrations.xlsx`));
-      }
+      if (!CAN_SEND_FILES.has(turn.msg.platform))
+        return turn.reply(
+          ev.exportLink(
+            e.title,
+            `${dashboardBaseUrl(turn.ctx.config)}/events/${e.id}/registrations.xlsx`,
+          ),
+        );
       const xlsx = await buildRegistrationsXlsx(
         registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone),
       );
@@ -266,16 +362,23 @@ export const eventCommands: Record<string, CommandSpec> = {
   },
 };
 
-/** A reply to an invitation or reminder, or a message mentioning the bot, in a unit chat. */
+/**
+ * In a unit group: answers to the bot's questions; a reply to an invitation or a mention of
+ * the bot (an answer, whatever it says); an unmistakable list or decline posted while an
+ * invitation waits for one. Anything else is left to other handlers, or alone.
+ */
 export const eventTextHandler: TextHandler = async (turn) => {
   if (!turn.unit || !turn.chat.active) return false;
-  const replied = await repliedEvent(turn);
-  if (replied)
-    return register(turn, stripMention(turn.msg.text, turn.botUsername), 'replace', replied, true);
+  if (await answerPrompt(turn)) return true;
+  if (turn.msg.callbackData) return false;
+  const text = stripMention(turn.msg.text, turn.botUsername);
+  const replied = await repliedEventId(turn);
+  if (replied) return answer(turn, text, { addressed: true, mode: null, eventId: replied });
   if (turn.msg.mentionsBot) {
-    const text = stripMention(turn.msg.text, turn.botUsername);
+    // Addressed, but it may be about a report: only a list or a decline is ours.
     const parsed = parseAttendeeReply(text);
-    if (parsed.kind !== 'none') return register(turn, text, 'replace', null, true);
+    if (parsed.kind === 'none') return false;
+    return answer(turn, text, { addressed: true, mode: null, eventId: null });
   }
-  return false;
+  return answer(turn, text, { addressed: false, mode: null, eventId: null });
 };

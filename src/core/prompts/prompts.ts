@@ -54,3 +54,36 @@ export async function closePrompt(trx: Trx, id: number): Promise<boolean> {
   const r = await trx.deleteFrom('pending_prompts').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/**
+ * The question the chat is most likely answering: the newest open one of any kind. A "1" is
+ * read against it, so two features asking questions in one chat never both take the answer.
+ */
+export async function newestPrompt(
+  trx: Trx,
+  chatId: number,
+  now: Date,
+): Promise<Prompt<Record<string, unknown>> | null> {
+  const row = await trx
+    .selectFrom('pending_prompts')
+    .select(['id', 'kind', 'payload'])
+    .where('chat_id', '=', chatId)
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row
+    ? { id: row.id, kind: row.kind, payload: row.payload as Record<string, unknown> }
+    : null;
+}
+
+/** "1", "số 2", "sự kiện 3" → the number, or null; button data "p:<id>:<n>" is read by callers. */
+export function numberedAnswer(folded: string): number | null {
+  const m = /^(?:so|su kien|bao cao|muc)?\s*(\d{1,3})\s*[.)]?$/.exec(folded.trim());
+  return m ? Number(m[1]) : null;
+}
+
+const YES = /^(?:yes|co|co a|vang|da|da vang|dung|dung roi|dong y|xac nhan|ok|oke|okay|chac chan)$/;
+
+export function isYes(folded: string): boolean {
+  return YES.test(folded.replace(/[.!]+$/, '').trim());
+}

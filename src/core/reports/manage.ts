@@ -457,9 +457,19 @@ export interface SubmissionInput {
   }>;
   senderName: string;
   chatId: number;
+  /** The report's number and date as the unit stated them ("45/BC-UBND", "2024-11-05"). */
+  docNumber?: string | null;
+  docDate?: string | null;
+  /** The unit whose group reported, when a district reports for its commune. */
+  actingUnitId?: number | null;
+  /** "Gửi nhầm file, gửi lại": the new text and files replace what was recorded. */
+  correction?: boolean;
 }
 
-/** Records (or updates) a unit's report; on time is judged by the first submission against its deadline. */
+/**
+ * Records (or updates) a unit's report; on time is judged by the first submission against its
+ * deadline. A correction replaces the text and files; another message adds to them.
+ */
 export async function recordSubmission(
   trx: Trx,
   c: Campaign,
@@ -468,24 +478,31 @@ export async function recordSubmission(
   now: Date,
 ): Promise<{ late: boolean; updated: boolean; submittedAt: Date; extendedUntil: Date | null }> {
   const a = await assignment(trx, c.id, unitId);
-  const extendedUntil = a?.extended_until ? new Date(a.extended_until) : null;
-  const effective = extendedUntil ?? new Date(c.deadline);
-  const late = now >= effective;
+  const extendedUntil = a?.extended_until ?? null;
+  const late = now >= (extendedUntil ?? c.deadline);
   const existing = await trx
     .selectFrom('submissions')
     .selectAll()
     .where('campaign_id', '=', c.id)
     .where('unit_id', '=', unitId)
     .executeTakeFirst();
+  const who = {
+    sender_name: input.senderName,
+    chat_id: input.chatId,
+    acting_unit_id: input.actingUnitId ?? null,
+  };
   if (existing) {
-    const files = [...((existing.files as unknown[]) ?? []), ...input.files];
+    // A correction with new files replaces the old ones; otherwise files accumulate.
+    const replace = input.correction && input.files.length > 0;
+    const files = replace ? input.files : [...(existing.files ?? []), ...input.files];
     await trx
       .updateTable('submissions')
       .set({
         text: input.text ?? existing.text,
         files: JSON.stringify(files),
-        sender_name: input.senderName,
-        chat_id: input.chatId,
+        doc_number: input.docNumber ?? existing.doc_number,
+        doc_date: input.docDate ?? existing.doc_date,
+        ...who,
         revisions: existing.revisions + 1,
         updated_at: now,
       })
@@ -494,7 +511,7 @@ export async function recordSubmission(
     return {
       late: existing.late,
       updated: true,
-      submittedAt: new Date(existing.submitted_at),
+      submittedAt: existing.submitted_at,
       extendedUntil,
     };
   }
@@ -507,8 +524,9 @@ export async function recordSubmission(
       late,
       text: input.text,
       files: JSON.stringify(input.files),
-      sender_name: input.senderName,
-      chat_id: input.chatId,
+      doc_number: input.docNumber ?? null,
+      doc_date: input.docDate ?? null,
+      ...who,
     })
     .execute();
   return { late, updated: false, submittedAt: now, extendedUntil };

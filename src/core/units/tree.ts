@@ -36,6 +36,8 @@ export interface Named {
   name: string;
   category: string | null;
   parentName?: string | null;
+  /** For overdue units: shown beside the name. */
+  daysLate?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export function summaryGroups(units: Named[], full: boolean): SummaryGroup[] {
   const by = new Map<string, string[]>();
   for (const u of units) {
     const key = u.parentName ? sm.underParent(u.parentName) : (u.category ?? sm.otherGroup());
-    by.set(key, [...(by.get(key) ?? []), u.name]);
+    by.set(key, [...(by.get(key) ?? []), u.daysLate ? sm.daysLate(u.name, u.daysLate) : u.name]);
   }
   return [...by].map(([label, names]) => ({
     label,

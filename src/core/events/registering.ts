@@ -1,0 +1,204 @@
+/**
+ * Writing what a unit (or a district for its commune) answered to an invitation: a list that
+ * replaces or adds, a decline with its reason, one person removed, or the whole registration
+ * withdrawn. Every change says back what changed and the whole current list.
+ */
+import type { EventRow, Unit } from '../../db/schema';
+import { ev } from '../../messages/vi';
+import type { Attendee } from '../attendees/parse';
+import type { Turn } from '../inbound/turn';
+import { fold } from '../text/normalize';
+
+export interface Registration {
+  id: number;
+  status: 'pending' | 'registered' | 'declined' | 'withdrawn';
+  late: boolean;
+}
+
+export type Answer =
+  | {
+      kind: 'list';
+      attendees: Attendee[];
+      mode: 'add' | 'replace';
+      /** Names the message takes off ("thay đ/c A bằng đ/c B"). */
+      replaced?: string[];
+      statedCount?: number;
+    }
+  | { kind: 'decline'; reason?: string };
+
+export async function registrationOf(
+  turn: Turn,
+  eventId: number,
+  unitId: number,
+): Promise<Registration | undefined> {
+  return turn.trx
+    .selectFrom('registrations')
+    .select(['id', 'status', 'late'])
+    .where('event_id', '=', eventId)
+    .where('unit_id', '=', unitId)
+    .executeTakeFirst();
+}
+
+export async function currentAttendees(turn: Turn, registrationId: number): Promise<Attendee[]> {
+  const rows = await turn.trx
+    .selectFrom('attendees')
+    .select(['name', 'title', 'phone'])
+    .where('registration_id', '=', registrationId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    name: r.name,
+    ...(r.title ? { title: r.title } : {}),
+    ...(r.phone ? { phone: r.phone } : {}),
+  }));
+}
+
+const sameName = (a: string, b: string) => fold(a) === fold(b);
+
+/** People in `list` whose folded name contains the typed one ("Cường" finds "Phạm Minh Cường"). */
+export function findPerson(list: Attendee[], typed: string): Attendee[] {
+  const key = fold(typed).replace(/^(ong|ba|anh|chi|dc|d\/c|dong chi)\s+/, '');
+  if (!key) return [];
+  const exact = list.filter((a) => fold(a.name) === key);
+  return exact.length ? exact : list.filter((a) => fold(a.name).includes(key));
+}
+
+/** Replaces the registration's people and state, with who acted from where, in one go. */
+async function write(
+  turn: Turn,
+  event: EventRow,
+  reg: Registration,
+  unit: Unit,
+  status: Registration['status'],
+  attendees: Attendee[],
+  extra: { late: boolean; reason?: string | null; statedCount?: number | null },
+): Promise<void> {
+  await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
+  if (attendees.length)
+    await turn.trx
+      .insertInto('attendees')
+      .values(
+        attendees.map((a, i) => ({
+          registration_id: reg.id,
+          position: i + 1,
+          name: a.name,
+          title: a.title ?? null,
+          phone: a.phone ?? null,
+        })),
+      )
+      .execute();
+  await turn.trx
+    .updateTable('registrations')
+    .set({
+      status,
+      late: extra.late,
+      decline_reason: status === 'declined' ? (extra.reason ?? null) : null,
+      stated_count: extra.statedCount ?? null,
+      updated_by: `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
+      updated_at: turn.now,
+      acted_from_chat_id: turn.chat.id,
+      acting_unit_id: turn.unit && turn.unit.id !== unit.id ? turn.unit.id : null,
+    })
+    .where('id', '=', reg.id)
+    .execute();
+  await turn.audit(status === 'registered' ? 'registration' : `registration.${status}`, {
+    event: event.id,
+    unit: unit.code,
+    count: attendees.length,
+    ...(turn.unit && turn.unit.id !== unit.id ? { onBehalfOf: unit.code, by: turn.unit.code } : {}),
+  });
+}
+
+/**
+ * Records one unit's answer to one event and returns the confirmation to send, or a refusal
+ * (nothing written). `reg` must be this unit's registration for `event`.
+ */
+export async function recordAnswer(
+  turn: Turn,
+  event: EventRow,
+  unit: Unit,
+  reg: Registration,
+  answer: Answer,
+): Promise<{ ok: true; text: string } | { ok: false; text: string }> {
+  if (event.starts_at <= turn.now) return { ok: false, text: ev.eventStarted(event.title) };
+  const onBehalf = !!turn.unit && turn.unit.id !== unit.id;
+  const late = turn.now > event.registration_deadline;
+  if (answer.kind === 'decline') {
+    await write(turn, event, reg, unit, 'declined', [], { late, reason: answer.reason });
+    return { ok: true, text: ev.declined(unit.name, event.title, answer.reason, onBehalf) };
+  }
+  const before = reg.status === 'registered' ? await currentAttendees(turn, reg.id) : [];
+  const gone = (a: Attendee) => (answer.replaced ?? []).some((r) => findPerson([a], r).length);
+  const incoming = answer.attendees;
+  let list: Attendee[];
+  if (answer.mode === 'add') {
+    // Someone sent again with more detail replaces their line; new people go at the end.
+    list = before
+      .filter((a) => !gone(a))
+      .map((a) => incoming.find((n) => sameName(n.name, a.name)) ?? a);
+    list.push(...incoming.filter((n) => !list.some((a) => sameName(a.name, n.name))));
+  } else {
+    list = incoming;
+  }
+  if (event.quota_per_unit && list.length > event.quota_per_unit)
+    return { ok: false, text: ev.quotaExceeded(event.quota_per_unit, list.length) };
+  await write(turn, event, reg, unit, 'registered', list, {
+    late: late || (answer.mode === 'add' && reg.late),
+    statedCount: answer.statedCount,
+  });
+  return {
+    ok: true,
+    text: ev.recorded({
+      unitName: unit.name,
+      title: event.title,
+      attendees: list,
+      added: list.filter((a) => !before.some((b) => sameName(a.name, b.name))).map((a) => a.name),
+      removed: before.filter((b) => !list.some((a) => sameName(a.name, b.name))).map((b) => b.name),
+      first: before.length === 0,
+      late,
+      statedCount: answer.statedCount,
+      onBehalf,
+    }),
+  };
+}
+
+/** "/huy <tên>": one person off the list; the registration is withdrawn when nobody is left. */
+export async function removePerson(
+  turn: Turn,
+  event: EventRow,
+  unit: Unit,
+  reg: Registration,
+  typed: string,
+): Promise<string> {
+  const before = reg.status === 'registered' ? await currentAttendees(turn, reg.id) : [];
+  const hits = findPerson(before, typed);
+  if (hits.length !== 1)
+    return ev.notInList(
+      typed,
+      (hits.length ? hits : before).map((a) => a.name),
+    );
+  const list = before.filter((a) => a !== hits[0]);
+  if (!list.length) return withdraw(turn, event, unit, reg);
+  await write(turn, event, reg, unit, 'registered', list, { late: reg.late });
+  return ev.recorded({
+    unitName: unit.name,
+    title: event.title,
+    attendees: list,
+    added: [],
+    removed: [hits[0]!.name],
+    first: false,
+    late: false,
+    onBehalf: !!turn.unit && turn.unit.id !== unit.id,
+  });
+}
+
+/** The whole registration withdrawn: not a decline (the unit never said it would not come). */
+export async function withdraw(
+  turn: Turn,
+  event: EventRow,
+  unit: Unit,
+  reg: Registration,
+): Promise<string> {
+  await write(turn, event, reg, unit, 'withdrawn', [], { late: reg.late });
+  return ev.withdrawn(unit.name, event.title);
+}
