@@ -9,10 +9,9 @@ import { fold } from '../text/normalize';
 import { getAgenda, getEvent, listRegistrations, openEventsForUnit, upcomingEvents } from './repo';
 import { buildRegistrationsXlsx } from '../../export/registrations';
 import { registrationSheet } from './export';
+import { capabilitiesOf } from '../channel';
 
 type Mode = 'replace' | 'add';
-/** zca-js and the Zalo Bot API adapters send text only. */
-const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 
 type Registration = Selectable<RegistrationsTable>;
 type Target = { event: EventRow; reg: Registration | null };
@@ -248,10 +247,10 @@ export const eventCommands: Record<string, CommandSpec> = {
       const id = Number(args.replace(/\D+/g, '')) || null;
       const e = id ? await getEvent(turn.trx, id) : (await upcomingEvents(turn.trx, turn.now))[0];
       if (!e) return turn.reply(ev.noEventToExport());
-      if (!CAN_SEND_FILES.has(turn.msg.platform)) {
-        const base = turn.ctx.config.publicUrl ?? `http://localhost:${turn.ctx.config.port}`;
-        return turn.reply(ev.exportLink(e.title, `${base}/events/${e.id}/registrations.xlsx`));
-      }
+      const files = capabilitiesOf(turn.msg.platform).files;
+      const base = turn.ctx.config.publicUrl ?? `http://localhost:${turn.ctx.config.port}`;
+      const link = ev.exportLink(e.title, `${base}/events/${e.id}/registrations.xlsx`);
+      if (files === 'no') return turn.reply(link);
       const xlsx = await buildRegistrationsXlsx(
         registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone),
       );
@@ -260,6 +259,7 @@ export const eventCommands: Record<string, CommandSpec> = {
           fileName: `dang-ky-su-kien-${e.id}.xlsx`,
           mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           base64: xlsx.toString('base64'),
+          ...(files === 'best-effort' ? { fallbackText: link } : {}),
         },
       });
     },
