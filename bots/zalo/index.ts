@@ -474,7 +474,11 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       await keeper?.stop();
     },
     async idle() {
-      while (tracked.size > 0) await Promise.allSettled([...tracked]);
+      for (;;) {
+        await keeper?.settled();
+        if (tracked.size === 0) return;
+        await Promise.allSettled([...tracked]);
+      }
     },
     health: () => ({
       holder: holder(),

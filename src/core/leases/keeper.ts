@@ -44,6 +44,8 @@ export interface LeaseKeeper {
   start(): Promise<void>;
   /** Stops renewing and releases the lease if held, so another instance takes over at once. */
   stop(): Promise<void>;
+  /** Resolves when no acquisition or renewal is under way. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -103,6 +105,9 @@ export function createLeaseKeeper(opts: LeaseKeeperOptions): LeaseKeeper {
       });
       await inFlight;
       schedule();
+    },
+    async settled() {
+      await inFlight?.catch(() => {});
     },
     async stop() {
       running = false;
