@@ -55,7 +55,7 @@ export interface ZaloOpsPort {
   raise(
     alert: { kind: 'login-needed' } | { kind: 'sending-paused'; until: Date; reason: string },
   ): Promise<void>;
-  clear(kind: 'login-needed' | 'sending-paused'): Promise<void>;
+  clear(kind: 'login-needed'): Promise<void>;
   /** A pause recorded by another instance, to honour it after a takeover. */
   pausedUntil?(): Promise<{ until: Date; reason: string } | null>;
 }
@@ -143,8 +143,7 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
   let needsLoginCancel: (() => void) | null = null;
   let catchUpRunning: Promise<void> | null = null;
   let catchUpAgain = false;
-  /** Sending was paused and nothing has gone out since: the organizers were told once. */
-  let pausedEpisode = false;
+  let lastRaisedUntil = 0;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
   const pause = new SendPause({ timers, firstMs: opts.pauseMs ?? 30 * 60_000 });
@@ -421,24 +420,20 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
     timers,
     fileTimeoutMs: opts.fileTimeoutMs ?? 60_000,
     onThrottled(state, reason) {
+      if (state.until === lastRaisedUntil) return; // sends that were in flight when it began
+      lastRaisedUntil = state.until;
       log.warn(
         { platform: 'zalo', until: iso(state.until), level: state.level, reason },
         'zalo throttled this account: sending paused',
       );
-      // The organizers hear of the first pause of an episode, not of each doubling.
-      if (pausedEpisode) return;
-      pausedEpisode = true;
+      // Recorded every time (banner, /healthz, other instances); the organizers are told once
+      // per throttling episode, not at each doubling (src/core/platform-alerts.ts).
       if (opts.ops)
         track(
           opts.ops
             .raise({ kind: 'sending-paused', until: new Date(state.until), reason })
             .catch(opsFailed),
         );
-    },
-    onDelivered() {
-      if (!pausedEpisode) return;
-      pausedEpisode = false;
-      if (opts.ops) track(opts.ops.clear('sending-paused').catch(opsFailed));
     },
   });
 
@@ -450,10 +445,7 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       if (running) return;
       running = true;
       const recorded = await opts.ops?.pausedUntil?.().catch(() => null);
-      if (recorded) {
-        pause.restore(recorded.until.getTime(), recorded.reason);
-        pausedEpisode = true;
-      }
+      if (recorded) pause.restore(recorded.until.getTime(), recorded.reason);
       keeper = newKeeper();
       await keeper.start();
       scheduleFlush();

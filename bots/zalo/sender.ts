@@ -59,8 +59,6 @@ export interface ZaloSenderOptions {
   fileTimeoutMs: number;
   /** Zalo throttled the account: sending is paused (tell the organizers). */
   onThrottled?(state: PauseState, reason: string): void;
-  /** A message went out (a pause, if any, is over). */
-  onDelivered?(): void;
 }
 
 class Timeout extends Error {}
@@ -183,17 +181,13 @@ export function zaloSender(opts: ZaloSenderOptions): ChannelSender {
           const joined = [text, link].filter((t) => t.trim()).join('\n\n');
           text = joined.length <= ZALO_MAX_TEXT ? joined : link;
         }
-        if (text.trim() === '') {
-          opts.onDelivered?.();
-          return { ok: true };
-        }
+        if (text.trim() === '') return { ok: true };
         const sent = await session.sendGroup(groupId, {
           text,
           ...(message.replyToMessageId ? { quoteMsgId: message.replyToMessageId } : {}),
           ...(mentionsFor(text, message) ? { mentions: mentionsFor(text, message)! } : {}),
           ...(message.urgent ? { urgent: true } : {}),
         });
-        opts.onDelivered?.();
         return { ok: true, messageId: sent.msgId };
       } catch (e) {
         return failed(e);

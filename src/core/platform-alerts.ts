@@ -24,10 +24,22 @@ export interface PlatformAlert {
 }
 
 const KEY = 'platform.alerts';
+/**
+ * Pauses that follow one another within this long are one episode: the organizers heard of the
+ * first and are not told again at each doubling.
+ */
+const PAUSE_EPISODE_MS = 24 * 3_600_000;
 let cache: PlatformAlert[] = [];
 
 function live(alerts: PlatformAlert[], now: Date): PlatformAlert[] {
   return alerts.filter((a) => !a.until || new Date(a.until) > now);
+}
+
+/** Alerts still worth keeping: live ones, and ended pauses still inside their episode. */
+function kept(alerts: PlatformAlert[], now: Date): PlatformAlert[] {
+  return alerts.filter(
+    (a) => !a.until || new Date(a.until).getTime() + PAUSE_EPISODE_MS > now.getTime(),
+  );
 }
 
 /** The alerts this process knows of (refreshed by loadAlerts); read by the dashboard layout. */
@@ -83,14 +95,15 @@ export async function raiseAlert(
 ): Promise<boolean> {
   const now = ctx.clock();
   return ctx.db.transaction().execute(async (trx) => {
-    const alerts = live(await lockAlerts(trx), now);
+    const alerts = kept(await lockAlerts(trx), now);
     const existing = alerts.find((a) => a.platform === alert.platform && a.kind === alert.kind);
     if (existing) {
       // A longer pause within the same episode is recorded, not announced again.
       if (alert.until && (!existing.until || alert.until > existing.until)) {
         existing.until = alert.until;
-        await saveAlerts(trx, alerts);
+        if (alert.reason) existing.reason = alert.reason;
       }
+      await saveAlerts(trx, alerts);
       return false;
     }
     const added: PlatformAlert = { ...alert, since: now.toISOString() };
@@ -119,9 +132,9 @@ export async function clearAlert(
 ): Promise<void> {
   const now = ctx.clock();
   await ctx.db.transaction().execute(async (trx) => {
-    const alerts = live(await lockAlerts(trx), now);
-    const kept = alerts.filter((a) => !(a.platform === platform && a.kind === kind));
-    if (kept.length !== alerts.length || kept.length !== cache.length) await saveAlerts(trx, kept);
+    const alerts = kept(await lockAlerts(trx), now);
+    const rest = alerts.filter((a) => !(a.platform === platform && a.kind === kind));
+    await saveAlerts(trx, rest);
   });
 }
 

@@ -7,8 +7,9 @@
  * - messages posted while no socket is connected are not pushed later: only the history asked
  *   for (`oldGroupMessages` over the socket, pages going back with `before`) returns them; the
  *   HTTP group history answers 404 (`historyEndpoint: 'gone'`, as Zalo did in 2026);
- * - a non-image file upload completes only when the listener of the same session is connected
- *   to receive `file_done`; otherwise it never settles;
+ * - a non-image file upload completes only when `file_done` reaches the listener: the socket that
+ *   was connected when the upload began must still be connected when it finishes; otherwise
+ *   the upload never settles;
  * - more than `burstLimit` sends within `burstWindowMs` answer error 123 ("Không thể nhận tin
  *   nhắn từ bạn.") until the window clears;
  * - `refuseSession()` makes Zalo refuse the current cookies (logins fail as "Đăng nhập thất bại",
@@ -95,8 +96,6 @@ export class FakeZca implements ZaloConnector {
     count: 0,
     error: () => new Error('send failed'),
   };
-  private nextMsgId = 7_100_000_000_000;
-
   constructor(o: FakeZcaOptions = {}) {
     this.timers = o.timers ?? realTimers;
     this.ownId = o.ownId ?? '900000000000000001';
@@ -113,8 +112,9 @@ export class FakeZca implements ZaloConnector {
     };
   }
 
+  /** Zalo's message ids are global: unique across every fake of a test run. */
   newMsgId(): string {
-    return String(this.nextMsgId++);
+    return String(nextMsgId++);
   }
 
   // ------------------------------------------------------------ connector
@@ -260,10 +260,13 @@ export class FakeZca implements ZaloConnector {
 }
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
+let nextMsgId = 7_100_000_000_000;
 
 export class FakeZcaSession implements ZaloSession {
   handlers: ZaloListenHandlers | null = null;
   connected = false;
+  /** Which socket connection is open (file_done goes to the one that saw the upload start). */
+  private connection = 0;
   private valid = true;
   private cancelTimers: Array<() => void> = [];
 
@@ -296,9 +299,11 @@ export class FakeZcaSession implements ZaloSession {
     if (IMAGE.test(file.fileName))
       return Promise.resolve(this.fake.recordSend(groupId, { text: '' }, file));
     // Uploaded; the message goes out when file_done comes through this session's listener.
+    const socket = this.connected ? this.connection : -1;
     return new Promise((resolve, reject) => {
       this.fake.timers.setTimeout(() => {
-        if (!this.connected || this.fake.session !== this) return; // never settles, like zca-js
+        // No listener to hear file_done: never settles, like zca-js.
+        if (!this.connected || this.connection !== socket || this.fake.session !== this) return;
         try {
           resolve(this.fake.recordSend(groupId, { text: '' }, file));
         } catch (e) {
@@ -322,6 +327,7 @@ export class FakeZcaSession implements ZaloSession {
         return;
       }
       this.connected = true;
+      this.connection++;
       handlers.onConnected?.();
       if (this.fake.opts.closeEveryMs > 0)
         this.later(this.fake.opts.closeEveryMs, () => {
@@ -358,12 +364,11 @@ export class FakeZcaSession implements ZaloSession {
         this.fake.timers.setTimeout(() => resolve([]), 15_000);
         return;
       }
-      this.fake.timers.setTimeout(() => {
-        const all = this.fake.posted;
-        const end = before === null ? all.length : all.findIndex((m) => m.msgId === before);
-        const upTo = end < 0 ? all.length : end;
-        resolve(all.slice(Math.max(0, upTo - this.fake.opts.historyPage), upTo).reverse());
-      }, 200);
+      // Answered over the open socket (a round trip; no simulated time needed).
+      const all = this.fake.posted;
+      const end = before === null ? all.length : all.findIndex((m) => m.msgId === before);
+      const upTo = end < 0 ? all.length : end;
+      resolve(all.slice(Math.max(0, upTo - this.fake.opts.historyPage), upTo).reverse());
     });
   }
 
