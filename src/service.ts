@@ -136,10 +136,7 @@ export async function startService(
     adapters.push(zalo);
     // Every instance shows the banner, whichever one holds the listener.
     await loadAlerts(ctx.db, ctx.clock()).catch(() => []);
-    alertsTimer = setInterval(
-      () => void loadAlerts(ctx.db, ctx.clock()).catch(() => []),
-      30_000,
-    );
+    alertsTimer = setInterval(() => void loadAlerts(ctx.db, ctx.clock()).catch(() => []), 30_000);
     alertsTimer.unref();
   }
   if (config.zaloBot.token) {
