@@ -626,10 +626,7 @@ const zaloBotMessage = fc.record(
     from: fc.oneof(
       fc.record(
         {
-          id: fc.oneof(
-            fc.stringMatching(/^[0-9a-f]{1,20}$/),
-            fc.constantFrom<unknown>('', null),
-          ),
+          id: fc.oneof(fc.stringMatching(/^[0-9a-f]{1,20}$/), fc.constantFrom<unknown>('', null)),
           display_name: fc.oneof(anyText(40), fc.constantFrom<unknown>(null, 4)),
           name: fc.oneof(anyText(40), fc.constantFrom<unknown>(undefined)),
           is_bot: fc.constantFrom<unknown>(true, false, 'no', undefined),
