@@ -18,7 +18,7 @@ import type { Db } from '../../src/db/types';
 import type { Logger } from '../../src/log';
 import { jsonResponse, readWebhookJson, type ChannelAdapter } from '../adapter';
 import { ZaloBotApiError, zaloBotClient, type ZaloBotClient } from './client';
-import { createHandover, type Handover } from './handover';
+import { createHandover } from './handover';
 import { mapZaloBotUpdate, parseZaloBotUpdate, type ZaloBotIdentity } from './inbound';
 import { zaloBotSender } from './sender';
 
