@@ -51,6 +51,13 @@ export class ZaloBotNetworkError extends Error {
   }
 }
 
+const IDEMPOTENT: ReadonlySet<ZaloBotMethod> = new Set([
+  'getMe',
+  'setWebhook',
+  'deleteWebhook',
+  'getWebhookInfo',
+]);
+
 export interface ZaloBotClientOptions {
   token: string;
   apiRoot: string;
@@ -87,9 +94,8 @@ export function zaloBotClient(opts: ZaloBotClientOptions): ZaloBotClient {
       params: Record<string, unknown> = {},
       options: { timeoutMs?: number; signal?: AbortSignal } = {},
     ): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${root}/bot${opts.token}/${method}`, {
+      const request = () =>
+        fetch(`${root}/bot${opts.token}/${method}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(params),
@@ -97,8 +103,19 @@ export function zaloBotClient(opts: ZaloBotClientOptions): ZaloBotClient {
             ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? timeoutMs)])
             : AbortSignal.timeout(options.timeoutMs ?? timeoutMs),
         });
+      let res: Response;
+      try {
+        res = await request();
       } catch (e) {
-        throw new ZaloBotNetworkError(method, e);
+        // A kept-alive connection the server closed meanwhile fails at once: asking again is safe
+        // for calls that change nothing twice (a send is left to the outbox's own retries).
+        if (!IDEMPOTENT.has(method) || options.signal?.aborted)
+          throw new ZaloBotNetworkError(method, e);
+        try {
+          res = await request();
+        } catch (again) {
+          throw new ZaloBotNetworkError(method, again);
+        }
       }
       let body: unknown;
       try {
