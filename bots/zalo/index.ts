@@ -117,15 +117,18 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
     void p.finally(() => tracked.delete(p)).catch(() => {});
     return p;
   }
-  const sleep = (ms: number) =>
-    new Promise<void>((r) => {
-      const cancel = timers.setTimeout(r, ms);
-      stopWaits.add(() => {
-        cancel();
-        r();
-      });
-    });
+  /** Waits that stop() cuts short (sink retries). */
   const stopWaits = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        stopWaits.delete(wake);
+        cancel();
+        resolve();
+      };
+      const cancel = timers.setTimeout(wake, ms);
+      stopWaits.add(wake);
+    });
 
   let running = false;
   let generation = 0;
@@ -142,8 +145,10 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
   let flushCancel: (() => void) | null = null;
   let needsLoginCancel: (() => void) | null = null;
   let catchUpRunning: Promise<void> | null = null;
-  let catchUpAgain = false;
+  let catchUpNext: { session: ZaloSession; gen: number } | null = null;
   let lastRaisedUntil = 0;
+  /** The account's uid, known once logged in (kept if the session is later discarded). */
+  let ownId: string | null = null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
   const pause = new SendPause({ timers, firstMs: opts.pauseMs ?? 30 * 60_000 });
@@ -174,7 +179,7 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
   };
 
   async function deliver(m: ZaloGroupMessage, fromCatchUp: boolean): Promise<void> {
-    const msg: InboundMessage | null = mapZaloGroupMessage(m, sessions.value?.ownId() ?? null);
+    const msg: InboundMessage | null = mapZaloGroupMessage(m, ownId);
     if (!msg) {
       cursors.note(m.groupId, m.msgId, m.ts);
       return;
@@ -232,27 +237,31 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
   }
 
   async function runCatchUp(session: ZaloSession, gen: number): Promise<void> {
-    do {
-      catchUpAgain = false;
-      try {
-        await Promise.allSettled([...chains.values()]);
-        const groups = await cursors.linked();
-        if (gen !== generation) return;
-        const missed = await catchUp.missed(session, groups);
-        if (gen !== generation) return;
-        for (const m of missed) enqueue(m, true);
-      } catch (err) {
-        log.warn({ err, platform: 'zalo' }, 'zalo: catch-up failed; the next connect tries again');
-      }
-    } while (catchUpAgain && running);
+    try {
+      await Promise.allSettled([...chains.values()]);
+      const groups = await cursors.linked();
+      if (gen !== generation) return;
+      const missed = await catchUp.missed(session, groups);
+      if (gen !== generation) return; // the socket closed meanwhile: the next connect asks again
+      for (const m of missed) enqueue(m, true);
+    } catch (err) {
+      log.warn({ err, platform: 'zalo' }, 'zalo: catch-up failed; the next connect tries again');
+    }
   }
 
+  /** One catch-up at a time; a connect during one runs another for the newest connection. */
   function startCatchUp(session: ZaloSession, gen: number): void {
-    if (catchUpRunning) {
-      catchUpAgain = true;
-      return;
-    }
-    catchUpRunning = track(runCatchUp(session, gen)).finally(() => {
+    catchUpNext = { session, gen };
+    if (catchUpRunning) return;
+    catchUpRunning = track(
+      (async () => {
+        while (catchUpNext && running) {
+          const next = catchUpNext;
+          catchUpNext = null;
+          await runCatchUp(next.session, next.gen);
+        }
+      })(),
+    ).finally(() => {
       catchUpRunning = null;
     });
   }
@@ -295,6 +304,7 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       return scheduleStart(Math.max(1_000, (until ?? timers.now()) - timers.now()));
     }
     if (!running || !holder() || listening) return;
+    ownId = session.ownId();
     const gen = ++generation;
     const current = () => gen === generation;
     listening = true;
@@ -306,7 +316,11 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       onConnected: () => {
         if (!current()) return;
         connectedAt = timers.now();
-        log.info({ platform: 'zalo', closes, starts }, 'zalo listener connected');
+        // Reconnecting every minute is normal: only the first connect and recoveries are news.
+        log[closes === 0 || failures > 0 ? 'info' : 'debug'](
+          { platform: 'zalo', closes, starts },
+          'zalo listener connected',
+        );
         startCatchUp(session, gen);
         if (timers.now() - lastCookieSave >= SAVE_COOKIES_EVERY_MS) {
           lastCookieSave = timers.now();
@@ -440,7 +454,7 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
   return {
     platform: 'zalo',
     sender,
-    botUsername: () => sessions.value?.ownId() ?? null,
+    botUsername: () => ownId ?? sessions.value?.ownId() ?? null,
     async start() {
       if (running) return;
       running = true;
@@ -457,8 +471,7 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
       flushCancel = null;
       needsLoginCancel?.();
       needsLoginCancel = null;
-      for (const wake of stopWaits) wake();
-      stopWaits.clear();
+      for (const wake of [...stopWaits]) wake();
       await Promise.allSettled([...tracked]);
       await cursors
         .flush()
