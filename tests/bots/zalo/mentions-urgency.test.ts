@@ -20,7 +20,7 @@ const AN = { id: '4001', name: 'Nguyễn Văn An' };
 beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db);
-});
+}, 60_000);
 afterAll(() => db.close());
 
 async function rowsTo(chat: string, purpose: string) {

@@ -33,7 +33,7 @@ const DAY = 24 * HOUR;
 let db: TestDb;
 beforeAll(async () => {
   db = await openTestDb();
-});
+}, 60_000);
 afterAll(() => db.close());
 
 /** The service's sink, observed: what the core answered for each message. */

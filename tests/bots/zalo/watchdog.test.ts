@@ -23,7 +23,7 @@ import { ManualTimers, settleIo } from '../../helpers/timers';
 let db: TestDb;
 beforeAll(async () => {
   db = await openTestDb();
-});
+}, 60_000);
 afterAll(() => db.close());
 
 const MIN = 60_000;

@@ -13,7 +13,7 @@ import { ManualTimers } from '../../helpers/timers';
 let db: TestDb;
 beforeAll(async () => {
   db = await openTestDb();
-});
+}, 60_000);
 afterAll(() => db.close());
 
 describe('lease keeper', () => {
