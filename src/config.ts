@@ -20,11 +20,17 @@ export interface Config {
     minGapMs: number;
     jitterMs: number;
     dailyCap: number;
+    /** First pause of all sends after Zalo said "slow down" (error 123 …); doubles on repeats. */
+    pauseMs: number;
+    /** How long a file upload may take before its link is sent instead. */
+    fileTimeoutMs: number;
   };
   zaloBot: {
     token: string | null;
     apiRoot: string;
     webhookSecret: string | null;
+    /** The bot's display name as people type it after "@" in a group. */
+    botName: string;
   };
   publicUrl: string | null;
   schedulerTick: string;
@@ -121,6 +127,12 @@ export function loadConfig(env: Env = process.env): Config {
       'bắt buộc khi có ZALO_BOT_TOKEN và PUBLIC_URL',
     );
   }
+  if (zaloBotSecret !== null && (zaloBotSecret.length < 8 || zaloBotSecret.length > 256)) {
+    throw new ConfigError(
+      'ZALO_BOT_WEBHOOK_SECRET',
+      `phải dài từ 8 đến 256 ký tự (quy định của Zalo Bot API; đang là ${zaloBotSecret.length} ký tự)`,
+    );
+  }
   const adminToken = str(env, 'ADMIN_TOKEN');
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('ADMIN_TOKEN', 'phải dài ít nhất 16 ký tự');
@@ -148,11 +160,17 @@ export function loadConfig(env: Env = process.env): Config {
       minGapMs: int(env, 'ZALO_SEND_GAP_MS', 3000, 0, 600_000),
       jitterMs: int(env, 'ZALO_SEND_JITTER_MS', 3000, 0, 600_000),
       dailyCap: int(env, 'ZALO_DAILY_CAP', 1500, 1, 1_000_000),
+      pauseMs: int(env, 'ZALO_PAUSE_MINUTES', 30, 1, 24 * 60) * 60_000,
+      fileTimeoutMs: int(env, 'ZALO_FILE_TIMEOUT_SECONDS', 60, 5, 600) * 1000,
     },
     zaloBot: {
       token: zaloBotToken,
-      apiRoot: url(env, 'ZALO_BOT_API_ROOT', 'https://bot-api.zapps.me', ['https:', 'http:'])!,
+      apiRoot: url(env, 'ZALO_BOT_API_ROOT', 'https://bot-api.zaloplatforms.com', [
+        'https:',
+        'http:',
+      ])!,
       webhookSecret: zaloBotSecret,
+      botName: str(env, 'ZALO_BOT_NAME') ?? 'Điều phối',
     },
     publicUrl,
     schedulerTick: tick,

@@ -27,6 +27,7 @@ import { createSandboxAdapter, type SandboxAdapter } from '../bots/sandbox/index
 import { mountDashboard } from './http/dashboard/routes';
 import { mountSandbox } from './http/sandbox/routes';
 import { loadDemo, sandboxGroups } from './demo/load-demo';
+import { clearAlert, loadAlerts, raiseAlert, recordedPause } from './core/platform-alerts';
 
 export interface RunningService {
   url: string;
@@ -95,7 +96,9 @@ export async function startService(
     adapters.push(telegram);
   }
   // ---- Zalo: zca-js (personal account, one listener per account via a lease) and the Zalo Bot API.
+  let alertsTimer: ReturnType<typeof setInterval> | null = null;
   if (config.zalo.credentialsPath) {
+    const pokeAll = () => workers.forEach((w) => w.poke());
     const zalo: ChannelAdapter = createZaloAdapter({
       // zca-js is loaded only when a Zalo account is configured (it is heavy and rarely used).
       connector: (await import('../bots/zalo/zca-real')).createZcaConnector({
@@ -112,8 +115,29 @@ export async function startService(
         jitterMs: config.zalo.jitterMs,
         dailyCap: config.zalo.dailyCap,
       },
+      pauseMs: config.zalo.pauseMs,
+      fileTimeoutMs: config.zalo.fileTimeoutMs,
+      // Session and throttling problems reach the organizers (other platforms), the banner, /healthz.
+      ops: {
+        raise: async (a) => {
+          await raiseAlert(ctx, {
+            platform: 'zalo',
+            kind: a.kind,
+            ...(a.kind === 'sending-paused'
+              ? { until: a.until.toISOString(), reason: a.reason }
+              : {}),
+          });
+          pokeAll();
+        },
+        clear: (kind) => clearAlert(ctx, 'zalo', kind),
+        pausedUntil: () => recordedPause(ctx, 'zalo'),
+      },
     });
     adapters.push(zalo);
+    // Every instance shows the banner, whichever one holds the listener.
+    await loadAlerts(ctx.db, ctx.clock()).catch(() => []);
+    alertsTimer = setInterval(() => void loadAlerts(ctx.db, ctx.clock()).catch(() => []), 30_000);
+    alertsTimer.unref();
   }
   if (config.zaloBot.token) {
     const zaloBot: ChannelAdapter = createZaloBotAdapter({
@@ -121,8 +145,11 @@ export async function startService(
       apiRoot: config.zaloBot.apiRoot,
       webhookSecret: config.zaloBot.webhookSecret,
       publicUrl: config.publicUrl,
+      botName: config.zaloBot.botName,
       sink: sinkFor(() => zaloBot),
       log,
+      db: handle.db,
+      instanceId: config.instanceId,
     });
     adapters.push(zaloBot);
   }
@@ -224,6 +251,7 @@ export async function startService(
       stopped = true;
       // Stop taking requests and updates, let in-flight work finish, then close the pool.
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (alertsTimer) clearInterval(alertsTimer);
       for (const a of adapters) await a.stop().catch(() => {});
       await tickLoop?.stop();
       await Promise.all([...workers.values()].map((w) => w.stop()));

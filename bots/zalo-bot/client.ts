@@ -1,12 +1,28 @@
 /**
  * A minimal client of the official Zalo Bot API: `POST {apiRoot}/bot{TOKEN}/{method}` with a JSON
- * body, answered `{ok:true,result}` or `{ok:false,error_code,description}`. Uses global fetch, so
- * it runs on Node and on Workers alike. Errors never carry the token (it is part of the URL).
+ * body, answered `{ok:true,result}` or `{ok:false,error_code,description}`. Success is `ok: true`
+ * and nothing else: Zalo may answer HTTP 200 with `ok:false`. Uses global fetch, so it runs on
+ * Node and on Workers alike. Errors never carry the token (it is part of the URL).
  *
- * ASSUMED, like tests/fakes/zalo-bot-api.ts (from memory of the public docs, not verified): the
- * envelope above; an optional Telegram-style `parameters.retry_after` (seconds) or a Retry-After
- * header on 429.
+ * Sources (bots/zalo-bot/README.md): the envelope and the method list as openclaw's
+ * extensions/zalo/src/api.ts quotes https://bot.zaloplatforms.com/docs. ASSUMED: an optional
+ * Telegram-style `parameters.retry_after` (seconds) or a Retry-After header on 429.
  */
+
+/**
+ * Every method the Bot API documents. The client takes no other name, so the bot cannot call one
+ * the API lacks (no sendDocument, no editMessageText, no reply-to parameter).
+ */
+export type ZaloBotMethod =
+  | 'getMe'
+  | 'getUpdates'
+  | 'setWebhook'
+  | 'deleteWebhook'
+  | 'getWebhookInfo'
+  | 'sendMessage'
+  | 'sendPhoto'
+  | 'sendSticker'
+  | 'sendChatAction';
 
 /** Zalo answered with an error (one type per failure kind, as grammY does). */
 export class ZaloBotApiError extends Error {
@@ -35,6 +51,13 @@ export class ZaloBotNetworkError extends Error {
   }
 }
 
+const IDEMPOTENT: ReadonlySet<ZaloBotMethod> = new Set([
+  'getMe',
+  'setWebhook',
+  'deleteWebhook',
+  'getWebhookInfo',
+]);
+
 export interface ZaloBotClientOptions {
   token: string;
   apiRoot: string;
@@ -43,7 +66,11 @@ export interface ZaloBotClientOptions {
 }
 
 export interface ZaloBotClient {
-  call<T>(method: string, params?: Record<string, unknown>): Promise<T>;
+  call<T>(
+    method: ZaloBotMethod,
+    params?: Record<string, unknown>,
+    options?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<T>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -62,17 +89,33 @@ export function zaloBotClient(opts: ZaloBotClientOptions): ZaloBotClient {
   const root = opts.apiRoot.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 15_000;
   return {
-    async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${root}/bot${opts.token}/${method}`, {
+    async call<T>(
+      method: ZaloBotMethod,
+      params: Record<string, unknown> = {},
+      options: { timeoutMs?: number; signal?: AbortSignal } = {},
+    ): Promise<T> {
+      const request = () =>
+        fetch(`${root}/bot${opts.token}/${method}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(params),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: options.signal
+            ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? timeoutMs)])
+            : AbortSignal.timeout(options.timeoutMs ?? timeoutMs),
         });
+      let res: Response;
+      try {
+        res = await request();
       } catch (e) {
-        throw new ZaloBotNetworkError(method, e);
+        // A kept-alive connection the server closed meanwhile fails at once: asking again is safe
+        // for calls that change nothing twice (a send is left to the outbox's own retries).
+        if (!IDEMPOTENT.has(method) || options.signal?.aborted)
+          throw new ZaloBotNetworkError(method, e);
+        try {
+          res = await request();
+        } catch (again) {
+          throw new ZaloBotNetworkError(method, again);
+        }
       }
       let body: unknown;
       try {

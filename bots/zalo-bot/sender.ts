@@ -34,8 +34,10 @@ export function classifyZaloBotError(e: unknown): SendResult {
 }
 
 /**
- * Text only: the Bot API cannot edit (an edit goes out as a new message), has no buttons we use
- * (the core always offers a keyword too) and no document upload, and we assume no reply-to.
+ * Text only: the Bot API has no edit (an edit goes out as a new message), no buttons we use (the
+ * core always offers a keyword too), no document upload and no reply-to parameter, so only
+ * `sendMessage {chat_id, text}` is ever called. A document arriving here (the core asks
+ * CAPABILITIES first, so it should not) goes out as its text and its link (fallbackText).
  */
 export function zaloBotSender(client: ZaloBotClient): ChannelSender {
   return {
@@ -43,14 +45,11 @@ export function zaloBotSender(client: ZaloBotClient): ChannelSender {
     maxTextLength: ZALO_BOT_MAX_TEXT,
     limits: ZALO_BOT_LIMITS,
     async send(chatId, message): Promise<SendResult> {
-      if (message.document)
-        return {
-          ok: false,
-          kind: 'permanent',
-          reason: 'documents not supported on the Zalo Bot API',
-        };
-      if (message.text.trim() === '') return { ok: false, kind: 'permanent', reason: 'empty text' };
-      if (message.text.length > ZALO_BOT_MAX_TEXT) {
+      const text = message.document
+        ? [message.text, message.document.fallbackText ?? ''].filter((t) => t.trim()).join('\n\n')
+        : message.text;
+      if (text.trim() === '') return { ok: false, kind: 'permanent', reason: 'empty text' };
+      if (text.length > ZALO_BOT_MAX_TEXT) {
         return {
           ok: false,
           kind: 'permanent',
@@ -60,7 +59,7 @@ export function zaloBotSender(client: ZaloBotClient): ChannelSender {
       try {
         const sent = await client.call<{ message_id?: unknown }>('sendMessage', {
           chat_id: chatId,
-          text: message.text,
+          text,
         });
         const id = sent?.message_id;
         return id === undefined || id === null ? { ok: true } : { ok: true, messageId: String(id) };

@@ -1,34 +1,63 @@
 /**
  * The Zalo adapter over zca-js (a personal/dedicated account), through our port (zca-port.ts).
+ * What each behaviour rests on, with its source, is in bots/zalo/README.md. The parts:
  *
- * One listener per account: a Postgres lease `zalo:listener:<accountKey>` decides which instance
- * listens; the others keep trying to take it, so a dead holder is replaced within
- * leaseMs + leaseMs/3 (under a minute with the defaults). Sending does not need the lease: the
- * outbox worker of any instance may send, through the session this instance logs in on demand.
+ * - lease (src/core/leases/keeper.ts): one listener per account; the instance holding
+ *   `zalo:listener:<accountKey>` listens, the others keep trying, a dead holder is replaced within
+ *   a lease and a third. Sending needs no lease.
+ * - session (session.ts): logged in once and kept; a new login only when Zalo refuses the session,
+ *   never twice within minutes; a refused session waits for a new QR login and tells the organizers.
+ * - watchdog (below): Zalo closes the listener's socket about once a minute (1006); the listener
+ *   is started again on the same session after a short backoff. Only repeated failures to stay
+ *   connected make it ask Zalo whether the session still works. Codes 3000/3003 (another web
+ *   session took the account) wait much longer so two clients do not fight over it.
+ * - catch-up (catchup.ts): after every connect, the linked groups' history back to the last
+ *   message seen, through the same idempotent path as live messages.
+ * - sender (sender.ts, pause.ts): text with mentions and urgency, files through the listener with
+ *   a timeout and their link as fallback, a pause of the whole account when Zalo throttles it.
  *
- * Watchdog: zca-js' socket closes about every minute; each close means a fresh login and a new
- * listener after a backoff. Code 3000 (another web session took the account) and 3003 (the
- * session was kicked) back off much longer so two clients do not fight over the account.
  * Nothing here throws into the process: every failure is logged and retried later.
  */
 import type { InboundMessage, InboundSink } from '../../src/core/channel';
-import { releaseLease, tryAcquireLease } from '../../src/core/leases/lease';
+import {
+  createLeaseKeeper,
+  realTimers,
+  type LeaseKeeper,
+  type Timers,
+} from '../../src/core/leases/keeper';
 import type { Db } from '../../src/db/types';
 import type { Logger } from '../../src/log';
 import type { ChannelAdapter } from '../adapter';
+import { CatchUp, GroupCursors } from './catchup';
 import { mapZaloGroupMessage } from './inbound';
+import { SendPause } from './pause';
 import { zaloSender } from './sender';
+import { SessionKeeper } from './session';
 import type { ZaloConnector, ZaloGroupMessage, ZaloSession } from './zca-port';
 
 export interface ZaloWatchdogOptions {
   /** Lifetime of the listener lease; renewed every leaseMs/3. Default 45 s. */
   leaseMs?: number;
-  /** Waits before re-login after successive closes or failed logins. Default 1, 2, 5, 15, 30, 60 s. */
-  reloginBackoffMs?: number[];
+  /** Waits before starting the listener again after successive closes. Default 1, 2, 5, 15, 30, 60 s. */
+  restartBackoffMs?: number[];
   /** Wait after close code 3000/3003 (another session took the account). Default 10 min. */
   duplicateBackoffMs?: number;
   /** A connection that stayed up this long resets the backoff to its first step. Default 30 s. */
   stableMs?: number;
+  /** Closes in a row without a stable connection before asking Zalo if the session works. Default 3. */
+  probeAfterFailures?: number;
+  /** Least time between two logins. Default 10 min. */
+  minLoginIntervalMs?: number;
+}
+
+/** What the organizers must hear about (service.ts turns these into notices and the banner). */
+export interface ZaloOpsPort {
+  raise(
+    alert: { kind: 'login-needed' } | { kind: 'sending-paused'; until: Date; reason: string },
+  ): Promise<void>;
+  clear(kind: 'login-needed'): Promise<void>;
+  /** A pause recorded by another instance, to honour it after a takeover. */
+  pausedUntil?(): Promise<{ until: Date; reason: string } | null>;
 }
 
 export interface ZaloAdapterOptions {
@@ -38,21 +67,23 @@ export interface ZaloAdapterOptions {
   db: Db;
   /** This process; the lease holder's name. */
   instanceId: string;
-  /** Names the account in the lease (`zalo:listener:<accountKey>`); the same on every instance. */
+  /** Names the account in the lease and the cursors; the same on every instance. */
   accountKey: string;
   /** Per-account pacing the outbox honours (one send at a time, gap + jitter, daily cap). */
   limits: { minGapMs: number; jitterMs: number; dailyCap: number };
-  /** Wall clock in ms (lease expiry is compared across instances, so keep it real). Default Date.now. */
-  clock?: () => number;
+  /** First pause after Zalo throttled the account. Default 30 min (doubling on repeats). */
+  pauseMs?: number;
+  /** How long a file upload may take before its link goes instead. Default 60 s. */
+  fileTimeoutMs?: number;
+  /** Real time by default; tests pass manual timers (lease expiry uses the same clock). */
+  timers?: Timers;
   watchdog?: ZaloWatchdogOptions;
+  ops?: ZaloOpsPort;
 }
 
 export interface ZaloAdapter extends ChannelAdapter {
-  /**
-   * Stops listening and every timer WITHOUT releasing the lease: what a crashed process looks like
-   * to the other instances. For tests.
-   */
-  halt(): Promise<void>;
+  /** Resolves when the work started so far (deliveries, catch-up, cursor writes) is done. */
+  idle(): Promise<void>;
 }
 
 /** Close codes meaning another client holds the account (zca-js CloseReason). */
@@ -60,93 +91,112 @@ export const DUPLICATE_CLOSE_CODES: ReadonlySet<number> = new Set([3000, 3003]);
 const DEFAULT_BACKOFF_MS = [1_000, 2_000, 5_000, 15_000, 30_000, 60_000];
 /** Zalo does not redeliver a message we failed to hand over, so the sink is retried a few times. */
 const SINK_RETRY_MS = [1_000, 5_000, 30_000];
-
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
+const CURSOR_FLUSH_MS = 30_000;
+const NEEDS_LOGIN_CHECK_MS = 60_000;
+const SAVE_COOKIES_EVERY_MS = 3_600_000;
+/** Message ids handed over recently, so a live message and its catch-up copy go once. */
+const SEEN = 20_000;
 
 export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
-  const clock = opts.clock ?? Date.now;
+  const timers = opts.timers ?? realTimers;
+  const log = opts.log;
   const leaseMs = opts.watchdog?.leaseMs ?? 45_000;
-  const backoff = opts.watchdog?.reloginBackoffMs?.length
-    ? opts.watchdog.reloginBackoffMs
+  const backoff = opts.watchdog?.restartBackoffMs?.length
+    ? opts.watchdog.restartBackoffMs
     : DEFAULT_BACKOFF_MS;
   const duplicateBackoffMs = opts.watchdog?.duplicateBackoffMs ?? 10 * 60_000;
   const stableMs = opts.watchdog?.stableMs ?? 30_000;
-  const leaseName = `zalo:listener:${opts.accountKey}`;
-  const log = opts.log;
-
-  let running = false;
-  let holder = false;
-  let lastRenewAt = 0;
-  let session: ZaloSession | null = null;
-  let ownId: string | null = null;
-  let loginInFlight: Promise<ZaloSession> | null = null;
-  /** Sends do not log in again before this (a failed login is not retried per outbox row). */
-  let sendLoginBlockedUntil = 0;
-  /** Which listener the callbacks belong to; callbacks of an older one are ignored. */
-  let generation = 0;
-  let listening = false;
-  let connecting = false;
-  let failures = 0;
-  let connectedAt: number | null = null;
-  let lastMessageAt: number | null = null;
-  let reconnects = 0;
-  let lastCloseCode: number | null = null;
-  let leaseTimer: ReturnType<typeof setTimeout> | null = null;
-  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  let leaseLoop: Promise<void> | null = null;
-  /** Per-group delivery chains: messages of one group reach the core in the order Zalo sent them. */
-  const chains = new Map<string, Promise<void>>();
-  /** Resolved by stop(): cuts short the waits between sink retries. */
-  let stopped = signal();
-
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const probeAfter = opts.watchdog?.probeAfterFailures ?? 3;
   const backoffAt = (n: number) => backoff[Math.min(n, backoff.length - 1)]!;
 
-  function login(): Promise<ZaloSession> {
-    loginInFlight ??= opts.connector
-      .login()
-      .then((s) => {
-        session = s;
-        ownId = s.ownId();
-        return s;
-      })
-      .finally(() => {
-        loginInFlight = null;
-      });
-    return loginInFlight;
-  }
+  // ------------------------------------------------------------ bookkeeping
 
-  async function sessionForSend(): Promise<ZaloSession> {
-    if (session) return session;
-    if (loginInFlight) return loginInFlight;
-    if (clock() < sendLoginBlockedUntil) throw new Error('not logged in; login backing off');
-    try {
-      return await login();
-    } catch (e) {
-      sendLoginBlockedUntil = clock() + backoffAt(1);
-      throw e;
-    }
+  const tracked = new Set<Promise<unknown>>();
+  function track<T>(p: Promise<T>): Promise<T> {
+    tracked.add(p);
+    void p.finally(() => tracked.delete(p)).catch(() => {});
+    return p;
   }
+  /** Waits that stop() cuts short (sink retries). */
+  const stopWaits = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        stopWaits.delete(wake);
+        cancel();
+        resolve();
+      };
+      const cancel = timers.setTimeout(wake, ms);
+      stopWaits.add(wake);
+    });
+
+  let running = false;
+  let generation = 0;
+  let listening = false;
+  let connectedAt: number | null = null;
+  let failures = 0;
+  let closes = 0;
+  let starts = 0;
+  let lastCloseCode: number | null = null;
+  let lastMessageAt: number | null = null;
+  let recovered = 0;
+  let lastCookieSave = 0;
+  let restartCancel: (() => void) | null = null;
+  let flushCancel: (() => void) | null = null;
+  let needsLoginCancel: (() => void) | null = null;
+  let catchUpRunning: Promise<void> | null = null;
+  let catchUpNext: { session: ZaloSession; gen: number } | null = null;
+  let lastRaisedUntil = 0;
+  /** The account's uid, known once logged in (kept if the session is later discarded). */
+  let ownId: string | null = null;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+  const pause = new SendPause({ timers, firstMs: opts.pauseMs ?? 30 * 60_000 });
+  const cursors = new GroupCursors(opts.db, opts.accountKey);
+  const catchUp = new CatchUp({ timers, log });
+  const sessions = new SessionKeeper({
+    connector: opts.connector,
+    timers,
+    log,
+    minLoginIntervalMs: opts.watchdog?.minLoginIntervalMs,
+    onNeedsLogin: () => {
+      if (opts.ops) track(opts.ops.raise({ kind: 'login-needed' }).catch(opsFailed));
+    },
+    onLoggedIn: () => {
+      if (opts.ops) track(opts.ops.clear('login-needed').catch(opsFailed));
+    },
+  });
+  const opsFailed = (err: unknown) =>
+    log.warn({ err, platform: 'zalo' }, 'zalo: could not record an alert');
 
   // ------------------------------------------------------------ inbound
 
-  async function deliver(m: ZaloGroupMessage): Promise<void> {
+  const chains = new Map<string, Promise<void>>();
+  const seen = new Set<string>();
+  const remember = (id: string) => {
+    seen.add(id);
+    if (seen.size > SEEN) seen.delete(seen.values().next().value!);
+  };
+
+  async function deliver(m: ZaloGroupMessage, fromCatchUp: boolean): Promise<void> {
     const msg: InboundMessage | null = mapZaloGroupMessage(m, ownId);
-    if (!msg) return;
+    if (!msg) {
+      cursors.note(m.groupId, m.msgId, m.ts);
+      return;
+    }
     for (let attempt = 0; ; attempt++) {
       try {
-        await opts.sink.message(msg);
+        const r = await opts.sink.message(msg);
+        cursors.note(m.groupId, m.msgId, m.ts);
+        if (fromCatchUp && r === 'handled') recovered++;
         return;
       } catch (err) {
         const wait = SINK_RETRY_MS[attempt];
         if (wait === undefined || !running) {
+          seen.delete(m.msgId); // the next catch-up tries it again
           log.error(
             { err, update: msg.updateKey, platform: 'zalo' },
-            'zalo message could not be handled; dropped',
+            'zalo message could not be handled',
           );
           return;
         }
@@ -154,195 +204,301 @@ export function createZaloAdapter(opts: ZaloAdapterOptions): ZaloAdapter {
           { err, update: msg.updateKey, platform: 'zalo' },
           'zalo message handling failed; retrying',
         );
-        await Promise.race([new Promise((r) => setTimeout(r, wait)), stopped.promise]);
+        await sleep(wait);
       }
     }
   }
 
-  function enqueue(m: ZaloGroupMessage): void {
-    lastMessageAt = clock();
+  function enqueue(m: ZaloGroupMessage, fromCatchUp = false): void {
+    if (seen.has(m.msgId)) return;
+    remember(m.msgId);
+    if (!fromCatchUp) lastMessageAt = timers.now();
     const prev = chains.get(m.groupId) ?? Promise.resolve();
-    const next = prev.then(() => deliver(m));
+    const next = track(prev.then(() => deliver(m, fromCatchUp)));
     chains.set(m.groupId, next);
     void next.finally(() => {
       if (chains.get(m.groupId) === next) chains.delete(m.groupId);
     });
   }
 
-  // ------------------------------------------------------------ listener and watchdog
-
-  function clearReconnect(): void {
-    if (reconnectTimer) clearTimeout(reconnectTimer);
-    reconnectTimer = null;
+  function scheduleFlush(): void {
+    if (!running || flushCancel) return;
+    flushCancel = timers.setTimeout(() => {
+      flushCancel = null;
+      track(
+        cursors
+          .flush()
+          .catch((err: unknown) =>
+            log.warn({ err, platform: 'zalo' }, 'zalo: cursor write failed'),
+          ),
+      );
+      scheduleFlush();
+    }, CURSOR_FLUSH_MS);
   }
 
-  function scheduleConnect(delayMs: number): void {
-    clearReconnect();
-    if (!running || !holder) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      void connect();
+  async function runCatchUp(session: ZaloSession, gen: number): Promise<void> {
+    try {
+      await Promise.allSettled([...chains.values()]);
+      const groups = await cursors.linked();
+      if (gen !== generation) return;
+      const missed = await catchUp.missed(session, groups);
+      if (gen !== generation) return; // the socket closed meanwhile: the next connect asks again
+      for (const m of missed) enqueue(m, true);
+    } catch (err) {
+      log.warn({ err, platform: 'zalo' }, 'zalo: catch-up failed; the next connect tries again');
+    }
+  }
+
+  /** One catch-up at a time; a connect during one runs another for the newest connection. */
+  function startCatchUp(session: ZaloSession, gen: number): void {
+    catchUpNext = { session, gen };
+    if (catchUpRunning) return;
+    catchUpRunning = track(
+      (async () => {
+        while (catchUpNext && running) {
+          const next = catchUpNext;
+          catchUpNext = null;
+          await runCatchUp(next.session, next.gen);
+        }
+      })(),
+    ).finally(() => {
+      catchUpRunning = null;
+    });
+  }
+
+  // ------------------------------------------------------------ listener and watchdog
+
+  const holder = () => keeper?.held === true;
+
+  function cancelRestart(): void {
+    restartCancel?.();
+    restartCancel = null;
+  }
+
+  function scheduleStart(delayMs: number): void {
+    cancelRestart();
+    if (!running || !holder()) return;
+    restartCancel = timers.setTimeout(() => {
+      restartCancel = null;
+      track(startListener());
     }, delayMs);
-    reconnectTimer.unref?.();
   }
 
   function stopListening(): void {
     generation++;
-    if (listening || connectedAt !== null) session?.stopListening();
+    cancelRestart();
+    if (listening) sessions.value?.stopListening();
     listening = false;
     connectedAt = null;
   }
 
-  /** A fresh login, then a new listener. Never throws; failures schedule the next try. */
-  async function connect(): Promise<void> {
-    if (!running || !holder || listening || connecting) return;
-    connecting = true;
+  /** Starts the listener on the session we have (logging in only when there is none). */
+  async function startListener(): Promise<void> {
+    if (!running || !holder() || listening) return;
+    let session: ZaloSession;
     try {
-      session = null; // a closed listener means a stale session: always log in again
-      const s = await login();
-      if (!running || !holder) return;
-      const gen = ++generation;
-      listening = true;
-      const current = () => gen === generation;
-      s.startListening({
-        onGroupMessage: (m) => {
-          if (current()) enqueue(m);
-        },
-        onConnected: () => {
-          if (!current()) return;
-          connectedAt = clock();
-          log.info({ platform: 'zalo', reconnects }, 'zalo listener connected');
-        },
-        onDisconnected: (code, reason) => {
-          if (current())
-            log.debug(
-              { platform: 'zalo', code, reason },
-              'zalo socket dropped; zca-js may reconnect',
-            );
-        },
-        onError: (err) => {
-          if (current()) log.warn({ err, platform: 'zalo' }, 'zalo listener error');
-        },
-        onClosed: (code, reason) => {
-          if (!current()) return;
-          onClosed(code, reason);
-        },
-      });
-    } catch (err) {
-      listening = false;
-      const wait = backoffAt(failures++);
-      log.warn({ err, platform: 'zalo', retryInMs: wait }, 'zalo login failed; will retry');
-      scheduleConnect(wait);
-    } finally {
-      connecting = false;
+      session = await sessions.get();
+    } catch {
+      if (sessions.state === 'needs-login') return watchForNewLogin();
+      const until = await sessions.blockedUntil();
+      return scheduleStart(Math.max(1_000, (until ?? timers.now()) - timers.now()));
     }
+    if (!running || !holder() || listening) return;
+    ownId = session.ownId();
+    const gen = ++generation;
+    const current = () => gen === generation;
+    listening = true;
+    starts++;
+    session.startListening({
+      onGroupMessage: (m) => {
+        if (current()) enqueue(m);
+      },
+      onConnected: () => {
+        if (!current()) return;
+        connectedAt = timers.now();
+        // Reconnecting every minute is normal: only the first connect and recoveries are news.
+        log[closes === 0 || failures > 0 ? 'info' : 'debug'](
+          { platform: 'zalo', closes, starts },
+          'zalo listener connected',
+        );
+        startCatchUp(session, gen);
+        if (timers.now() - lastCookieSave >= SAVE_COOKIES_EVERY_MS) {
+          lastCookieSave = timers.now();
+          track(
+            session
+              .saveCredentials()
+              .catch((err: unknown) =>
+                log.warn({ err, platform: 'zalo' }, 'zalo: could not save refreshed cookies'),
+              ),
+          );
+        }
+      },
+      onDisconnected: (code, reason) => {
+        if (current()) log.debug({ platform: 'zalo', code, reason }, 'zalo socket dropped');
+      },
+      onError: (err) => {
+        if (current()) log.warn({ err, platform: 'zalo' }, 'zalo listener error');
+      },
+      onClosed: (code, reason) => {
+        if (current()) onClosed(session, code, reason);
+      },
+    });
   }
 
-  function onClosed(code: number, reason: string): void {
-    const upFor = connectedAt === null ? 0 : clock() - connectedAt;
+  function onClosed(session: ZaloSession, code: number, reason: string): void {
+    const upFor = connectedAt === null ? 0 : timers.now() - connectedAt;
     generation++;
     listening = false;
     connectedAt = null;
     lastCloseCode = code;
-    reconnects++;
-    if (upFor >= stableMs) failures = 0;
+    closes++;
     if (DUPLICATE_CLOSE_CODES.has(code)) {
       log.warn(
         { platform: 'zalo', code, reason, retryInMs: duplicateBackoffMs },
         'zalo listener closed: another session took this account (close the other Zalo Web/PC session); backing off',
       );
-      scheduleConnect(duplicateBackoffMs);
+      return scheduleStart(duplicateBackoffMs);
+    }
+    failures = upFor >= stableMs ? 0 : failures + 1;
+    if (failures >= probeAfter) {
+      track(probe(session));
       return;
     }
-    const wait = backoffAt(failures++);
-    log.info(
+    const wait = backoffAt(failures);
+    log.debug(
       { platform: 'zalo', code, reason, retryInMs: wait },
-      'zalo listener closed; logging in again',
+      'zalo listener closed; starting it again',
     );
-    scheduleConnect(wait);
+    scheduleStart(wait);
+  }
+
+  /** The listener keeps failing: does Zalo still accept the session? Only a refusal means a login. */
+  async function probe(session: ZaloSession): Promise<void> {
+    const verdict = await session.checkSession().catch(() => 'unknown' as const);
+    if (verdict === 'invalid' && sessions.value === session) {
+      log.warn({ platform: 'zalo' }, 'zalo: the session is no longer accepted; logging in again');
+      sessions.discard();
+      failures = 0;
+    }
+    scheduleStart(backoffAt(failures));
+  }
+
+  /** A refused session waits for new credentials; checked every minute. */
+  function watchForNewLogin(): void {
+    if (!running || needsLoginCancel) return;
+    needsLoginCancel = timers.setTimeout(() => {
+      needsLoginCancel = null;
+      track(
+        (async () => {
+          if ((await sessions.blockedUntil()) === null) await startListener();
+          else watchForNewLogin();
+        })(),
+      );
+    }, NEEDS_LOGIN_CHECK_MS);
   }
 
   // ------------------------------------------------------------ lease
 
-  async function leaseTick(): Promise<void> {
-    const now = clock();
-    let acquired: boolean;
-    try {
-      acquired = await tryAcquireLease(opts.db, leaseName, opts.instanceId, leaseMs, new Date(now));
-      if (acquired) lastRenewAt = now;
-    } catch (err) {
-      log.warn({ err, platform: 'zalo', lease: leaseName }, 'zalo listener lease check failed');
-      // Unrenewed for a whole lease: another instance may hold it now, so stop listening.
-      acquired = holder && clock() - lastRenewAt < leaseMs;
-    }
-    if (!running) return;
-    if (acquired && !holder) {
-      holder = true;
-      failures = 0;
-      log.info({ platform: 'zalo', instance: opts.instanceId }, 'zalo listener lease acquired');
-      void connect();
-    } else if (!acquired && holder) {
-      holder = false;
-      clearReconnect();
-      stopListening();
-      log.warn(
-        { platform: 'zalo', instance: opts.instanceId },
-        'zalo listener lease lost; stopped listening',
-      );
-    } else if (holder && !listening && !connecting && !reconnectTimer) {
-      void connect(); // belt and braces: a holder always has a listener or a retry planned
-    }
-  }
+  let keeper: LeaseKeeper | null = null;
 
-  function scheduleLease(): void {
-    if (!running) return;
-    leaseTimer = setTimeout(
-      () => {
-        leaseTimer = null;
-        leaseLoop = leaseTick().finally(scheduleLease);
+  function newKeeper(): LeaseKeeper {
+    return createLeaseKeeper({
+      db: opts.db,
+      name: `zalo:listener:${opts.accountKey}`,
+      holder: opts.instanceId,
+      ttlMs: leaseMs,
+      timers,
+      onGained() {
+        failures = 0;
+        log.info({ platform: 'zalo', instance: opts.instanceId }, 'zalo listener lease acquired');
+        track(startListener());
       },
-      Math.max(10, Math.floor(leaseMs / 3)),
-    );
-    leaseTimer.unref?.();
+      onLost() {
+        stopListening();
+        log.warn(
+          { platform: 'zalo', instance: opts.instanceId },
+          'zalo listener lease lost; stopped listening',
+        );
+      },
+      onError: (err) => log.warn({ err, platform: 'zalo' }, 'zalo listener lease check failed'),
+    });
   }
 
-  async function shutdown(release: boolean): Promise<void> {
-    running = false;
-    stopped.resolve();
-    if (leaseTimer) clearTimeout(leaseTimer);
-    leaseTimer = null;
-    clearReconnect();
-    await leaseLoop?.catch(() => {});
-    stopListening();
-    await Promise.allSettled([...chains.values()]);
-    if (holder && release)
-      await releaseLease(opts.db, leaseName, opts.instanceId).catch((err: unknown) =>
-        log.warn({ err }, 'zalo lease release failed'),
+  // ------------------------------------------------------------ sender
+
+  const sender = zaloSender({
+    session: () => sessions.get(),
+    listeningSession: () => (listening && connectedAt !== null && holder() ? sessions.value : null),
+    limits: opts.limits,
+    pause,
+    timers,
+    fileTimeoutMs: opts.fileTimeoutMs ?? 60_000,
+    onThrottled(state, reason) {
+      if (state.until === lastRaisedUntil) return; // sends that were in flight when it began
+      lastRaisedUntil = state.until;
+      log.warn(
+        { platform: 'zalo', until: iso(state.until), level: state.level, reason },
+        'zalo throttled this account: sending paused',
       );
-    holder = false;
-  }
+      // Recorded every time (banner, /healthz, other instances); the organizers are told once
+      // per throttling episode, not at each doubling (src/core/platform-alerts.ts).
+      if (opts.ops)
+        track(
+          opts.ops
+            .raise({ kind: 'sending-paused', until: new Date(state.until), reason })
+            .catch(opsFailed),
+        );
+    },
+  });
 
   return {
     platform: 'zalo',
-    sender: zaloSender({ session: sessionForSend, limits: opts.limits }),
-    botUsername: () => ownId,
+    sender,
+    botUsername: () => ownId ?? sessions.value?.ownId() ?? null,
     async start() {
       if (running) return;
       running = true;
-      stopped = signal();
-      leaseLoop = leaseTick();
-      await leaseLoop;
-      scheduleLease();
+      const recorded = await opts.ops?.pausedUntil?.().catch(() => null);
+      if (recorded) pause.restore(recorded.until.getTime(), recorded.reason);
+      keeper = newKeeper();
+      await keeper.start();
+      scheduleFlush();
     },
-    stop: () => shutdown(true),
-    halt: () => shutdown(false),
+    async stop() {
+      running = false;
+      stopListening();
+      flushCancel?.();
+      flushCancel = null;
+      needsLoginCancel?.();
+      needsLoginCancel = null;
+      for (const wake of [...stopWaits]) wake();
+      await Promise.allSettled([...tracked]);
+      await cursors
+        .flush()
+        .catch((err: unknown) => log.warn({ err, platform: 'zalo' }, 'zalo: cursor write failed'));
+      await keeper?.stop();
+    },
+    async idle() {
+      for (;;) {
+        await keeper?.settled();
+        if (tracked.size === 0) return;
+        await Promise.allSettled([...tracked]);
+      }
+    },
     health: () => ({
-      holder,
+      holder: holder(),
       listening: listening && connectedAt !== null,
       connectedSince: iso(connectedAt),
-      lastMessageAt: iso(lastMessageAt),
-      reconnects,
+      session: sessions.state,
+      logins: sessions.logins,
+      listenerStarts: starts,
+      reconnects: closes,
       lastCloseCode,
+      lastMessageAt: iso(lastMessageAt),
+      recovered,
+      catchUps: catchUp.runs,
+      groupHistoryOverHttp: catchUp.historyAvailable,
+      pausedUntil: iso(pause.state()?.until ?? null),
     }),
   };
 }

@@ -5,9 +5,10 @@
  * saves { imei, cookie, userAgent } to $ZALO_CREDENTIALS (default ./data/zalo-credentials.json)
  * with mode 0600. Never prints the cookie. A standalone CLI: it reads process.env directly.
  */
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LoginQRCallbackEventType, Zalo, type LoginQRCallbackEvent } from 'zca-js';
+import { writeCredentialsFile } from './zca-real';
 
 const dataDir = resolve(process.env['DATA_DIR'] || './data');
 const credentialsPath = resolve(process.env['ZALO_CREDENTIALS'] || './data/zalo-credentials.json');
@@ -19,16 +20,13 @@ async function saveCredentials(data: {
   userAgent: string;
 }): Promise<void> {
   await mkdir(dirname(credentialsPath), { recursive: true, mode: 0o700 });
-  const tmp = `${credentialsPath}.${process.pid}.tmp`;
   const body = JSON.stringify(
     { imei: data.imei, cookie: data.cookie, userAgent: data.userAgent },
     null,
     2,
   );
-  await writeFile(tmp, body, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, credentialsPath);
-  await chmod(credentialsPath, 0o600);
+  // The running bot notices the new file (its mtime) and logs in with it.
+  await writeCredentialsFile(credentialsPath, body);
 }
 
 let saved: Promise<void> | null = null;

@@ -1,31 +1,30 @@
 /**
- * ZaloConnector over the real zca-js 2.2.0 (personal/dedicated Zalo account).
- *
- * Facts this file relies on (verified against node_modules/zca-js/dist):
+ * ZaloConnector over the real zca-js 2.2.0 (personal/dedicated Zalo account). What each behaviour
+ * rests on, with its source, is in bots/zalo/README.md; in short (node_modules/zca-js/dist):
  * - `new Zalo(options)`; `zalo.login({ imei, cookie, userAgent, language? })` → `API`.
- *   `checkUpdate: false` skips the npm registry call made at every login.
+ *   `checkUpdate: false` skips the npm registry call made at every login. A refused session
+ *   throws "Đăng nhập thất bại" (login.js) or "zpw_sek bị thiếu hoặc không đúng" (getServerInfo).
  * - `API` methods are instance properties built in its constructor (not on the prototype).
- * - `api.sendMessage(content: string | MessageContent, threadId, type = ThreadType.User)`
- *   resolves `{ message: { msgId: number } | null, attachment: [...] }`. Without
- *   `ThreadType.Group` a group id would be treated as a user id, so we always pass it.
- * - A quote needs the whole quoted message (`content, msgType, propertyExt, uidFrom, msgId,
- *   cliMsgId, ts, ttl`), so recent inbound messages are kept in a bounded cache.
- * - `api.listener` is an EventEmitter: `message` (UserMessage | GroupMessage), `connected`,
- *   `disconnected` (code, reason), `closed` (code, reason; after its own retries when
- *   `start({ retryOnClose: true })`), `error`. `start()` throws "Already started" while a socket
- *   is open; `stop()` closes with 1000.
- * - Group message: `message.type === ThreadType.Group (1)`, `threadId` = group id (`data.idTo`),
- *   `isSelf`, `data.uidFrom`, `data.dName`, `data.msgId` (global id, string), `data.cliMsgId`,
- *   `data.ts` (ms, string), `data.msgType` (`webchat` text, `chat.photo`, `share.file`, …),
- *   `data.content` (string for text, object `{title, href, params, …}` for attachments),
- *   `data.quote?.globalMsgId` (number), `data.mentions?: {uid, pos, len, type}[]`.
+ * - `api.sendMessage(content, threadId, ThreadType.Group)` resolves
+ *   `{ message: { msgId } | null, attachment: [{ msgId }] }`; content takes `mentions`
+ *   (`{pos, uid, len}`, group only), `urgency` (`Urgency.Urgent` = 2), `quote` (the whole quoted
+ *   message, so recent inbound messages are kept in a bounded cache) and `attachments`
+ *   (`{ data: Buffer, filename, metadata: { totalSize } }`). A non-image attachment is uploaded
+ *   and then waits for the listener's `file_done` (uploadAttachment.js): no listener, no file.
+ * - `api.listener` is an EventEmitter: `message`, `old_messages` (messages, type) answering
+ *   `requestOldMessages(type, lastMsgId)`, `connected`, `disconnected`, `closed` (after its own
+ *   retries, which cover only the codes Zalo lists: not 1006), `error`. After a close it resets
+ *   its socket, so `start()` works again on the same session; `stop()` closes with 1000.
+ * - `api.getCookie()` is the session's tough-cookie jar, refreshed by every Set-Cookie; its
+ *   `toJSON().cookies` is a valid `Credentials.cookie`, written back to the credentials file.
  *
- * Credentials are read from a JSON file `{ imei, cookie, userAgent }` written by login.cli.ts.
+ * Credentials are a JSON file `{ imei, cookie, userAgent }` written by login.cli.ts (0600).
  * Nothing here logs; errors are rethrown as ZaloSessionError without cookies or file content.
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import {
   ThreadType,
+  Urgency,
   Zalo,
   type API,
   type Credentials,
@@ -38,15 +37,24 @@ import {
   ZaloSessionError,
   type ZaloAttachment,
   type ZaloConnector,
+  type ZaloFile,
   type ZaloGroupMessage,
   type ZaloGroupSummary,
   type ZaloListenHandlers,
+  type ZaloMention,
+  type ZaloOutgoing,
   type ZaloSession,
 } from './zca-port';
 
 export interface ZcaSessionOptions {
   /** Let zca-js reconnect by itself on the close codes Zalo marks retryable. Default true. */
   retryOnClose?: boolean;
+  /** How long to wait for `old_messages` after asking. Default 15 s. */
+  oldMessagesTimeoutMs?: number;
+  /** Where saveCredentials() writes (the file login read). Unset: saveCredentials does nothing. */
+  credentialsPath?: string;
+  /** The credentials the session logged in with (imei, userAgent kept when saving cookies). */
+  credentials?: Credentials;
   /** How many recent inbound messages are kept so a reply can quote them. Default 500. */
   quoteCacheSize?: number;
   /** Look a group's name up (one getGroupInfo per new group, in the background). Default true. */
@@ -123,6 +131,20 @@ function mapContent(
   }
 }
 
+function mentionsOf(raw: unknown): ZaloMention[] {
+  if (!Array.isArray(raw)) return [];
+  const out: ZaloMention[] = [];
+  for (const m of raw) {
+    if (!isRecord(m)) continue;
+    const pos = positiveNumber(m['pos']);
+    const len = positiveNumber(m['len']);
+    if (m['uid'] === undefined || m['uid'] === null || pos === undefined || len === undefined)
+      continue;
+    out.push({ uid: String(m['uid']), pos, len });
+  }
+  return out;
+}
+
 /**
  * zca-js message → ZaloGroupMessage; null for anything that is not somebody else's group message.
  */
@@ -151,7 +173,7 @@ export function mapZcaGroupMessage(
     senderId: String(d.uidFrom),
     senderName: typeof d.dName === 'string' ? d.dName : '',
     text,
-    mentionIds: Array.isArray(d.mentions) ? d.mentions.map((m) => String(m?.uid)) : [],
+    mentions: mentionsOf(d.mentions),
     ts: positiveNumber(d.ts) ?? Date.now(),
     raw: message,
   };
@@ -177,13 +199,27 @@ function quoteOf(d: TGroupMessage): SendMessageQuote {
   };
 }
 
+/** zca-js messages that mean the stored session is refused (login.js, getServerInfo). */
+const SESSION_REFUSED =
+  /Đăng nhập thất bại|zpw_sek|Missing required params|Khởi tạo ngữ cảnh|cookie/i;
+
 /** Rethrow without request bodies, cookies or stack of the library's internals. */
-function sanitize(e: unknown, what: string): ZaloSessionError {
+function sanitize(e: unknown, what: string, login = false): ZaloSessionError {
   if (e instanceof ZaloSessionError) return e;
   const code = isRecord(e) && typeof e['code'] === 'number' ? e['code'] : null;
   const message = e instanceof Error ? e.message : String(e);
   // ZaloApiError messages are Zalo's error_message or short library texts; clip them anyway.
-  return new ZaloSessionError(`${what}: ${message.slice(0, 300)}`, code);
+  return new ZaloSessionError(`${what}: ${message.slice(0, 300)}`, code, {
+    sessionInvalid: login && SESSION_REFUSED.test(message),
+  });
+}
+
+function fileSource(file: ZaloFile) {
+  const data = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
+  const filename = (
+    /\.[A-Za-z0-9]+$/.test(file.fileName) ? file.fileName : `${file.fileName}.bin`
+  ) as `${string}.${string}`;
+  return { data, filename, metadata: { totalSize: data.byteLength } };
 }
 
 // ---------------------------------------------------------------- session
@@ -198,14 +234,17 @@ class ZcaSession implements ZaloSession {
   private readonly retryOnClose: boolean;
   private readonly cacheSize: number;
   private readonly lookupNames: boolean;
+  private readonly oldTimeoutMs: number;
+  private lastSaved: string | null = null;
 
   constructor(
     private readonly api: API,
-    opts: ZcaSessionOptions,
+    private readonly opts: ZcaSessionOptions,
   ) {
     this.retryOnClose = opts.retryOnClose ?? true;
     this.cacheSize = Math.max(0, opts.quoteCacheSize ?? 500);
     this.lookupNames = opts.lookupGroupNames ?? true;
+    this.oldTimeoutMs = opts.oldMessagesTimeoutMs ?? 15_000;
     // An EventEmitter without an 'error' listener throws on 'error' (ws emits one when a socket
     // is closed before it opened), so keep a permanent no-op listener.
     api.listener.on('error', () => {});
@@ -215,13 +254,12 @@ class ZcaSession implements ZaloSession {
     return String(this.api.getOwnId());
   }
 
-  async sendGroupText(
-    groupId: string,
-    text: string,
-    quoteMsgId?: string,
-  ): Promise<{ msgId: string }> {
-    const quoted = quoteMsgId !== undefined ? this.recent.get(quoteMsgId) : undefined;
-    const content: MessageContent = quoted ? { msg: text, quote: quoteOf(quoted) } : { msg: text };
+  async sendGroup(groupId: string, m: ZaloOutgoing): Promise<{ msgId: string }> {
+    const quoted = m.quoteMsgId !== undefined ? this.recent.get(m.quoteMsgId) : undefined;
+    const content: MessageContent = { msg: m.text };
+    if (quoted) content.quote = quoteOf(quoted);
+    if (m.mentions?.length) content.mentions = m.mentions.map((x) => ({ ...x }));
+    if (m.urgent) content.urgency = Urgency.Urgent;
     let res: Awaited<ReturnType<API['sendMessage']>>;
     try {
       res = await this.api.sendMessage(content, groupId, ThreadType.Group);
@@ -234,19 +272,41 @@ class ZcaSession implements ZaloSession {
     return { msgId: String(id) };
   }
 
+  async sendGroupFile(groupId: string, file: ZaloFile): Promise<{ msgId: string }> {
+    let res: Awaited<ReturnType<API['sendMessage']>>;
+    try {
+      res = await this.api.sendMessage(
+        { msg: '', attachments: [fileSource(file)] },
+        groupId,
+        ThreadType.Group,
+      );
+    } catch (e) {
+      throw sanitize(e, 'zca-js sendMessage (file) failed');
+    }
+    const id = res.attachment[0]?.msgId;
+    if (id === undefined || id === null)
+      throw new ZaloSessionError('zca-js sendMessage (file) returned no message id');
+    return { msgId: String(id) };
+  }
+
+  private map(m: Message): ZaloGroupMessage | null {
+    const mapped = mapZcaGroupMessage(m, this.ownId(), (id) => this.groupNames.get(id));
+    if (mapped && m.type === ThreadType.Group) this.remember(m.data);
+    return mapped;
+  }
+
   startListening(handlers: ZaloListenHandlers): void {
     this.stopListening();
     const listener = this.api.listener;
     const onMessage = (m: Message): void => {
       let mapped: ZaloGroupMessage | null;
       try {
-        mapped = mapZcaGroupMessage(m, this.ownId(), (id) => this.groupNames.get(id));
+        mapped = this.map(m);
       } catch (e) {
         handlers.onError(e);
         return;
       }
       if (!mapped) return;
-      if (m.type === ThreadType.Group) this.remember(m.data);
       this.ensureGroupName(mapped.groupId);
       try {
         handlers.onGroupMessage(mapped);
@@ -288,6 +348,76 @@ class ZcaSession implements ZaloSession {
     } catch {
       // already closed
     }
+  }
+
+  oldGroupMessages(before: string | null): Promise<ZaloGroupMessage[]> {
+    const listener = this.api.listener;
+    return new Promise((resolve) => {
+      const done = (out: ZaloGroupMessage[]) => {
+        clearTimeout(timer);
+        listener.off('old_messages', onOld);
+        resolve(out);
+      };
+      const onOld = (messages: Message[], type: ThreadType) => {
+        if (type !== ThreadType.Group) return;
+        const out: ZaloGroupMessage[] = [];
+        for (const m of messages) {
+          try {
+            const mapped = this.map(m);
+            if (mapped) out.push(mapped);
+          } catch {
+            // one malformed message does not hide the others
+          }
+        }
+        done(out);
+      };
+      const timer = setTimeout(() => done([]), this.oldTimeoutMs);
+      timer.unref?.();
+      listener.on('old_messages', onOld);
+      try {
+        listener.requestOldMessages(ThreadType.Group, before);
+      } catch {
+        done([]);
+      }
+    });
+  }
+
+  async groupHistory(groupId: string, count: number): Promise<ZaloGroupMessage[]> {
+    let res: Awaited<ReturnType<API['getGroupChatHistory']>>;
+    try {
+      res = await this.api.getGroupChatHistory(groupId, count);
+    } catch (e) {
+      throw sanitize(e, 'zca-js getGroupChatHistory failed');
+    }
+    const out: ZaloGroupMessage[] = [];
+    for (const m of res.groupMsgs ?? []) {
+      const mapped = this.map(m);
+      if (mapped) out.push(mapped);
+    }
+    return out;
+  }
+
+  async checkSession(): Promise<'valid' | 'invalid' | 'unknown'> {
+    try {
+      await this.api.fetchAccountInfo();
+      return 'valid';
+    } catch (e) {
+      // Zalo refusing an authenticated call with its own error code: the session is not accepted.
+      // An HTTP or network failure says nothing about the session.
+      return isRecord(e) && typeof e['code'] === 'number' ? 'invalid' : 'unknown';
+    }
+  }
+
+  async saveCredentials(): Promise<void> {
+    const path = this.opts.credentialsPath;
+    const base = this.opts.credentials;
+    if (!path || !base) return;
+    const cookies = this.api.getCookie().toJSON()?.cookies ?? [];
+    if (cookies.length === 0) return;
+    const body = JSON.stringify({ ...base, cookie: cookies }, null, 2);
+    if (body === this.lastSaved) return;
+    await writeCredentialsFile(path, body);
+    this.lastSaved = body;
   }
 
   async listGroups(): Promise<ZaloGroupSummary[]> {
@@ -346,7 +476,15 @@ export function createZcaSession(api: API, opts: ZcaSessionOptions = {}): ZaloSe
   return new ZcaSession(api, opts);
 }
 
-// ---------------------------------------------------------------- connector
+// ---------------------------------------------------------------- credentials
+
+/** Writes the credentials file atomically (temporary file, then rename), readable only by us. */
+export async function writeCredentialsFile(path: string, body: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, body, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, path);
+}
 
 /** Reads and checks the credentials file; errors never include the file's content. */
 export async function readZaloCredentials(path: string): Promise<Credentials> {
@@ -357,16 +495,22 @@ export async function readZaloCredentials(path: string): Promise<Credentials> {
     const code = isRecord(e) && typeof e['code'] === 'string' ? e['code'] : 'read error';
     throw new ZaloSessionError(
       `cannot read Zalo credentials file ${path} (${code}); run npm run zalo:login`,
+      null,
+      { sessionInvalid: code === 'ENOENT' },
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ZaloSessionError(`Zalo credentials file ${path} is not valid JSON`);
+    throw new ZaloSessionError(`Zalo credentials file ${path} is not valid JSON`, null, {
+      sessionInvalid: true,
+    });
   }
   if (!isRecord(parsed))
-    throw new ZaloSessionError(`Zalo credentials file ${path} is not an object`);
+    throw new ZaloSessionError(`Zalo credentials file ${path} is not an object`, null, {
+      sessionInvalid: true,
+    });
   const { imei, cookie, userAgent, language } = parsed;
   const cookieOk = Array.isArray(cookie) || (isRecord(cookie) && Array.isArray(cookie['cookies']));
   if (
@@ -376,7 +520,13 @@ export async function readZaloCredentials(path: string): Promise<Credentials> {
     !userAgent ||
     !cookieOk
   ) {
-    throw new ZaloSessionError(`Zalo credentials file ${path} lacks imei, cookie or userAgent`);
+    throw new ZaloSessionError(
+      `Zalo credentials file ${path} lacks imei, cookie or userAgent`,
+      null,
+      {
+        sessionInvalid: true,
+      },
+    );
   }
   const creds: Credentials = { imei, userAgent, cookie: cookie as Credentials['cookie'] };
   if (typeof language === 'string' && language) creds.language = language;
@@ -392,9 +542,17 @@ export function createZcaConnector(opts: ZcaConnectorOptions): ZaloConnector {
       try {
         api = await zalo.login(credentials);
       } catch (e) {
-        throw sanitize(e, 'Zalo login failed');
+        throw sanitize(e, 'Zalo login failed', true);
       }
-      return createZcaSession(api, opts);
+      return createZcaSession(api, { ...opts, credentials });
+    },
+    async credentialsVersion(): Promise<string | null> {
+      try {
+        const st = await stat(opts.credentialsPath);
+        return `${st.mtimeMs}:${st.size}`;
+      } catch {
+        return null;
+      }
     },
   };
 }

@@ -46,13 +46,51 @@ export interface Button {
   data: string;
 }
 
+/** A person @mentioned in a message: `text.slice(offset, offset + length)` is their "@name". */
+export interface Mention {
+  userId: string;
+  offset: number;
+  length: number;
+}
+
 export interface OutboundMessage {
   text: string;
   replyToMessageId?: string;
   buttons?: Button[][];
-  document?: { fileName: string; mimeType: string; base64: string };
+  /**
+   * A file. `fallbackText` is sent instead when the platform cannot deliver the file in time
+   * (a Zalo upload completes only through the listener): a link to the same content.
+   */
+  document?: { fileName: string; mimeType: string; base64: string; fallbackText?: string };
   /** Edit a message already sent (progress of a broadcast) instead of sending a new one. */
   editMessageId?: string;
+  /** Platforms that notify mentioned people even in a muted group (Zalo) tag them. */
+  mentions?: Mention[];
+  /** An urgent broadcast: platforms that can flag it (Zalo's urgency) do. */
+  urgent?: boolean;
+}
+
+/**
+ * What each platform can do, so the core asks instead of hard-coding platform names.
+ * files: 'yes' sends a document; 'best-effort' may fail and falls back to its link
+ * (document.fallbackText); 'no' never sends one.
+ */
+export interface PlatformCapabilities {
+  files: 'yes' | 'best-effort' | 'no';
+  edits: boolean;
+  mentions: boolean;
+  urgency: boolean;
+}
+
+export const CAPABILITIES: Record<Platform, PlatformCapabilities> = {
+  telegram: { files: 'yes', edits: true, mentions: false, urgency: false },
+  zalo: { files: 'best-effort', edits: false, mentions: true, urgency: true },
+  'zalo-bot': { files: 'no', edits: false, mentions: false, urgency: false },
+  sandbox: { files: 'yes', edits: true, mentions: false, urgency: false },
+};
+
+export function capabilitiesOf(platform: string): PlatformCapabilities {
+  return CAPABILITIES[platform as Platform] ?? CAPABILITIES['zalo-bot'];
 }
 
 /** The result of a delivery attempt, classified so the outbox knows whether to retry. */

@@ -274,6 +274,14 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+export interface ZaloGroupCursorsTable {
+  account_key: string;
+  group_id: string;
+  last_msg_id: string;
+  last_ts: Timestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   settings: SettingsTable;
   units: UnitsTable;
@@ -298,6 +306,7 @@ export interface Database {
   calendar_overrides: CalendarOverridesTable;
   attempts: AttemptsTable;
   audit_log: AuditLogTable;
+  zalo_group_cursors: ZaloGroupCursorsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

@@ -1,17 +1,23 @@
 /**
  * The contract every channel adapter passes (Chat SDK style): one suite, run against each adapter
  * with its platform faked — Telegram (telegraf → tests/fakes/telegram-api.ts), Zalo over zca-js
- * (FakeZcaConnector) and the Zalo Bot API (tests/fakes/zalo-bot-api.ts). The adapters feed a
+ * (tests/fakes/zca.ts) and the Zalo Bot API (tests/fakes/zalo-bot-api.ts). The adapters feed a
  * recording sink: no core pipeline is involved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../bots/adapter';
 import { createTelegramAdapter } from '../../bots/telegram/index';
 import { createZaloAdapter } from '../../bots/zalo/index';
-import { FakeZcaConnector } from '../../bots/zalo/fake-zca';
 import { ZaloSessionError } from '../../bots/zalo/zca-port';
 import { createZaloBotAdapter } from '../../bots/zalo-bot/index';
-import type { ChatEvent, InboundMessage, InboundSink, Platform } from '../../src/core/channel';
+import {
+  CAPABILITIES,
+  type ChatEvent,
+  type InboundMessage,
+  type InboundSink,
+  type Platform,
+} from '../../src/core/channel';
+import { FakeZca } from '../fakes/zca';
 import { createLogger } from '../../src/log';
 import { FakeTelegramApi } from '../fakes/telegram-api';
 import { createTelegramUpdates, type TgMessage } from '../fakes/telegram-updates';
@@ -58,8 +64,10 @@ interface ContractHarness {
   otherGroup: string;
   /** A third group, for the rate-limit case (a platform may keep pausing the chat it limited). */
   limitedGroup: string;
-  /** The platform gives reply-to information (the Zalo Bot API is not known to). */
+  /** The platform gives reply-to information (the Zalo Bot API does not). */
   supportsReplies: boolean;
+  /** The platform delivers only group messages that address the bot (the Zalo Bot API). */
+  groupEventsAddressed: boolean;
   /** A user posts `text` in `group`; resolves once the adapter has handed it to the sink. */
   post(text: string, o?: { replyTo?: string; mentionBot?: boolean }): Promise<Posted>;
   /** Texts the platform received in a chat. */
@@ -115,6 +123,7 @@ const telegramCase: AdapterCase = {
       otherGroup: String(other.id),
       limitedGroup: String(limited.id),
       supportsReplies: true,
+      groupEventsAddressed: false,
       async post(text, o = {}) {
         const body = o.mentionBot ? `@${fake.bot.username} ${text}` : text;
         const replyTo = o.replyTo ? posted.get(o.replyTo) : undefined;
@@ -148,7 +157,11 @@ const zaloCase: AdapterCase = {
   platform: 'zalo',
   async setup() {
     zaloDb ??= await openTestDb();
-    const fake = new FakeZcaConnector({ groups: { '6100000000000000001': 'Contract group' } });
+    const fake = new FakeZca({
+      groups: { '6100000000000000001': 'Contract group' },
+      closeEveryMs: 0,
+      connectDelayMs: 5,
+    });
     const sink = new RecordingSink();
     const adapter = createZaloAdapter({
       connector: fake,
@@ -169,16 +182,17 @@ const zaloCase: AdapterCase = {
       otherGroup: '6100000000000000002',
       limitedGroup: '6100000000000000003',
       supportsReplies: true,
+      groupEventsAddressed: false,
       async post(text, o = {}) {
         const before = sink.messages.length;
-        const m = fake.deliver({
+        const body = o.mentionBot ? fake.mentionBot(text) : { text, mentions: [] };
+        const m = fake.post({
           groupId: group,
           senderId: '4200000000000000001',
           senderName: 'An Nguyễn',
-          text: o.mentionBot ? `@Điều phối ${text}` : text,
-          mentionIds: o.mentionBot ? [fake.ownId] : [],
+          ...body,
           ...(o.replyTo ? { quoteMsgId: o.replyTo } : {}),
-        })!;
+        });
         await until(() => sink.messages.length > before);
         return {
           updateKey: m.msgId,
@@ -214,6 +228,7 @@ const zaloBotCase: AdapterCase = {
       apiRoot: fake.url,
       webhookSecret: SECRET,
       publicUrl: 'http://127.0.0.1:9',
+      botName: 'Điều phối',
       sink,
       log,
     });
@@ -230,12 +245,10 @@ const zaloBotCase: AdapterCase = {
       otherGroup: other.id,
       limitedGroup: limited.id,
       supportsReplies: false,
-      async post(text, o = {}) {
-        const update = zb.text(
-          group,
-          alice,
-          o.mentionBot ? `@${fake.bot.account_name} ${text}` : text,
-        );
+      groupEventsAddressed: true,
+      async post(text) {
+        // A group hands the bot only what addresses it: every message starts with its @name.
+        const update = zb.text(group, alice, `@Điều phối ${text}`);
         const res = await adapter.webhook!.handle(
           webhookRequest('/webhooks/zalo', 'x-bot-api-secret-token', update),
         );
@@ -247,6 +260,9 @@ const zaloBotCase: AdapterCase = {
       rateLimitNextSend: () => fake.failNext('sendMessage', 1, 429),
       removeFromChat: (chatId) => fake.forbid(chatId),
       async close() {
+        // Never a method or a parameter the Zalo Bot API lacks.
+        expect(fake.unknownCalls.map((c) => c.method)).toEqual([]);
+        expect(fake.unknownParams).toEqual([]);
         await adapter.stop();
         await fake.stop();
       },
@@ -273,6 +289,7 @@ describe.each([telegramCase, zaloCase, zaloBotCase])(
       expect(h.adapter.sender.maxTextLength).toBeGreaterThanOrEqual(2000);
       expect(h.adapter.sender.limits.perSecond).toBeGreaterThanOrEqual(0);
       expect(h.adapter.sender.limits.perChatPerMinute).toBeGreaterThanOrEqual(0);
+      expect(CAPABILITIES[platform]).toBeDefined();
     });
 
     it('maps a group text message to the normalized message', async () => {
@@ -287,7 +304,7 @@ describe.each([telegramCase, zaloCase, zaloBotCase])(
         chat: { id: h.group, type: 'group' },
         sender: { id: posted.senderId, name: posted.senderName },
         text,
-        mentionsBot: false,
+        mentionsBot: h.groupEventsAddressed,
       });
       expect(msg.replyToMessageId).toBeUndefined();
       expect(msg.raw).toBeDefined();
@@ -345,14 +362,17 @@ describe.each([telegramCase, zaloCase, zaloBotCase])(
 );
 
 describe('zalo specifics', () => {
-  it('health() says who holds the listener and since when it is connected', async () => {
+  it('health() says who holds the listener, the session state and since when it is connected', async () => {
     const h = await zaloCase.setup();
     try {
       expect(h.adapter.health()).toMatchObject({
         holder: true,
+        session: 'ok',
+        logins: 1,
         connectedSince: expect.any(String),
         reconnects: 0,
         lastCloseCode: null,
+        pausedUntil: null,
       });
       await h.post('hello');
       expect(h.adapter.health().lastMessageAt).toEqual(expect.any(String));
@@ -361,9 +381,9 @@ describe('zalo specifics', () => {
     }
   });
 
-  it('refuses documents, sends an edit as a new message, drops buttons and quotes the message replied to', async () => {
+  it('without a listener a document goes as its link; an edit is a new message; buttons dropped; quotes, mentions and urgency kept', async () => {
     zaloDb ??= await openTestDb();
-    const fake = new FakeZcaConnector();
+    const fake = new FakeZca();
     const adapter = createZaloAdapter({
       connector: fake,
       sink: new RecordingSink(),
@@ -376,14 +396,15 @@ describe('zalo specifics', () => {
     try {
       // Sending needs no listener: the session is logged in on demand.
       const doc = await adapter.sender.send('g1', {
-        text: 'danh sách',
-        document: { fileName: 'a.xlsx', mimeType: 'application/octet-stream', base64: 'AA==' },
+        text: 'Danh sách đăng ký',
+        document: {
+          fileName: 'a.xlsx',
+          mimeType: 'application/octet-stream',
+          base64: 'AA==',
+          fallbackText: 'Tải tại: https://bot.example.vn/x.xlsx',
+        },
       });
-      expect(doc).toEqual({
-        ok: false,
-        kind: 'permanent',
-        reason: 'documents not supported on zca-js',
-      });
+      expect(doc).toMatchObject({ ok: true });
       expect(
         await adapter.sender.send('g1', { text: 'tiến độ 50%', editMessageId: '123' }),
       ).toMatchObject({ ok: true });
@@ -394,9 +415,30 @@ describe('zalo specifics', () => {
           buttons: [[{ text: 'Gửi', data: 'ok' }]],
         }),
       ).toMatchObject({ ok: true });
-      expect(fake.sent.map((s) => [s.text, s.quoteMsgId])).toEqual([
-        ['tiến độ 50%', undefined],
-        ['xác nhận?', '777'],
+      expect(
+        await adapter.sender.send('g1', {
+          text: '@Nguyễn Văn An\nĐôn đốc báo cáo',
+          mentions: [{ userId: '42', offset: 0, length: 14 }],
+          urgent: true,
+        }),
+      ).toMatchObject({ ok: true });
+      expect(fake.sent.map((s) => [s.text, s.quoteMsgId, s.mentions, s.urgent, s.file])).toEqual([
+        [
+          'Danh sách đăng ký\n\nTải tại: https://bot.example.vn/x.xlsx',
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        ],
+        ['tiến độ 50%', undefined, undefined, undefined, undefined],
+        ['xác nhận?', '777', undefined, undefined, undefined],
+        [
+          '@Nguyễn Văn An\nĐôn đốc báo cáo',
+          undefined,
+          [{ uid: '42', pos: 0, len: 14 }],
+          true,
+          undefined,
+        ],
       ]);
       expect(adapter.sender.limits).toEqual({
         perSecond: 0,
@@ -405,6 +447,7 @@ describe('zalo specifics', () => {
         jitterMs: 0,
         dailyCap: 10,
       });
+      expect(fake.loginCount).toBe(1);
     } finally {
       await adapter.stop();
     }
@@ -412,7 +455,7 @@ describe('zalo specifics', () => {
 
   it('retries while it cannot log in, without logging in for every send', async () => {
     zaloDb ??= await openTestDb();
-    const fake = new FakeZcaConnector({ failLogins: 100 });
+    const fake = new FakeZca({ failLogins: 100 });
     const adapter = createZaloAdapter({
       connector: fake,
       sink: new RecordingSink(),

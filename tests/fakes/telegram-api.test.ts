@@ -359,7 +359,7 @@ describe('telegram-updates builders', () => {
   });
 });
 
-describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-bot-api.ts)', () => {
+describe('FakeZaloBotApi (official Zalo Bot API, sources in bots/zalo-bot/README.md)', () => {
   it('sends, rejects texts over 2,000 chars, scripts failures, serves getUpdates and the webhook', async () => {
     const { FakeZaloBotApi, createZaloBotUpdates } = await import('./zalo-bot-api');
     const fake = new FakeZaloBotApi({ token: 'zb-token' });
@@ -377,13 +377,17 @@ describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-
         ok: true,
         result: { account_name: 'bot.dieuphoi' },
       });
-      expect((await call('getMe', {}, 'wrong')).status).toBe(401);
+      // Failures are `ok:false` bodies, with HTTP 200: `ok` is what tells success.
+      expect(await call('getMe', {}, 'wrong')).toMatchObject({
+        status: 200,
+        json: { ok: false, error_code: 401 },
+      });
       const a = await call('sendMessage', { chat_id: 'c1', text: 'Xin chào' });
       const b = await call('sendMessage', { chat_id: 'c1', text: 'Lần hai' });
       expect(a.json).toMatchObject({ ok: true, result: { message_id: '1' } });
       expect(b.json).toMatchObject({ ok: true, result: { message_id: '2' } });
       expect(await call('sendMessage', { chat_id: 'c1', text: 'x'.repeat(2001) })).toMatchObject({
-        status: 400,
+        status: 200,
         json: { ok: false, error_code: 400 },
       });
       fake.failNext('sendMessage', 1, 429);
@@ -392,7 +396,10 @@ describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-
         error_code: 429,
       });
       fake.forbid('c2');
-      expect((await call('sendMessage', { chat_id: 'c2', text: 'x' })).status).toBe(403);
+      expect((await call('sendMessage', { chat_id: 'c2', text: 'x' })).json).toMatchObject({
+        ok: false,
+        error_code: 403,
+      });
       expect(fake.textsTo('c1')).toEqual(['Xin chào', 'Lần hai']);
 
       const zb = createZaloBotUpdates();
@@ -407,7 +414,10 @@ describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-
       const waiting = call('getUpdates', { timeout: 5 });
       setTimeout(() => fake.pushUpdate(upd), 100);
       expect((await waiting).json).toEqual({ ok: true, result: upd.result });
-      expect((await call('getUpdates', { timeout: 0 })).status).toBe(408);
+      expect((await call('getUpdates', { timeout: 0 })).json).toMatchObject({
+        ok: false,
+        error_code: 408,
+      });
 
       const { createServer } = await import('node:http');
       const got: Array<{ secret: unknown; body: unknown }> = [];
@@ -432,7 +442,8 @@ describe('FakeZaloBotApi (official Zalo Bot API, assumptions documented in zalo-
       fake.pushUpdate(upd);
       await fake.webhookIdle();
       await new Promise<void>((r) => receiver.close(() => r()));
-      expect(got).toEqual([{ secret: 'secret-123', body: upd }]);
+      // Delivered bare, as real deliveries are: {event_name, message}.
+      expect(got).toEqual([{ secret: 'secret-123', body: upd.result }]);
     } finally {
       await fake.stop();
     }

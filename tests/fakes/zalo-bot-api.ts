@@ -1,27 +1,31 @@
 /**
  * A fake of the official Zalo Bot API (Telegram-like HTTP, real server on 127.0.0.1) and
- * builders of its update payloads.
+ * builders of its update payloads, following the documented shapes (sources in
+ * bots/zalo-bot/README.md):
  *
  *   const fake = new FakeZaloBotApi();  await fake.start();
  *   // client: POST `${fake.url}/bot${token}/sendMessage` {chat_id, text}
- *   fake.pushUpdate(zb.text(zb.group(), zb.user(), '/lienket ABC'));  // → webhook or getUpdates
+ *   fake.pushUpdate(zb.text(zb.group(), zb.user(), '@Điều phối /lienket ABC'));  // → webhook or getUpdates
  *   fake.textsTo(chatId); fake.failNext('sendMessage', 1, 429); await fake.stop();
  *
- * ASSUMPTIONS (from memory of the public docs, not verified here; adjust when the adapter is
- * written against the real service):
- * - Base URL `https://bot-api.zapps.me/bot<TOKEN>/<method>`, JSON bodies, answers
- *   `{ok:true,result}` / `{ok:false,error_code,description}` (HTTP status = error_code here).
- * - getMe → `{id, account_name, account_type, can_join_groups}`.
- * - sendMessage `{chat_id, text}` (text 1–2000 chars) → `{message_id: string, date: ms}`.
- * - setWebhook `{url, secret_token}`; updates are POSTed with header `X-Bot-Api-Secret-Token`.
- * - getUpdates `{timeout}` (seconds) returns ONE update `{event_name, message}` as `result`, or
- *   408 `Request timeout` when none arrived; there is no offset, an update is consumed when
- *   returned; 409 while a webhook is set.
- * - An update (webhook body and getUpdates result) looks like
- *   `{ok:true,result:{event_name:'message.text.received',message:{from:{id,display_name,is_bot},
- *   chat:{id,chat_type:'PRIVATE'|'GROUP'},text,message_id,date}}}` with `date` in ms;
- *   other events: message.image.received (photo_url, caption), message.sticker.received
- *   (sticker, url), message.unsupported.received.
+ * - `POST /bot<TOKEN>/<method>` with JSON; answers `{ok:true,result}` or
+ *   `{ok:false,error_code,description}`. Failures come with HTTP 200 by default (`ok` is what
+ *   tells success); `errorStatus: 'code'` answers with the error code as HTTP status instead.
+ * - Methods: getMe → `{id, account_name, account_type, can_join_groups}` (no display name),
+ *   getUpdates, setWebhook (`secret_token` 8–256 chars), deleteWebhook, getWebhookInfo,
+ *   sendMessage (`chat_id`, `text` 1–2000 chars), sendPhoto (by URL), sendSticker,
+ *   sendChatAction. Anything else (sendDocument, editMessageText, …) answers 404 and is recorded
+ *   in `unknownCalls`; a parameter the method does not take (reply_to_message_id, …) is recorded
+ *   in `unknownParams`, so a test can assert the bot never used what the API lacks.
+ * - getUpdates returns ONE update (`result: {event_name, message}`) or error 408 when none came
+ *   within `timeout` seconds; no offset (an update is consumed when returned); refused (409)
+ *   while a webhook is set.
+ * - Webhook deliveries carry `X-Bot-Api-Secret-Token`; the body is bare `{event_name, message}`
+ *   (what openclaw's handler reports receiving) unless `webhookShape: 'wrapped'`.
+ * - message: `{from:{id, display_name, is_bot}, chat:{id, chat_type:'PRIVATE'|'GROUP'},
+ *   message_id, date (ms)}` plus `text` (message.text.received), `photo_url` + `caption`
+ *   (message.image.received), `sticker` + `url` (message.sticker.received); voice and
+ *   unsupported messages carry nothing more.
  * - Error descriptions are invented in Telegram's style.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -58,6 +62,7 @@ export type ZaloBotEventName =
   | 'message.text.received'
   | 'message.image.received'
   | 'message.sticker.received'
+  | 'message.voice.received'
   | 'message.unsupported.received';
 
 /** The body POSTed to the webhook (and returned by getUpdates). */
@@ -141,6 +146,13 @@ export function createZaloBotUpdates(opts: { now?: () => number } = {}) {
     ): ZaloBotUpdate {
       return wrap('message.unsupported.received', base(chat, from, o));
     },
+    voice(
+      chat: ZaloBotChat,
+      from: ZaloBotUser,
+      o: { messageId?: string; date?: number | Date } = {},
+    ): ZaloBotUpdate {
+      return wrap('message.voice.received', base(chat, from, o));
+    },
   };
 }
 
@@ -153,7 +165,24 @@ export interface FakeZaloBotOptions {
   /** Default 2000. */
   maxTextLength?: number;
   now?: () => number;
+  /** HTTP status of failures: 200 (default, `ok:false` tells) or the error code itself. */
+  errorStatus?: 200 | 'code';
+  /** Body POSTed to the webhook. Default 'bare'. */
+  webhookShape?: 'bare' | 'wrapped';
 }
+
+/** The parameters each documented method takes. */
+const METHOD_PARAMS: Record<string, readonly string[]> = {
+  getMe: [],
+  getUpdates: ['timeout'],
+  setWebhook: ['url', 'secret_token'],
+  deleteWebhook: [],
+  getWebhookInfo: [],
+  sendMessage: ['chat_id', 'text'],
+  sendPhoto: ['chat_id', 'photo', 'caption'],
+  sendSticker: ['chat_id', 'sticker'],
+  sendChatAction: ['chat_id', 'action'],
+};
 
 export interface ZaloBotCall {
   method: string;
@@ -205,6 +234,10 @@ export class FakeZaloBotApi {
   readonly calls: ZaloBotCall[] = [];
   readonly webhookDeliveries: Array<{ status: number; error?: string; at: number }> = [];
   webhook: { url: string; secret_token: string } | null = null;
+  /** Calls of methods the API does not have. */
+  readonly unknownCalls: ZaloBotCall[] = [];
+  /** Parameters a documented method does not take: `${method}.${param}`. */
+  readonly unknownParams: string[] = [];
   readonly bot = {
     id: '1234567890123456789',
     account_name: 'bot.dieuphoi',
@@ -218,6 +251,8 @@ export class FakeZaloBotApi {
     latencyMs: number;
     maxTextLength: number;
     now: () => number;
+    errorStatus: 200 | 'code';
+    webhookShape: 'bare' | 'wrapped';
   };
   private queue: ZaloBotUpdate[] = [];
   private waiter: {
@@ -236,6 +271,8 @@ export class FakeZaloBotApi {
       latencyMs: o.latencyMs ?? 0,
       maxTextLength: o.maxTextLength ?? 2000,
       now: o.now ?? Date.now,
+      errorStatus: o.errorStatus ?? 200,
+      webhookShape: o.webhookShape ?? 'bare',
     };
     if (o.token !== undefined) this.opts.token = o.token;
   }
@@ -269,6 +306,8 @@ export class FakeZaloBotApi {
   reset(): void {
     this.releaseWaiter();
     this.calls.length = 0;
+    this.unknownCalls.length = 0;
+    this.unknownParams.length = 0;
     this.webhookDeliveries.length = 0;
     this.webhook = null;
     this.queue = [];
@@ -362,6 +401,13 @@ export class FakeZaloBotApi {
       this.answer(res, call, zerr(401, 'Unauthorized').error);
       return;
     }
+    const known = METHOD_PARAMS[call.method];
+    if (!known) {
+      this.unknownCalls.push(call);
+    } else {
+      for (const k of Object.keys(call.params))
+        if (!known.includes(k)) this.unknownParams.push(`${call.method}.${k}`);
+    }
     const outcome = this.decide(call);
     if (this.opts.latencyMs > 0) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
     if ('wait' in outcome) {
@@ -453,6 +499,14 @@ export class FakeZaloBotApi {
         this.sent.set(chatId, list);
         return { result: { message_id: sent.message_id, date: sent.date } };
       }
+      case 'sendPhoto':
+      case 'sendSticker': {
+        const chatId = String(p['chat_id'] ?? '');
+        const what = String(p[call.method === 'sendPhoto' ? 'photo' : 'sticker'] ?? '');
+        if (!chatId || !what) return zerr(400, 'Bad Request: chat_id and content are required');
+        if (this.forbidden.has(chatId)) return zerr(403, defaultDescription(403));
+        return { result: { message_id: String(this.nextMessageId++), date: this.opts.now() } };
+      }
       case 'sendChatAction':
         return { result: true };
       default:
@@ -484,7 +538,7 @@ export class FakeZaloBotApi {
           'content-type': 'application/json',
           'x-bot-api-secret-token': hook.secret_token,
         },
-        body: JSON.stringify(u),
+        body: JSON.stringify(this.opts.webhookShape === 'wrapped' ? u : u.result),
         signal: AbortSignal.timeout(30_000),
       });
       await res.arrayBuffer().catch(() => undefined);
@@ -509,7 +563,8 @@ export class FakeZaloBotApi {
       if (error) call.error = { ...error };
     }
     if (res.writableEnded || res.destroyed) return;
-    res.writeHead(error ? error.code : 200, { 'content-type': 'application/json' });
+    const status = error && this.opts.errorStatus === 'code' ? error.code : 200;
+    res.writeHead(error && !call ? error.code : status, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify(
         error

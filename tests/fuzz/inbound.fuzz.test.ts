@@ -6,6 +6,8 @@
  *   Vietnamese-looking texts, NFC/NFD, weird unicode, lone surrogates, long texts;
  * - Telegram updates through mapTelegramUpdate (random JSON, valid-looking updates, wrong types);
  * - zca-js group messages through mapZcaGroupMessage + mapZaloGroupMessage;
+ * - Zalo Bot API updates (wrapped, bare, random JSON) through parseZaloBotUpdate +
+ *   mapZaloBotUpdate, and the leading-@mention stripping on arbitrary text;
  * - mapped updates and Zalo messages through the real core (handleInbound) on the test database,
  *   with failures injected by a trigger: a failing input leaves no processed_updates row without
  *   its effects (counts taken in one statement before and after);
@@ -20,6 +22,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupMessage } from 'zca-js';
 import { mapZaloGroupMessage } from '../../bots/zalo/inbound';
 import { mapZcaGroupMessage } from '../../bots/zalo/zca-real';
+import {
+  mapZaloBotUpdate,
+  parseZaloBotUpdate,
+  stripLeadingMention,
+} from '../../bots/zalo-bot/inbound';
 import { createTelegramAdapter } from '../../bots/telegram/index';
 import { mapTelegramUpdate, type BotIdentity } from '../../bots/telegram/inbound';
 import type { ChannelAdapter } from '../../bots/adapter';
@@ -53,6 +60,8 @@ const RUNS = {
   zcaMap: runs(6_000),
   telegramCore: runs(2_500),
   zaloCore: runs(800),
+  zaloBotMap: runs(6_000),
+  zaloBotCore: runs(500),
   http: runs(2_500),
 };
 const counted: Record<string, number> = {};
@@ -592,6 +601,69 @@ const zcaData = fc.record(
 );
 const ZALO_OWN = '900000000000000001';
 
+/** Zalo Bot API updates: documented shapes with odd values, wrapped or bare. */
+const zaloBotMessage = fc.record(
+  {
+    message_id: fc.oneof(
+      fc.stringMatching(/^[0-9a-f]{1,32}$/),
+      fc.constantFrom<unknown>('', null, 0, 7),
+    ),
+    date: fc.oneof(
+      fc.nat(),
+      fc.constantFrom<unknown>(1_727_412_345, 1_727_412_345_123, -1, 'x', NaN, null),
+    ),
+    chat: fc.oneof(
+      fc.record({
+        id: fc.oneof(
+          fc.constantFrom('zbg1', 'zbg2'),
+          fc.stringMatching(/^[0-9a-f]{0,20}$/),
+          fc.constantFrom<unknown>(null, 5),
+        ),
+        chat_type: fc.constantFrom<unknown>('GROUP', 'PRIVATE', 'group', '', null, 3),
+      }),
+      fc.constantFrom<unknown>(null, 'x', []),
+    ),
+    from: fc.oneof(
+      fc.record(
+        {
+          id: fc.oneof(fc.stringMatching(/^[0-9a-f]{1,20}$/), fc.constantFrom<unknown>('', null)),
+          display_name: fc.oneof(anyText(40), fc.constantFrom<unknown>(null, 4)),
+          name: fc.oneof(anyText(40), fc.constantFrom<unknown>(undefined)),
+          is_bot: fc.constantFrom<unknown>(true, false, 'no', undefined),
+        },
+        { requiredKeys: ['id'] },
+      ),
+      fc.constantFrom<unknown>(null, 1),
+    ),
+    text: fc.oneof(
+      messageText.map((t) => `@Điều phối ${t}`),
+      messageText,
+      fc.constantFrom<unknown>(null, 3, ''),
+    ),
+    photo_url: fc.oneof(fc.webUrl(), fc.constantFrom<unknown>('', null, 1)),
+    photo: fc.oneof(fc.webUrl(), fc.jsonValue({ maxDepth: 2 })),
+    caption: fc.oneof(anyText(60), fc.constantFrom<unknown>(null)),
+  },
+  { requiredKeys: ['message_id', 'chat', 'from'] },
+);
+const zaloBotUpdate = fc
+  .tuple(
+    fc.constantFrom<unknown>(
+      'message.text.received',
+      'message.image.received',
+      'message.sticker.received',
+      'message.voice.received',
+      'message.unsupported.received',
+      'message.other',
+      7,
+    ),
+    zaloBotMessage,
+    fc.boolean(),
+  )
+  .map(([event_name, message, wrapped]) =>
+    wrapped ? { ok: true, result: { event_name, message } } : { event_name, message },
+  );
+
 // ------------------------------------------------------------------ the database and the app
 
 let db: TestDb;
@@ -980,6 +1052,41 @@ describe('platform mapping never crashes', () => {
   }, 120_000);
 });
 
+describe('Zalo Bot API mapping never crashes', () => {
+  it('parseZaloBotUpdate + mapZaloBotUpdate: null, or a well-formed message', () => {
+    fc.assert(
+      fc.property(fc.oneof(zaloBotUpdate, fc.jsonValue({ maxDepth: 4 })), (body) => {
+        count('input:zaloBotMap');
+        const u = parseZaloBotUpdate(body);
+        if (!u) return;
+        const m = mapZaloBotUpdate(u, { botName: 'Điều phối' }, body);
+        if (!m) return;
+        expect(m.platform).toBe('zalo-bot');
+        expect(typeof m.updateKey).toBe('string');
+        expect(typeof m.text).toBe('string');
+        expect(m.mentionsBot).toBe(m.chat.type === 'group');
+        if (m.sentAt) expect(Number.isFinite(m.sentAt.getTime())).toBe(true);
+      }),
+      { numRuns: RUNS.zaloBotMap, seed: SEED },
+    );
+  }, 120_000);
+
+  it('stripLeadingMention returns a tail of the text (NFC), or the text unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(messageText, anyText(200)),
+        fc.constantFrom<string | null>('Điều phối', 'Bot', null),
+        (text, name) => {
+          count('input:zaloBotStrip');
+          const out = stripLeadingMention(`@${text}`, name);
+          expect(out === `@${text}` || `@${text}`.normalize('NFC').endsWith(out)).toBe(true);
+        },
+      ),
+      { numRuns: RUNS.zaloBotMap, seed: SEED },
+    );
+  }, 120_000);
+});
+
 // ------------------------------------------------------------------ the core, on the database
 
 describe('the core on the database: no crash, no partial write', () => {
@@ -1055,6 +1162,20 @@ describe('the core on the database: no crash, no partial write', () => {
         await throughCore(m, 'zaloCore');
       }),
       { numRuns: RUNS.zaloCore, seed: SEED },
+    );
+    await assertNoUnhandled();
+  }, 300_000);
+
+  it('Zalo Bot API updates through handleInbound', async () => {
+    await fc.assert(
+      fc.asyncProperty(zaloBotUpdate, async (body) => {
+        count('input:zaloBotCore');
+        const u = parseZaloBotUpdate(body);
+        const m = u && mapZaloBotUpdate(u, { botName: 'Điều phối' }, body);
+        if (!m) return;
+        await throughCore(m, 'zaloBotCore');
+      }),
+      { numRuns: RUNS.zaloBotCore, seed: SEED },
     );
     await assertNoUnhandled();
   }, 300_000);

@@ -102,6 +102,8 @@ export async function draftBroadcast(
   createdBy: string,
   organizerChatId: number | null,
   now: Date,
+  /** Platforms that can flag a message as urgent (Zalo) do. Kept with the target. */
+  urgent = false,
 ): Promise<BroadcastDraft> {
   const { unitIds, label } = await resolveTarget(trx, target, now);
   const reach = await deliveries(trx, unitIds);
@@ -109,7 +111,7 @@ export async function draftBroadcast(
     .insertInto('broadcasts')
     .values({
       text,
-      target: JSON.stringify({ ...target, label }),
+      target: JSON.stringify({ ...target, label, ...(urgent ? { urgent: true } : {}) }),
       status: 'draft',
       created_by: createdBy,
       organizer_chat_id: organizerChatId,
@@ -140,11 +142,14 @@ export async function sendBroadcast(
     .executeTakeFirst();
   if (!b) return null;
   const { unitIds } = await resolveTarget(trx, b.target as BroadcastTarget, now);
-  const { reached: chats } = await sendToUnits(trx, unitIds, bc.announcement(b.text), {
-    purpose: 'broadcast',
-    ref: `broadcast:${id}`,
-    broadcastId: id,
-  });
+  const urgent = (b.target as { urgent?: boolean }).urgent === true;
+  const { reached: chats } = await sendToUnits(
+    trx,
+    unitIds,
+    bc.announcement(b.text),
+    { purpose: 'broadcast', ref: `broadcast:${id}`, broadcastId: id },
+    urgent ? { urgent: true } : {},
+  );
   if (b.organizer_chat_id) {
     const org = await trx
       .selectFrom('chats')
@@ -168,9 +173,18 @@ export async function createAndSend(
   ctx: AppContext,
   text: string,
   target: BroadcastTarget,
+  options: { urgent?: boolean } = {},
 ): Promise<{ id: number; chats: number }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const draft = await draftBroadcast(trx, text, target, 'api', null, ctx.clock());
+    const draft = await draftBroadcast(
+      trx,
+      text,
+      target,
+      'api',
+      null,
+      ctx.clock(),
+      options.urgent === true,
+    );
     const sent = await sendBroadcast(trx, draft.id, ctx.clock());
     return { id: draft.id, chats: sent?.chats ?? 0 };
   });

@@ -1,4 +1,5 @@
 import { bc } from '../../messages/vi';
+import { ops } from '../../messages/ops';
 import type { Turn } from '../inbound/turn';
 import { closePrompt, currentPrompt, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
@@ -44,7 +45,10 @@ export const broadcastCommands: Record<string, CommandSpec> = {
     access: 'organizer',
     async run(turn, args) {
       if (!args.trim()) return turn.reply(bc.usage());
-      const parsed = await parseTarget(turn, args.trim());
+      // "/thongbao khẩn: …" (any target may follow): Zalo flags the message as urgent.
+      const urgentHead = /^([^:\n]{2,12}):\s*([\s\S]+)$/.exec(args.trim());
+      const urgent = urgentHead !== null && fold(urgentHead[1]!) === 'khan';
+      const parsed = await parseTarget(turn, urgent ? urgentHead[2]!.trim() : args.trim());
       if (typeof parsed === 'string') return turn.reply(parsed);
       const draft = await draftBroadcast(
         turn.trx,
@@ -53,6 +57,7 @@ export const broadcastCommands: Record<string, CommandSpec> = {
         `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
         turn.chat.id,
         turn.now,
+        urgent,
       );
       if (draft.chats === 0) return turn.reply(bc.noRecipients(draft.label));
       const promptId = await openPrompt(
@@ -63,17 +68,21 @@ export const broadcastCommands: Record<string, CommandSpec> = {
         turn.now,
         30 * 60_000,
       );
-      await turn.reply(
-        bc.preview(draft.label, draft.chats, draft.units, draft.unreachable, parsed.text),
-        {
-          buttons: [
-            [
-              { text: bc.sendButton(), data: `p:${promptId}:send` },
-              { text: bc.cancelButton(), data: `p:${promptId}:cancel` },
-            ],
-          ],
-        },
+      const preview = bc.preview(
+        draft.label,
+        draft.chats,
+        draft.units,
+        draft.unreachable,
+        parsed.text,
       );
+      await turn.reply(urgent ? `${preview}\n${ops.urgentMark()}` : preview, {
+        buttons: [
+          [
+            { text: bc.sendButton(), data: `p:${promptId}:send` },
+            { text: bc.cancelButton(), data: `p:${promptId}:cancel` },
+          ],
+        ],
+      });
     },
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { Trx } from '../../db/types';
 import { tree } from '../../messages/vi';
+import type { OutboundMessage } from '../channel';
 import { enqueue, type EnqueueOptions } from '../outbox/enqueue';
 import { deliveries, type Delivery } from './targets';
 
@@ -24,6 +25,8 @@ export async function sendToUnits(
   unitIds: number[],
   text: string | ((d: Delivery) => string),
   options: EnqueueOptions,
+  /** What else the message carries (an urgent broadcast). */
+  extra: Omit<OutboundMessage, 'text'> = {},
 ): Promise<{ reached: Delivery[]; unreachable: number[] }> {
   const { deliveries: reached, unreachable } = await deliveries(trx, unitIds);
   const byText = new Map<string, Delivery[]>();
@@ -31,6 +34,6 @@ export async function sendToUnits(
     const t = typeof text === 'string' ? forDelivery(text, d) : text(d);
     byText.set(t, [...(byText.get(t) ?? []), d]);
   }
-  for (const [t, targets] of byText) await enqueue(trx, targets, { text: t }, options);
+  for (const [t, targets] of byText) await enqueue(trx, targets, { ...extra, text: t }, options);
   return { reached, unreachable };
 }

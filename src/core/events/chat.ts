@@ -27,11 +27,10 @@ import {
   type Answer,
 } from './registering';
 import { getAgenda, getEvent, listRegistrations, openEventsForUnit, upcomingEvents } from './repo';
+import { capabilitiesOf } from '../channel';
 
 const CHOOSE = 'event.choose';
 const WITHDRAW = 'event.withdraw';
-/** zca-js and the Zalo Bot API adapters send text only. */
-const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 
 interface Ask {
   /** The message to register, kept while the bot asks which event. */
@@ -341,13 +340,12 @@ export const eventCommands: Record<string, CommandSpec> = {
       const id = Number(args.replace(/\D+/g, '')) || null;
       const e = id ? await getEvent(turn.trx, id) : (await upcomingEvents(turn.trx, turn.now))[0];
       if (!e) return turn.reply(ev.noEventToExport());
-      if (!CAN_SEND_FILES.has(turn.msg.platform))
-        return turn.reply(
-          ev.exportLink(
-            e.title,
-            `${dashboardBaseUrl(turn.ctx.config)}/events/${e.id}/registrations.xlsx`,
-          ),
-        );
+      const files = capabilitiesOf(turn.msg.platform).files;
+      const link = ev.exportLink(
+        e.title,
+        `${dashboardBaseUrl(turn.ctx.config)}/events/${e.id}/registrations.xlsx`,
+      );
+      if (files === 'no') return turn.reply(link);
       const xlsx = await buildRegistrationsXlsx(
         registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone),
       );
@@ -356,6 +354,7 @@ export const eventCommands: Record<string, CommandSpec> = {
           fileName: `dang-ky-su-kien-${e.id}.xlsx`,
           mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           base64: xlsx.toString('base64'),
+          ...(files === 'best-effort' ? { fallbackText: link } : {}),
         },
       });
     },

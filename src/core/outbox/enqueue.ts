@@ -1,5 +1,6 @@
 import type { Trx } from '../../db/types';
-import type { OutboundMessage, Platform } from '../channel';
+import { capabilitiesOf, type OutboundMessage, type Platform } from '../channel';
+import { TAGGED_PURPOSES, tagFocalPoints } from '../chats/focal-points';
 
 export interface OutboxTarget {
   platform: Platform | string;
@@ -38,19 +39,27 @@ export async function enqueue(
   const ids: number[] = [];
   const byPlatform = new Map<string, OutboxTarget[]>();
   for (const t of targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
-  for (const [platform, list] of byPlatform) {
-    const parts = splitText(message.text, MAX_TEXT[platform] ?? 2000);
-    for (const [i, part] of parts.entries()) {
-      const last = i === parts.length - 1;
-      // Only the last part carries buttons/document; only the first quotes the message answered.
-      const partMessage: OutboundMessage = {
-        ...message,
-        text: part,
-        replyToMessageId: i === 0 ? message.replyToMessageId : undefined,
-        buttons: last ? message.buttons : undefined,
-        document: last ? message.document : undefined,
-      };
-      ids.push(...(await insertRows(trx, list, partMessage, options)));
+  for (const [platform, all] of byPlatform) {
+    // Chases, invitations and reminders tag the unit's focal points where the platform can.
+    const groups =
+      capabilitiesOf(platform).mentions && TAGGED_PURPOSES.has(options.purpose)
+        ? await tagFocalPoints(trx, all, message)
+        : [{ targets: all, message }];
+    for (const { targets: list, message: m } of groups) {
+      const parts = splitText(m.text, MAX_TEXT[platform] ?? 2000);
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1;
+        // Only the last part carries buttons/document; only the first quotes and tags.
+        const partMessage: OutboundMessage = {
+          ...m,
+          text: part,
+          replyToMessageId: i === 0 ? m.replyToMessageId : undefined,
+          mentions: i === 0 ? m.mentions : undefined,
+          buttons: last ? m.buttons : undefined,
+          document: last ? m.document : undefined,
+        };
+        ids.push(...(await insertRows(trx, list, partMessage, options)));
+      }
     }
   }
   return ids;

@@ -15,6 +15,8 @@ const createSchema = z
   .object({
     text: z.string().trim().min(1).max(20_000),
     units: unitSelector.optional(),
+    /** Zalo flags the message as urgent (zca-js urgency); other platforms send it as usual. */
+    urgent: z.boolean().optional(),
     target: z
       .discriminatedUnion('kind', [
         z.object({
@@ -34,7 +36,7 @@ export function broadcastsApi(api: Hono, ctx: AppContext): void {
   api.post('/broadcasts', async (c) => {
     const body = await readJson(c, createSchema);
     const target: BroadcastTarget = body.target ?? { kind: 'units', units: body.units! };
-    return c.json(await createAndSend(ctx, body.text, target), 201);
+    return c.json(await createAndSend(ctx, body.text, target, { urgent: body.urgent }), 201);
   });
 
   api.get('/broadcasts/:id', async (c) => {

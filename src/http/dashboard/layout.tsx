@@ -4,6 +4,8 @@ import type { Child } from 'hono/jsx';
 import { d, FLASH } from '../../messages/dashboard';
 import { CSS_URL, JS_URL } from './assets';
 import { CSRF_FIELD } from './auth';
+import { currentAlerts } from '../../core/platform-alerts';
+import { ops } from '../../messages/ops';
 
 export type NavKey = 'home' | 'units' | 'events' | 'reports' | 'broadcasts' | 'sandbox' | null;
 
@@ -75,6 +77,12 @@ export function Layout(p: LayoutProps) {
           </div>
         </header>
         <main id="main" tabindex={-1}>
+          {p.session &&
+          currentAlerts().some((a) => a.platform === 'zalo' && a.kind === 'login-needed') ? (
+            <p class="notice err" role="alert">
+              {ops.bannerZaloLoginNeeded()}
+            </p>
+          ) : null}
           {p.children}
         </main>
       </body>

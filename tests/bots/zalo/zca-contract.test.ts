@@ -2,7 +2,9 @@
  * Contract between our port (bots/zalo/zca-port.ts) and the installed zca-js: the REAL `API`
  * object is built offline from a fake logged-in context (its methods are instance properties
  * made in the constructor), and its HTTP layer (`ctx.options.polyfill`, a fetch) is stubbed,
- * so sendMessage / getGroupInfo run their real code (URL building, AES params) without network.
+ * so sendMessage (text, mentions, urgency, quote, a file from a Buffer), getGroupInfo,
+ * getGroupChatHistory, fetchAccountInfo, getCookie and listener.requestOldMessages run their real
+ * code (URL building, AES params, the upload waiting for file_done) without network.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
@@ -26,7 +28,8 @@ import {
   mapZcaGroupMessage,
   readZaloCredentials,
 } from '../../../bots/zalo/zca-real';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { CookieJar } from 'tough-cookie';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,6 +41,8 @@ type Fetch = (url: string, init?: { method?: string; body?: unknown }) => Promis
 
 function offlineApi(fetchStub: Fetch) {
   const key = randomBytes(16);
+  const jar = new CookieJar();
+  jar.setCookieSync('zpw_sek=session-secret; Domain=chat.zalo.me; Path=/', 'https://chat.zalo.me');
   const serviceMap = new Proxy({}, { get: () => ['https://zca.invalid'] });
   const ctx = {
     API_TYPE: 30,
@@ -49,15 +54,16 @@ function offlineApi(fetchStub: Fetch) {
     userAgent: 'Mozilla/5.0 test',
     language: 'vi',
     secretKey: key.toString('base64'),
-    cookie: {
-      getCookieString: async () => '',
-      getCookieStringSync: () => '',
-      setCookie: async () => undefined,
-    },
+    cookie: jar,
     zpwServiceMap: serviceMap,
     settings: {
       features: {
-        sharefile: { max_file: 10, max_size_share_file_v3: 100 },
+        sharefile: {
+          max_file: 10,
+          max_size_share_file_v3: 100,
+          chunk_size_file: 3_145_728,
+          restricted_ext_file: ['exe'],
+        },
         socket: {
           retries: {},
           close_and_retry_codes: [],
@@ -92,7 +98,7 @@ function offlineApi(fetchStub: Fetch) {
         data: aes(JSON.stringify({ error_code: 0, data })),
       }),
     );
-  return { api, decrypt, zaloOk };
+  return { api, ctx, decrypt, zaloOk };
 }
 
 function groupData(over: Partial<TGroupMessage> = {}): TGroupMessage {
@@ -164,7 +170,7 @@ describe('mapZcaGroupMessage', () => {
       senderId: SENDER_ID,
       senderName: 'Nguyễn Văn An',
       text: 'Ông Nguyễn Văn An - Phó Giám đốc Sở',
-      mentionIds: [],
+      mentions: [],
       ts: 1727412345123,
       raw: expect.anything(),
     });
@@ -189,7 +195,7 @@ describe('mapZcaGroupMessage', () => {
     const m = mapZcaGroupMessage(new GroupMessage(OWN_ID, data), OWN_ID, () => 'Sở Y tế');
     expect(m).toMatchObject({
       quoteMsgId: '7056900000001',
-      mentionIds: [OWN_ID],
+      mentions: [{ uid: OWN_ID, pos: 0, len: 10 }],
       groupName: 'Sở Y tế',
       text: '@Điều phối dạ em gửi ạ',
     });
@@ -253,7 +259,11 @@ describe('mapZcaGroupMessage', () => {
 });
 
 describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
+  let historyGone = false;
+  let accountRefused = false;
   function setup() {
+    historyGone = false;
+    accountRefused = false;
     const requests: Array<{ path: string; params: Record<string, unknown> }> = [];
     let ctl!: ReturnType<typeof offlineApi>;
     const fetchStub: Fetch = async (url, init) => {
@@ -277,6 +287,22 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
           version: '1',
           gridVerMap: { [GROUP_ID]: '1', '6000000000000000002': '1' },
         });
+      if (u.pathname.endsWith('/api/group/history'))
+        return historyGone
+          ? new Response('not found', { status: 404 })
+          : ctl.zaloOk({
+              lastActionId: '1',
+              lastActionIdOther: '1',
+              more: 0,
+              groupMsgs: [groupData({ msgId: '7056900000042', content: 'Bà Lê Thị Bình - TP' })],
+            });
+      if (u.pathname.endsWith('/asyncfile/upload'))
+        return ctl.zaloOk({ fileId: '88001', chunkId: 1, finished: 1 });
+      if (u.pathname.endsWith('/asyncfile/msg')) return ctl.zaloOk({ msgId: 7057000000001 });
+      if (u.pathname.endsWith('/profile/me-v2'))
+        return accountRefused
+          ? new Response(JSON.stringify({ error_code: -1357, error_message: 'Phiên hết hạn' }))
+          : ctl.zaloOk({ profile: { userId: OWN_ID } });
       if (u.pathname.includes('/api/group/')) return ctl.zaloOk({ msgId: 7056999999999 });
       return new Response('{}', { status: 404 });
     };
@@ -287,7 +313,7 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
   it('sends to a group with ThreadType.Group and returns the msgId as a string', async () => {
     const { api, requests } = setup();
     const session = createZcaSession(api);
-    await expect(session.sendGroupText(GROUP_ID, 'Nhắc hạn báo cáo')).resolves.toEqual({
+    await expect(session.sendGroup(GROUP_ID, { text: 'Nhắc hạn báo cáo' })).resolves.toEqual({
       msgId: '7056999999999',
     });
     expect(requests[0]?.path).toBe('/api/group/sendmsg');
@@ -336,7 +362,7 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
       expect(got.at(-1)?.groupName).toBe('Nhóm 678');
     });
 
-    await session.sendGroupText(GROUP_ID, 'Đã ghi nhận', '7056912345678');
+    await session.sendGroup(GROUP_ID, { text: 'Đã ghi nhận', quoteMsgId: '7056912345678' });
     const quoteReq = requests.find((r) => r.path === '/api/group/quote');
     expect(quoteReq?.params).toMatchObject({
       grid: GROUP_ID,
@@ -345,7 +371,7 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
       qmsgCliId: '1727412345000',
       qmsgOwner: SENDER_ID,
     });
-    await session.sendGroupText(GROUP_ID, 'không còn trong bộ nhớ', '123');
+    await session.sendGroup(GROUP_ID, { text: 'không còn trong bộ nhớ', quoteMsgId: '123' });
     expect(requests.at(-1)?.path).toBe('/api/group/sendmsg');
 
     api.listener.emit('closed', 1006, 'abnormal');
@@ -362,6 +388,119 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
     expect(() => api.listener.emit('error', new Error('late'))).not.toThrow();
   });
 
+  it('tags people (mention path, mentionInfo) and flags urgency (metaData.urgency = Urgent)', async () => {
+    const { api, requests } = setup();
+    const session = createZcaSession(api);
+    await session.sendGroup(GROUP_ID, {
+      text: '@Nguyễn Văn An\nĐôn đốc báo cáo',
+      mentions: [{ uid: SENDER_ID, pos: 0, len: 14 }],
+      urgent: true,
+    });
+    const req = requests.at(-1)!;
+    expect(req.path).toBe('/api/group/mention');
+    expect(JSON.parse(String(req.params['mentionInfo']))).toEqual([
+      { pos: 0, uid: SENDER_ID, len: 14, type: 0 },
+    ]);
+    expect(req.params['metaData']).toEqual({ urgency: 2 });
+  });
+
+  it('sends a file from a Buffer: the upload finishes only when the listener hands over file_done', async () => {
+    const { api, ctx, requests } = setup();
+    const session = createZcaSession(api);
+    const data = new TextEncoder().encode('PK fake xlsx bytes');
+    let settled = false;
+    const sending = session
+      .sendGroupFile(GROUP_ID, { fileName: 'dang-ky.xlsx', data })
+      .finally(() => (settled = true));
+    await vi.waitFor(() => expect(ctx.uploadCallbacks.has('88001')).toBe(true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false); // no file_done yet: nothing more happens
+    // What listen.js does on `file_done` (cmd 601, act_type file_done).
+    ctx.uploadCallbacks.get('88001')({ fileUrl: 'https://f.zdn.vn/dang-ky.xlsx', fileId: '88001' });
+    await expect(sending).resolves.toEqual({ msgId: '7057000000001' });
+    const upload = requests.find((r) => r.path.endsWith('/asyncfile/upload'))!;
+    expect(upload.params).toMatchObject({
+      grid: GROUP_ID,
+      fileName: 'dang-ky.xlsx',
+      totalSize: data.byteLength,
+    });
+    const msg = requests.find((r) => r.path.endsWith('/asyncfile/msg'))!;
+    expect(msg.params).toMatchObject({
+      grid: GROUP_ID,
+      fileName: 'dang-ky.xlsx',
+      fileUrl: 'https://f.zdn.vn/dang-ky.xlsx',
+    });
+  });
+
+  it('asks the socket for old group messages (requestOldMessages → old_messages) and maps them', async () => {
+    const { api } = setup();
+    const ask = vi.spyOn(api.listener, 'requestOldMessages').mockImplementation((type, lastId) => {
+      expect(type).toBe(ThreadType.Group);
+      expect(lastId).toBe('7056900000001');
+      queueMicrotask(() => {
+        api.listener.emit(
+          'old_messages',
+          [new UserMessage(OWN_ID, groupData({ idTo: '0', msgId: '5' }) as TMessage)],
+          ThreadType.User,
+        );
+        api.listener.emit(
+          'old_messages',
+          [new GroupMessage(OWN_ID, groupData({ msgId: '7056900000000', content: 'tin cũ' }))],
+          ThreadType.Group,
+        );
+      });
+    });
+    const old = await createZcaSession(api).oldGroupMessages('7056900000001');
+    expect(ask).toHaveBeenCalledOnce();
+    expect(old.map((m) => [m.msgId, m.text])).toEqual([['7056900000000', 'tin cũ']]);
+    // Zalo not answering: an empty batch after the timeout, not a hang.
+    vi.spyOn(api.listener, 'requestOldMessages').mockImplementation(() => undefined);
+    await expect(
+      createZcaSession(api, { oldMessagesTimeoutMs: 30 }).oldGroupMessages(null),
+    ).resolves.toEqual([]);
+  });
+
+  it('reads a group history over HTTP (getGroupChatHistory), and reports the 404 Zalo now answers', async () => {
+    const { api, requests } = setup();
+    const session = createZcaSession(api);
+    const msgs = await session.groupHistory(GROUP_ID, 20);
+    expect(msgs.map((m) => m.text)).toEqual(['Bà Lê Thị Bình - TP']);
+    expect(requests.at(-1)).toMatchObject({
+      path: '/api/group/history',
+      params: { grid: GROUP_ID, count: 20 },
+    });
+    historyGone = true;
+    await expect(session.groupHistory(GROUP_ID, 20)).rejects.toThrow(/404/);
+  });
+
+  it('probes the session with fetchAccountInfo: valid, or invalid when Zalo refuses with its own code', async () => {
+    const { api } = setup();
+    const session = createZcaSession(api);
+    await expect(session.checkSession()).resolves.toBe('valid');
+    accountRefused = true;
+    await expect(session.checkSession()).resolves.toBe('invalid');
+  });
+
+  it('writes the refreshed cookies (getCookie) back to the credentials file, atomically and 0600', async () => {
+    const { api } = setup();
+    const dir = await mkdtemp(join(tmpdir(), 'zca-cred-'));
+    const path = join(dir, 'zalo-credentials.json');
+    await writeFile(path, '{}', { mode: 0o644 });
+    const session = createZcaSession(api, {
+      credentialsPath: path,
+      credentials: { imei: 'imei-test', userAgent: 'Mozilla/5.0 test', cookie: [] },
+    });
+    await session.saveCredentials();
+    const saved = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    expect(saved).toMatchObject({ imei: 'imei-test', userAgent: 'Mozilla/5.0 test' });
+    expect(saved['cookie']).toEqual([
+      expect.objectContaining({ key: 'zpw_sek', value: 'session-secret' }),
+    ]);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    // The saved form is one zca-js accepts at login.
+    await expect(readZaloCredentials(path)).resolves.toMatchObject({ imei: 'imei-test' });
+  });
+
   it('lists groups with names', async () => {
     const { api } = setup();
     await expect(createZcaSession(api).listGroups()).resolves.toEqual([
@@ -376,7 +515,7 @@ describe('ZcaSession over the real zca-js API (HTTP stubbed)', () => {
         new Response(JSON.stringify({ error_code: 114, error_message: 'Tham số không hợp lệ' })),
     );
     const e = await createZcaSession(ctl.api)
-      .sendGroupText(GROUP_ID, 'x')
+      .sendGroup(GROUP_ID, { text: 'x' })
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ZaloSessionError);
     expect((e as ZaloSessionError).code).toBe(114);
@@ -402,40 +541,5 @@ describe('readZaloCredentials', () => {
     expect(e).toBeInstanceOf(ZaloSessionError);
     expect(e.message).not.toContain('SECRET');
     await expect(readZaloCredentials(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
-  });
-});
-
-describe('FakeZcaConnector (same port, in memory)', () => {
-  it('fails n logins, delivers to the listener, records sends, drops the connection', async () => {
-    const { FakeZcaConnector } = await import('../../../bots/zalo/fake-zca');
-    const fake = new FakeZcaConnector({ failLogins: 1, groups: { g1: 'Sở Y tế' } });
-    await expect(fake.login()).rejects.toBeInstanceOf(ZaloSessionError);
-    const session = await fake.login();
-    expect(fake.loginCount).toBe(2);
-    expect(fake.deliver({ groupId: 'g1', text: 'lost' })).toBeNull(); // nobody listens yet
-    const got: ZaloGroupMessage[] = [];
-    const closed: number[] = [];
-    session.startListening({
-      onGroupMessage: (m) => got.push(m),
-      onClosed: (c) => closed.push(c),
-      onError: () => undefined,
-    });
-    const m = fake.deliver({ groupId: 'g1', text: '/baocao xong', quoteMsgId: '5' });
-    expect(got).toEqual([m]);
-    expect(got[0]).toMatchObject({
-      groupName: 'Sở Y tế',
-      text: '/baocao xong',
-      quoteMsgId: '5',
-      mentionIds: [],
-    });
-    const sent = await session.sendGroupText('g1', 'Đã ghi nhận', m?.msgId);
-    expect(fake.sentTo('g1')).toEqual(['Đã ghi nhận']);
-    expect(fake.sent[0]).toMatchObject({ msgId: sent.msgId, quoteMsgId: m?.msgId });
-    fake.failNextSends(1);
-    await expect(session.sendGroupText('g1', 'x')).rejects.toBeInstanceOf(ZaloSessionError);
-    fake.dropConnection(3000, 'duplicate');
-    expect(closed).toEqual([3000]);
-    expect(fake.listening).toBe(false);
-    await expect(session.listGroups()).resolves.toEqual([{ id: 'g1', name: 'Sở Y tế' }]);
   });
 });
