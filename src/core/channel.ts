@@ -39,7 +39,9 @@ export interface InboundMessage {
 export type ChatEvent =
   | { kind: 'removed'; platform: Platform; chatId: string; updateKey: string }
   | { kind: 'added'; platform: Platform; chatId: string; title?: string; updateKey: string }
-  | { kind: 'migrated'; platform: Platform; chatId: string; newChatId: string; updateKey: string };
+  | { kind: 'migrated'; platform: Platform; chatId: string; newChatId: string; updateKey: string }
+  /** A person left or was removed from a group (Telegram chat_member, left_chat_member). */
+  | { kind: 'member-left'; platform: Platform; chatId: string; userId: string; updateKey: string };
 
 export interface Button {
   text: string;
@@ -53,6 +55,11 @@ export interface OutboundMessage {
   document?: { fileName: string; mimeType: string; base64: string };
   /** Edit a message already sent (progress of a broadcast) instead of sending a new one. */
   editMessageId?: string;
+  /**
+   * Delete this message of the chat instead of sending anything (a `/lienket <code>` someone
+   * typed). Only queued for platforms whose queries say `deletesMessages`; a refusal is ignored.
+   */
+  deleteMessageId?: string;
 }
 
 /** The result of a delivery attempt, classified so the outbox knows whether to retry. */
@@ -84,6 +91,8 @@ export interface ChannelSender {
 export interface PlatformQueries {
   /** Is this person still in that chat (Telegram getChatMember)? 'unknown' when it cannot tell. */
   memberStatus?(chatId: string, userId: string): Promise<'member' | 'left' | 'unknown'>;
+  /** The sender understands OutboundMessage.deleteMessageId (Telegram deleteMessage). */
+  deletesMessages?: boolean;
   /** Downloads a file a user sent (Telegram getFile, a Zalo URL), refusing more than maxBytes. */
   fetchFile?(
     fileId: string,
