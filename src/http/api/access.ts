@@ -13,14 +13,16 @@ import { readJson } from '../validate';
 
 const ACTOR = 'api';
 
+const rotateSchema = z.object({ code: z.string().trim().min(1).max(64) });
+
 const unlinkSchema = z.object({
   platform: z.enum(PLATFORMS as [string, ...string[]]),
   chatId: z.string().trim().min(1).max(200),
 });
 
 export function accessApi(api: Hono, ctx: AppContext): void {
-  api.post('/units/:code/rotate-code', async (c) => {
-    const code = c.req.param('code');
+  api.post('/units/rotate-code', async (c) => {
+    const { code } = await readJson(c, rotateSchema);
     const joinCode = await ctx.db
       .transaction()
       .execute((trx) => rotateUnitJoinCode(trx, code, ACTOR));
