@@ -1,7 +1,6 @@
-import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newCode } from './core/codes';
-import { restrictDataDir } from './db/client';
 
 export interface AdminToken {
   token: string;
@@ -23,7 +22,7 @@ export async function resolveAdminToken(
   } catch {
     // first start
   }
-  await restrictDataDir(dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const token = newCode(32);
   await writeFile(path, token + '\n', { mode: 0o600 });
   await chmod(path, 0o600);

@@ -143,19 +143,35 @@ export async function openPglite(dataDir: string | null): Promise<DbHandle> {
 
 /**
  * The data directory holds the database (live login links in its WAL, join codes) and the admin
- * token: only the service's user may read it. New files follow the umask main.node.ts sets; a
- * directory an older version left open is tightened once, file by file.
+ * token: only the service's user may read it. PGlite's file system sets modes itself, whatever the
+ * umask: the template's files come out 0666 on the first start, and the two relation-cache files
+ * (pg_internal.init) 0644 at every start. So the whole tree is tightened once (first start, or a
+ * directory an older version left open), and on later starts only those cache files; whatever
+ * else is written later follows the umask main.node.ts sets.
  */
 export async function restrictDataDir(dir: string): Promise<void> {
   const { chmod, mkdir, readdir, stat } = await import('node:fs/promises');
   const { join } = await import('node:path');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (((await stat(dir)).mode & 0o077) === 0) return;
+  const loose = async (path: string) => ((await stat(path).catch(() => null))?.mode ?? 0) & 0o077;
+  if (!(await loose(dir)) && !(await loose(join(dir, 'pglite', 'PG_VERSION')))) {
+    const bases = await readdir(join(dir, 'pglite', 'base')).catch(() => []);
+    const caches = [
+      join(dir, 'pglite', 'global', 'pg_internal.init'),
+      ...bases.map((b) => join(dir, 'pglite', 'base', b, 'pg_internal.init')),
+    ];
+    await Promise.all(caches.map((f) => chmod(f, 0o600).catch(() => {})));
+    return;
+  }
   const tighten = async (path: string, isDir: boolean): Promise<void> => {
     await chmod(path, isDir ? 0o700 : 0o600).catch(() => {});
     if (!isDir) return;
-    for (const e of await readdir(path, { withFileTypes: true }).catch(() => []))
-      if (e.isDirectory() || e.isFile()) await tighten(join(path, e.name), e.isDirectory());
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries
+        .filter((e) => e.isDirectory() || e.isFile())
+        .map((e) => tighten(join(path, e.name), e.isDirectory())),
+    );
   };
   await tighten(dir, true);
 }
@@ -169,8 +185,11 @@ export async function openDatabase(config: {
 }): Promise<DbHandle> {
   if (!config.databaseUrl) {
     const { join } = await import('node:path');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const handle = await openPglite(join(config.dataDir, 'pglite'));
     await restrictDataDir(config.dataDir);
-    return openPglite(join(config.dataDir, 'pglite'));
+    return handle;
   }
   const handle = await openPostgres(config.databaseUrl);
   try {
