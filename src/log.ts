@@ -41,6 +41,9 @@ export function redactError(err: unknown, depth = 0): unknown {
       ? (pino.stdSerializers.err(err) as unknown as Record<string, unknown>)
       : { ...(err as Record<string, unknown>) };
   for (const key of BOUND_VALUES) if (out[key] !== undefined) out[key] = CENSOR;
+  // telegraf's TelegramError keeps the request it failed on (`on.payload`: a message's text).
+  const on = out.on as { payload?: unknown } | undefined;
+  if (on && typeof on === 'object' && on.payload !== undefined) out.on = { ...on, payload: CENSOR };
   if (out.cause !== undefined) out.cause = redactError(out.cause, depth + 1);
   return out;
 }

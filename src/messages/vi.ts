@@ -18,6 +18,7 @@ export const COMMANDS: Array<{ command: string; description: string }> = [
   { command: 'nhacnho', description: 'Đôn đốc ngay các đơn vị chưa thực hiện (ban tổ chức)' },
   { command: 'giahan', description: 'Gia hạn báo cáo cho một đơn vị (ban tổ chức)' },
   { command: 'xuat', description: 'Xuất danh sách đăng ký ra Excel (ban tổ chức)' },
+  { command: 'huylienket', description: 'Hủy liên kết nhóm chat của một đơn vị (ban tổ chức)' },
   { command: 'dashboard', description: 'Nhận liên kết đăng nhập trang quản trị (nhắn riêng)' },
 ];
 
