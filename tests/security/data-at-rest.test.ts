@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
+import type { ChannelSender } from '../../src/core/channel';
+import { enqueue } from '../../src/core/outbox/enqueue';
+import { REDACTED } from '../../src/core/outbox/store';
+import { OutboxWorker } from '../../src/core/outbox/worker';
+import { testContext } from '../helpers/context';
 import { createLogger } from '../../src/log';
 import { startService } from '../../src/service';
 import { FakeTelegramApi } from '../fakes/telegram-api';
@@ -127,6 +132,31 @@ describe('what is stored and logged', () => {
     expect(text).toContain('units_code_key');
     expect(text).not.toContain(phone);
     expect(text).not.toContain(code);
+  });
+
+  it('a login link that could not be delivered is not kept either', async () => {
+    const ctx = testContext(db);
+    const sender: ChannelSender = {
+      platform: 'sandbox',
+      maxTextLength: 4096,
+      limits: { perSecond: 0, perChatPerMinute: 0 },
+      send: async () => ({ ok: false, kind: 'permanent', reason: 'Forbidden: bot was blocked' }),
+    };
+    const link = 'http://localhost:3000/login/abcdefghijkmnpqrstuvwxyz23456789';
+    const [id] = await enqueue(
+      db.db,
+      [{ platform: 'sandbox', chatExternalId: 'p-blocked' }],
+      { text: `Liên kết: ${link}` },
+      { purpose: 'reply', sensitive: true },
+    );
+    await new OutboxWorker(ctx, sender, { instanceId: 'rest' }).drain(5_000);
+    const row = await db.db
+      .selectFrom('outbox')
+      .select(['state', 'payload'])
+      .where('id', '=', id!)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('failed');
+    expect(row.payload).toEqual(REDACTED);
   });
 
   it('sessions keep only a hash of the cookie', async () => {
