@@ -181,6 +181,42 @@ describe('simulated people never get a dashboard link, and visitors see only the
   });
 });
 
+describe('a broadcast drafted in the simulator', () => {
+  it('is sent by its author pressing Gửi, whatever name they wrote under', async () => {
+    const jar = new Jar();
+    const csrf = csrfIn(await (await get(base, jar, '/sandbox')).text())!;
+    const say = (text: string) =>
+      postForm(
+        base,
+        jar,
+        '/sandbox/chats/ban-to-chuc/messages',
+        { _csrf: csrf, name: 'Trần Thị Lan', text },
+        { accept: 'application/json' },
+      );
+    expect((await say('/thongbao Họp trực tuyến lúc 14h00.')).status).toBe(200);
+    await sandbox.workers.get('sandbox')!.drain(5000);
+    const store = (sandbox.adapters.find((a) => a.platform === 'sandbox') as SandboxAdapter).store;
+    const preview = store
+      .messagesOf('sandbox:ban-to-chuc')
+      .findLast((m) => m.from === 'bot' && m.buttons?.length)!;
+    expect(preview.text).toContain('Họp trực tuyến');
+    const press = await postForm(
+      base,
+      jar,
+      '/sandbox/chats/ban-to-chuc/press',
+      { _csrf: csrf, messageId: preview.id, data: preview.buttons![0]![0]!.data },
+      { accept: 'application/json' },
+    );
+    expect(press.status).toBe(200);
+    const sent = await db.db
+      .selectFrom('broadcasts')
+      .select('status')
+      .where('text', 'like', '%Họp trực tuyến%')
+      .executeTakeFirstOrThrow();
+    expect(sent.status).toBe('sending');
+  });
+});
+
 describe('sessions made while the sandbox was open', () => {
   it('end when a platform is configured; sessions made then survive restarts', async () => {
     const jar = new Jar();

@@ -619,7 +619,12 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const key = c.req.param('key');
     const chat = KEY_RE.test(key) ? store.chat(chatIdOf(key)) : undefined;
     if (!chat || !visibleTo(g.visitor, chat.id)) return deny(c, g.session, sb.noChat, 404);
-    const name = text(g.form, 'name').slice(0, 100) || sb.defaultName;
+    // Buttons carry no name field: the presser is whoever this visitor last wrote as here (the
+    // author of a broadcast preview presses its buttons as its author).
+    const lastWritten = store
+      .messagesOf(chat.id)
+      .findLast((m) => m.from === 'user' && m.senderId?.startsWith(`u-${g.visitor}-`));
+    const name = text(g.form, 'name').slice(0, 100) || lastWritten?.senderName || sb.defaultName;
     await adapter.press({
       chat,
       sender: personOf(g.visitor, name),
