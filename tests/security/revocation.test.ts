@@ -114,7 +114,7 @@ describe('join codes can be replaced', () => {
     expect(unlinked.status).toBe(200);
     await h.settle();
     expect(lastText(intruders)).toBe(ac.unlinkedNotice(null));
-    await send(h.tg.command(intruders, intruder, '/tonghop'));
+    await send(h.tg.command(intruders, intruder, '/nhacnho'));
     expect(lastText(intruders)).toBe(t.onlyOrganizer());
     // Unlinking what is not linked is a 404, not a silent success.
     const again = await h.api('POST', '/chats/unlink', {
