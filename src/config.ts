@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 
 export interface Config {
   port: number;
+  /** Bind address (HOST): 127.0.0.1 while the open sandbox runs, else 0.0.0.0, unless set. */
+  host: string;
   databaseUrl: string | null;
   dataDir: string;
   adminToken: string | null;
@@ -40,6 +42,15 @@ export interface Config {
   instanceId: string;
   /** The chat simulator channel (/sandbox): SANDBOX=1 or 0; unset, on when no platform is configured. */
   sandbox: boolean;
+  /** The sandbox is on and no real platform is configured: anyone who reaches it plays every role. */
+  openSandbox: boolean;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses, IPv4 CIDRs or `loopback`);
+   * empty: the visitor is the TCP peer, whatever headers say.
+   */
+  trustProxy: string[];
+  /** An organizer not seen in an organizer group for this many days gets no login link (0: never). */
+  organizerDormantDays: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +106,37 @@ function validTimezone(name: string, tz: string): string {
   return tz;
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const IPV6 = /^[0-9a-f:]*:[0-9a-f:.]*$/i;
+
+function host(env: Env, openSandbox: boolean): string {
+  const raw = str(env, 'HOST');
+  if (raw === null) return openSandbox ? '127.0.0.1' : '0.0.0.0';
+  if (!IPV4.test(raw) && !IPV6.test(raw) && !/^[A-Za-z0-9.-]{1,253}$/.test(raw))
+    throw new ConfigError('HOST', `không phải địa chỉ IP hoặc tên máy hợp lệ (đang là "${raw}")`);
+  return raw;
+}
+
+function trustProxy(env: Env): string[] {
+  const raw = str(env, 'TRUST_PROXY');
+  if (raw === null || /^(0|false|no|off)$/i.test(raw)) return [];
+  const list = raw.split(/[\s,]+/).filter(Boolean);
+  for (const entry of list) {
+    const [addr, bits, extra] = entry.split('/');
+    const ok =
+      extra === undefined &&
+      (entry === 'loopback' ||
+        (IPV4.test(addr!) && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= 32))) ||
+        (IPV6.test(addr!) && bits === undefined));
+    if (!ok)
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `"${entry}" không hợp lệ: dùng địa chỉ IP, dải IPv4 (10.0.0.0/8) hoặc loopback`,
+      );
+  }
+  return list;
+}
+
 function sandboxFlag(env: Env, noPlatform: boolean): boolean {
   const raw = str(env, 'SANDBOX');
   if (raw === null) return noPlatform;
@@ -144,8 +186,11 @@ export function loadConfig(env: Env = process.env): Config {
       `biểu thức cron phải có 5 hoặc 6 trường (đang là "${tick}")`,
     );
   }
+  const noPlatform = !telegramToken && !str(env, 'ZALO_CREDENTIALS') && !zaloBotToken;
+  const sandbox = sandboxFlag(env, noPlatform);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
+    host: host(env, sandbox && noPlatform),
     databaseUrl: url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']),
     dataDir: str(env, 'DATA_DIR') ?? './data',
     adminToken,
@@ -177,6 +222,9 @@ export function loadConfig(env: Env = process.env): Config {
     reminderGraceMs: int(env, 'REMINDER_GRACE_MINUTES', 10, 0, 24 * 60) * 60_000,
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     instanceId: str(env, 'INSTANCE_ID') ?? randomBytes(4).toString('hex'),
-    sandbox: sandboxFlag(env, !telegramToken && !str(env, 'ZALO_CREDENTIALS') && !zaloBotToken),
+    sandbox,
+    openSandbox: sandbox && noPlatform,
+    trustProxy: trustProxy(env),
+    organizerDormantDays: int(env, 'ORGANIZER_DORMANT_DAYS', 90, 0, 3650),
   };
 }

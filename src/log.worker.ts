@@ -27,6 +27,13 @@ const REDACT_KEYS = new Set(
     'password',
     'x-telegram-bot-api-secret-token',
     'x-bot-api-secret-token',
+    // A failed statement's bound values and Postgres' detail (see redactError in src/log.ts).
+    'params',
+    'parameters',
+    'values',
+    'bindings',
+    'detail',
+    'queryOptions',
   ].map((k) => k.toLowerCase()),
 );
 const CENSOR = '[ẩn]';

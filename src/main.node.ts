@@ -1,15 +1,22 @@
 import { ConfigError, loadConfig } from './config';
 import { DatabaseUnavailableError } from './db/client';
 import { startService } from './service';
-import { sb } from './messages/dashboard';
+import { sb, startup } from './messages/dashboard';
 
 async function main() {
+  // Before anything is written: the data directory's files (database, WAL, admin token) are
+  // readable by this user only.
+  process.umask(0o077);
   const config = loadConfig();
   const service = await startService(config);
   const where = config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
   console.log(`Điều phối đang chạy tại ${service.url} — cơ sở dữ liệu: ${where}`);
-  if (service.adminTokenSource !== 'env')
-    console.log(`Mã quản trị (ADMIN_TOKEN): ${service.adminToken}`);
+  console.log(startup.listening(service.host, service.port, config.openSandbox));
+  // The token is shown once, when it is made; later starts only say where it is kept.
+  if (service.adminTokenSource === 'generated')
+    console.log(startup.adminTokenGenerated(service.adminToken, service.adminTokenPath!));
+  else if (service.adminTokenSource === 'file')
+    console.log(startup.adminTokenStored(service.adminTokenPath!));
   console.log(sb.dashboardAt(`${service.url}/`));
   if (service.sandboxUrl) console.log(sb.startup(service.sandboxUrl));
   let stopping = false;

@@ -34,6 +34,10 @@ export interface RunningService {
   port: number;
   adminToken: string;
   adminTokenSource: 'env' | 'file' | 'generated';
+  /** Where a generated admin token is kept (null when ADMIN_TOKEN is set). */
+  adminTokenPath: string | null;
+  /** The address the HTTP server listens on (HOST; 127.0.0.1 while the open sandbox runs). */
+  host: string;
   ctx: AppContext;
   adapters: ChannelAdapter[];
   workers: Map<string, OutboxWorker>;
@@ -210,10 +214,13 @@ export async function startService(
   });
 
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ host: config.host, port, openSandbox: config.openSandbox }, 'listening');
   // After listening: /healthz answers while the demo course is written (first start only).
   if (sandbox && options.demo !== false) await loadDemo(ctx, simulatedGroups);
 
@@ -237,15 +244,22 @@ export async function startService(
   tickLoop = options.scheduler === false ? null : startTickLoop(ctx, config.schedulerTick, pokeAll);
 
   let stopped = false;
+  const shownHost = /^(0\.0\.0\.0|::|127\.0\.0\.1|::1|localhost)$/.test(config.host)
+    ? 'localhost'
+    : config.host.includes(':')
+      ? `[${config.host}]`
+      : config.host;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${shownHost}:${port}`,
     port,
     adminToken: admin.token,
     adminTokenSource: admin.source,
+    adminTokenPath: admin.path,
+    host: config.host,
     ctx,
     adapters,
     workers,
-    sandboxUrl: sandbox ? `http://localhost:${port}/sandbox` : null,
+    sandboxUrl: sandbox ? `http://${shownHost}:${port}/sandbox` : null,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -55,6 +55,8 @@ export interface SandboxMessage {
   callbackData?: string;
   at: Date;
   edited: boolean;
+  /** Deleted by the bot (a message that carried a join code): shown as a placeholder, text gone. */
+  deleted?: boolean;
 }
 
 /** In-memory conversations of the simulated chats. */
@@ -126,7 +128,7 @@ export class SandboxStore {
     if (!this.chats.has(m.chatId))
       this.ensureChat({
         id: m.chatId,
-        type: m.chatId.includes(':dm-') ? 'private' : 'group',
+        type: /^sandbox:(v[a-z2-9]{16}-)?dm-/.test(m.chatId) ? 'private' : 'group',
         title: m.chatId,
       });
     const full: SandboxMessage = {
@@ -149,6 +151,19 @@ export class SandboxStore {
     m.text = text;
     m.buttons = buttons;
     m.edited = true;
+    m.version = ++this.version;
+    this.notify();
+    return true;
+  }
+
+  /** The bot deleted the message: its text is dropped and viewers are told. */
+  remove(chatId: string, id: string): boolean {
+    const m = this.message(chatId, id);
+    if (!m) return false;
+    m.text = '';
+    m.buttons = undefined;
+    m.document = undefined;
+    m.deleted = true;
     m.version = ++this.version;
     this.notify();
     return true;
@@ -228,6 +243,10 @@ export function sandboxSender(store: SandboxStore, perSecond = 20): ChannelSende
           kind: 'permanent',
           reason: 'Bad Request: simulated delivery failure (sandbox)',
         };
+      if (message.deleteMessageId) {
+        store.remove(chatId, message.deleteMessageId);
+        return { ok: true };
+      }
       if (message.editMessageId) {
         return store.edit(chatId, message.editMessageId, message.text, message.buttons)
           ? { ok: true, messageId: message.editMessageId }

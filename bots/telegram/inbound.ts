@@ -75,6 +75,24 @@ export function mapTelegramUpdate(
     }
     return null;
   }
+  if ('chat_member' in update && update.chat_member) {
+    // Someone else's membership changed (delivered when the bot is an administrator).
+    const change = update.chat_member;
+    const member = change.new_chat_member;
+    if (member.user.id === bot.id) return null;
+    const gone =
+      member.status === 'left' ||
+      member.status === 'kicked' ||
+      (member.status === 'restricted' && !member.is_member);
+    if (!gone) return null;
+    return {
+      kind: 'member-left',
+      platform: 'telegram',
+      chatId: String(change.chat.id),
+      userId: String(member.user.id),
+      updateKey,
+    };
+  }
   if ('callback_query' in update && update.callback_query) {
     const q = update.callback_query;
     const m = q.message;
@@ -106,6 +124,18 @@ export function mapTelegramUpdate(
   }
   // The bot joining also arrives as my_chat_member (subscribed), which is the one acted on.
   if ('new_chat_members' in m) return null;
+  // The service message every member sees when someone leaves or is removed (the bot itself:
+  // my_chat_member is the one acted on).
+  if ('left_chat_member' in m && m.left_chat_member) {
+    if (m.left_chat_member.id === bot.id) return null;
+    return {
+      kind: 'member-left',
+      platform: 'telegram',
+      chatId: String(m.chat.id),
+      userId: String(m.left_chat_member.id),
+      updateKey,
+    };
+  }
   const type = chatType(m.chat);
   if (!type || !m.from) return null;
   const raw = ('text' in m && m.text) || ('caption' in m && m.caption) || '';

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/log';
 import { jsonResponse, readWebhookJson, type ChannelAdapter } from '../adapter';
 import { mapTelegramUpdate, type BotIdentity } from './inbound';
 import { telegramSender } from './sender';
+import { TelegramError } from 'telegraf';
 
 export interface TelegramAdapterOptions {
   token: string;
@@ -24,7 +25,24 @@ export interface TelegramAdapterOptions {
 
 class MalformedUpdate extends Error {}
 
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/**
+ * chat_member: other people joining and leaving, so an organizer who left the organizer group
+ * stops being one. Telegram delivers it only where the bot is an administrator (elsewhere the
+ * left_chat_member service message and a getChatMember check before each login link do).
+ */
+export const ALLOWED_UPDATES = [
+  'message',
+  'callback_query',
+  'my_chat_member',
+  'chat_member',
+] as const;
+
+/** getChatMember's answer as the core asks it: still in the chat, gone, or cannot tell. */
+export function membershipOf(member: { status: string; is_member?: boolean }): 'member' | 'left' {
+  if (member.status === 'left' || member.status === 'kicked') return 'left';
+  if (member.status === 'restricted') return member.is_member ? 'member' : 'left';
+  return 'member';
+}
 
 /** Never the handler's 90 s default: Telegram stops waiting for a webhook answer at 60 s. */
 const HANDLER_TIMEOUT_MS = 10_000;
@@ -78,6 +96,24 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
   return {
     platform: 'telegram',
     sender: telegramSender(bot.telegram, { token: opts.token, apiRoot: opts.apiRoot }),
+    queries: {
+      async memberStatus(chatId, userId) {
+        try {
+          return membershipOf(await bot.telegram.getChatMember(chatId, Number(userId)));
+        } catch (e) {
+          // "user not found" / "PARTICIPANT_ID_INVALID": not a member; anything else (the bot
+          // was removed, the network) cannot tell.
+          if (
+            e instanceof TelegramError &&
+            e.code === 400 &&
+            /user not found|participant_id_invalid|member not found/i.test(e.description)
+          )
+            return 'left';
+          opts.log.warn({ err: e }, 'telegram getChatMember failed');
+          return 'unknown';
+        }
+      },
+    },
     botUsername: () => identity?.username ?? null,
     webhook: {
       path: '/webhooks/telegram',

@@ -110,6 +110,17 @@ export function telegramSender(
     limits: TELEGRAM_LIMITS,
     async send(chatId, message): Promise<SendResult> {
       try {
+        if (message.deleteMessageId) {
+          try {
+            await telegram.deleteMessage(chatId, Number(message.deleteMessageId));
+          } catch (e) {
+            // Not allowed (no admin right, too old) or already gone: nothing more to do.
+            const r = classifyTelegramError(e);
+            if (!r.ok && r.kind === 'permanent') return { ok: true };
+            throw e;
+          }
+          return { ok: true };
+        }
         if (message.editMessageId) {
           try {
             await telegram.editMessageText(

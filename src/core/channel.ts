@@ -39,7 +39,9 @@ export interface InboundMessage {
 export type ChatEvent =
   | { kind: 'removed'; platform: Platform; chatId: string; updateKey: string }
   | { kind: 'added'; platform: Platform; chatId: string; title?: string; updateKey: string }
-  | { kind: 'migrated'; platform: Platform; chatId: string; newChatId: string; updateKey: string };
+  | { kind: 'migrated'; platform: Platform; chatId: string; newChatId: string; updateKey: string }
+  /** A person left or was removed from a group (Telegram chat_member, left_chat_member). */
+  | { kind: 'member-left'; platform: Platform; chatId: string; userId: string; updateKey: string };
 
 export interface Button {
   text: string;
@@ -68,6 +70,11 @@ export interface OutboundMessage {
   mentions?: Mention[];
   /** An urgent broadcast: platforms that can flag it (Zalo's urgency) do. */
   urgent?: boolean;
+  /**
+   * Delete this message of the chat instead of sending anything (a `/lienket <code>` someone
+   * typed). Only queued for platforms whose capabilities say `deletes`; a refusal is ignored.
+   */
+  deleteMessageId?: string;
 }
 
 /**
@@ -80,13 +87,15 @@ export interface PlatformCapabilities {
   edits: boolean;
   mentions: boolean;
   urgency: boolean;
+  /** Can delete a message in a chat (OutboundMessage.deleteMessageId). */
+  deletes: boolean;
 }
 
 export const CAPABILITIES: Record<Platform, PlatformCapabilities> = {
-  telegram: { files: 'yes', edits: true, mentions: false, urgency: false },
-  zalo: { files: 'best-effort', edits: false, mentions: true, urgency: true },
-  'zalo-bot': { files: 'no', edits: false, mentions: false, urgency: false },
-  sandbox: { files: 'yes', edits: true, mentions: false, urgency: false },
+  telegram: { files: 'yes', edits: true, mentions: false, urgency: false, deletes: true },
+  zalo: { files: 'best-effort', edits: false, mentions: true, urgency: true, deletes: false },
+  'zalo-bot': { files: 'no', edits: false, mentions: false, urgency: false, deletes: false },
+  sandbox: { files: 'yes', edits: true, mentions: false, urgency: false, deletes: true },
 };
 
 export function capabilitiesOf(platform: string): PlatformCapabilities {

@@ -6,6 +6,7 @@ import { reportTextHandler } from './reports/conversation';
 import { organizerCommands } from './summary';
 import { broadcastCommands, broadcastTextHandler } from './broadcasts/chat';
 import { dashboardCommands } from './dashboard-link';
+import { linkCommands } from './chats/commands';
 import type { ParsedCommand } from './inbound/command';
 import type { Turn } from './inbound/turn';
 
@@ -27,6 +28,7 @@ const commands = new Map<string, CommandSpec>(
     ...organizerCommands,
     ...broadcastCommands,
     ...dashboardCommands,
+    ...linkCommands,
   }),
 );
 /** Order matters: the first handler that recognises a message takes it. */

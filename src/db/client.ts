@@ -85,6 +85,45 @@ function preparingClient(Base: typeof import('pg').Client): typeof import('pg').
   };
 }
 
+/** The bound values PGlite attaches to a failed statement's error (message texts, phones, codes). */
+function withoutBoundValues(e: unknown): unknown {
+  if (e && typeof e === 'object') {
+    for (const key of ['params', 'queryOptions'] as const)
+      if (key in e) delete (e as Record<string, unknown>)[key];
+  }
+  return e;
+}
+
+type Queryable = { query: (...args: any[]) => Promise<unknown> };
+
+/**
+ * The same PGlite (or transaction) whose failed queries lose their bound values before anyone
+ * can log them: PGlite sets `err.params` to what was bound. Methods are bound to the real object
+ * (PGlite keeps private fields, which a proxy receiver cannot reach).
+ */
+function stripBoundValues<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj) as unknown;
+      if (typeof value !== 'function') return value;
+      if (prop === 'query' || prop === 'exec')
+        return async (...args: unknown[]) => {
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+          } catch (e) {
+            throw withoutBoundValues(e);
+          }
+        };
+      if (prop === 'transaction')
+        return (fn: (tx: Queryable) => Promise<unknown>) =>
+          (value as (f: (tx: Queryable) => Promise<unknown>) => Promise<unknown>).call(obj, (tx) =>
+            fn(stripBoundValues(tx)),
+          );
+      return (value as (...a: unknown[]) => unknown).bind(obj);
+    },
+  });
+}
+
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   // In memory (tests) a fresh initdb is faster than loading the template.
@@ -96,8 +135,45 @@ export async function openPglite(dataDir: string | null): Promise<DbHandle> {
     loadDataDir,
   });
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect({ pglite: stripBoundValues(pglite) }),
+  });
   return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+/**
+ * The data directory holds the database (live login links in its WAL, join codes) and the admin
+ * token: only the service's user may read it. PGlite's file system sets modes itself, whatever the
+ * umask: the template's files come out 0666 on the first start, and the two relation-cache files
+ * (pg_internal.init) 0644 at every start. So the whole tree is tightened once (first start, or a
+ * directory an older version left open), and on later starts only those cache files; whatever
+ * else is written later follows the umask main.node.ts sets.
+ */
+export async function restrictDataDir(dir: string): Promise<void> {
+  const { chmod, mkdir, readdir, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const loose = async (path: string) => ((await stat(path).catch(() => null))?.mode ?? 0) & 0o077;
+  if (!(await loose(dir)) && !(await loose(join(dir, 'pglite', 'PG_VERSION')))) {
+    const bases = await readdir(join(dir, 'pglite', 'base')).catch(() => []);
+    const caches = [
+      join(dir, 'pglite', 'global', 'pg_internal.init'),
+      ...bases.map((b) => join(dir, 'pglite', 'base', b, 'pg_internal.init')),
+    ];
+    await Promise.all(caches.map((f) => chmod(f, 0o600).catch(() => {})));
+    return;
+  }
+  const tighten = async (path: string, isDir: boolean): Promise<void> => {
+    await chmod(path, isDir ? 0o700 : 0o600).catch(() => {});
+    if (!isDir) return;
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries
+        .filter((e) => e.isDirectory() || e.isFile())
+        .map((e) => tighten(join(path, e.name), e.isDirectory())),
+    );
+  };
+  await tighten(dir, true);
 }
 
 export class DatabaseUnavailableError extends Error {}
@@ -108,10 +184,12 @@ export async function openDatabase(config: {
   dataDir: string;
 }): Promise<DbHandle> {
   if (!config.databaseUrl) {
-    const { mkdir } = await import('node:fs/promises');
     const { join } = await import('node:path');
-    await mkdir(config.dataDir, { recursive: true });
-    return openPglite(join(config.dataDir, 'pglite'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const handle = await openPglite(join(config.dataDir, 'pglite'));
+    await restrictDataDir(config.dataDir);
+    return handle;
   }
   const handle = await openPostgres(config.databaseUrl);
   try {

@@ -253,6 +253,8 @@ export interface SessionsTable {
   csrf: string;
   label: string;
   expires_at: Timestamp;
+  /** 'sandbox': made while the open sandbox ran (no platform); refused once a platform is configured. */
+  mode: Generated<'platform' | 'sandbox'>;
 }
 
 export interface CalendarOverridesTable {

@@ -8,6 +8,7 @@ import { unitsApi } from './api/units';
 import { eventsApi } from './api/events';
 import { campaignsApi } from './api/campaigns';
 import { broadcastsApi } from './api/broadcasts';
+import { accessApi } from './api/access';
 
 export interface WebhookRoute {
   path: string;
@@ -84,6 +85,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   eventsApi(api, deps.ctx);
   campaignsApi(api, deps.ctx);
   broadcastsApi(api, deps.ctx);
+  accessApi(api, deps.ctx);
   app.route('/api', api);
 
   deps.mount?.(app);

@@ -15,6 +15,12 @@ export const dl = {
     'Xin lỗi, liên kết trang quản trị chỉ dành cho thành viên nhóm Ban tổ chức. Vui lòng nhắn một tin trong nhóm Ban tổ chức trước, rồi gửi lại /dashboard tại đây.',
   refused: () =>
     'Xin lỗi, lệnh /dashboard chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm Ban tổ chức.',
+  dormant: () =>
+    'Xin lỗi, đã lâu anh/chị không nhắn trong nhóm Ban tổ chức nên bot tạm không gửi liên kết trang quản trị. Vui lòng nhắn một tin trong nhóm Ban tổ chức rồi gửi lại /dashboard.',
+  leftOrganizerGroup: () =>
+    'Xin lỗi, anh/chị không còn là thành viên nhóm Ban tổ chức nên không nhận được liên kết trang quản trị.',
+  sandboxRefused: () =>
+    'Trình mô phỏng không cấp liên kết đăng nhập trang quản trị (ai mở được trình mô phỏng cũng đóng vai được mọi người). Hãy đăng nhập trang quản trị bằng mã quản trị (ADMIN_TOKEN).',
 };
 
 export type RegistrationStatusKey = 'pending' | 'registered' | 'declined' | 'withdrawn';
@@ -34,6 +40,11 @@ export const FLASH: Record<string, (n?: number) => string> = {
   resent: (n) => (n ? `Đang gửi lại ${n} nhóm lỗi.` : 'Không có nhóm lỗi nào cần gửi lại.'),
   broadcastCancelled: () => 'Đã hủy bản nháp thông báo.',
   loggedOut: () => 'Đã đăng xuất.',
+  unitCodeRotated: () =>
+    'Đã đổi mã liên kết của đơn vị: mã cũ không dùng được nữa. Các nhóm đã liên kết vẫn giữ liên kết.',
+  organizerCodeRotated: () =>
+    'Đã đổi mã liên kết nhóm Ban tổ chức: mã cũ không dùng được nữa. Các nhóm đã liên kết vẫn giữ liên kết.',
+  chatUnlinked: () => 'Đã hủy liên kết nhóm chat; nhóm đã được báo.',
 };
 
 export const d = {
@@ -418,7 +429,7 @@ export const sb = {
   newGroupSubmit: 'Thêm nhóm',
   newPrivateHeading: 'Nhắn riêng với bot',
   newPrivateHelp:
-    'Ví dụ: người đã nhắn trong nhóm Ban tổ chức gửi /dashboard để nhận liên kết đăng nhập.',
+    'Ví dụ: gửi /huongdan để xem bot trả lời trong tin nhắn riêng. Tin nhắn riêng và nhóm bạn tạo chỉ bạn thấy (theo trình duyệt); trình mô phỏng không cấp liên kết trang quản trị.',
   failLabel: 'Giả lập lỗi gửi tin vào nhóm này',
   failOn: 'Bật lỗi gửi',
   failOff: 'Tắt lỗi gửi',
@@ -430,10 +441,42 @@ export const sb = {
   jump: 'Các nhóm',
   startup: (url: string) => `Chế độ mô phỏng (không cần Telegram/Zalo): ${url}`,
   dashboardAt: (url: string) => `Trang quản trị: ${url}`,
+  deleted: 'Tin nhắn đã được bot xoá (chứa mã liên kết).',
 };
 
 /** Demo data loaded with the sandbox (seed 000's course, a requirement like seed 003's). */
 export const demo = {
   reportTitle: 'Báo cáo kết quả thực hiện Kế hoạch công tác thông tin đối ngoại',
   reportSource: 'Kế hoạch công tác thông tin đối ngoại năm 2024 (dữ liệu mô phỏng)',
+};
+
+/** What `npm start` prints (security: where it listens, where the admin token is kept). */
+export const startup = {
+  listening: (host: string, port: number, openSandbox: boolean) =>
+    /^(127\.0\.0\.1|::1|localhost)$/.test(host)
+      ? `Chỉ nhận kết nối từ máy này (${host}:${port}).${openSandbox ? ' Chế độ mô phỏng mở cho bất kỳ ai truy cập được cổng, nên mặc định không mở ra mạng; đặt HOST=0.0.0.0 nếu thật sự muốn.' : ''}`
+      : `Nhận kết nối tại ${host}:${port}.${openSandbox ? ' Cảnh báo: chế độ mô phỏng đang mở cho mọi máy truy cập được cổng này.' : ''}`,
+  adminTokenGenerated: (token: string, path: string) =>
+    `Mã quản trị (ADMIN_TOKEN) vừa được tạo: ${token}\nMã được lưu tại ${path} (chỉ in lần này).`,
+  adminTokenStored: (path: string) => `Mã quản trị (ADMIN_TOKEN) lưu tại ${path}.`,
+};
+
+/** Taking access back (issue 12): codes replaced, groups unlinked. */
+export const acd = {
+  title: 'Quyền truy cập',
+  heading: 'Mã liên kết và nhóm Ban tổ chức',
+  intro:
+    'Khi mã liên kết bị lộ hoặc người phụ trách thay đổi: đổi mã (mã cũ hết hiệu lực ngay) và hủy liên kết nhóm không còn đúng. Người đã rời nhóm Ban tổ chức không nhận được liên kết đăng nhập nữa.',
+  manage: 'Quản lý mã liên kết và nhóm Ban tổ chức',
+  rotateUnit: 'Đổi mã liên kết',
+  rotateOrganizer: 'Đổi mã liên kết nhóm Ban tổ chức',
+  rotateOrganizerHelp:
+    'Đổi mã khi mã bị lộ: mã cũ hết hiệu lực ngay; các nhóm đã liên kết vẫn giữ liên kết (hủy liên kết ở bảng dưới nếu cần).',
+  rotateConfirm: 'Đổi mã liên kết? Mã cũ sẽ không dùng được nữa.',
+  organizerChats: 'Các nhóm Ban tổ chức',
+  noOrganizerChats: 'Chưa có nhóm nào liên kết làm nhóm Ban tổ chức.',
+  linkedBy: 'Người liên kết',
+  actions: 'Thao tác',
+  unlink: 'Hủy liên kết',
+  unlinkConfirm: (title: string) => `Hủy liên kết nhóm "${title}"?`,
 };

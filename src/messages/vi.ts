@@ -18,6 +18,7 @@ export const COMMANDS: Array<{ command: string; description: string }> = [
   { command: 'nhacnho', description: 'Đôn đốc ngay các đơn vị chưa thực hiện (ban tổ chức)' },
   { command: 'giahan', description: 'Gia hạn báo cáo cho một đơn vị (ban tổ chức)' },
   { command: 'xuat', description: 'Xuất danh sách đăng ký ra Excel (ban tổ chức)' },
+  { command: 'huylienket', description: 'Hủy liên kết nhóm chat của một đơn vị (ban tổ chức)' },
   { command: 'dashboard', description: 'Nhận liên kết đăng nhập trang quản trị (nhắn riêng)' },
 ];
 
@@ -48,6 +49,7 @@ export const t = {
       '• /nhacnho — đôn đốc ngay các đơn vị chưa thực hiện',
       '• /giahan <đơn vị> <ngày> — gia hạn báo cáo',
       '• /xuat — xuất danh sách đăng ký (Excel)',
+      '• /huylienket <đơn vị> — hủy liên kết các nhóm chat của một đơn vị',
       '• /dashboard — nhắn riêng cho bot để nhận liên kết trang quản trị',
     ];
     return [...common, ...(role === 'organizer' ? organizer : unit)].join('\n');
@@ -513,6 +515,7 @@ export const bc = {
   /** A platform's failure, in words an organizer can act on (never the raw English error). */
   reason: (raw: string | null) => {
     const r = raw ?? '';
+    if (/simulated/i.test(r)) return 'lỗi giả lập (nhóm mô phỏng đang bật chế độ gửi lỗi)';
     if (/kicked|Forbidden|not a member|chat_gone|removed|\b40[13]\b/i.test(r))
       return 'bot đã bị xoá khỏi nhóm hoặc không còn quyền gửi';
     if (/chat not found|PEER_ID_INVALID|group.*not.*found|\b404\b/i.test(r))
@@ -536,6 +539,25 @@ export const bc = {
     return same ? unit : `${unit} (nhóm "${title}")`;
   },
   finished: () => '📤 Đã gửi xong — kết quả ở tin bên dưới.',
+  onlyAuthorMayPress: () =>
+    'Chỉ người soạn thông báo mới bấm được nút này. Thành viên khác của Ban tổ chức muốn xác nhận thì TRẢ LỜI (reply) đúng tin xem trước bằng "gửi" hoặc "hủy".',
+};
+
+/** Revoking access (issue 12): unlinking groups from a chat command. */
+export const ac = {
+  unlinkedNotice: (unitName: string | null) =>
+    unitName
+      ? `Nhóm này đã được Ban tổ chức hủy liên kết với ${unitName}. Bot sẽ không gửi thư mời, nhắc lịch hay đôn đốc vào nhóm nữa. Nếu cần liên kết lại, xin mã liên kết mới từ Ban tổ chức.`
+      : 'Nhóm này không còn là nhóm Ban tổ chức. Các lệnh dành cho Ban tổ chức không dùng được ở đây nữa.',
+  unlinkUsage: () =>
+    'Cách dùng: /huylienket <tên hoặc mã đơn vị> — hủy liên kết mọi nhóm chat của đơn vị đó (ví dụ khi nhóm bị lộ mã hoặc đổi người phụ trách). Sau đó đổi mã liên kết của đơn vị trên trang quản trị.',
+  unlinkUnitNotFound: (typed: string) =>
+    `Không tìm thấy đơn vị "${typed}". Hãy gõ tên hoặc mã đơn vị như trong danh sách.`,
+  unlinkUnitAmbiguous: (typed: string, names: string[]) =>
+    `"${typed}" khớp với nhiều đơn vị:\n${names.map((n) => `• ${n}`).join('\n')}\nHãy gõ rõ hơn (hoặc dùng mã đơn vị).`,
+  unlinkNothing: (unitName: string) => `${unitName} chưa có nhóm chat nào đang liên kết.`,
+  unlinkDone: (unitName: string, titles: string[]) =>
+    `✅ Đã hủy liên kết ${titles.length} nhóm của ${unitName}:\n${titles.map((x) => `• ${x}`).join('\n')}\nMã liên kết cũ vẫn dùng được cho tới khi đổi mã trên trang quản trị.`,
 };
 
 /** What a field is called in Vietnamese, with the API's name after it so both readers find it. */

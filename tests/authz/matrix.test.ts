@@ -98,7 +98,7 @@ async function digest(db: TestDb['db'], unit?: number): Promise<string> {
     reminders: (
       await sql<{
         n: number;
-      }>`SELECT count(*)::int AS n FROM outbox WHERE purpose <> 'reply'`.execute(db)
+      }>`SELECT count(*)::int AS n FROM outbox WHERE purpose NOT IN ('reply', 'delete')`.execute(db)
     ).rows[0]!.n,
   };
   return JSON.stringify({ regs, attendees, submissions, campaignUnits, ...rest });
@@ -382,6 +382,11 @@ describe('every /api route × no token, wrong token, right token', () => {
       } as never)
     ).id;
     ids.broadcast = (await createAndSend(ctx, 'Thông báo A', { kind: 'units', units: 'all' })).id;
+    // A linked group for POST /api/chats/unlink to unlink.
+    await db.db
+      .insertInto('chats')
+      .values({ platform: 'telegram', external_id: '-100777', title: 'Nhóm A', role: 'organizer' })
+      .execute();
   });
   afterAll(() => db.close());
 
@@ -450,6 +455,15 @@ describe('every /api route × no token, wrong token, right token', () => {
       }),
       invalid: JSON.stringify({ communes: [{ parent: '', communes: [] }] }),
       id: 'unitCode',
+    },
+    'POST /api/units/rotate-code': {
+      valid: () => ({ body: JSON.stringify({ code: 'A' }) }),
+      invalid: JSON.stringify({ code: 3 }),
+    },
+    'POST /api/organizer-code/rotate': { valid: () => ({ body: '{}' }) },
+    'POST /api/chats/unlink': {
+      valid: () => ({ body: JSON.stringify({ platform: 'telegram', chatId: '-100777' }) }),
+      invalid: JSON.stringify({ platform: 'icq', chatId: '' }),
     },
   };
   const idFor = (route: string) => {

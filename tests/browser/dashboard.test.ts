@@ -265,7 +265,7 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
     await page.waitForURL(/\/broadcasts\/\d+$/);
     await hasText(page.locator('[data-field=failed]'), '1');
     const failure = page.locator('tr', { hasText: 'Báo Đồng Tháp' }).first();
-    await contains(failure, 'simulated delivery failure');
+    await contains(failure, 'lỗi giả lập');
     await shot(page, '06b-thong-bao-loi');
     const sandbox = service.adapters.find((a) => a.platform === 'sandbox') as SandboxAdapter;
     sandbox.store.setFailing('sandbox:bao-dong-thap', false);

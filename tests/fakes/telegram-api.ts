@@ -24,6 +24,14 @@
  * overall 429, or to a chat after a scripted 429). With enforceLimits false, over-limit sends are
  * accepted but still counted. Scripted faults themselves (failNext, storm429) are not violations.
  *
+ * Membership and deletion (as the Bot API answers them): getChatMember returns the ChatMember the
+ * fake knows (`setMember`, or learnt from pushed/observed updates: a message's sender is a member,
+ * new_chat_members/left_chat_member/chat_member change it), `{status:'left'}` for anyone else;
+ * deleteMessage deletes the bot's own messages anywhere, users' messages in private chats, and in
+ * groups only where `setBotCanDelete(chat)` was called (else 400 "message can't be deleted");
+ * unknown ids answer 400 "message to delete not found". `observe(update)` lets the fake learn an
+ * update a test POSTed to the webhook itself.
+ *
  * Simplifications (documented, deliberate): webhook deliveries are not retried; callback query
  * ids are not checked except that one cannot be answered twice; replies to unknown messages are
  * accepted; Markdown (legacy) is not validated.
@@ -140,6 +148,8 @@ const DEFAULT_LIMITED = ['sendMessage', 'sendDocument', 'editMessageText'];
 const CHAT_METHODS = new Set([
   'sendMessage',
   'editMessageText',
+  'getChatMember',
+  'deleteMessage',
   'sendDocument',
   'sendChatAction',
   'getChat',
@@ -564,6 +574,10 @@ export class FakeTelegramApi {
   private deliveryChain: Promise<void> = Promise.resolve();
   private lastWebhookError: { date: number; message: string } | null = null;
   private callListeners = new Set<() => void>();
+  private members = new Map<string, Map<number, string>>();
+  private incoming = new Map<string, Set<number>>();
+  private canDelete = new Set<string>();
+  private deletedIds = new Map<string, number[]>();
 
   constructor(options: FakeTelegramOptions = {}) {
     this.opts = {
@@ -650,6 +664,10 @@ export class FakeTelegramApi {
     this.globalBlockedUntil = 0;
     this.chatBlockedUntil.clear();
     this.answeredCallbacks.clear();
+    this.members.clear();
+    this.incoming.clear();
+    this.canDelete.clear();
+    this.deletedIds.clear();
     this.lastWebhookError = null;
     this.rand = mulberry32(this.seed);
   }
@@ -740,6 +758,34 @@ export class FakeTelegramApi {
       }, timeoutMs);
       this.callListeners.add(check);
     });
+  }
+
+  /** Learns from an update without queueing it (one a test POSTed to the webhook itself). */
+  observe(update: object): void {
+    this.learn(update as TgUpdate);
+  }
+
+  /** A user's status in a chat, as getChatMember will answer it. */
+  setMember(
+    chatId: number | string,
+    userId: number,
+    status: 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked',
+  ): void {
+    const key = chatKey(chatId);
+    const m = this.members.get(key) ?? new Map<number, string>();
+    m.set(userId, status);
+    this.members.set(key, m);
+  }
+
+  /** The bot is an administrator with can_delete_messages in this group. */
+  setBotCanDelete(chatId: number | string, can = true): void {
+    if (can) this.canDelete.add(chatKey(chatId));
+    else this.canDelete.delete(chatKey(chatId));
+  }
+
+  /** Message ids deleted in a chat (bot's and users'), in order. */
+  deletedIn(chatId: number | string): number[] {
+    return [...(this.deletedIds.get(chatKey(chatId)) ?? [])];
   }
 
   /** Declares a chat (title/type for getChat and message results). */
@@ -1067,9 +1113,45 @@ export class FakeTelegramApi {
       case 'leaveChat':
         this.left.add(chatKey(p['chat_id']));
         return { result: true };
+      case 'getChatMember':
+        return this.getChatMember(p);
+      case 'deleteMessage':
+        return this.deleteMessage(p);
       default:
         return err(404, 'Not Found');
     }
+  }
+
+  private getChatMember(p: Params): Outcome {
+    const key = chatKey(p['chat_id']);
+    const userId = Number(p['user_id']);
+    if (!Number.isSafeInteger(userId) || userId <= 0) return badRequest('PARTICIPANT_ID_INVALID');
+    const status = this.members.get(key)?.get(userId) ?? 'left';
+    const user = { id: userId, is_bot: false, first_name: `User ${userId}` };
+    const member: Params = { user, status };
+    if (status === 'restricted') member['is_member'] = true;
+    if (status === 'kicked') member['until_date'] = 0;
+    return { result: member };
+  }
+
+  private deleteMessage(p: Params): Outcome {
+    const key = chatKey(p['chat_id']);
+    const id = Number(p['message_id']);
+    const own = this.messages.get(key)?.find((m) => m.message_id === id);
+    const theirs = this.incoming.get(key)?.has(id) ?? false;
+    if (!own && !theirs) return badRequest('message to delete not found');
+    if (!own && isGroupKey(key) && !this.canDelete.has(key))
+      return badRequest("message can't be deleted");
+    if (own) {
+      const list = this.messages.get(key)!;
+      list.splice(list.indexOf(own), 1);
+    } else {
+      this.incoming.get(key)!.delete(id);
+    }
+    const done = this.deletedIds.get(key) ?? [];
+    done.push(id);
+    this.deletedIds.set(key, done);
+    return { result: true };
   }
 
   private setWebhook(p: Params): Outcome {
@@ -1408,10 +1490,22 @@ export class FakeTelegramApi {
       if (!m || typeof m !== 'object' || !m.chat) continue;
       const key = chatKey(m.chat.id);
       if (!this.chats.has(key)) this.chats.set(key, m.chat);
+      if (m !== u.callback_query?.message) {
+        const ids = this.incoming.get(key) ?? new Set<number>();
+        ids.add(m.message_id);
+        this.incoming.set(key, ids);
+        const known = this.members.get(key);
+        if (m.from && !m.from.is_bot && !known?.has(m.from.id))
+          this.setMember(key, m.from.id, 'member');
+        for (const joined of m.new_chat_members ?? []) this.setMember(key, joined.id, 'member');
+        if (m.left_chat_member) this.setMember(key, m.left_chat_member.id, 'left');
+      }
       this.lastMessageId.set(key, Math.max(this.lastMessageId.get(key) ?? 0, m.message_id));
       if (typeof m.migrate_to_chat_id === 'number' && !this.migrated.has(key))
         this.migrate(key, m.migrate_to_chat_id);
     }
+    const cm = u['chat_member'] as TgUpdate['my_chat_member'] | undefined;
+    if (cm) this.setMember(cm.chat.id, cm.new_chat_member.user.id, cm.new_chat_member.status);
     const mcm = u.my_chat_member;
     if (mcm) {
       const key = chatKey(mcm.chat.id);

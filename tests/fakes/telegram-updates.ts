@@ -100,6 +100,13 @@ export interface TgUpdate {
     chat_instance: string;
     data?: string;
   };
+  chat_member?: {
+    chat: TgChat;
+    from: TgUser;
+    date: number;
+    old_chat_member: TgChatMember;
+    new_chat_member: TgChatMember;
+  };
   my_chat_member?: {
     chat: TgChat;
     from: TgUser;
@@ -407,6 +414,43 @@ export function createTelegramUpdates(opts: TelegramUpdatesOptions = {}) {
       m.new_chat_member = bot;
       m.new_chat_members = [bot];
       return [first, update({ message: m })];
+    },
+
+    /**
+     * chat_member: another user's status changes (Telegram sends it only where the bot is an
+     * administrator, and only when "chat_member" is in allowed_updates).
+     */
+    chatMember(
+      chat: TgChat,
+      by: TgUser,
+      user: TgUser,
+      from: TgChatMember['status'],
+      to: TgChatMember['status'],
+      o: { date?: number | Date } = {},
+    ): TgUpdate & { chat_member: NonNullable<TgUpdate['chat_member']> } {
+      const member = (status: TgChatMember['status']): TgChatMember =>
+        status === 'kicked'
+          ? { user, status, until_date: 0 }
+          : status === 'restricted'
+            ? { user, status, is_member: to !== 'left' }
+            : { user, status };
+      return update({
+        chat_member: {
+          chat,
+          from: by,
+          date: unix(o.date),
+          old_chat_member: member(from),
+          new_chat_member: member(to),
+        },
+      });
+    },
+
+    /** The service message a group shows when a member leaves (by = the user) or is removed. */
+    memberLeft(chat: TgChat, user: TgUser, by: TgUser = user): TgUpdate & { message: TgMessage } {
+      const m = baseMessage(chat, by);
+      m.left_chat_participant = user;
+      m.left_chat_member = user;
+      return update({ message: m });
     },
 
     /** Other users joining. */

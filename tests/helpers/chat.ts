@@ -55,7 +55,10 @@ export function chatSim(ctx: AppContext, platform: InboundMessage['platform'] = 
         .where('chat_external_id', '=', chatId)
         .orderBy('id')
         .execute();
-      return rows.map((r) => (r.payload as { text: string }).text);
+      // Deletions of a user's message (a /lienket code) are not messages anyone reads.
+      return rows
+        .filter((r) => !(r.payload as { deleteMessageId?: string }).deleteMessageId)
+        .map((r) => (r.payload as { text: string }).text);
     },
     async last(
       chatId: string,

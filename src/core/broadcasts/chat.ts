@@ -14,6 +14,46 @@ import {
 
 const CONFIRM = 'broadcast.confirm';
 
+interface ConfirmPayload {
+  broadcastId: number;
+  /** The platform id of the organizer who asked for the broadcast. */
+  author?: string;
+}
+
+const previewRef = (broadcastId: number) => `broadcast.preview:${broadcastId}`;
+
+/** Does this message reply to the preview of that broadcast (the bot's message, in this chat)? */
+async function repliesToPreview(turn: Turn, broadcastId: number): Promise<boolean> {
+  const replyTo = turn.msg.replyToMessageId;
+  if (!replyTo) return false;
+  const row = await turn.trx
+    .selectFrom('outbox')
+    .select('id')
+    .where('platform', '=', turn.msg.platform)
+    .where('chat_external_id', '=', turn.msg.chat.id)
+    .where('platform_message_id', '=', replyTo)
+    .where('ref', '=', previewRef(broadcastId))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Who may answer a preview: a button press counts from its author only; a reply to the preview
+ * is an explicit answer from any organizer in the group; a word typed without replying counts
+ * from the author only. Someone else's unaddressed "ok" in a busy group confirms nothing.
+ */
+async function mayAnswer(
+  turn: Turn,
+  prompt: ConfirmPayload,
+  via: 'button' | 'text',
+): Promise<'yes' | 'not-author' | 'no'> {
+  const isAuthor = prompt.author === undefined || prompt.author === turn.msg.sender.id;
+  if (via === 'button') return isAuthor ? 'yes' : 'not-author';
+  if (await repliesToPreview(turn, prompt.broadcastId)) return 'yes';
+  if (turn.msg.replyToMessageId) return 'no'; // a reply to some other message
+  return isAuthor ? 'yes' : 'no';
+}
+
 /** "chưa đăng ký: …", "chưa báo cáo: …", "nhóm <tên>: …" at the head of the text choose the target. */
 async function parseTarget(
   turn: Turn,
@@ -64,7 +104,7 @@ export const broadcastCommands: Record<string, CommandSpec> = {
         turn.trx,
         turn.chat.id,
         CONFIRM,
-        { broadcastId: draft.id },
+        { broadcastId: draft.id, author: turn.msg.sender.id } satisfies ConfirmPayload,
         turn.now,
         30 * 60_000,
       );
@@ -76,6 +116,7 @@ export const broadcastCommands: Record<string, CommandSpec> = {
         parsed.text,
       );
       await turn.reply(urgent ? `${preview}\n${ops.urgentMark()}` : preview, {
+        ref: previewRef(draft.id),
         buttons: [
           [
             { text: bc.sendButton(), data: `p:${promptId}:send` },
@@ -102,14 +143,19 @@ export const broadcastTextHandler: TextHandler = async (turn) => {
   const isSend = /^(send|gui|gui di|gui ngay|dong y|xac nhan|ok)$/.test(answer);
   const isCancel = /^(cancel|huy|khong|thoi|bo)$/.test(answer);
   if (!isSend && !isCancel) return false;
-  const prompt = await currentPrompt<{ broadcastId: number }>(
-    turn.trx,
-    turn.chat.id,
-    CONFIRM,
-    turn.now,
-  );
+  const prompt = await currentPrompt<ConfirmPayload>(turn.trx, turn.chat.id, CONFIRM, turn.now);
   if (!prompt || (fromButton !== null && fromButton !== prompt.id)) return false;
+  const may = await mayAnswer(turn, prompt.payload, fromButton !== null ? 'button' : 'text');
+  if (may === 'not-author') {
+    await turn.reply(bc.onlyAuthorMayPress());
+    return true;
+  }
+  if (may === 'no') return false;
   if (!(await closePrompt(turn.trx, prompt.id))) return true;
+  await turn.audit(isCancel ? 'broadcast.cancelled' : 'broadcast.confirmed', {
+    broadcast: prompt.payload.broadcastId,
+    by: turn.msg.sender.id,
+  });
   if (isCancel) {
     await turn.trx
       .updateTable('broadcasts')

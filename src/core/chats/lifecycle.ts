@@ -9,6 +9,7 @@ import { t } from '../../messages/vi';
 import type { ChatEvent } from '../channel';
 import { claimUpdate, isConnectionError, type HandleResult } from '../inbound/handle';
 import { enqueue } from '../outbox/enqueue';
+import { forgetMember } from './members';
 
 /** Chat lifecycle: removed from a group → inactive; upgraded to a supergroup → same link, new id. */
 export async function handleChatEvent(ctx: AppContext, event: ChatEvent): Promise<HandleResult> {
@@ -36,6 +37,8 @@ async function applyChatEvent(ctx: AppContext, event: ChatEvent): Promise<Handle
       await markChatInactive(trx, event.platform, event.chatId);
     } else if (event.kind === 'migrated') {
       await migrateChat(trx, event.platform, event.chatId, event.newChatId);
+    } else if (event.kind === 'member-left') {
+      await forgetMember(trx, event.platform, event.chatId, event.userId);
     } else {
       // Added (back) to a group: a linked chat works again; an unlinked one is told how to link.
       const chat = await trx

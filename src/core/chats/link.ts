@@ -1,29 +1,53 @@
-import { sql } from 'kysely';
-import { ev, t } from '../../messages/vi';
+import { capabilitiesOf } from '../channel';
+import { t } from '../../messages/vi';
+import type { EventRow } from '../../db/schema';
 import { openEventsForUnit } from '../events/repo';
+import { invitationFor } from '../events/manage';
+import { descendantsOf } from '../units/tree';
+import { deliveries } from './targets';
 import { enqueue } from '../outbox/enqueue';
 import type { Turn } from '../inbound/turn';
 import { organizerJoinCode } from '../units/repo';
 import { secretEquals } from '../codes';
+import { checkAttempts, clearAttempts, recordFailure, type AttemptLimit } from '../rate-limit';
 
 /** Wrong codes allowed per chat in the window before /lienket is refused: guessing 79-bit codes is hopeless, but noise is not. */
 export const LINK_ATTEMPTS = 5;
 export const LINK_WINDOW_MINUTES = 15;
+/** Wrong codes from all chats together in the window (a farm of new groups guessing). */
+export const LINK_GLOBAL_ATTEMPTS = 300;
+
+export const LINK_LIMIT: AttemptLimit = {
+  scope: 'link',
+  perKey: LINK_ATTEMPTS,
+  global: LINK_GLOBAL_ATTEMPTS,
+  windowMs: LINK_WINDOW_MINUTES * 60_000,
+};
+
+/**
+ * The message that carried a code is removed from the chat when the platform lets the bot
+ * (Telegram: a private chat, or a group where the bot may delete messages); a refusal is ignored.
+ */
+async function deleteCodeMessage(turn: Turn): Promise<void> {
+  const id = turn.msg.messageId;
+  if (!id || !capabilitiesOf(turn.msg.platform).deletes) return;
+  await enqueue(
+    turn.trx,
+    [{ platform: turn.msg.platform, chatExternalId: turn.msg.chat.id, chatId: turn.chat.id }],
+    { text: '', deleteMessageId: id },
+    { purpose: 'delete', priority: 0 },
+  );
+}
 
 export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
-  if (turn.msg.chat.type === 'private') return turn.reply(t.linkPrivateChat());
   const code = rawCode.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  if (code) await deleteCodeMessage(turn);
+  if (turn.msg.chat.type === 'private') return turn.reply(t.linkPrivateChat());
   if (!code) return turn.reply(t.linkMissingCode());
 
-  const key = `link:${turn.msg.platform}:${turn.msg.chat.id}`;
-  const since = new Date(turn.now.getTime() - LINK_WINDOW_MINUTES * 60_000);
-  const recent = await turn.trx
-    .selectFrom('attempts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('key', '=', key)
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
-  if (Number(recent.n) >= LINK_ATTEMPTS) return turn.reply(t.linkRateLimited(LINK_WINDOW_MINUTES));
+  const who = `${turn.msg.platform}:${turn.msg.chat.id}`;
+  if ((await checkAttempts(turn.trx, LINK_LIMIT, who, turn.now)) !== 'ok')
+    return turn.reply(t.linkRateLimited(LINK_WINDOW_MINUTES));
 
   const orgCode = await organizerJoinCode(turn.trx);
   const unit = await turn.trx
@@ -33,7 +57,7 @@ export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
     .executeTakeFirst();
   const isOrganizer = secretEquals(code, orgCode);
   if (!unit && !isOrganizer) {
-    await turn.trx.insertInto('attempts').values({ key, at: turn.now }).execute();
+    await recordFailure(turn.trx, LINK_LIMIT, who, turn.now);
     await turn.audit('link.failed', { chat: turn.msg.chat.id });
     return turn.reply(t.linkBadCode());
   }
@@ -56,18 +80,39 @@ export async function linkChat(turn: Turn, rawCode: string): Promise<void> {
     unit: unit?.code ?? null,
     organizer: isOrganizer,
   });
-  await sql`DELETE FROM attempts WHERE key = ${key}`.execute(turn.trx);
+  await clearAttempts(turn.trx, LINK_LIMIT, who);
 
   if (isOrganizer) return turn.reply(t.linkedOrganizer());
   if (previous && previous.id === unit!.id) return turn.reply(t.alreadyLinked(unit!.name));
   await turn.reply(previous ? t.relinked(previous.name, unit!.name) : t.linkedUnit(unit!.name));
-  // A group linked after the invitations went out still gets the ones it can answer.
-  for (const e of await openEventsForUnit(turn.trx, unit!.id, turn.now)) {
-    await enqueue(
+  // A group linked after the invitations went out still gets the ones it can answer: its own
+  // unit's, and those of units below it that have no group and now reach it through this one.
+  const family = [unit!, ...(await descendantsOf(turn.trx, unit!.id))];
+  const events = new Map<number, EventRow>();
+  for (const u of family)
+    for (const e of await openEventsForUnit(turn.trx, u.id, turn.now)) events.set(e.id, e);
+  for (const e of events.values()) {
+    const invited = await turn.trx
+      .selectFrom('registrations')
+      .select('unit_id')
+      .where('event_id', '=', e.id)
+      .where(
+        'unit_id',
+        'in',
+        family.map((u) => u.id),
+      )
+      .execute();
+    const reach = await deliveries(
       turn.trx,
-      [{ platform: turn.msg.platform, chatExternalId: turn.msg.chat.id, chatId: turn.chat.id }],
-      { text: ev.invitation(e, turn.ctx.timezone) },
-      { purpose: 'invite', ref: `event:${e.id}` },
+      invited.map((r) => r.unit_id),
     );
+    const here = reach.deliveries.find((d) => d.chatId === turn.chat.id);
+    if (here)
+      await enqueue(
+        turn.trx,
+        [here],
+        { text: invitationFor(e, here, turn.ctx.timezone) },
+        { purpose: 'invite', ref: `event:${e.id}` },
+      );
   }
 }

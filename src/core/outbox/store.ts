@@ -101,7 +101,8 @@ export async function fail(
 ): Promise<Array<{ id: number; platform: string; chatExternalId: string }>> {
   if (!rows.length) return [];
   const result = await sql<{ id: number; platform: string; chat_external_id: string }>`
-    UPDATE outbox o SET state = 'failed', lease_until = NULL, error = x.error
+    UPDATE outbox o SET state = 'failed', lease_until = NULL, error = x.error,
+      payload = CASE WHEN o.sensitive THEN ${JSON.stringify(REDACTED)}::jsonb ELSE o.payload END
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id bigint, error text)
     WHERE o.id = x.id AND o.locked_by = ${holder} AND o.state = 'sending'
     RETURNING o.id, o.platform, o.chat_external_id`.execute(db);

@@ -59,20 +59,6 @@ function wantsJson(c: Context): boolean {
   );
 }
 
-/** A path on this site to return to after login (never another host). */
-export function safeNext(raw: string | undefined | null): string | null {
-  if (
-    !raw ||
-    !raw.startsWith('/') ||
-    raw.startsWith('//') ||
-    raw.includes('\\') ||
-    raw.length > 500
-  )
-    return null;
-  if (raw.startsWith('/login')) return null;
-  return raw;
-}
-
 export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): Dash {
   const sandbox = !!opts.sandbox;
   const dash: Dash = {
@@ -114,7 +100,7 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
     },
     get(path, h) {
       app.get(path, async (c) => {
-        const s = await currentSession(c, ctx.db, ctx.clock());
+        const s = await currentSession(c, ctx);
         if (!s) {
           if (wantsJson(c))
             return c.json(
@@ -140,7 +126,7 @@ export function createDash(app: Hono, ctx: AppContext, opts: DashboardOptions): 
             ),
         }),
         async (c) => {
-          const s = await currentSession(c, ctx.db, ctx.clock());
+          const s = await currentSession(c, ctx);
           // No session: refused like a forged form (a stale tab after logout lands here too).
           if (!s) return dash.forbidden(c, null, d.errors.loginRequired);
           let form: Form;

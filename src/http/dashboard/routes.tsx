@@ -11,16 +11,24 @@ import { consumeLoginToken, isLoginCodeShape, loginTokenState } from '../../core
 import { d, FLASH } from '../../messages/dashboard';
 import { mountAssets } from './assets';
 import {
+  checkAttempts,
+  clearAttempts,
+  recordFailure,
+  type AttemptLimit,
+} from '../../core/rate-limit';
+import {
   CSRF_FIELD,
-  clientKey,
+  clientAddress,
   csrfMatches,
   currentSession,
   endSession,
   preSessionCookie,
   preSessionCsrf,
+  safeNext,
   startSession,
 } from './auth';
-import { createDash, render, safeNext, type DashboardOptions } from './kit';
+import { createDash, render, type DashboardOptions } from './kit';
+import { accessRoutes } from './pages/access';
 import { broadcastRoutes } from './pages/broadcasts';
 import { eventRoutes } from './pages/events';
 import { homePage } from './pages/home';
@@ -34,6 +42,19 @@ export { createLoginLink } from './auth';
 /** Wrong admin tokens per visitor address in the window before the form refuses. */
 export const LOGIN_ATTEMPTS = 10;
 export const LOGIN_WINDOW_MINUTES = 15;
+/**
+ * Wrong admin tokens from all addresses together in the window: past it the form refuses
+ * everyone for a while (one-time links from the chat still work). Guessing a 158-bit token is
+ * hopeless; the ceiling bounds the work and the rows an address-hopping client can cause.
+ */
+export const LOGIN_GLOBAL_ATTEMPTS = 200;
+
+export const LOGIN_LIMIT: AttemptLimit = {
+  scope: 'dashboard-login',
+  perKey: LOGIN_ATTEMPTS,
+  global: LOGIN_GLOBAL_ATTEMPTS,
+  windowMs: LOGIN_WINDOW_MINUTES * 60_000,
+};
 
 export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOptions): void {
   mountAssets(app);
@@ -53,7 +74,7 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
     render(
       c,
       <LoginPage
-        csrf={preSessionCsrf(c)}
+        csrf={preSessionCsrf(c, ctx.config)}
         next={extra.next ?? undefined}
         error={extra.error}
         notice={extra.notice}
@@ -63,7 +84,7 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
     );
 
   app.get('/', async (c) => {
-    const s = await currentSession(c, ctx.db, ctx.clock());
+    const s = await currentSession(c, ctx);
     if (!s) {
       const notice = c.req.query('ok') === 'loggedOut' ? FLASH.loggedOut!() : undefined;
       return loginPage(c, { next: safeNext(c.req.query('next')), notice });
@@ -90,31 +111,25 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
     if (!csrfMatches(form[CSRF_FIELD], preSessionCookie(c))) return dash.forbidden(c, null);
     const next = safeNext(typeof form.next === 'string' ? form.next : null);
     const now = ctx.clock();
-    const key = `dashboard-login:${clientKey(c)}`;
-    const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000);
-    const recent = await ctx.db
-      .selectFrom('attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key', '=', key)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    if (Number(recent.n) >= LOGIN_ATTEMPTS)
+    const who = clientAddress(c, ctx.config.trustProxy);
+    const verdict = await checkAttempts(ctx.db, LOGIN_LIMIT, who, now);
+    if (verdict !== 'ok')
       return loginPage(c, { error: d.login.rateLimited(LOGIN_WINDOW_MINUTES), next }, 429);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     if (!secretEquals(token, opts.adminToken)) {
-      await ctx.db.insertInto('attempts').values({ key, at: now }).execute();
+      await recordFailure(ctx.db, LOGIN_LIMIT, who, now);
       await ctx.db
         .insertInto('audit_log')
         .values({
           actor: 'dashboard',
           action: 'dashboard.login.failed',
-          details: JSON.stringify({ from: key }),
+          details: JSON.stringify({ from: who }),
         })
         .execute();
       return loginPage(c, { error: d.login.wrongToken, next }, 401);
     }
-    await ctx.db.deleteFrom('attempts').where('key', '=', key).execute();
-    await startSession(c, ctx.db, 'ADMIN_TOKEN', now);
+    await clearAttempts(ctx.db, LOGIN_LIMIT, who);
+    await startSession(c, ctx, 'ADMIN_TOKEN');
     await ctx.db
       .insertInto('audit_log')
       .values({
@@ -136,7 +151,7 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
     const state = await loginTokenState(ctx.db, code, ctx.clock());
     if (state !== 'valid')
       return render(c, <LinkInvalidPage state={state} />, state === 'unknown' ? 404 : 410);
-    return render(c, <LinkConfirmPage csrf={preSessionCsrf(c)} code={code} />);
+    return render(c, <LinkConfirmPage csrf={preSessionCsrf(c, ctx.config)} code={code} />);
   });
 
   app.post('/login/:code', small, async (c) => {
@@ -153,7 +168,7 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
         state === 'unknown' ? 404 : 410,
       );
     }
-    await startSession(c, ctx.db, used.label, now);
+    await startSession(c, ctx, used.label);
     await ctx.db
       .insertInto('audit_log')
       .values({
@@ -166,11 +181,11 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
   });
 
   app.post('/logout', small, async (c) => {
-    const s = await currentSession(c, ctx.db, ctx.clock());
+    const s = await currentSession(c, ctx);
     if (!s) return c.redirect('/', 303);
     const form = await c.req.parseBody();
     if (!csrfMatches(form[CSRF_FIELD], s.csrf)) return dash.forbidden(c, s);
-    await endSession(c, ctx.db);
+    await endSession(c, ctx);
     return c.redirect('/?ok=loggedOut', 303);
   });
 
@@ -178,4 +193,5 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
   eventRoutes(dash);
   reportRoutes(dash);
   broadcastRoutes(dash);
+  accessRoutes(dash);
 }

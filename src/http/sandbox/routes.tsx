@@ -3,11 +3,16 @@
  * with its conversation, a form to write as a person, replies to bot messages and buttons.
  * Messages go through the sandbox adapter into the same core and outbox as real platforms.
  *
- * Open to anyone when the sandbox is the only channel (a local demo reaches no real person);
- * behind the dashboard login when real platforms are configured too (SANDBOX=1), because the
- * simulated organizer group could otherwise broadcast to real groups.
+ * Open to anyone when the sandbox is the only channel (a local demo reaches no real person, and
+ * the server then listens on 127.0.0.1 unless HOST says otherwise); behind the dashboard login
+ * when real platforms are configured too (SANDBOX=1), because the simulated organizer group
+ * could otherwise broadcast to real groups.
+ *
+ * Each visitor (a random id in a cookie) sees the demo's shared groups and only the private
+ * chats and groups they made themselves: one visitor never reads another's private answers.
  */
 import type { Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import type { SandboxAdapter, SandboxChat, SandboxMessage } from '../../../bots/sandbox/index';
 import type { AppContext } from '../../app-context';
@@ -16,12 +21,14 @@ import { fold } from '../../core/text/normalize';
 import { formatTime } from '../../core/time/format';
 import type { SandboxGroup } from '../../demo/load-demo';
 import { d, sb } from '../../messages/dashboard';
+import { newCode } from '../../core/codes';
 import {
   CSRF_FIELD,
   csrfMatches,
   currentSession,
   preSessionCookie,
   preSessionCsrf,
+  secureCookies,
   type Session,
 } from '../dashboard/auth';
 import { render, type Form } from '../dashboard/kit';
@@ -42,6 +49,14 @@ const MAX_TEXT = 4000;
 export const chatKey = (id: string) => id.replace(/^sandbox:/, '');
 const chatIdOf = (key: string) => `sandbox:${key}`;
 
+/** The simulator's visitor: a random id kept in a cookie; their own chats' keys start `v<id>-`. */
+export const VISITOR_COOKIE = 'dp_visitor';
+const VISITOR_SHAPE = /^[a-z2-9]{16}$/;
+const VISITOR_MAX_AGE = 30 * 86_400;
+
+/** A private chat's key: `dm-<person>`, or `v<visitor>-dm-<person>`. */
+const isPrivateKey = (key: string) => /^(v[a-z2-9]{16}-)?dm-/.test(key);
+
 export function slugify(s: string): string {
   return fold(s)
     .replace(/[^a-z0-9]+/g, '-')
@@ -49,9 +64,9 @@ export function slugify(s: string): string {
     .slice(0, 50);
 }
 
-/** A simulated person: the same name is the same person (and has one private chat). */
-function personOf(name: string): { id: string; name: string } {
-  return { id: `u-${slugify(name) || 'an-danh'}`, name };
+/** A simulated person: the same name typed by the same visitor is the same person. */
+function personOf(visitor: string, name: string): { id: string; name: string } {
+  return { id: `u-${visitor}-${slugify(name) || 'an-danh'}`, name };
 }
 
 interface ChatView {
@@ -91,6 +106,8 @@ export function MessageItem(p: {
         ) : null}
         {isPress ? (
           <span>{sb.pressed(m.senderName ?? '', m.text)}</span>
+        ) : m.deleted ? (
+          <p class="muted small">{sb.deleted}</p>
         ) : (
           <pre class="msg">{m.text}</pre>
         )}
@@ -290,7 +307,7 @@ function SandboxPage(p: {
             />
             <label for="pv-text">{sb.textLabel(sb.private)}</label>
             <textarea id="pv-text" name="text" required maxlength={MAX_TEXT} rows={2}>
-              /dashboard
+              /huongdan
             </textarea>
             <div class="actions">
               <button type="submit">{sb.send}</button>
@@ -339,6 +356,10 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
         .execute();
       for (const r of rows) {
         const msg = r.payload as OutboundMessage;
+        if (msg.deleteMessageId) {
+          store.remove(r.chat_external_id, msg.deleteMessageId);
+          continue;
+        }
         if (msg.editMessageId) {
           store.edit(r.chat_external_id, msg.editMessageId, msg.text, msg.buttons);
           continue;
@@ -360,16 +381,43 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
       ctx.log.warn({ err }, 'sandbox: could not restore conversations');
     }));
 
+  /** The visitor's id from the cookie, made (and set) on the first page view. */
+  function visitorOf(c: Context): string | null {
+    const v = getCookie(c, VISITOR_COOKIE);
+    return v && VISITOR_SHAPE.test(v) ? v : null;
+  }
+  function ensureVisitor(c: Context): string {
+    const existing = visitorOf(c);
+    if (existing) return existing;
+    const v = newCode(16);
+    setCookie(c, VISITOR_COOKIE, v, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/sandbox',
+      secure: secureCookies(c, ctx.config),
+      maxAge: VISITOR_MAX_AGE,
+    });
+    return v;
+  }
+
+  const shared = new Set(opts.groups.map((g) => g.id));
+  /** The demo's groups are everyone's; any other chat only its maker's. */
+  const visibleTo = (visitor: string | null, chatId: string) =>
+    shared.has(chatId) || (visitor !== null && chatKey(chatId).startsWith(`v${visitor}-`));
+
   async function access(
     c: Context,
-  ): Promise<{ ok: true; session: Session | null } | { ok: false; response: Response }> {
-    const session = await currentSession(c, ctx.db, ctx.clock());
+  ): Promise<
+    | { ok: true; session: Session | null; visitor: string | null }
+    | { ok: false; response: Response }
+  > {
+    const session = await currentSession(c, ctx);
     if (opts.requireSession && !session) {
       if (c.req.method === 'GET' && !c.req.path.endsWith('.json'))
         return { ok: false, response: c.redirect(`/?next=${encodeURIComponent('/sandbox')}`, 303) };
       return { ok: false, response: await deny(c, null, d.errors.loginRequired, 401) };
     }
-    return { ok: true, session };
+    return { ok: true, session, visitor: visitorOf(c) };
   }
 
   const wantsJson = (c: Context) => (c.req.header('accept') ?? '').startsWith('application/json');
@@ -396,7 +444,8 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
   async function guardPost(
     c: Context,
   ): Promise<
-    { ok: true; session: Session | null; form: Form } | { ok: false; response: Response }
+    | { ok: true; session: Session | null; visitor: string; form: Form }
+    | { ok: false; response: Response }
   > {
     const a = await access(c);
     if (!a.ok) return a;
@@ -411,7 +460,9 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     if (!csrfMatches(given, a.session?.csrf ?? null) && !csrfMatches(given, preSessionCookie(c))) {
       return { ok: false, response: await deny(c, a.session, d.errors.forbidden) };
     }
-    return { ok: true, session: a.session, form };
+    // Pages set the visitor cookie; a post without one belongs to nobody.
+    if (!a.visitor) return { ok: false, response: await deny(c, a.session, d.errors.forbidden) };
+    return { ok: true, session: a.session, visitor: a.visitor, form };
   }
 
   const text = (form: Form, name: string) => {
@@ -420,7 +471,7 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     return typeof first === 'string' ? first.trim() : '';
   };
 
-  async function views(): Promise<ChatView[]> {
+  async function views(visitor: string): Promise<ChatView[]> {
     const rows = await ctx.db
       .selectFrom('chats')
       .leftJoin('units', 'units.id', 'chats.unit_id')
@@ -432,13 +483,13 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
       if (!store.chat(r.external_id))
         store.ensureChat({
           id: r.external_id,
-          type: r.external_id.startsWith('sandbox:dm-') ? 'private' : 'group',
+          type: isPrivateKey(chatKey(r.external_id)) ? 'private' : 'group',
           title: r.title ?? chatKey(r.external_id),
         });
     const order = new Map(opts.groups.map((g, i) => [g.id, i]));
     const chats = store
       .listChats()
-      .filter((c) => KEY_RE.test(chatKey(c.id)))
+      .filter((c) => KEY_RE.test(chatKey(c.id)) && visibleTo(visitor, c.id))
       .sort(
         (a, b) =>
           (order.get(a.id) ?? 1000) - (order.get(b.id) ?? 1000) ||
@@ -490,13 +541,13 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const a = await access(c);
     if (!a.ok) return a.response;
     await hydrate();
-    const chats = await views();
+    const chats = await views(ensureVisitor(c));
     const replyKey = c.req.query('chat');
     const replyId = c.req.query('reply');
     const replyChat =
       replyKey && KEY_RE.test(replyKey) ? chats.find((v) => v.key === replyKey) : undefined;
     const replyMsg = replyChat && replyId ? store.message(replyChat.chat.id, replyId) : undefined;
-    const csrf = a.session?.csrf ?? preSessionCsrf(c);
+    const csrf = a.session?.csrf ?? preSessionCsrf(c, ctx.config);
     return render(
       c,
       <SandboxPage
@@ -520,7 +571,7 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const messages = [];
     for (const m of changed) {
       const key = chatKey(m.chatId);
-      if (!KEY_RE.test(key)) continue;
+      if (!KEY_RE.test(key) || !visibleTo(a.visitor, m.chatId)) continue;
       const quoted = m.replyToMessageId ? store.message(m.chatId, m.replyToMessageId) : undefined;
       const html = String(
         await (
@@ -548,14 +599,14 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     if (!g.ok) return g.response;
     const key = c.req.param('key');
     const chat = KEY_RE.test(key) ? store.chat(chatIdOf(key)) : undefined;
-    if (!chat) return deny(c, g.session, sb.noChat, 404);
+    if (!chat || !visibleTo(g.visitor, chat.id)) return deny(c, g.session, sb.noChat, 404);
     const name = text(g.form, 'name').slice(0, 100);
     const body = text(g.form, 'text').slice(0, MAX_TEXT);
     if (!name) return deny(c, g.session, sb.needName, 400);
     if (!body) return deny(c, g.session, sb.needText, 400);
     await adapter.post({
       chat,
-      sender: personOf(name),
+      sender: personOf(g.visitor, name),
       text: body,
       replyToMessageId: text(g.form, 'replyTo') || undefined,
     });
@@ -567,11 +618,16 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     if (!g.ok) return g.response;
     const key = c.req.param('key');
     const chat = KEY_RE.test(key) ? store.chat(chatIdOf(key)) : undefined;
-    if (!chat) return deny(c, g.session, sb.noChat, 404);
-    const name = text(g.form, 'name').slice(0, 100) || sb.defaultName;
+    if (!chat || !visibleTo(g.visitor, chat.id)) return deny(c, g.session, sb.noChat, 404);
+    // Buttons carry no name field: the presser is whoever this visitor last wrote as here (the
+    // author of a broadcast preview presses its buttons as its author).
+    const lastWritten = store
+      .messagesOf(chat.id)
+      .findLast((m) => m.from === 'user' && m.senderId?.startsWith(`u-${g.visitor}-`));
+    const name = text(g.form, 'name').slice(0, 100) || lastWritten?.senderName || sb.defaultName;
     await adapter.press({
       chat,
-      sender: personOf(name),
+      sender: personOf(g.visitor, name),
       messageId: text(g.form, 'messageId'),
       data: text(g.form, 'data'),
     });
@@ -583,7 +639,7 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     if (!g.ok) return g.response;
     const key = c.req.param('key');
     const chat = KEY_RE.test(key) ? store.chat(chatIdOf(key)) : undefined;
-    if (!chat) return deny(c, g.session, sb.noChat, 404);
+    if (!chat || !visibleTo(g.visitor, chat.id)) return deny(c, g.session, sb.noChat, 404);
     store.setFailing(chat.id, text(g.form, 'failing') === '1');
     return wantsJson(c)
       ? c.json({ ok: true, reload: true })
@@ -596,7 +652,7 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const title = text(g.form, 'title').slice(0, 100);
     const slug = slugify(title);
     if (!slug) return deny(c, g.session, sb.needText, 400);
-    const id = chatIdOf(`g-${slug}`);
+    const id = chatIdOf(`v${g.visitor}-g-${slug}`);
     store.ensureChat({ id, type: 'group', title });
     return c.redirect(`/sandbox#chat-${chatKey(id)}`, 303);
   });
@@ -608,9 +664,9 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const body = text(g.form, 'text').slice(0, MAX_TEXT);
     if (!name) return deny(c, g.session, sb.needName, 400);
     if (!body) return deny(c, g.session, sb.needText, 400);
-    const person = personOf(name);
+    const person = personOf(g.visitor, name);
     const chat = store.ensureChat({
-      id: chatIdOf(`dm-${person.id.slice(2)}`),
+      id: chatIdOf(`v${g.visitor}-dm-${slugify(name) || 'an-danh'}`),
       type: 'private',
       title: sb.privateOf(name),
     });
@@ -622,7 +678,10 @@ export function mountSandbox(app: Hono, ctx: AppContext, opts: SandboxRouteOptio
     const a = await access(c);
     if (!a.ok) return a.response;
     const key = c.req.param('key');
-    const m = KEY_RE.test(key) ? store.message(chatIdOf(key), c.req.param('id')) : undefined;
+    const m =
+      KEY_RE.test(key) && visibleTo(a.visitor, chatIdOf(key))
+        ? store.message(chatIdOf(key), c.req.param('id'))
+        : undefined;
     if (!m?.document) return deny(c, a.session, d.errors.notFound, 404);
     const safeName = m.document.fileName.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'tep';
     return c.body(new Uint8Array(Buffer.from(m.document.base64, 'base64')), 200, {

@@ -14,6 +14,8 @@ import { Badge, CsrfField, ErrorNotice, Flash, Layout, TableWrap } from '../layo
 import { fileField, render, type Dash } from '../kit';
 import type { Session } from '../auth';
 import type { Context } from 'hono';
+import { acd } from '../../../messages/dashboard';
+import { RotateUnitCodeForm, UnlinkChatForm } from './access';
 
 const BASE_PLATFORMS = ['telegram', 'zalo', 'zalo-bot'] as const;
 const CODE_RE = /^[\p{L}\p{N}_.-]{1,64}$/u;
@@ -110,6 +112,9 @@ export function UnitsPage(p: UnitsPageProps) {
         <p>
           <code>/lienket {p.organizerCode}</code>
         </p>
+        <p>
+          <a href="/access">{acd.manage}</a>
+        </p>
       </details>
       {groupUnits(p.units).map((g) => (
         <TableWrap label={g.category}>
@@ -194,6 +199,7 @@ export function UnitsPage(p: UnitsPageProps) {
 }
 
 interface UnitDetailProps {
+  c: Context;
   session: Session;
   sandbox: boolean;
   unit: UnitView;
@@ -217,6 +223,7 @@ export function UnitDetailPage(p: UnitDetailProps) {
         <a href="/units">← {d.units.title}</a>
       </p>
       <h1>{d.units.detailHeading(p.unit.name)}</h1>
+      <Flash c={p.c} />
       <div class="grid">
         <section class="card" aria-labelledby="howto-h">
           <dl class="facts">
@@ -226,7 +233,8 @@ export function UnitDetailPage(p: UnitDetailProps) {
             <dd>{p.unit.category ?? d.units.noCategory}</dd>
             <dt>{d.units.joinCode}</dt>
             <dd>
-              <code>{p.unit.joinCode}</code>
+              <code>{p.unit.joinCode}</code>{' '}
+              <RotateUnitCodeForm csrf={p.session.csrf} code={p.unit.code} />
             </dd>
           </dl>
           <h2 id="howto-h">{d.units.howToLink}</h2>
@@ -269,6 +277,7 @@ export function UnitDetailPage(p: UnitDetailProps) {
                   <th scope="col">{d.units.chatTitle}</th>
                   <th scope="col">{d.units.chatState}</th>
                   <th scope="col">{d.units.chatLinkedAt}</th>
+                  <th scope="col">{acd.actions}</th>
                 </tr>
               </thead>
               <tbody>
@@ -285,6 +294,15 @@ export function UnitDetailPage(p: UnitDetailProps) {
                     </td>
                     <td>
                       {ch.linked_at ? formatDateTime(new Date(ch.linked_at), p.tz) : d.common.none}
+                    </td>
+                    <td>
+                      <UnlinkChatForm
+                        csrf={p.session.csrf}
+                        platform={ch.platform}
+                        chatId={ch.external_id}
+                        title={ch.title ?? ch.external_id}
+                        back={`/units/${encodeURIComponent(p.unit.code)}`}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -386,6 +404,7 @@ export function unitRoutes(dash: Dash): void {
     return render(
       c,
       <UnitDetailPage
+        c={c}
         session={s}
         sandbox={dash.sandbox}
         unit={unit}
