@@ -34,7 +34,12 @@ export interface Config {
   instanceId: string;
   /** The chat simulator channel (/sandbox): SANDBOX=1 or 0; unset, on when no platform is configured. */
   sandbox: boolean;
+  /** Files units send are kept in the database up to this size (FILE_STORE_MAX_BYTES). */
+  fileStoreMaxBytes: number;
 }
+
+/** 10 MB: a scanned report of a few dozen pages; Telegram itself hands bots at most 20 MB. */
+export const DEFAULT_FILE_STORE_MAX_BYTES = 10 * 1024 * 1024;
 
 export class ConfigError extends Error {
   constructor(
@@ -160,5 +165,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     instanceId: str(env, 'INSTANCE_ID') ?? randomBytes(4).toString('hex'),
     sandbox: sandboxFlag(env, !telegramToken && !str(env, 'ZALO_CREDENTIALS') && !zaloBotToken),
+    fileStoreMaxBytes: int(env, 'FILE_STORE_MAX_BYTES', DEFAULT_FILE_STORE_MAX_BYTES, 0, 100 * 1024 * 1024),
   };
 }

@@ -6,6 +6,8 @@ import { reportTextHandler } from './reports/conversation';
 import { organizerCommands } from './summary';
 import { broadcastCommands, broadcastTextHandler } from './broadcasts/chat';
 import { dashboardCommands } from './dashboard-link';
+import { planCommands, planImportTextHandler } from './plans/chat';
+import { taskCommands, taskTextHandler } from './tasks/chat';
 import type { ParsedCommand } from './inbound/command';
 import type { Turn } from './inbound/turn';
 
@@ -27,10 +29,18 @@ const commands = new Map<string, CommandSpec>(
     ...organizerCommands,
     ...broadcastCommands,
     ...dashboardCommands,
+    ...taskCommands,
+    ...planCommands,
   }),
 );
 /** Order matters: the first handler that recognises a message takes it. */
-const textHandlers: TextHandler[] = [broadcastTextHandler, eventTextHandler, reportTextHandler];
+const textHandlers: TextHandler[] = [
+  broadcastTextHandler,
+  planImportTextHandler,
+  eventTextHandler,
+  taskTextHandler,
+  reportTextHandler,
+];
 
 /** Every command name the router knows, aliases included (tests fuzz them all). */
 export function commandNames(): string[] {

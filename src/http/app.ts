@@ -8,6 +8,8 @@ import { unitsApi } from './api/units';
 import { eventsApi } from './api/events';
 import { campaignsApi } from './api/campaigns';
 import { broadcastsApi } from './api/broadcasts';
+import { plansApi } from './api/plans';
+import { tasksApi } from './api/tasks';
 
 export interface WebhookRoute {
   path: string;
@@ -84,6 +86,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   eventsApi(api, deps.ctx);
   campaignsApi(api, deps.ctx);
   broadcastsApi(api, deps.ctx);
+  plansApi(api, deps.ctx);
+  tasksApi(api, deps.ctx);
   app.route('/api', api);
 
   deps.mount?.(app);

@@ -1,0 +1,243 @@
+/**
+ * The text of a plan file: .docx through mammoth's HTML (so Word's automatic numbering "1.",
+ * "a)" and table rows survive: mammoth's raw text drops both), .pdf through its text layer
+ * (unpdf), .txt/.md as UTF-8. A PDF without a text layer (a scan) is refused, never guessed at.
+ */
+import { pw } from '../../messages/plans';
+import { DomainError } from '../errors';
+
+export type PlanFileKind = 'docx' | 'pdf' | 'text';
+
+/** Files larger than this are refused before reading (a plan with appendices is well below). */
+export const MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024;
+
+export function planFileKind(fileName: string | undefined, mimeType: string | undefined): PlanFileKind | null {
+  const name = (fileName ?? '').toLowerCase();
+  const mime = (mimeType ?? '').toLowerCase();
+  if (name.endsWith('.docx') || mime.includes('wordprocessingml')) return 'docx';
+  if (name.endsWith('.pdf') || mime === 'application/pdf') return 'pdf';
+  if (/\.(?:txt|md|markdown|text)$/.test(name) || mime.startsWith('text/')) return 'text';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// .docx → text, through mammoth's HTML
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (all, e: string) => {
+    if (e[0] === '#') {
+      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    }
+    return ENTITIES[e.toLowerCase()] ?? all;
+  });
+}
+
+const LETTERS = 'abcdefghiklmnopqrstuvxy';
+
+/**
+ * mammoth's HTML (p, h1–h6, ol/ul/li, table/tr/td/th, br, strong, em, a…) as the lines the
+ * extractor reads: one paragraph per line, list items numbered the way Word shows them ("1.",
+ * then "a)", then "-"), table rows with tab-separated cells. One pass over the tags.
+ */
+export function htmlToPlanText(html: string): string {
+  const out: string[] = [];
+  let line = '';
+  const lists: Array<{ ordered: boolean; n: number }> = [];
+  let tableDepth = 0;
+  let cells: string[] | null = null;
+  let cell: string | null = null;
+  const flush = () => {
+    const s = line.replace(/[ \t]+/g, ' ').trim();
+    if (s) {
+      if (cell !== null) cell = cell ? `${cell} ${s}` : s;
+      else out.push(s);
+    }
+    line = '';
+  };
+  const re = /<(\/?)([a-z0-9]+)[^>]*>|([^<]+)/gi;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(html))) {
+    if (m[3] !== undefined) {
+      line += decodeEntities(m[3]).replace(/[\r\n\t]+/g, ' ');
+      continue;
+    }
+    const closing = m[1] === '/';
+    const tag = m[2]!.toLowerCase();
+    switch (tag) {
+      case 'p':
+      case 'h1':
+      case 'h2':
+      case 'h3':
+      case 'h4':
+      case 'h5':
+      case 'h6':
+        flush();
+        break;
+      case 'br':
+        if (cell !== null) line += ' ';
+        else flush();
+        break;
+      case 'ol':
+      case 'ul':
+        flush();
+        if (closing) lists.pop();
+        else lists.push({ ordered: tag === 'ol', n: 0 });
+        break;
+      case 'li':
+        flush();
+        if (!closing && lists.length) {
+          const l = lists[lists.length - 1]!;
+          l.n += 1;
+          const depth = lists.length;
+          line = !l.ordered
+            ? '- '
+            : depth === 1
+              ? `${l.n}. `
+              : depth === 2
+                ? `${LETTERS[(l.n - 1) % LETTERS.length]}) `
+                : '- ';
+        }
+        break;
+      case 'table':
+        flush();
+        tableDepth += closing ? -1 : 1;
+        break;
+      case 'tr':
+        if (tableDepth > 1) break;
+        flush();
+        if (closing) {
+          if (cells && cells.some((c) => c)) out.push(cells.join('\t'));
+          cells = null;
+        } else cells = [];
+        break;
+      case 'td':
+      case 'th':
+        if (tableDepth > 1) break;
+        if (closing) {
+          flush();
+          cells?.push((cell ?? '').replace(/\t/g, ' '));
+          cell = null;
+        } else {
+          flush();
+          cell = '';
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  flush();
+  return out.join('\n\n');
+}
+
+async function docxText(data: Uint8Array): Promise<string> {
+  const { default: mammoth } = await import('mammoth');
+  let html: string;
+  try {
+    html = (await mammoth.convertToHtml({ buffer: Buffer.from(data) })).value;
+  } catch (e) {
+    throw new DomainError('unreadable_file', pw.unreadableFile('Word (.docx)'), {
+      kind: 'unprocessable',
+      cause: e,
+    });
+  }
+  return htmlToPlanText(html);
+}
+
+// ---------------------------------------------------------------------------------------------
+// .pdf → text, from the positioned items of its text layer
+
+interface PdfItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  fontSize: number;
+  hasEOL: boolean;
+}
+
+/**
+ * Lines from a page's text items: a new line where the baseline moves or the item ends one; a
+ * wide gap on the same line (a table column) becomes a tab.
+ */
+export function pdfItemsToText(pages: PdfItem[][]): string {
+  const out: string[] = [];
+  for (const items of pages) {
+    let line = '';
+    let lastX = 0;
+    let lastY: number | null = null;
+    let size = 10;
+    for (const it of items) {
+      const s = it.str;
+      if (lastY !== null && Math.abs(it.y - lastY) > Math.max(2, size * 0.5)) {
+        out.push(line);
+        line = '';
+      } else if (line && s) {
+        const gap = it.x - lastX;
+        if (gap > size * 1.5) line += '\t';
+        else if (gap > size * 0.15 && !line.endsWith(' ') && !s.startsWith(' ')) line += ' ';
+      }
+      if (s) {
+        line += s;
+        lastX = it.x + it.width;
+        lastY = it.y;
+        size = it.fontSize || size;
+      }
+      if (it.hasEOL) {
+        out.push(line);
+        line = '';
+        lastY = null;
+      }
+    }
+    if (line) out.push(line);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+async function pdfText(data: Uint8Array): Promise<string> {
+  const { extractTextItems } = await import('unpdf');
+  let pages: PdfItem[][];
+  try {
+    pages = (await extractTextItems(new Uint8Array(data))).items as PdfItem[][];
+  } catch (e) {
+    throw new DomainError('unreadable_file', pw.unreadableFile('PDF'), {
+      kind: 'unprocessable',
+      cause: e,
+    });
+  }
+  const text = pdfItemsToText(pages);
+  if (text.replace(/\s+/g, '').length < 20)
+    throw new DomainError('scanned_pdf', pw.scannedPdf(), { kind: 'unprocessable' });
+  return text;
+}
+
+function plainText(data: Uint8Array): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data);
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data);
+  return new TextDecoder('utf-8').decode(data).replace(/^\uFEFF/, '');
+}
+
+/** The text of a plan file; throws a DomainError (415, 413 or 422) a person can act on. */
+export async function planFileText(
+  data: Uint8Array,
+  fileName: string | undefined,
+  mimeType: string | undefined,
+): Promise<string> {
+  if (data.byteLength > MAX_PLAN_FILE_BYTES)
+    throw new DomainError('too_large', pw.fileTooLarge(MAX_PLAN_FILE_BYTES), { kind: 'too_large' });
+  if ((fileName ?? '').toLowerCase().endsWith('.doc'))
+    throw new DomainError('unsupported_type', pw.oldDoc(), { kind: 'unsupported', field: 'file' });
+  const kind = planFileKind(fileName, mimeType);
+  if (!kind)
+    throw new DomainError('unsupported_type', pw.unsupportedFile(fileName ?? mimeType ?? ''), {
+      kind: 'unsupported',
+      field: 'file',
+    });
+  const text = kind === 'docx' ? await docxText(data) : kind === 'pdf' ? await pdfText(data) : plainText(data);
+  if (!text.trim()) throw new DomainError('empty_file', pw.emptyFile(), { kind: 'unprocessable' });
+  return text;
+}
