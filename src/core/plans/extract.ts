@@ -29,6 +29,9 @@ import { type Line, toLines, unspaced } from './text';
 import { buildTree, sectionsOf } from './tree';
 import type { Due, Timing, WhenContext } from './when';
 
+/** Warnings of one kind beyond this many add nothing for the reader. */
+const MAX_NOTES = 10;
+
 export interface ExtractOptions {
   now: Date;
   tz: string;
@@ -63,7 +66,17 @@ function splitAppendices(lines: Line[]): Appendix[] {
   return out;
 }
 
-const dueInstant = (d: Due, tz: string) => deadlineFromVietnamesePhrase(d.dateKey, d.mode, tz);
+const instants = new Map<string, Date>();
+/** The deadline of a date as the plan states it (cached: a long plan repeats its dates). */
+function dueInstant(d: Due, tz: string): Date {
+  const key = `${d.dateKey}|${d.mode}|${tz}`;
+  let t = instants.get(key);
+  if (!t) {
+    if (instants.size > 5000) instants.clear();
+    instants.set(key, (t = deadlineFromVietnamesePhrase(d.dateKey, d.mode, tz)));
+  }
+  return t;
+}
 
 function timingFields(t: Timing, tz: string) {
   switch (t.kind) {
@@ -153,15 +166,15 @@ export function extractPlan(text: string, opts: ExtractOptions): PlanContent {
     tasks: tasks.map((t, i) => draftTask(t, i, tz)),
     warnings,
   };
-  for (const n of notes)
+  for (const n of notes.slice(0, MAX_NOTES))
     warnings.push(n.kind === 'relative' ? pw.relativeReport(n.source) : pw.periodicWithoutPeriod(n.source));
   const undated = content.tasks.filter((t) => !t.due && !t.recurrence && !t.standing);
   if (undated.length) warnings.push(pw.tasksWithoutTime(undated.map((t) => t.title)));
   content.units = collectUnits(content, appendixUnits);
   const collectives = content.units.filter((u) => u.collective).map((u) => u.name);
   if (collectives.length) warnings.push(pw.collectiveUnits(collectives));
-  for (const r of content.requirements)
-    if (r.deadline && !r.recurrence && new Date(r.deadline) <= now)
+  for (const r of content.requirements.filter((x) => !x.recurrence).slice(0, MAX_NOTES))
+    if (r.deadline && new Date(r.deadline) <= now)
       warnings.push(pw.pastDeadline(r.title, new Date(r.deadline), tz));
   if (!content.tasks.length && !content.requirements.length && !content.events.length)
     warnings.push(pw.nothingFound());
@@ -191,12 +204,11 @@ function draftRequirements(
   const out: DraftRequirement[] = [];
   for (const r of list) {
     const recurrence = r.timing.kind === 'periodic' ? r.timing.recurrence : null;
-    const deadline = recurrence
-      ? firstPeriod(recurrence, from, tz).deadline
-      : dueInstant((r.timing as { due: Due }).due, tz);
-    const key = `${r.units.map((u) => unitKey(u)).join('|')}#${recurrence ? JSON.stringify(recurrence) : deadline.toISOString()}`;
+    const due = r.timing.kind === 'due' ? r.timing.due : null;
+    const key = `${r.units.map(keyOf).join('|')}#${JSON.stringify(recurrence ?? due)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const deadline = recurrence ? firstPeriod(recurrence, from, tz).deadline : dueInstant(due!, tz);
     if (!r.units.length) warnings.push(pw.reportWithoutUnits(r.title));
     out.push({
       key: `r${out.length + 1}`,
@@ -256,6 +268,17 @@ function draftEvent(
   };
 }
 
+const keys = new Map<string, string>();
+/** unitKey, remembered: a long plan names the same units over and over. */
+function keyOf(name: string): string {
+  let k = keys.get(name);
+  if (k === undefined) {
+    if (keys.size > 20_000) keys.clear();
+    keys.set(name, (k = unitKey(name)));
+  }
+  return k;
+}
+
 /** Every unit the draft names, once (by the folded name lookup uses), appendix units first. */
 function collectUnits(
   content: PlanContent,
@@ -263,7 +286,7 @@ function collectUnits(
 ): DraftUnit[] {
   const byKey = new Map<string, DraftUnit>();
   const add = (name: string, category: string | null) => {
-    const key = unitKey(name);
+    const key = keyOf(name);
     if (!key || byKey.has(key)) return;
     let unitName = name;
     let parent: string | null = null;

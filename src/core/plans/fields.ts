@@ -47,7 +47,11 @@ const FIELDS: Array<[FieldKind, RegExp]> = [
 ];
 
 /** The labelled field a line body is, or null. */
+/** Every label ends with a colon within its first words (except "Thành phần tham dự" lists). */
+const MAYBE_FIELD = /^[a-z ]{2,48}:|^(?:thanh phan|doi tuong|so luong)/;
+
 export function readField(body: string, bodyFold: string): Field | null {
+  if (!MAYBE_FIELD.test(bodyFold)) return null;
   for (const [kind, re] of FIELDS) {
     const m = re.exec(bodyFold);
     if (!m) continue;
@@ -144,6 +148,12 @@ const STOP_WORDS = [
   'theo',
   'cho',
   'voi',
+  'can cu',
+  'co trach nhiem',
+  'chiu trach nhiem',
+  'chu dong',
+  'chu tri',
+  'khan truong',
 ].sort((a, b) => b.length - a.length);
 
 /** The end of a unit list that starts at `from`: a lower-case verb, ".", ":" or "(" outside a name. */

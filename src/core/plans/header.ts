@@ -24,8 +24,9 @@ export function planHeadingIndex(lines: Line[]): number {
 
 const NATIONAL = /cong hoa xa hoi chu nghia viet nam|doc lap\s*-?\s*tu do\s*-?\s*hanh phuc/;
 const LEVEL_START = /^(tinh|huyen|thi xa|thanh pho|quan|xa|phuong|thi tran|tp)(?![a-z])/;
+/** Lines that open the preamble or the body, never the title ("Căn cứ…", "Thực hiện Kế hoạch số…"). */
 const PREAMBLE =
-  /^(can cu|thuc hien|nham|de |trien khai|theo |tren co so|qua |ngay |\(|uy ban|ubnd|so:|duoc|huong dan|tiep tuc|i\.|phan )/;
+  /^(?:can cu|\(|theo |tren co so|nham |de |qua |so\s*:|[ivx]+\.\s|phan [ivx]|(?:thuc hien|trien khai) (?:ke hoach|quyet dinh|van ban|chi thi|cong van|thong tu|nghi quyet|nghi dinh|chuong trinh|huong dan|y kien|chi dao|ket luan)[^,]{0,40}\bso\b|(?:uy ban nhan dan|ubnd|so|ban|phong)[^.]{0,80}\bban hanh ke hoach)/;
 
 function isCaps(s: string): boolean {
   const letters = s.replace(/[^\p{L}]/gu, '');
@@ -143,11 +144,12 @@ export function readHeader(lines: Line[], headingAt: number, now: Date): Header 
   let i = headingAt + 1;
   for (; i < lines.length && parts.length < 4; i++) {
     const l = lines[i]!;
-    if (l.kind !== 'para' || PREAMBLE.test(l.fold) || l.text.length > 300) break;
-    if (/^[-–—_*=]+$/.test(l.text)) continue;
     if (/(?:^|\s)so\s*:/.test(l.fold) || /ngay.*thang.*nam \d{4}$/.test(l.fold)) continue;
+    if (l.kind !== 'para' || PREAMBLE.test(l.fold) || l.text.length > 300) break;
+    // A long sentence that ends like one is the preamble, not a title.
+    if (l.text.length > 160 && /[.;:]$/.test(l.text)) break;
     parts.push(l.text);
-    if (/[.;]$/.test(l.text)) break;
+    if (/[.;:]$/.test(l.text)) break;
   }
   let title = parts.join(' ').replace(/\s+/g, ' ').trim() || null;
   if (title) title = trimPhrase(title);

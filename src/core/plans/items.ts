@@ -18,8 +18,26 @@ export interface ItemFields {
   lines: number[];
 }
 
+const cache = new WeakMap<Node, ItemFields>();
+
 /** Fields from the item's own bullets, from child headings that are fields, and from its heading. */
 export function fieldsOf(n: Node): ItemFields {
+  let f = cache.get(n);
+  if (!f) {
+    f = readFields(n);
+    cache.set(n, f);
+  }
+  return f;
+}
+
+function readFields(n: Node): ItemFields {
+  // A bare heading (most of a long outline): nothing to read but its own words.
+  if (!n.content.length && !n.children.length && n.line && !readField(n.line.body, n.line.bodyFold))
+    return {
+      title: isLabelHeading(n.line.bodyFold) ? '' : trimPhrase(n.line.body),
+      source: n.line.text,
+      lines: [n.line.index],
+    };
   const found: Partial<Record<Field['kind'], Field>> = {};
   const sourceLines: string[] = [];
   const lines: number[] = [];

@@ -86,7 +86,7 @@ function subjectOf(sentence: string, fold: string, verbAt: number, ctx: WhenCont
     const dk = /^dinh ky\s+/.exec(prefixFold.slice(at));
     if (dk) at += dk[0].length;
     if (at >= prefix.length || !startsUnitName(prefix, prefixFold, at)) continue;
-    const names = splitUnitList(prefix.slice(at));
+    const names = splitUnitList(prefix.slice(at, listEndOf(prefix, prefixFold, at)));
     if (names.length) return names;
   }
   return [];
@@ -103,7 +103,8 @@ export function extractRequirements(
   for (const l of lines) {
     if (l.kind === 'row' || l.kind === 'roman') continue;
     for (const s of sentences(l.body)) {
-      const fold = foldKeep(s.text);
+      // The fold keeps lengths, so the sentence's fold is a slice of the line's.
+      const fold = l.bodyFold.slice(s.start, s.start + s.text.length);
       VERB.lastIndex = 0;
       const verb = VERB.exec(fold);
       if (!verb) continue;

@@ -75,10 +75,38 @@ function structuredTasks(sections: Section[], ctx: WhenContext, out: TaskDraft[]
       });
     }
   }
+  // Items without labelled lines whose text names its lead ("Phòng X chủ trì, phối hợp với Y …").
+  for (const s of sections) {
+    if (s.role !== 'content' && s.role !== 'other') continue;
+    for (const n of walk(s.node)) {
+      if (consumed.has(n) || n.children.length || !n.line || n === s.node) continue;
+      const f = fieldsOf(n);
+      for (const c of n.content) {
+        const lead = leadSubject(c.line.body);
+        if (!lead.length) continue;
+        consumed.add(n);
+        const own = readInlineTiming(c.line.body, c.line.bodyFold, ctx);
+        out.push({
+          title: shortTitle(f.title || c.line.body),
+          lead,
+          support: supportIn(c.line.body).filter((x) => !lead.includes(x)),
+          timing: f.time ? timingOfField(f, ctx) : own,
+          source: [n.line.text, c.line.text].join('\n'),
+          lines: [n.line.index, c.line.index],
+          context: lead,
+        });
+        break;
+      }
+    }
+  }
   return consumed;
 }
 
 const PREFIX = /^(?:trach nhiem cua|doi voi|de nghi|yeu cau|giao|nhiem vu cua)\s+/;
+
+/** Where a heading that is a whole sentence ("UBND các xã căn cứ Kế hoạch … xây dựng …") turns from its units to its task. */
+const SUBJECT_END =
+  /\s(?:co trach nhiem|chiu trach nhiem|chu tri|can cu|chu dong|khan truong|phoi hop voi|to chuc trien khai|trien khai thuc hien|xay dung|thuc hien|ra soat|tiep tuc|theo doi|huong dan|tong hop)(?![a-z])/;
 
 /** The units a heading of "Tổ chức thực hiện" names, and the task written after its colon. */
 export function unitHeading(l: Line): { units: string[]; rest: string } | null {
@@ -96,8 +124,9 @@ export function unitHeading(l: Line): { units: string[]; rest: string } | null {
     unitPart = body.slice(0, colon);
     rest = body.slice(colon + 1).trim();
   } else {
-    const subject = /\s(?:chu tri|co trach nhiem|chiu trach nhiem)(?![a-z])/.exec(fold);
-    if (subject && subject.index < 250) {
+    const subject = SUBJECT_END.exec(fold.slice(0, 300));
+    // The verb must follow a name ("Phòng Tư pháp có trách nhiệm"), in lower case as verbs are.
+    if (subject && subject.index > 2 && /^\s\p{Ll}/u.test(body.slice(subject.index, subject.index + 2))) {
       unitPart = body.slice(0, subject.index);
       rest = body;
     }

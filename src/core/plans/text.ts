@@ -11,19 +11,17 @@ export const MAX_PLAN_CHARS = 600_000;
 /** Lines are cut at this length (at a space) so every per-line pattern works on bounded text. */
 export const MAX_LINE_CHARS = 2_000;
 
-const foldCache = new Map<number, string>();
+/** Folded code of every BMP character below U+2000 (Latin and Vietnamese), filled on first use. */
+const TABLE = new Uint16Array(0x2000);
+const OTHER = new Map<number, number>();
 
-/** One folded character for one UTF-16 code unit: lower case, no diacritics, đ → d. */
-function foldUnit(code: number, ch: string): string {
-  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : ch;
-  if (code >= 0xd800 && code <= 0xdfff) return ch; // half of a surrogate pair: kept as is
-  let f = foldCache.get(code);
-  if (f === undefined) {
-    const base = ch.normalize('NFD').charAt(0).toLowerCase();
-    f = ch === 'đ' || ch === 'Đ' ? 'd' : /[\u0300-\u036f]/.test(base) ? '~' : base.charAt(0) || ch;
-    foldCache.set(code, f);
-  }
-  return f;
+function computeFold(code: number): number {
+  const ch = String.fromCharCode(code);
+  if (ch === 'đ' || ch === 'Đ') return 0x64;
+  const base = ch.normalize('NFD').charAt(0).toLowerCase();
+  if (!base || base.length !== 1) return code;
+  const b = base.charCodeAt(0);
+  return b >= 0x300 && b <= 0x36f ? 0x7e : b; // a stray combining mark becomes "~"
 }
 
 /**
@@ -31,9 +29,33 @@ function foldUnit(code: number, ch: string): string {
  * of the input ("Đồng Tháp" → "dong thap"). The input should be NFC (a stray combining mark
  * becomes "~").
  */
+let buffer = new Uint16Array(4096);
+
 export function foldKeep(s: string): string {
+  const n = s.length;
+  if (buffer.length < n) buffer = new Uint16Array(Math.max(n, buffer.length * 2));
+  const codes = buffer;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x41 && c <= 0x5a) c += 32;
+    } else if (c < 0x2000) {
+      let f = TABLE[c]!;
+      if (f === 0) TABLE[c] = f = computeFold(c);
+      c = f;
+    } else if (c < 0xd800 || c > 0xdfff) {
+      let f = OTHER.get(c);
+      if (f === undefined) OTHER.set(c, (f = computeFold(c)));
+      c = f;
+    }
+    codes[i] = c;
+  }
   let out = '';
-  for (let i = 0; i < s.length; i++) out += foldUnit(s.charCodeAt(i), s.charAt(i));
+  for (let i = 0; i < n; i += 8192)
+    out += String.fromCharCode.apply(
+      null,
+      codes.subarray(i, Math.min(n, i + 8192)) as unknown as number[],
+    );
   return out;
 }
 
@@ -82,7 +104,10 @@ function wrap(line: string): string[] {
 }
 
 /** Markdown and word-processor debris that carries no meaning for the plan. */
+const DEBRIS = /[\u0000\u00a0\u2000-\u200b\u202f\u3000\ufeff\r#*_`\\^]/;
+
 function cleanRaw(line: string): string {
+  if (!DEBRIS.test(line)) return line;
   let s = line
     .replace(/\u0000/g, '')
     .replace(/[\u00a0\u2000-\u200b\u202f\u3000\ufeff]/g, ' ')
@@ -96,13 +121,13 @@ function cleanRaw(line: string): string {
 }
 
 function squeeze(s: string): string {
-  return s.replace(/ {2,}/g, ' ').trim();
+  return (s.includes('  ') ? s.replace(/ {2,}/g, ' ') : s).trim();
 }
 
 /** A table row: cells separated by tabs or by " | " (markdown). */
 function tableCells(raw: string): string[] | null {
   if (raw.includes('\t')) return raw.split('\t').map(squeeze);
-  if (/^\s*\|.*\|\s*$/.test(raw)) {
+  if (raw.trimStart().startsWith('|') && /\|\s*$/.test(raw)) {
     const inner = raw.trim().slice(1, -1);
     if (/^[\s|:-]*$/.test(inner)) return []; // |---|---| separator
     return inner.split('|').map(squeeze);
@@ -171,8 +196,8 @@ export function toLines(text: string): Line[] {
       if (cells.some((c) => c !== '')) paragraphs.push({ text: cells.join('\t'), row: true });
       continue;
     }
-    const s = squeeze(cleaned.replace(/\t/g, ' '));
-    if (!s || /^[-–—_=*.·~]+$/.test(s.replace(/ /g, ''))) continue;
+    const s = squeeze(cleaned);
+    if (!s || /^[-–—_=*.·~ ]+$/.test(s)) continue;
     const prev = paragraphs[paragraphs.length - 1];
     // A paragraph cut in two by the PDF or the copy: the second half starts in lower case.
     if (
@@ -207,6 +232,11 @@ export function unspaced(fold: string): string {
 /** Sentences of a paragraph (". " followed by a capital or a digit, ";" kept inside). */
 export function sentences(text: string): Array<{ text: string; start: number }> {
   const out: Array<{ text: string; start: number }> = [];
+  const push = (from: number, to: number) => {
+    const raw = text.slice(from, to);
+    const trimmed = raw.trim();
+    if (trimmed) out.push({ text: trimmed, start: from + raw.length - raw.trimStart().length });
+  };
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charAt(i);
@@ -215,13 +245,12 @@ export function sentences(text: string): Array<{ text: string; start: number }> 
       // "TP. Hồ Chí Minh", "Số 12 đường 30/4. " — a sentence ends before a capital letter.
       const prevWord = text.slice(Math.max(start, i - 4), i);
       if (/\p{Lu}|\d/u.test(next) && !/(?:^|\s)(?:TP|Tp|TX|TT|ThS|TS|PGS|GS|St|Q)$/.test(prevWord)) {
-        out.push({ text: text.slice(start, i + 1).trim(), start });
+        push(start, i + 1);
         start = i + 2;
       }
     }
   }
-  if (start < text.length && text.slice(start).trim())
-    out.push({ text: text.slice(start).trim(), start });
+  if (start < text.length) push(start, text.length);
   return out;
 }
 

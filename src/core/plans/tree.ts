@@ -54,10 +54,16 @@ export function buildTree(lines: Line[]): Node {
   return root;
 }
 
-/** Every node below (and including) `n`, depth first. */
-export function* walk(n: Node): Generator<Node> {
-  yield n;
-  for (const c of n.children) yield* walk(c);
+/** Every node below (and including) `n`, depth first, in document order. */
+export function walk(n: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    out.push(x);
+    for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]!);
+  }
+  return out;
 }
 
 /** Every line of a node and its descendants, in document order. */
@@ -93,6 +99,10 @@ export interface Section {
  * title names a section ("3. Tổ chức thực hiện"); else the whole body as one content section.
  */
 export function sectionsOf(root: Node): Section[] {
+  return allSections(root).filter((s) => s.node.children.length > 0 || s.node.content.length > 0);
+}
+
+function allSections(root: Node): Section[] {
   const top = root.children.filter((c) => c.line?.kind === 'roman');
   if (top.length) return top.map((node) => ({ node, role: sectionRole(node.line!.bodyFold) }));
   const named = root.children.map((node) => ({

@@ -102,11 +102,14 @@ const STANDING = /(?<![a-z])(?:thuong xuyen|hang ngay|hang tuan)(?![a-z])/g;
 const RELATIVE =
   /(?<![a-z])(?:sau khi|ke tu ngay|ke tu khi|sau\s+\d{1,3}\s+ngay|truoc\s+\d{1,3}\s+ngay|khi co yeu cau|dot xuat)(?![a-z])/g;
 const P_EVERY = /(?<![a-z])(?:hang|moi)\s+(nam|quy|thang)(?![a-z])/g;
-const P_HALF = /(?<![a-z0-9])(?:0?6|sau)\s+thang(?!\s+(?:dau|cuoi|nay|qua|toi|truoc|sau|\d))(?![a-z])/g;
+const P_HALF =
+  /(?<![a-z0-9])(?:0?6|sau)\s+thang(?!\s+(?:dau|cuoi|nay|qua|toi|sau|\d|truoc(?!\s+ngay)))(?![a-z])/g;
 const P_END_YEAR = /(?<![a-z])cuoi\s+nam(?![a-z])(?!\s*(?:\d|nay|hoc))/g;
 const P_NAMED = /(?<![a-z])(?:bao cao|dinh ky)\s+(nam|quy|thang)(?![a-z])(?!\s*\d)/g;
 /** The next item of a list of periods: "hàng quý, 6 tháng, cuối năm", "quý và năm". */
 const P_LIST_NEXT = /^\s*(?:,|;|va|hoac)\s*(?:hang\s+|cuoi\s+|moi\s+)?(nam|quy|thang|0?6\s+thang|sau\s+thang)(?![a-z])(?!\s*\d)/;
+const P_AND_PERIOD =
+  /(?<![a-z])(?:va|,)\s+(?:hang\s+|ca\s+|cuoi\s+)?(nam|quy)(?=\s*\(?\s*(?:truoc|cham nhat|han))/g;
 const PERIOD_CONTEXT = /(?<![a-z])(?:dinh ky|bao cao|hang quy|hang nam|hang thang)(?![a-z])/;
 
 function periodKind(word: string): Recurrence['kind'] {
@@ -179,8 +182,13 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     const cue = cueOf(fold, start);
     // A day/month without a year is a date only after a cue ("trước ngày 15/11"); "đường 30/4" is not.
     const before = fold.slice(Math.max(0, start - 6), start);
-    if (year === null && !cue.cued && !/ngay\s*$/.test(before)) continue;
-    push(tokens, { kind: 'date', start, end: start + m[0].length, day, month, year, ...cue });
+    // "trước ngày 15/6 và 15/12": the second date takes the cue of the first.
+    const prevDate = tokens.find(
+      (t) => t.kind === 'date' && t.end <= start && /^\s*(?:,|va)\s*(?:ngay\s*)?$/.test(fold.slice(t.end, start)),
+    );
+    if (year === null && !cue.cued && !/ngay\s*$/.test(before) && !prevDate) continue;
+    const mode = cue.cued ? cue : prevDate ? { cued: true, mode: prevDate.mode! } : cue;
+    push(tokens, { kind: 'date', start, end: start + m[0].length, day, month, year, ...mode });
   }
 
   MONTH.lastIndex = 0;
@@ -287,6 +295,13 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     // length of time ("trong 6 tháng").
     if (PERIOD_CONTEXT.test(fold.slice(Math.max(0, m.index - 60), m.index)))
       addPeriod(m.index, m.index + m[0].length, 'half-yearly');
+  }
+  // "định kỳ 6 tháng trước ngày 10/6 và năm trước ngày 10/11": the next period after a date.
+  P_AND_PERIOD.lastIndex = 0;
+  while ((m = P_AND_PERIOD.exec(fold))) {
+    const at = m.index;
+    if (periods.some((p) => p.end <= at && at - p.end < 80))
+      addPeriod(at + m[0].length - m[1]!.length, at + m[0].length, periodKind(m[1]!));
   }
   for (let i = 0; i < periods.length && i < 8; i++) {
     const p = periods[i]!;
@@ -396,31 +411,27 @@ export function recurrencesOf(tokens: Token[], ctx: WhenContext): Recurrence[] {
   const dates = tokens.filter(
     (t) => (t.kind === 'date' && t.year === null) || t.kind === 'dayOnly',
   );
-  const used = new Set<Token>();
   const kinds = new Set(periods.map((p) => p.period));
   const out: Recurrence[] = [];
   const seen = new Set<string>();
+  // "trước ngày 15/6 và 15/12 hằng năm": one yearly period with several dates.
+  if (periods.length === 1 && periods[0]!.period === 'yearly') {
+    const days = dates.filter((d) => d.kind === 'date');
+    if (days.length >= 2) return yearlyDates(days);
+  }
+  // Each date goes to the period word just before it in the same stretch ("hằng quý (trước ngày
+  // 20 …), 6 tháng (trước ngày 20/6)"), else to the one right after it ("trước ngày 15/11 hằng năm").
+  const dateOf = new Map<Token, Token>();
+  for (const d of dates) {
+    const before = periods.filter((p) => p.end <= d.start && d.start - p.end < 60).at(-1);
+    const after = periods.find((p) => p.start >= d.end && p.start - d.end < 40);
+    const compatible = (p: Token | undefined) =>
+      p && !dateOf.has(p) && !(d.kind === 'dayOnly' && d.period === 'monthly' && p.period !== 'monthly');
+    const p = compatible(before) ? before : compatible(after) ? after : undefined;
+    if (p) dateOf.set(p, d);
+  }
   for (const p of periods) {
-    let best: Token | null = null;
-    let bestDist = Infinity;
-    for (const d of dates) {
-      if (used.has(d)) continue;
-      if (d.kind === 'dayOnly' && d.period === 'monthly' && p.period !== 'monthly') continue;
-      // The nearest date belongs to the nearest period word (before or after it).
-      const dist = d.start >= p.end ? d.start - p.end : p.start - d.end;
-      const nearerOther = periods.some(
-        (o) =>
-          o !== p &&
-          (d.start >= o.end ? d.start - o.end : o.start - d.end) < dist &&
-          (d.start >= o.end ? d.start - o.end : o.start - d.end) >= 0,
-      );
-      if (dist >= 0 && dist < 60 && dist < bestDist && !nearerOther) {
-        best = d;
-        bestDist = dist;
-      }
-    }
-    if (best) used.add(best);
-    const rec = recurrenceFor(p.period!, best, kinds.has('yearly'));
+    const rec = recurrenceFor(p.period!, dateOf.get(p) ?? null, kinds.has('yearly'));
     if (!rec) continue;
     const key = JSON.stringify(rec);
     if (!seen.has(key)) {
@@ -430,6 +441,22 @@ export function recurrencesOf(tokens: Token[], ctx: WhenContext): Recurrence[] {
   }
   void ctx;
   return out;
+}
+
+/** Dates of a year: twice a year six months apart is a half-yearly report, else one yearly each. */
+function yearlyDates(days: Token[]): Recurrence[] {
+  const uniq = [...new Map(days.map((d) => [`${d.month}-${d.day}`, d])).values()].sort(
+    (a, b) => a.month! - b.month!,
+  );
+  const mode = uniq[0]!.mode === 'by-end-of-day' && uniq[0]!.cued ? { mode: 'by-end-of-day' as const } : {};
+  if (uniq.length === 2 && uniq[1]!.month! - uniq[0]!.month! === 6 && uniq[0]!.day === uniq[1]!.day)
+    return [{ kind: 'half-yearly', day: uniq[0]!.day!, monthOffset: uniq[1]!.month! % 6, ...mode }];
+  if (
+    uniq.length === 4 &&
+    uniq.every((d, i) => d.day === uniq[0]!.day && d.month! - uniq[0]!.month! === i * 3)
+  )
+    return [{ kind: 'quarterly', day: uniq[0]!.day!, monthOffset: uniq[3]!.month! % 3 === 0 ? 0 : uniq[3]!.month! % 3, ...mode }];
+  return uniq.map((d) => ({ kind: 'yearly' as const, month: d.month!, day: d.day!, ...mode }));
 }
 
 function recurrenceFor(
@@ -498,6 +525,14 @@ export function readInlineTiming(text: string, fold: string, ctx: WhenContext): 
   }
   const standing = tokens.find((t) => t.kind === 'standing');
   if (standing) return { kind: 'standing', recurrence: { kind: 'quarterly' }, text: spanText(text, [standing]) };
+  // "Định kỳ tổng hợp báo cáo…" with no period named: a recurring duty, checked in quarterly.
+  const duty = /(?<![a-z])dinh ky(?![a-z])/.exec(fold);
+  if (duty)
+    return {
+      kind: 'standing',
+      recurrence: { kind: 'quarterly' },
+      text: text.slice(duty.index, duty.index + 7),
+    };
   const relative = tokens.find((t) => t.kind === 'relative');
   if (relative) {
     // "sau khi kết thúc Lớp tập huấn": the event it is counted from, up to the clause end.
