@@ -5,6 +5,7 @@ import type { Logger } from '../../src/log';
 import { jsonResponse, readWebhookJson, type ChannelAdapter } from '../adapter';
 import { mapTelegramUpdate, type BotIdentity } from './inbound';
 import { telegramSender } from './sender';
+import { telegramFileFetcher } from './files';
 
 export interface TelegramAdapterOptions {
   token: string;
@@ -78,6 +79,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
   return {
     platform: 'telegram',
     sender: telegramSender(bot.telegram, { token: opts.token, apiRoot: opts.apiRoot }),
+    queries: { fetchFile: telegramFileFetcher({ token: opts.token, apiRoot: opts.apiRoot }) },
     botUsername: () => identity?.username ?? null,
     webhook: {
       path: '/webhooks/telegram',

@@ -263,6 +263,18 @@ const SUMMARY_LABELS = {
 
 const SIGNER = 'THỦ TRƯỞNG CƠ QUAN';
 
+const sameBody = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.toLocaleLowerCase('vi').normalize('NFC') === b.toLocaleLowerCase('vi').normalize('NFC');
+
+/** The body above the report's issuer, and whom the report goes to: the plan's issuer when it is another body. */
+function addressing(issuer: string | null, planIssuer: string | null | undefined) {
+  const other = planIssuer && !sameBody(issuer, planIssuer) ? planIssuer : null;
+  return {
+    parentBody: issuer ? other : null,
+    recipients: [other ? `${other} (báo cáo);` : '……………… (báo cáo);', 'Lưu: VT.'],
+  };
+}
+
 interface ReportUnitRow {
   name: string;
   status: UnitReportStatus;
@@ -393,8 +405,9 @@ export const xp = {
     const late = d.units.filter((u) => u.status === 'late');
     const missing = d.units.filter((u) => u.status === 'overdue' || u.status === 'pending');
     const counts = xp.reportCounts(d.units.map((u) => u.status));
+    const to = addressing(issuer, doc?.issuer);
     return {
-      parentBody: issuer && doc?.issuer && issuer !== doc.issuer ? doc.issuer : null,
+      parentBody: to.parentBody,
       issuer,
       symbol: null,
       place: doc?.place ?? null,
@@ -424,7 +437,7 @@ export const xp = {
         },
         { heading: 'IV. ĐỀ XUẤT, KIẾN NGHỊ', paragraphs: ['……………………………………………………………'] },
       ],
-      recipients: [doc?.issuer ? `${doc.issuer} (báo cáo);` : '……………… (báo cáo);', 'Lưu: VT.'],
+      recipients: to.recipients,
       signerTitle: SIGNER,
       labels: SUMMARY_LABELS,
       annex: {
@@ -464,8 +477,9 @@ export const xp = {
     const counts = xp.taskCounts(tasks.map((t) => t.status));
     const overdue = tasks.filter((t) => t.status === 'overdue');
     const lateDone = tasks.filter((t) => t.status === 'done_late');
+    const to = addressing(issuer, doc.issuer);
     return {
-      parentBody: issuer && doc.issuer && issuer !== doc.issuer ? doc.issuer : null,
+      parentBody: to.parentBody,
       issuer,
       symbol: null,
       place: doc.place,
@@ -507,7 +521,7 @@ export const xp = {
         },
         { heading: 'IV. ĐỀ XUẤT, KIẾN NGHỊ', paragraphs: ['……………………………………………………………'] },
       ],
-      recipients: [doc.issuer ? `${doc.issuer} (báo cáo);` : '……………… (báo cáo);', 'Lưu: VT.'],
+      recipients: to.recipients,
       signerTitle: SIGNER,
       labels: SUMMARY_LABELS,
       annex: {

@@ -98,6 +98,7 @@ const fetchJob: JobHandler = {
     }
     try {
       const file = await fetchPlatformFile(ctx, row.platform, row.file_id, max);
+      if (file.data.byteLength > max) throw new FileTooLargeError(max, file.data.byteLength);
       await done({
         state: 'stored',
         data: file.data,

@@ -19,8 +19,8 @@ import { DEFAULT_REMIND_BEFORE, nextChase, planReminders } from '../time/schedul
 import { documentNumberIn } from './phrase';
 import { taskStatus, type TaskStatus } from './status';
 
-/** Chases of an overdue task: weekly (a task runs for months, not days like a report). */
-export const TASK_CHASE_EVERY = 'P7D';
+/** Chases of an overdue task: every 5 working days, once a week (a task runs for months, a report for days). */
+export const TASK_CHASE_EVERY = 'P5D';
 export const TASK_AT_TIME = '08:00';
 /** A check-in of a standing task comes this long before its period closes. */
 export const CHECKIN_BEFORE = 'P7D';
