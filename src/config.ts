@@ -165,6 +165,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     instanceId: str(env, 'INSTANCE_ID') ?? randomBytes(4).toString('hex'),
     sandbox: sandboxFlag(env, !telegramToken && !str(env, 'ZALO_CREDENTIALS') && !zaloBotToken),
-    fileStoreMaxBytes: int(env, 'FILE_STORE_MAX_BYTES', DEFAULT_FILE_STORE_MAX_BYTES, 0, 100 * 1024 * 1024),
+    fileStoreMaxBytes: int(
+      env,
+      'FILE_STORE_MAX_BYTES',
+      DEFAULT_FILE_STORE_MAX_BYTES,
+      0,
+      100 * 1024 * 1024,
+    ),
   };
 }

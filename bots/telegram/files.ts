@@ -31,6 +31,10 @@ export function telegramFileFetcher(api: {
     const { file_path: path, file_size: size } = body.result;
     if (typeof size === 'number' && size > limit) throw new FileTooLargeError(limit, size);
     const file = await downloadUrl(`${api.apiRoot}/file/bot${api.token}/${path}`, limit);
-    return { data: file.data, fileName: path.split('/').pop(), ...(file.mimeType ? { mimeType: file.mimeType } : {}) };
+    return {
+      data: file.data,
+      fileName: path.split('/').pop(),
+      ...(file.mimeType ? { mimeType: file.mimeType } : {}),
+    };
   };
 }

@@ -29,13 +29,19 @@ const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, 
 
 function colLetter(n: number): string {
   let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26))
+    s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
   return s;
 }
 
 /** Sheet names: at most 31 characters, none of : \ / ? * [ ], unique in the workbook. */
 function sheetName(raw: string, used: Set<string>): string {
-  const base = raw.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 28) || 'Trang';
+  const base =
+    raw
+      .replace(/[:\\/?*[\]]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 28) || 'Trang';
   let name = base;
   for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base.slice(0, 26)} ${i}`;
   used.add(name.toLowerCase());
@@ -77,7 +83,11 @@ export async function buildStatusXlsx(sheets: StatusSheet[]): Promise<Buffer> {
       s.columns.forEach((c, i) => {
         const cell = row.getCell(i + 1);
         cell.font = { name: FONT, size: 12 };
-        cell.alignment = { horizontal: c.center ? 'center' : 'left', vertical: 'middle', wrapText: true };
+        cell.alignment = {
+          horizontal: c.center ? 'center' : 'left',
+          vertical: 'middle',
+          wrapText: true,
+        };
         cell.border = BORDER;
         // Document numbers ("45/BC-UBND") and dates stay text, never numbers or formulas.
         if (typeof r[i] === 'string') cell.numFmt = '@';
@@ -89,7 +99,9 @@ export async function buildStatusXlsx(sheets: StatusSheet[]): Promise<Buffer> {
       ws.mergeCells(`A${row.number}:${last}${row.number}`);
       row.getCell(1).font = { name: FONT, size: 12, italic: true };
     }
-    ws.views = [{ state: 'frozen', xSplit: 0, ySplit: header.number, activeCell: `A${header.number + 1}` }];
+    ws.views = [
+      { state: 'frozen', xSplit: 0, ySplit: header.number, activeCell: `A${header.number + 1}` },
+    ];
     ws.pageSetup = {
       paperSize: 9,
       orientation: 'landscape',

@@ -37,7 +37,11 @@ export function zipEntryName(f: Pick<ZipFile, 'stt' | 'unit' | 'fileName'>, widt
  * The zip: files at `<folder>/<STT>_<unit>_<name>` (a repeated name gets " (2)"), and `note`
  * (the list of files not included and why) as DANH_SACH_TEP.txt with Windows line ends.
  */
-export function buildFilesZip(files: ZipFile[], note: string, noteName = 'DANH_SACH_TEP.txt'): Uint8Array {
+export function buildFilesZip(
+  files: ZipFile[],
+  note: string,
+  noteName = 'DANH_SACH_TEP.txt',
+): Uint8Array {
   const width = Math.max(2, String(Math.max(0, ...files.map((f) => f.stt))).length);
   const tree: Zippable = {};
   const used = new Set<string>();

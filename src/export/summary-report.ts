@@ -47,17 +47,32 @@ export interface SummaryReportInput {
     signHint: string;
     annexLabel: string;
   };
-  annex: { title: string; subtitle: string; columns: Array<{ header: string; width: number }>; rows: string[][] };
+  annex: {
+    title: string;
+    subtitle: string;
+    columns: Array<{ header: string; width: number }>;
+    rows: string[][];
+  };
 }
 
 const FONT = 'Times New Roman';
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
-const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
+const NO_BORDERS = {
+  top: NONE,
+  bottom: NONE,
+  left: NONE,
+  right: NONE,
+  insideHorizontal: NONE,
+  insideVertical: NONE,
+};
 const THIN = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 
 const pt = (n: number) => n * 2; // docx sizes are half-points
 
-function run(text: string, o: { size?: number; bold?: boolean; italic?: boolean; underline?: boolean } = {}) {
+function run(
+  text: string,
+  o: { size?: number; bold?: boolean; italic?: boolean; underline?: boolean } = {},
+) {
   return new TextRun({
     text,
     font: FONT,
@@ -69,7 +84,11 @@ function run(text: string, o: { size?: number; bold?: boolean; italic?: boolean;
 }
 
 function centered(text: string, o: Parameters<typeof run>[1] = {}, after = 0) {
-  return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after }, children: [run(text, o)] });
+  return new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { after },
+    children: [run(text, o)],
+  });
 }
 
 function bodyParagraph(text: string) {
@@ -93,14 +112,19 @@ function cell(children: Paragraph[], widthPct: number, borders = NO_BORDERS) {
 function headerBlock(input: SummaryReportInput) {
   const left: Paragraph[] = [];
   if (input.parentBody) left.push(centered(input.parentBody.toLocaleUpperCase('vi'), { size: 13 }));
-  left.push(centered((input.issuer ?? '……………………').toLocaleUpperCase('vi'), { size: 13, bold: true }));
+  left.push(
+    centered((input.issuer ?? '……………………').toLocaleUpperCase('vi'), { size: 13, bold: true }),
+  );
   left.push(centered('———', { size: 10 }, 120));
   left.push(centered(`Số:      /BC-${input.symbol ?? '………'}`, { size: 13 }));
   const d = input.date;
   const right = [
     centered(input.labels.motto1, { size: 13, bold: true }),
     centered(input.labels.motto2, { size: 14, bold: true, underline: true }, 240),
-    centered(`${input.place ?? '……………'}, ngày ${d.day} tháng ${d.month} năm ${d.year}`, { size: 14, italic: true }),
+    centered(`${input.place ?? '……………'}, ngày ${d.day} tháng ${d.month} năm ${d.year}`, {
+      size: 14,
+      italic: true,
+    }),
   ];
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
@@ -111,7 +135,9 @@ function headerBlock(input: SummaryReportInput) {
 
 function signatureBlock(input: SummaryReportInput) {
   const left = [
-    new Paragraph({ children: [run(input.labels.recipientsLabel, { size: 12, bold: true, italic: true })] }),
+    new Paragraph({
+      children: [run(input.labels.recipientsLabel, { size: 12, bold: true, italic: true })],
+    }),
     ...input.recipients.map((r) => new Paragraph({ children: [run(`- ${r}`, { size: 11 })] })),
   ];
   const right = [
@@ -134,7 +160,10 @@ function annexTable(input: SummaryReportInput) {
       children: cells.map(
         (text, i) =>
           new TableCell({
-            width: { size: Math.round((input.annex.columns[i]!.width / total) * 100), type: WidthType.PERCENTAGE },
+            width: {
+              size: Math.round((input.annex.columns[i]!.width / total) * 100),
+              type: WidthType.PERCENTAGE,
+            },
             borders,
             verticalAlign: VerticalAlign.CENTER,
             children: [
@@ -148,7 +177,13 @@ function annexTable(input: SummaryReportInput) {
     });
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [row(input.annex.columns.map((c) => c.header), true), ...input.annex.rows.map((r) => row(r, false))],
+    rows: [
+      row(
+        input.annex.columns.map((c) => c.header),
+        true,
+      ),
+      ...input.annex.rows.map((r) => row(r, false)),
+    ],
   });
 }
 

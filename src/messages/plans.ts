@@ -30,9 +30,9 @@ export const pw = {
   scannedPdf: () =>
     'Tệp PDF không có lớp chữ (có thể là bản quét/ảnh chụp), bot không đọc được nội dung. Vui lòng gửi tệp Word (.docx) hoặc PDF xuất trực tiếp từ Word.',
   emptyFile: () => 'Tệp không có nội dung chữ nào.',
-  fileTooLarge: (max: number) =>
-    `Tệp quá lớn (tối đa ${Math.round(max / 1024 / 1024)} MB).`,
-  unreadableFile: (kind: string) => `Không đọc được tệp ${kind}: tệp hỏng hoặc không đúng định dạng.`,
+  fileTooLarge: (max: number) => `Tệp quá lớn (tối đa ${Math.round(max / 1024 / 1024)} MB).`,
+  unreadableFile: (kind: string) =>
+    `Không đọc được tệp ${kind}: tệp hỏng hoặc không đúng định dạng.`,
   unsupportedFile: (name: string) =>
     `Định dạng tệp “${name}” chưa hỗ trợ. Vui lòng gửi .docx, .pdf (có lớp chữ), .txt hoặc .md.`,
   oldDoc: () =>
@@ -190,12 +190,21 @@ export const tk = {
         );
       if (overdue.length > 20) lines.push(`… và ${overdue.length - 20} nhiệm vụ khác.`);
     }
-    lines.push('', 'Xem một nhiệm vụ: /nhiemvu <số>. Xuất báo cáo: /xuatbaocao, /xuattep, /xuattonghop.');
+    lines.push(
+      '',
+      'Xem một nhiệm vụ: /nhiemvu <số>. Xuất báo cáo: /xuatbaocao, /xuattep, /xuattonghop.',
+    );
     return lines.join('\n');
   },
   detail: (
     v: TaskView,
-    reports: Array<{ at: Date; unit: string; text: string | null; progress: number | null; done: boolean }>,
+    reports: Array<{
+      at: Date;
+      unit: string;
+      text: string | null;
+      progress: number | null;
+      done: boolean;
+    }>,
     tz: string,
   ) =>
     [
@@ -236,9 +245,14 @@ const excerpt = (s: string, n: number) => {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > n ? `${t.slice(0, n - 1)}…` : t;
 };
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+const mb = (bytes: number) =>
+  `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 
-function countLines<S extends string>(statuses: S[], labels: Record<S, string>, total: string): string[] {
+function countLines<S extends string>(
+  statuses: S[],
+  labels: Record<S, string>,
+  total: string,
+): string[] {
   const counts = new Map<S, number>();
   for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
   return [
@@ -264,7 +278,9 @@ const SUMMARY_LABELS = {
 const SIGNER = 'THỦ TRƯỞNG CƠ QUAN';
 
 const sameBody = (a: string | null | undefined, b: string | null | undefined) =>
-  !!a && !!b && a.toLocaleLowerCase('vi').normalize('NFC') === b.toLocaleLowerCase('vi').normalize('NFC');
+  !!a &&
+  !!b &&
+  a.toLocaleLowerCase('vi').normalize('NFC') === b.toLocaleLowerCase('vi').normalize('NFC');
 
 /** The body above the report's issuer, and whom the report goes to: the plan's issuer when it is another body. */
 function addressing(issuer: string | null, planIssuer: string | null | undefined) {
@@ -345,7 +361,8 @@ export const xp = {
   asOf: (now: Date, tz: string) => `Số liệu đến ${formatDateTime(now, tz)}`,
   reportCounts: (statuses: UnitReportStatus[]) =>
     countLines(statuses, REPORT_STATUS_LABEL, 'Tổng số đơn vị phải báo cáo'),
-  taskCounts: (statuses: TaskStatus[]) => countLines(statuses, TASK_STATUS_LABEL, 'Tổng số nhiệm vụ'),
+  taskCounts: (statuses: TaskStatus[]) =>
+    countLines(statuses, TASK_STATUS_LABEL, 'Tổng số nhiệm vụ'),
   reportNote: (u: ReportUnitRow & { category: string | null }, tz: string) => {
     const notes: string[] = [];
     if (u.extendedUntil) notes.push(`Gia hạn đến ${formatDeadline(u.extendedUntil, tz)}`);
@@ -366,7 +383,14 @@ export const xp = {
   zipNote: (
     title: string,
     included: number,
-    missing: Array<{ folder: string; stt: number; unit: string; name: string; state: string; size: number | null }>,
+    missing: Array<{
+      folder: string;
+      stt: number;
+      unit: string;
+      name: string;
+      state: string;
+      size: number | null;
+    }>,
     limit: number,
     now: Date,
     tz: string,
@@ -388,13 +412,22 @@ export const xp = {
       `Số tệp trong gói: ${included}.`,
       missing.length ? `Tệp KHÔNG có trong gói (${missing.length}):` : 'Không có tệp nào bị thiếu.',
       ...missing.map(
-        (m) => `- ${m.folder ? `${m.folder} / ` : ''}${String(m.stt).padStart(2, '0')} ${m.unit}: ${m.name} — ${why(m)}`,
+        (m) =>
+          `- ${m.folder ? `${m.folder} / ` : ''}${String(m.stt).padStart(2, '0')} ${m.unit}: ${m.name} — ${why(m)}`,
       ),
     ].join('\n');
   },
 
   campaignReport: (
-    d: { campaign: { title: string; period_label: string | null; deadline: Date | string; source_plan: string | null }; units: Array<ReportUnitRow & { category: string | null }> },
+    d: {
+      campaign: {
+        title: string;
+        period_label: string | null;
+        deadline: Date | string;
+        source_plan: string | null;
+      };
+      units: Array<ReportUnitRow & { category: string | null }>;
+    },
     doc: { issuer: string | null; place: string | null } | null,
     issuer: string | null,
     date: { day: number; month: number; year: number },
@@ -457,7 +490,11 @@ export const xp = {
           REPORT_STATUS_LABEL[u.status],
           u.submittedAt ? formatDateTime(u.submittedAt, tz) : '',
           documentRef(u),
-          u.status === 'overdue' ? `Quá hạn ${u.daysLate} ngày` : u.files.length ? `${u.files.length} tệp` : '',
+          u.status === 'overdue'
+            ? `Quá hạn ${u.daysLate} ngày`
+            : u.files.length
+              ? `${u.files.length} tệp`
+              : '',
         ]),
       },
     };
@@ -467,7 +504,10 @@ export const xp = {
     content: PlanContent,
     tasks: TaskView[],
     lastReports: Map<number, { at: Date; text: string | null; documentNumber: string | null }>,
-    campaigns: Array<{ campaign: { title: string; period_label: string | null }; units: Array<ReportUnitRow> }>,
+    campaigns: Array<{
+      campaign: { title: string; period_label: string | null };
+      units: Array<ReportUnitRow>;
+    }>,
     issuer: string | null,
     date: { day: number; month: number; year: number },
     tz: string,
@@ -491,7 +531,10 @@ export const xp = {
           heading: 'I. TÌNH HÌNH CHUNG',
           paragraphs: [
             `${counts.join('; ')}.`,
-            ...campaigns.map((c) => `${c.campaign.title}${c.campaign.period_label ? ` (${c.campaign.period_label})` : ''}: ${xp.reportCounts(c.units.map((u) => u.status)).join('; ')}.`),
+            ...campaigns.map(
+              (c) =>
+                `${c.campaign.title}${c.campaign.period_label ? ` (${c.campaign.period_label})` : ''}: ${xp.reportCounts(c.units.map((u) => u.status)).join('; ')}.`,
+            ),
           ],
         },
         {
@@ -510,10 +553,14 @@ export const xp = {
               ? `Nhiệm vụ quá hạn chưa hoàn thành (${overdue.length}): ${overdue.map((t) => `${t.title} (${names(t.lead)})`).join('; ')}.`
               : 'Không có nhiệm vụ quá hạn chưa hoàn thành.',
             ...(lateDone.length
-              ? [`Nhiệm vụ hoàn thành quá hạn (${lateDone.length}): ${lateDone.map((t) => `${t.title} (${names(t.lead)})`).join('; ')}.`]
+              ? [
+                  `Nhiệm vụ hoàn thành quá hạn (${lateDone.length}): ${lateDone.map((t) => `${t.title} (${names(t.lead)})`).join('; ')}.`,
+                ]
               : []),
             ...campaigns.map((c) => {
-              const missing = c.units.filter((u) => u.status === 'overdue' || u.status === 'pending');
+              const missing = c.units.filter(
+                (u) => u.status === 'overdue' || u.status === 'pending',
+              );
               const late = c.units.filter((u) => u.status === 'late');
               return `${c.campaign.title}: ${late.length ? `báo cáo quá hạn: ${late.map((u) => u.name).join('; ')}; ` : ''}${missing.length ? `chưa báo cáo: ${missing.map((u) => u.name).join('; ')}` : 'tất cả đơn vị đã báo cáo'}.`;
             }),
@@ -543,7 +590,9 @@ export const xp = {
             names(t.lead),
             xp.taskDue(t, tz),
             TASK_STATUS_LABEL[t.status],
-            last ? `${formatDateTime(last.at, tz)}${last.documentNumber ? `, số ${last.documentNumber}` : ''}` : '',
+            last
+              ? `${formatDateTime(last.at, tz)}${last.documentNumber ? `, số ${last.documentNumber}` : ''}`
+              : '',
           ];
         }),
       },
@@ -600,13 +649,20 @@ export const pm = {
     'Nội dung dán vào chưa phải là một kế hoạch (cần có tiêu đề “KẾ HOẠCH”). Bot không trích xuất gì.',
   whichExport: (
     command: string,
-    choices: { campaigns: Array<{ id: number; title: string; period: string | null }>; plans: Array<{ id: number; title: string | null }> },
+    choices: {
+      campaigns: Array<{ id: number; title: string; period: string | null }>;
+      plans: Array<{ id: number; title: string | null }>;
+    },
   ) => {
-    if (!choices.campaigns.length && !choices.plans.length) return 'Chưa có yêu cầu báo cáo hay kế hoạch nào để xuất.';
-    const lines = [`Vui lòng chọn nội dung cần xuất, ví dụ: /${command} #${choices.campaigns[0]?.id ?? 1} hoặc /${command} kh ${choices.plans[0]?.id ?? 1}`];
+    if (!choices.campaigns.length && !choices.plans.length)
+      return 'Chưa có yêu cầu báo cáo hay kế hoạch nào để xuất.';
+    const lines = [
+      `Vui lòng chọn nội dung cần xuất, ví dụ: /${command} #${choices.campaigns[0]?.id ?? 1} hoặc /${command} kh ${choices.plans[0]?.id ?? 1}`,
+    ];
     if (choices.campaigns.length) {
       lines.push('', 'Yêu cầu báo cáo:');
-      for (const c of choices.campaigns) lines.push(`#${c.id} ${c.title}${c.period ? ` (${c.period})` : ''}`);
+      for (const c of choices.campaigns)
+        lines.push(`#${c.id} ${c.title}${c.period ? ` (${c.period})` : ''}`);
     }
     if (choices.plans.length) {
       lines.push('', 'Kế hoạch đã áp dụng:');
@@ -614,7 +670,10 @@ export const pm = {
     }
     return lines.join('\n');
   },
-  exportCaption: (format: 'xlsx' | 'zip' | 'docx', target: { kind: 'campaign' | 'plan'; id: number }) =>
+  exportCaption: (
+    format: 'xlsx' | 'zip' | 'docx',
+    target: { kind: 'campaign' | 'plan'; id: number },
+  ) =>
     `📎 ${capitalizeVi(FORMAT_NAME[format])} — ${target.kind === 'campaign' ? `yêu cầu báo cáo #${target.id}` : `kế hoạch ${target.id}`}`,
   exportLink: (format: 'xlsx' | 'zip' | 'docx', url: string) =>
     `📎 Tải ${FORMAT_NAME[format]} tại: ${url}\n(đăng nhập trang quản trị; gửi /dashboard trong tin nhắn riêng với bot để nhận liên kết đăng nhập)`,
@@ -623,3 +682,126 @@ export const pm = {
 function capitalizeVi(s: string): string {
   return s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard: plans (review before applying) and tasks
+
+export const pd = {
+  nav: { plans: 'Kế hoạch', tasks: 'Nhiệm vụ' },
+  plans: {
+    title: 'Kế hoạch',
+    heading: 'Nhập kế hoạch',
+    intro:
+      'Tải lên tệp kế hoạch (.docx, .pdf có lớp chữ, .txt) hoặc dán toàn văn. Bot đọc thành bản nháp: nhiệm vụ, yêu cầu báo cáo, sự kiện và đơn vị, mỗi mục kèm câu gốc. Chưa có gì được gửi cho đến khi Ban tổ chức xem lại và bấm Áp dụng.',
+    file: 'Tệp kế hoạch',
+    fileHelp: '.docx, .pdf (có lớp chữ, không phải bản quét), .txt, .md — tối đa 10 MB.',
+    text: 'Hoặc dán toàn văn kế hoạch',
+    submit: 'Đọc kế hoạch',
+    needInput: 'Vui lòng chọn tệp hoặc dán nội dung kế hoạch.',
+    list: 'Các kế hoạch đã nhập',
+    empty: 'Chưa có kế hoạch nào.',
+    colPlan: 'Kế hoạch',
+    colItems: 'Nội dung đọc được',
+    colStatus: 'Trạng thái',
+    colCreated: 'Nhập lúc',
+    counts: (c: { tasks: number; requirements: number; events: number; units: number }) =>
+      `${c.tasks} nhiệm vụ, ${c.requirements} yêu cầu báo cáo, ${c.events} sự kiện, ${c.units} đơn vị`,
+    status: { draft: 'Bản nháp', applied: 'Đã áp dụng' } as Record<string, string>,
+    untitled: '(chưa đọc được tên)',
+  },
+  review: {
+    back: 'Các kế hoạch',
+    number: 'Số',
+    issuer: 'Cơ quan ban hành',
+    issuedOn: 'Ngày ban hành',
+    place: 'Địa danh',
+    source: 'Nguồn',
+    none: '—',
+    warnings: 'Cần xem lại',
+    noWarnings: 'Không có lưu ý nào.',
+    sourceLabel: 'Câu gốc trong kế hoạch',
+    tasks: 'Nhiệm vụ',
+    requirements: 'Yêu cầu báo cáo',
+    events: 'Sự kiện',
+    units: 'Đơn vị',
+    noItems: 'Không có mục nào.',
+    fTitle: 'Nội dung',
+    fLead: 'Đơn vị chủ trì (mỗi dòng một đơn vị)',
+    fSupport: 'Đơn vị phối hợp (mỗi dòng một đơn vị)',
+    fUnits: 'Đơn vị (mỗi dòng một đơn vị)',
+    fDue: 'Hạn (trước ngày)',
+    fDueHelp: 'Để trống nếu không có hạn. “Trước ngày 10/11” nghĩa là hạn chót 23h59 ngày 9/11.',
+    fDueText: 'Thời gian theo kế hoạch',
+    fStanding: 'Thường xuyên (không có hạn, bot hỏi tiến độ định kỳ)',
+    fDeadline: 'Hạn báo cáo (trước ngày)',
+    fRecurrence: 'Định kỳ',
+    recNone: 'Không định kỳ (một lần)',
+    recKinds: {
+      yearly: 'Hằng năm',
+      'half-yearly': '6 tháng',
+      quarterly: 'Hằng quý',
+      monthly: 'Hằng tháng',
+    } as Record<string, string>,
+    fStartsAt: 'Bắt đầu',
+    fVenue: 'Địa điểm',
+    fRegistration: 'Hạn đăng ký',
+    fName: 'Tên đơn vị',
+    fCode: 'Mã đơn vị đã có (để trống: tạo mới)',
+    agenda: (n: number) => `Chương trình: ${n} mục`,
+    invited: (n: number) => `${n} đơn vị được mời`,
+    collective: 'Tên chung nhiều đơn vị',
+    matched: (code: string) => `Khớp đơn vị đã có: ${code}`,
+    isNew: 'Đơn vị mới',
+    save: 'Lưu',
+    drop: 'Bỏ mục này',
+    dropConfirm: 'Bỏ mục này khỏi bản nháp?',
+    applied: 'Đã áp dụng',
+    appliedNote:
+      'Mục đã áp dụng: sửa ở đây không thay đổi những gì đã tạo; mục mới thêm sẽ được tạo khi áp dụng lại.',
+    apply: 'Áp dụng kế hoạch',
+    applyHelp:
+      'Tạo đơn vị, sự kiện, yêu cầu báo cáo và nhiệm vụ; gửi thư mời, yêu cầu báo cáo và giao nhiệm vụ tới nhóm của các đơn vị. Áp dụng lại không tạo trùng.',
+    applyConfirm: (n: number) => `Áp dụng kế hoạch và gửi ${n} nhiệm vụ, yêu cầu tới các đơn vị?`,
+    exports: 'Xuất báo cáo',
+    exportXlsx: 'Bảng tình hình thực hiện (.xlsx)',
+    exportZip: 'Tệp các đơn vị đã gửi (.zip)',
+    exportDocx: 'Dự thảo Báo cáo tổng hợp (.docx)',
+    skipped: (n: number) =>
+      `${n} mục chưa tạo được (thiếu ngày, thiếu đơn vị hoặc hạn đã qua): xem lưu ý ở từng mục.`,
+    skipReason: {
+      no_units: 'chưa có đơn vị',
+      no_date: 'chưa có ngày',
+      in_past: 'thời gian đã qua',
+      deadline_passed: 'hạn đã qua',
+      no_lead: 'chưa có đơn vị chủ trì',
+      rejected: 'không tạo được',
+    } as Record<string, string>,
+  },
+  flash: {
+    saved: () => 'Đã lưu thay đổi của bản nháp.',
+    dropped: () => 'Đã bỏ mục khỏi bản nháp.',
+    applied: (n?: number) =>
+      n
+        ? `Đã áp dụng: tạo ${n} mục và gửi tới các nhóm.`
+        : 'Không có mục mới nào để tạo (đã áp dụng trước đó).',
+  } as Record<string, (n?: number) => string>,
+  tasks: {
+    title: 'Nhiệm vụ',
+    heading: 'Nhiệm vụ được giao',
+    empty: 'Chưa có nhiệm vụ nào. Nhập và áp dụng một kế hoạch để giao nhiệm vụ.',
+    all: 'Tất cả',
+    filter: 'Lọc theo tình trạng',
+    colTask: 'Nhiệm vụ',
+    colLead: 'Chủ trì',
+    colDue: 'Thời hạn',
+    colStatus: 'Tình trạng',
+    colProgress: 'Tiến độ',
+    colLast: 'Cập nhật gần nhất',
+    support: 'Phối hợp',
+    plan: 'Thuộc kế hoạch',
+    reports: 'Các lần cập nhật',
+    noReports: 'Chưa có cập nhật nào từ đơn vị.',
+    files: (n: number) => `${n} tệp`,
+    done: 'hoàn thành',
+  },
+};

@@ -382,6 +382,11 @@ describe('every /api route × no token, wrong token, right token', () => {
       } as never)
     ).id;
     ids.broadcast = (await createAndSend(ctx, 'Thông báo A', { kind: 'units', units: 'all' })).id;
+    const { createDraft } = await import('../../src/core/plans/drafts');
+    const { applyDraft } = await import('../../src/core/plans/apply');
+    const plan = `KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Rà soát\n- Chủ trì: Sở Y tế.\n- Thời gian: ${new Date(now + 30 * 86_400_000).toLocaleDateString('en-GB')}.`;
+    ids.plan = (await createDraft(ctx, { text: plan, sourceKind: 'text' })).id;
+    ids.task = (await applyDraft(ctx, ids.plan, 'test')).draft.applied.t1!.id!;
   });
   afterAll(() => db.close());
 
@@ -451,6 +456,17 @@ describe('every /api route × no token, wrong token, right token', () => {
       invalid: JSON.stringify({ communes: [{ parent: '', communes: [] }] }),
       id: 'unitCode',
     },
+    'POST /api/plans': {
+      valid: () => ({
+        body: JSON.stringify({ text: 'KẾ HOẠCH\nThử\nI. NHIỆM VỤ\n1. A\n- Chủ trì: Sở Y tế.' }),
+      }),
+      invalid: JSON.stringify({ text: 3 }),
+    },
+    'PATCH /api/plans/:id': {
+      valid: () => ({ body: JSON.stringify({ tasks: { t1: { title: 'Rà soát (sửa)' } } }) }),
+      invalid: JSON.stringify({ tasks: { t1: { due: 'mai' } } }),
+    },
+    'POST /api/plans/:id/apply': { valid: () => ({ body: '{}' }) },
   };
   const idFor = (route: string) => {
     if (route.includes(':code')) return 'X';
@@ -460,7 +476,11 @@ describe('every /api route × no token, wrong token, right token', () => {
         ? 'event'
         : route.includes('/campaigns/')
           ? 'campaign'
-          : 'broadcast');
+          : route.includes('/plans/')
+            ? 'plan'
+            : route.includes('/tasks/')
+              ? 'task'
+              : 'broadcast');
     return ids[key]!;
   };
 

@@ -58,7 +58,13 @@ async function xlsxRows(data: Uint8Array) {
   await wb.xlsx.load(new Uint8Array(data).buffer);
   return wb.worksheets.map((ws) => ({
     name: ws.name,
-    rows: ws.getSheetValues().map((r) => (Array.isArray(r) ? r.slice(1).map((v) => (v === undefined || v === null ? '' : String(v))) : [])),
+    rows: ws
+      .getSheetValues()
+      .map((r) =>
+        Array.isArray(r)
+          ? r.slice(1).map((v) => (v === undefined || v === null ? '' : String(v)))
+          : [],
+      ),
   }));
 }
 
@@ -66,12 +72,16 @@ function documentXml(docx: Uint8Array): string {
   const files = unzipSync(docx);
   expect(Object.keys(files)).toContain('word/document.xml');
   // Text runs only: what Word shows.
-  return [...strFromU8(files['word/document.xml']!).matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+  return [...strFromU8(files['word/document.xml']!).matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)]
+    .map((m) => m[1])
+    .join('');
 }
 
 beforeAll(async () => {
   db = await openTestDb();
-  ctx = testContext(db, new TestClock(local('2024-11-20T09:00:00')), { FILE_STORE_MAX_BYTES: String(STORE_LIMIT) });
+  ctx = testContext(db, new TestClock(local('2024-11-20T09:00:00')), {
+    FILE_STORE_MAX_BYTES: String(STORE_LIMIT),
+  });
   ctx.platforms = {
     telegram: {
       async fetchFile(fileId) {
@@ -157,7 +167,11 @@ describe('the status workbook', () => {
     expect(sheets.map((s) => s.name)).toEqual(['Nhiệm vụ', expect.stringMatching(/^BC\d+ /)]);
     const tasks = sheets[0]!.rows.filter((r) => /^\d+$/.test(r[0] ?? ''));
     expect(tasks.map((r) => [r[1], r[2], r[5]])).toEqual([
-      ['Treo băng rôn, khẩu hiệu tại các tuyến đường chính', 'UBND phường Nguyễn Nghiêm', 'Hoàn thành quá hạn'],
+      [
+        'Treo băng rôn, khẩu hiệu tại các tuyến đường chính',
+        'UBND phường Nguyễn Nghiêm',
+        'Hoàn thành quá hạn',
+      ],
       ['Đưa tin trên trang thông tin điện tử', 'UBND xã Phổ An', 'Thường xuyên'],
     ]);
     expect(tasks[0]![8]).toBe('7/BC-UBND');
@@ -168,7 +182,10 @@ describe('the zip of submitted files', () => {
   it('names each file <STT>_<unit>_<original name> and states what was not kept and why', async () => {
     const file = await buildExport(ctx, ctx.db, { kind: 'campaign', id: campaignId }, 'zip');
     const entries = unzipSync(file.data);
-    expect(Object.keys(entries).sort()).toEqual(['02_UBND xã Phổ An_Báo cáo 12.pdf', 'DANH_SACH_TEP.txt']);
+    expect(Object.keys(entries).sort()).toEqual([
+      '02_UBND xã Phổ An_Báo cáo 12.pdf',
+      'DANH_SACH_TEP.txt',
+    ]);
     expect(entries['02_UBND xã Phổ An_Báo cáo 12.pdf']).toHaveLength(64);
     const note = strFromU8(entries['DANH_SACH_TEP.txt']!);
     expect(note).toContain('Ảnh hoạt động.zip');
@@ -177,12 +194,16 @@ describe('the zip of submitted files', () => {
   });
 
   it('puts a plan’s files in a folder per requirement and per task', async () => {
-    const entries = unzipSync((await buildExport(ctx, ctx.db, { kind: 'plan', id: planId }, 'zip')).data);
+    const entries = unzipSync(
+      (await buildExport(ctx, ctx.db, { kind: 'plan', id: planId }, 'zip')).data,
+    );
     const names = Object.keys(entries);
     expect(names.some((n) => /^BC\d+ - .*\/02_UBND xã Phổ An_Báo cáo 12\.pdf$/.test(n))).toBe(true);
-    expect(names.some((n) => /^NV\d+ - Treo băng rôn.*\/01_UBND phường Nguyễn Nghiêm_anh-bang-ron\.pdf$/.test(n))).toBe(
-      true,
-    );
+    expect(
+      names.some((n) =>
+        /^NV\d+ - Treo băng rôn.*\/01_UBND phường Nguyễn Nghiêm_anh-bang-ron\.pdf$/.test(n),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -214,7 +235,9 @@ describe('the draft Báo cáo tổng hợp', () => {
   });
 
   it('summarises a plan: tasks in the classification, overdue ones, each requirement', async () => {
-    const text = documentXml((await buildExport(ctx, ctx.db, { kind: 'plan', id: planId }, 'docx')).data);
+    const text = documentXml(
+      (await buildExport(ctx, ctx.db, { kind: 'plan', id: planId }, 'docx')).data,
+    );
     expect(text).toContain('KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ');
     expect(text).toContain('Hoàn thành quá hạn');
     expect(text).toContain('TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ');
@@ -272,11 +295,21 @@ describe.skipIf(!soffice)('LibreOffice opens the exports', () => {
     writeFileSync(join(dir, 'report.docx'), docx.data);
     execFileSync(
       'soffice',
-      ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'pdf', '--outdir', dir, join(dir, 'status.xlsx'), join(dir, 'report.docx')],
+      [
+        '--headless',
+        `-env:UserInstallation=file://${dir}/profile`,
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        dir,
+        join(dir, 'status.xlsx'),
+        join(dir, 'report.docx'),
+      ],
       { timeout: 120_000, stdio: 'ignore' },
     );
     const pdfs = readdirSync(dir).filter((f) => f.endsWith('.pdf'));
     expect(pdfs.sort()).toEqual(['report.pdf', 'status.pdf']);
-    for (const p of pdfs) expect(readFileSync(join(dir, p)).subarray(0, 5).toString()).toBe('%PDF-');
+    for (const p of pdfs)
+      expect(readFileSync(join(dir, p)).subarray(0, 5).toString()).toBe('%PDF-');
   }, 150_000);
 });

@@ -147,10 +147,14 @@ describe('POST /api/plans', () => {
     expect(result.existing.unit).toBeGreaterThanOrEqual(2);
     await sim.deliverAll();
     const v = await sim.texts('gV');
-    expect(v.some((t) => t.startsWith('📌 NHIỆM VỤ SỐ') && t.includes('Chỉ đạo, hướng dẫn'))).toBe(true);
+    expect(v.some((t) => t.startsWith('📌 NHIỆM VỤ SỐ') && t.includes('Chỉ đạo, hướng dẫn'))).toBe(
+      true,
+    );
     // Công an thị xã leads one task and coordinates none in section II; it is told only its own.
     const c = await sim.texts('gC');
-    expect(c.some((t) => t.startsWith('📌 NHIỆM VỤ SỐ') && t.includes('Đấu tranh, phản bác'))).toBe(true);
+    expect(c.some((t) => t.startsWith('📌 NHIỆM VỤ SỐ') && t.includes('Đấu tranh, phản bác'))).toBe(
+      true,
+    );
     // Phòng VH-TT coordinates the police task: told whom it supports.
     expect(v.some((t) => t.startsWith('🤝 PHỐI HỢP') && t.includes('Công an thị xã'))).toBe(true);
     const units = await db.db.selectFrom('units').select('name').execute();
@@ -228,7 +232,9 @@ QUYẾT ĐỊNH:
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('not_a_plan');
     expect(body.error.message).toContain('không phải là một kế hoạch');
-    expect(await db.db.selectFrom('plan_drafts').select('id').execute()).toHaveLength(before.length);
+    expect(await db.db.selectFrom('plan_drafts').select('id').execute()).toHaveLength(
+      before.length,
+    );
   });
 
   it('a PDF without a text layer (a scan) → 422', async () => {
@@ -272,9 +278,27 @@ describe('a .docx plan built with the docx package goes through mammoth', () => 
             new Paragraph('I. NHIỆM VỤ'),
             new Table({
               rows: [
-                row(['STT', 'Nội dung nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành']),
-                row(['1', 'Rà soát hạ tầng mạng các xã', 'Phòng Văn hóa và Thông tin', 'UBND các xã, thị trấn', 'Quý I/2025']),
-                row(['2', 'Số hóa hồ sơ một cửa', 'Văn phòng HĐND và UBND huyện', 'Phòng Tư pháp', 'Tháng 6/2025']),
+                row([
+                  'STT',
+                  'Nội dung nhiệm vụ',
+                  'Cơ quan chủ trì',
+                  'Cơ quan phối hợp',
+                  'Thời gian hoàn thành',
+                ]),
+                row([
+                  '1',
+                  'Rà soát hạ tầng mạng các xã',
+                  'Phòng Văn hóa và Thông tin',
+                  'UBND các xã, thị trấn',
+                  'Quý I/2025',
+                ]),
+                row([
+                  '2',
+                  'Số hóa hồ sơ một cửa',
+                  'Văn phòng HĐND và UBND huyện',
+                  'Phòng Tư pháp',
+                  'Tháng 6/2025',
+                ]),
               ],
             }),
             new Paragraph('II. TỔ CHỨC THỰC HIỆN'),

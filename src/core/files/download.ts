@@ -50,7 +50,10 @@ export async function downloadUrl(
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new FileTooLargeError(maxBytes, Number.isFinite(declared) && declared > 0 ? declared : null);
+      throw new FileTooLargeError(
+        maxBytes,
+        Number.isFinite(declared) && declared > 0 ? declared : null,
+      );
     }
     chunks.push(value);
   }

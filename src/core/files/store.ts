@@ -56,7 +56,12 @@ export async function scheduleFileFetches(
     .returning('id')
     .execute();
   for (const r of rows)
-    await addJob(trx, { key: `file:${r.id}`, kind: FILE_FETCH_JOB, dueAt: now, payload: { file: r.id } });
+    await addJob(trx, {
+      key: `file:${r.id}`,
+      kind: FILE_FETCH_JOB,
+      dueAt: now,
+      payload: { file: r.id },
+    });
 }
 
 /** The bytes of a file, from the platform's adapter, or from the URL Zalo gives as the file id. */

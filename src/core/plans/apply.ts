@@ -19,12 +19,7 @@ import { appliedItems, getDraftRow, toDraftView, type DraftView } from './drafts
 import type { DraftItemKind, DraftUnit, PlanContent, PlanDocument } from './types';
 
 export type SkipReason =
-  | 'no_units'
-  | 'no_date'
-  | 'in_past'
-  | 'deadline_passed'
-  | 'no_lead'
-  | 'rejected';
+  'no_units' | 'no_date' | 'in_past' | 'deadline_passed' | 'no_lead' | 'rejected';
 
 export interface ApplyResult {
   draft: DraftView;
@@ -40,7 +35,8 @@ export interface ApplyResult {
 export function joinTransaction(ctx: AppContext, trx: Transaction<Database>): AppContext {
   const db = new Proxy(trx, {
     get(target, prop) {
-      if (prop === 'transaction') return () => ({ execute: <T>(fn: (t: typeof trx) => Promise<T>) => fn(trx) });
+      if (prop === 'transaction')
+        return () => ({ execute: <T>(fn: (t: typeof trx) => Promise<T>) => fn(trx) });
       const v = Reflect.get(target, prop, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },
@@ -73,13 +69,9 @@ function slug(name: string): string {
 
 async function freeCode(trx: Trx, base: string): Promise<string> {
   const taken = new Set(
-    (
-      await trx
-        .selectFrom('units')
-        .select('code')
-        .where('code', 'like', `${base}%`)
-        .execute()
-    ).map((r) => r.code),
+    (await trx.selectFrom('units').select('code').where('code', 'like', `${base}%`).execute()).map(
+      (r) => r.code,
+    ),
   );
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -119,13 +111,19 @@ class UnitResolver {
     const cats = new Set(
       this.units
         .map((u) => u.category)
-        .filter((c): c is string => !!c && (foldCategory(c) === key || foldCategory(c).startsWith(`${key} `))),
+        .filter(
+          (c): c is string =>
+            !!c && (foldCategory(c) === key || foldCategory(c).startsWith(`${key} `)),
+        ),
     );
     return this.units.filter((u) => u.category && cats.has(u.category)).map((u) => u.id);
   }
 
   /** One draft unit: the recorded id, its existing code, a name match, its category, or a new unit. */
-  async resolve(u: DraftUnit, recorded: number | null | undefined): Promise<{ ids: number[]; created: boolean; id: number | null }> {
+  async resolve(
+    u: DraftUnit,
+    recorded: number | null | undefined,
+  ): Promise<{ ids: number[]; created: boolean; id: number | null }> {
     if (recorded && this.units.some((x) => x.id === recorded)) {
       this.remember(u.name, [recorded]);
       return { ids: [recorded], created: false, id: recorded };
@@ -185,7 +183,14 @@ class UnitResolver {
         const draft = this.draftUnits.find((u) => unitKey(u.name) === unitKey(n));
         ids = (
           await this.resolve(
-            draft ?? { key: '', name: n, category: null, parent: null, existingCode: null, collective: false },
+            draft ?? {
+              key: '',
+              name: n,
+              category: null,
+              parent: null,
+              existingCode: null,
+              collective: false,
+            },
             null,
           )
         ).ids;
@@ -214,7 +219,12 @@ class UnitResolver {
 export async function applyDraft(ctx: AppContext, id: number, actor: string): Promise<ApplyResult> {
   return ctx.db.transaction().execute(async (trx) => {
     // One apply at a time per draft: a second one waits here and then finds everything recorded.
-    await trx.selectFrom('plan_drafts').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+    await trx
+      .selectFrom('plan_drafts')
+      .select('id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     const row = await getDraftRow(trx, id);
     const content = row.content as PlanContent;
     const done = new Map((await appliedItems(trx, id)).map((a) => [a.item_key, a]));
@@ -223,10 +233,23 @@ export async function applyDraft(ctx: AppContext, id: number, actor: string): Pr
     const created = { unit: 0, event: 0, requirement: 0, task: 0 };
     const existing = { unit: 0, event: 0, requirement: 0, task: 0 };
     const skipped: ApplyResult['skipped'] = [];
-    const record = async (key: string, kind: DraftItemKind, targetId: number | null, isNew: boolean, detail: Record<string, unknown> = {}) => {
+    const record = async (
+      key: string,
+      kind: DraftItemKind,
+      targetId: number | null,
+      isNew: boolean,
+      detail: Record<string, unknown> = {},
+    ) => {
       await trx
         .insertInto('plan_applied_items')
-        .values({ plan_id: id, item_key: key, kind, target_id: targetId, created: isNew, detail: JSON.stringify(detail) })
+        .values({
+          plan_id: id,
+          item_key: key,
+          kind,
+          target_id: targetId,
+          created: isNew,
+          detail: JSON.stringify(detail),
+        })
         .onConflict((oc) => oc.columns(['plan_id', 'item_key']).doNothing())
         .execute();
       (isNew ? created : existing)[kind] += 1;
@@ -237,7 +260,14 @@ export async function applyDraft(ctx: AppContext, id: number, actor: string): Pr
     for (const u of content.units) {
       const prior = done.get(u.key);
       const r = await units.resolve(u, prior?.target_id);
-      if (!prior) await record(u.key, 'unit', r.id, r.created, r.id === null ? { members: r.ids.length } : {});
+      if (!prior)
+        await record(
+          u.key,
+          'unit',
+          r.id,
+          r.created,
+          r.id === null ? { members: r.ids.length } : {},
+        );
     }
     for (const u of content.units) {
       if (!u.parent) continue;
@@ -341,7 +371,12 @@ export async function applyDraft(ctx: AppContext, id: number, actor: string): Pr
       .values({
         actor,
         action: 'plan.apply',
-        details: JSON.stringify({ plan: id, created, skipped: skipped.length, at: formatDate(now, ctx.timezone) }),
+        details: JSON.stringify({
+          plan: id,
+          created,
+          skipped: skipped.length,
+          at: formatDate(now, ctx.timezone),
+        }),
       })
       .execute();
     return { draft: toDraftView(updated, await appliedItems(trx, id)), created, existing, skipped };

@@ -112,7 +112,12 @@ const importJob: JobHandler = {
     const p = job.payload as unknown as ImportPayload;
     const target = [{ platform: p.platform, chatExternalId: p.chatExternalId, chatId: p.chatId }];
     const answer = (text: string, ref: string | null = null) =>
-      enqueue(trx, target, { text, ...(p.messageId ? { replyToMessageId: p.messageId } : {}) }, { purpose: 'reply', ref });
+      enqueue(
+        trx,
+        target,
+        { text, ...(p.messageId ? { replyToMessageId: p.messageId } : {}) },
+        { purpose: 'reply', ref },
+      );
     let text: string;
     let kind: 'docx' | 'pdf' | 'text';
     try {
@@ -134,10 +139,18 @@ const importJob: JobHandler = {
       return;
     }
     try {
-      const draft = await createDraft(ctx, { text, sourceKind: kind, fileName: p.fileName, createdBy: p.by }, trx);
+      const draft = await createDraft(
+        ctx,
+        { text, sourceKind: kind, fileName: p.fileName, createdBy: p.by },
+        trx,
+      );
       await trx
         .insertInto('audit_log')
-        .values({ actor: p.by, action: 'plan.import', details: JSON.stringify({ plan: draft.id, via: 'chat-file' }) })
+        .values({
+          actor: p.by,
+          action: 'plan.import',
+          details: JSON.stringify({ plan: draft.id, via: 'chat-file' }),
+        })
         .execute();
       await answer(reviewText(ctx, draft), `plan:${draft.id}`);
     } catch (e) {
@@ -160,9 +173,19 @@ async function exportTarget(turn: Turn, args: string): Promise<ExportTarget | nu
   const campaign = /^(?:bc|bao cao)?\s*#?\s*(\d{1,7})$/.exec(f);
   if (campaign) return { kind: 'campaign', id: Number(campaign[1]) };
   if (f) return null;
-  const active = await turn.trx.selectFrom('campaigns').select('id').where('status', '=', 'active').execute();
+  const active = await turn.trx
+    .selectFrom('campaigns')
+    .select('id')
+    .where('status', '=', 'active')
+    .execute();
   if (active.length === 1) return { kind: 'campaign', id: active[0]!.id };
-  const plans = await turn.trx.selectFrom('plan_drafts').select('id').where('status', '=', 'applied').orderBy('id', 'desc').limit(2).execute();
+  const plans = await turn.trx
+    .selectFrom('plan_drafts')
+    .select('id')
+    .where('status', '=', 'applied')
+    .orderBy('id', 'desc')
+    .limit(2)
+    .execute();
   if (!active.length && plans.length === 1) return { kind: 'plan', id: plans[0]!.id };
   return null;
 }
@@ -184,7 +207,10 @@ async function exportChoices(trx: Trx) {
     .execute();
   return {
     campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, period: c.period_label })),
-    plans: plans.map((p) => ({ id: p.id, title: (p.content as { document: { title: string | null } }).document.title })),
+    plans: plans.map((p) => ({
+      id: p.id,
+      title: (p.content as { document: { title: string | null } }).document.title,
+    })),
   };
 }
 

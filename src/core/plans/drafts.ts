@@ -41,14 +41,25 @@ export function matchExistingUnits(content: PlanContent, existing: Unit[]): void
     else if (found.length > 1 && !u.collective) {
       const exact = found.filter((f) => unitKey(f.name) === unitKey(u.name));
       if (exact.length === 1) u.existingCode = exact[0]!.code;
-      else content.warnings.push(pw.ambiguousUnit(u.name, found.map((f) => `${f.code} ${f.name}`)));
+      else
+        content.warnings.push(
+          pw.ambiguousUnit(
+            u.name,
+            found.map((f) => `${f.code} ${f.name}`),
+          ),
+        );
     }
   }
 }
 
 export async function createDraft(
   ctx: AppContext,
-  input: { text: string; sourceKind: 'text' | 'docx' | 'pdf'; fileName?: string | null; createdBy?: string | null },
+  input: {
+    text: string;
+    sourceKind: 'text' | 'docx' | 'pdf';
+    fileName?: string | null;
+    createdBy?: string | null;
+  },
   db: Trx = ctx.db,
 ): Promise<DraftView> {
   const content = extractPlan(input.text, { now: ctx.clock(), tz: ctx.timezone });
@@ -69,7 +80,11 @@ export async function createDraft(
 }
 
 export async function getDraftRow(db: Trx, id: number): Promise<PlanDraftRow> {
-  const row = await db.selectFrom('plan_drafts').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('plan_drafts')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound(`Không có bản nháp kế hoạch số ${id}.`);
   return row;
 }
@@ -80,7 +95,12 @@ export async function appliedItems(db: Trx, id: number) {
 
 export function toDraftView(
   row: PlanDraftRow,
-  applied: Array<{ item_key: string; kind: DraftItemKind; target_id: number | null; created: boolean }>,
+  applied: Array<{
+    item_key: string;
+    kind: DraftItemKind;
+    target_id: number | null;
+    created: boolean;
+  }>,
 ): DraftView {
   const c = row.content as PlanContent;
   return {
@@ -261,7 +281,10 @@ function applyList<T extends Keyed>(
   for (const [key, value] of Object.entries(byKey)) {
     if (value === null) continue;
     const i = out.findIndex((c) => c.key === key);
-    if (i < 0) throw new DomainError('unknown_item', `Không có mục ${key} trong bản nháp.`, { field: `${field}.${key}` });
+    if (i < 0)
+      throw new DomainError('unknown_item', `Không có mục ${key} trong bản nháp.`, {
+        field: `${field}.${key}`,
+      });
     out[i] = { ...normalize({ ...out[i]!, ...value }, out[i]), key };
   }
   return out;
@@ -269,7 +292,9 @@ function applyList<T extends Keyed>(
 
 function instantOf(v: string | null | undefined, tz: string): string | null {
   if (!v) return null;
-  return isDateKey(v) ? deadlineFromVietnamesePhrase(v, 'before-day', tz).toISOString() : new Date(v).toISOString();
+  return isDateKey(v)
+    ? deadlineFromVietnamesePhrase(v, 'before-day', tz).toISOString()
+    : new Date(v).toISOString();
 }
 
 /** Applies an edit to a draft's content (pure). */
@@ -277,54 +302,78 @@ export function patchContent(c: PlanContent, patch: DraftPatch, tz: string): Pla
   const out: PlanContent = {
     ...c,
     document: { ...c.document, ...(patch.document ?? {}) } as PlanContent['document'],
-    units: applyList(c.units, patch.units, 'u', (u, base) => ({
-      key: '',
-      name: u.name ?? base?.name ?? '',
-      category: u.category ?? null,
-      parent: u.parent ?? null,
-      existingCode: u.existingCode ?? null,
-      collective: u.collective ?? isCollective(u.name ?? base?.name ?? ''),
-    }), 'units'),
-    events: applyList(c.events, patch.events, 'e', (e, base) => ({
-      key: '',
-      title: e.title ?? base?.title ?? '',
-      startsAt: instantOf(e.startsAt, tz),
-      endsAt: instantOf(e.endsAt, tz),
-      venue: e.venue ?? null,
-      mode: e.mode ?? null,
-      onlinePoints: e.onlinePoints ?? null,
-      agenda: (e.agenda ?? []).map((a) => ({
-        startsAt: new Date(a.startsAt).toISOString(),
-        endsAt: a.endsAt ? new Date(a.endsAt).toISOString() : null,
-        title: a.title,
-        presenter: a.presenter ?? null,
-        isBreak: a.isBreak ?? false,
-      })),
-      registrationDeadline: instantOf(e.registrationDeadline, tz),
-      units: e.units ?? [],
-      source: e.source ?? base?.source ?? '',
-    }), 'events'),
-    requirements: applyList(c.requirements, patch.requirements, 'r', (r, base) => ({
-      key: '',
-      title: r.title ?? base?.title ?? '',
-      deadline: instantOf(r.deadline, tz),
-      deadlineText: r.deadlineText ?? null,
-      recurrence: r.recurrence ?? null,
-      units: r.units ?? [],
-      to: r.to ?? null,
-      source: r.source ?? base?.source ?? '',
-    }), 'requirements'),
-    tasks: applyList(c.tasks, patch.tasks, 't', (t, base) => ({
-      key: '',
-      title: t.title ?? base?.title ?? '',
-      lead: t.lead ?? [],
-      support: t.support ?? [],
-      due: instantOf(t.due, tz),
-      dueText: t.dueText ?? null,
-      recurrence: t.recurrence ?? null,
-      standing: t.standing ?? false,
-      source: t.source ?? base?.source ?? '',
-    }), 'tasks'),
+    units: applyList(
+      c.units,
+      patch.units,
+      'u',
+      (u, base) => ({
+        key: '',
+        name: u.name ?? base?.name ?? '',
+        category: u.category ?? null,
+        parent: u.parent ?? null,
+        existingCode: u.existingCode ?? null,
+        collective: u.collective ?? isCollective(u.name ?? base?.name ?? ''),
+      }),
+      'units',
+    ),
+    events: applyList(
+      c.events,
+      patch.events,
+      'e',
+      (e, base) => ({
+        key: '',
+        title: e.title ?? base?.title ?? '',
+        startsAt: instantOf(e.startsAt, tz),
+        endsAt: instantOf(e.endsAt, tz),
+        venue: e.venue ?? null,
+        mode: e.mode ?? null,
+        onlinePoints: e.onlinePoints ?? null,
+        agenda: (e.agenda ?? []).map((a) => ({
+          startsAt: new Date(a.startsAt).toISOString(),
+          endsAt: a.endsAt ? new Date(a.endsAt).toISOString() : null,
+          title: a.title,
+          presenter: a.presenter ?? null,
+          isBreak: a.isBreak ?? false,
+        })),
+        registrationDeadline: instantOf(e.registrationDeadline, tz),
+        units: e.units ?? [],
+        source: e.source ?? base?.source ?? '',
+      }),
+      'events',
+    ),
+    requirements: applyList(
+      c.requirements,
+      patch.requirements,
+      'r',
+      (r, base) => ({
+        key: '',
+        title: r.title ?? base?.title ?? '',
+        deadline: instantOf(r.deadline, tz),
+        deadlineText: r.deadlineText ?? null,
+        recurrence: r.recurrence ?? null,
+        units: r.units ?? [],
+        to: r.to ?? null,
+        source: r.source ?? base?.source ?? '',
+      }),
+      'requirements',
+    ),
+    tasks: applyList(
+      c.tasks,
+      patch.tasks,
+      't',
+      (t, base) => ({
+        key: '',
+        title: t.title ?? base?.title ?? '',
+        lead: t.lead ?? [],
+        support: t.support ?? [],
+        due: instantOf(t.due, tz),
+        dueText: t.dueText ?? null,
+        recurrence: t.recurrence ?? null,
+        standing: t.standing ?? false,
+        source: t.source ?? base?.source ?? '',
+      }),
+      'tasks',
+    ),
     warnings: patch.warnings ?? c.warnings,
   };
   if (patch.drop?.length) {
@@ -337,7 +386,11 @@ export function patchContent(c: PlanContent, patch: DraftPatch, tz: string): Pla
   return out;
 }
 
-export async function patchDraft(ctx: AppContext, id: number, patch: DraftPatch): Promise<DraftView> {
+export async function patchDraft(
+  ctx: AppContext,
+  id: number,
+  patch: DraftPatch,
+): Promise<DraftView> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('plan_drafts')

@@ -112,7 +112,8 @@ export function extractEvents(
     }
   }
   // The plan-level event gathers what the event sections say about it (điểm cầu, hạn đăng ký).
-  const main = out.find((e) => e.planLevel) ?? (out.length === 1 && planIsEvent ? out[0] : undefined);
+  const main =
+    out.find((e) => e.planLevel) ?? (out.length === 1 && planIsEvent ? out[0] : undefined);
   if (main) {
     main.planLevel = true;
     const all = sections
@@ -121,7 +122,9 @@ export function extractEvents(
     main.onlinePoints = onlinePointsOf(all);
     main.registrationDue ??= registrationDueOf(all, ctx);
     if (!main.mode) {
-      const modeLine = all.find((l) => /^hinh thuc/.test(l.bodyFold) && MODE_WORDS.test(l.bodyFold));
+      const modeLine = all.find(
+        (l) => /^hinh thuc/.test(l.bodyFold) && MODE_WORDS.test(l.bodyFold),
+      );
       if (modeLine) main.mode = trimPhrase(modeLine.body.replace(/^[^:]*:\s*/, ''));
     }
   }

@@ -50,10 +50,13 @@ async function campaignData(ctx: AppContext, trx: Trx, c: Campaign): Promise<Cam
   return {
     campaign: c,
     units: rows.map((u) => {
-      const names = (u.files as Array<{ fileName?: string }>).map((f) => f.fileName ?? '').join(' ');
+      const names = (u.files as Array<{ fileName?: string }>)
+        .map((f) => f.fileName ?? '')
+        .join(' ');
       return {
         ...u,
-        documentNumber: (u.text && documentNumberIn(u.text)) || documentNumberIn(names.replace(/_/g, '/')),
+        documentNumber:
+          (u.text && documentNumberIn(u.text)) || documentNumberIn(names.replace(/_/g, '/')),
         documentDate: u.text ? documentDateIn(u.text) : null,
       };
     }),
@@ -69,9 +72,18 @@ interface PlanData {
 }
 
 async function planData(ctx: AppContext, trx: Trx, id: number): Promise<PlanData> {
-  const plan = await trx.selectFrom('plan_drafts').selectAll().where('id', '=', id).executeTakeFirst();
+  const plan = await trx
+    .selectFrom('plan_drafts')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!plan) throw notFound(xp.noPlan(id));
-  const taskRows = await trx.selectFrom('tasks').selectAll().where('plan_id', '=', id).orderBy('id').execute();
+  const taskRows = await trx
+    .selectFrom('tasks')
+    .selectAll()
+    .where('plan_id', '=', id)
+    .orderBy('id')
+    .execute();
   const tasks = await taskViews(trx, taskRows, ctx.clock());
   const reports = taskRows.length
     ? await trx
@@ -85,7 +97,10 @@ async function planData(ctx: AppContext, trx: Trx, id: number): Promise<PlanData
         .orderBy('created_at')
         .execute()
     : [];
-  const lastReports = new Map<number, { at: Date; text: string | null; documentNumber: string | null }>();
+  const lastReports = new Map<
+    number,
+    { at: Date; text: string | null; documentNumber: string | null }
+  >();
   for (const r of reports)
     lastReports.set(r.task_id, {
       at: new Date(r.created_at),
@@ -183,7 +198,8 @@ async function statusFile(ctx: AppContext, trx: Trx, target: ExportTarget): Prom
     sheets = [taskSheet(p, tz), ...p.campaigns.map((c) => campaignSheet(c, tz))];
     base = `tinh-hinh-thuc-hien-ke-hoach-${target.id}`;
   }
-  for (const s of sheets) s.subtitle = [s.subtitle, xp.asOf(ctx.clock(), tz)].filter(Boolean).join(' — ');
+  for (const s of sheets)
+    s.subtitle = [s.subtitle, xp.asOf(ctx.clock(), tz)].filter(Boolean).join(' — ');
   return { fileName: `${base}.xlsx`, mimeType: MIME.xlsx, data: await buildStatusXlsx(sheets) };
 }
 
@@ -201,13 +217,25 @@ interface FileRow {
   error: string | null;
 }
 
-async function storedFiles(trx: Trx, where: { campaignIds?: number[]; reportIds?: number[] }): Promise<FileRow[]> {
+async function storedFiles(
+  trx: Trx,
+  where: { campaignIds?: number[]; reportIds?: number[] },
+): Promise<FileRow[]> {
   const c = where.campaignIds ?? [];
   const r = where.reportIds ?? [];
   if (!c.length && !r.length) return [];
   return trx
     .selectFrom('stored_files')
-    .select(['campaign_id', 'task_report_id', 'unit_id', 'file_name', 'state', 'size', 'data', 'error'])
+    .select([
+      'campaign_id',
+      'task_report_id',
+      'unit_id',
+      'file_name',
+      'state',
+      'size',
+      'data',
+      'error',
+    ])
     .where((eb) =>
       eb.or([
         ...(c.length ? [eb('campaign_id', 'in', c)] : []),
@@ -221,16 +249,34 @@ async function storedFiles(trx: Trx, where: { campaignIds?: number[]; reportIds?
 async function filesFile(ctx: AppContext, trx: Trx, target: ExportTarget): Promise<ExportFile> {
   const limit = ctx.config.fileStoreMaxBytes;
   const files: ZipFile[] = [];
-  const missing: Array<{ folder: string; stt: number; unit: string; name: string; state: string; size: number | null }> = [];
+  const missing: Array<{
+    folder: string;
+    stt: number;
+    unit: string;
+    name: string;
+    state: string;
+    size: number | null;
+  }> = [];
   const add = (folder: string, stt: number, unit: string, f: FileRow, i: number) => {
     const name = f.file_name || xp.unnamedFile(i + 1);
-    if (f.state === 'stored' && f.data) files.push({ folder, stt, unit, fileName: name, data: new Uint8Array(f.data) });
-    else missing.push({ folder, stt, unit, name, state: f.state, size: f.size === null ? null : Number(f.size) });
+    if (f.state === 'stored' && f.data)
+      files.push({ folder, stt, unit, fileName: name, data: new Uint8Array(f.data) });
+    else
+      missing.push({
+        folder,
+        stt,
+        unit,
+        name,
+        state: f.state,
+        size: f.size === null ? null : Number(f.size),
+      });
   };
   const addCampaign = async (d: CampaignData, folder: string) => {
     const rows = await storedFiles(trx, { campaignIds: [d.campaign.id] });
     d.units.forEach((u, i) =>
-      rows.filter((f) => f.unit_id === u.unitId).forEach((f, j) => add(folder, i + 1, u.name, f, j)),
+      rows
+        .filter((f) => f.unit_id === u.unitId)
+        .forEach((f, j) => add(folder, i + 1, u.name, f, j)),
     );
   };
   let base: string;
@@ -242,7 +288,11 @@ async function filesFile(ctx: AppContext, trx: Trx, target: ExportTarget): Promi
     title = d.campaign.title;
   } else {
     const p = await planData(ctx, trx, target.id);
-    for (const c of p.campaigns) await addCampaign(c, xp.campaignFolder(c.campaign.id, c.campaign.title, c.campaign.period_label));
+    for (const c of p.campaigns)
+      await addCampaign(
+        c,
+        xp.campaignFolder(c.campaign.id, c.campaign.title, c.campaign.period_label),
+      );
     const reports = p.tasks.length
       ? await trx
           .selectFrom('task_reports')
@@ -261,7 +311,9 @@ async function filesFile(ctx: AppContext, trx: Trx, target: ExportTarget): Promi
       const ids = new Set(reports.filter((r) => r.task_id === t.id).map((r) => r.id));
       units.forEach((u, i) =>
         rows
-          .filter((f) => f.task_report_id !== null && ids.has(f.task_report_id) && f.unit_id === u.id)
+          .filter(
+            (f) => f.task_report_id !== null && ids.has(f.task_report_id) && f.unit_id === u.id,
+          )
           .forEach((f, j) => add(folder, i + 1, u.name, f, j)),
       );
     }
@@ -302,8 +354,15 @@ async function summaryFile(
     const pd = await planData(ctx, trx, target.id);
     input = xp.planReport(pd.content, pd.tasks, pd.lastReports, pd.campaigns, issuer, date, tz);
   }
-  const base = target.kind === 'campaign' ? `bao-cao-tong-hop-${target.id}` : `bao-cao-tong-hop-ke-hoach-${target.id}`;
-  return { fileName: `${base}.docx`, mimeType: MIME.docx, data: await buildSummaryReportDocx(input) };
+  const base =
+    target.kind === 'campaign'
+      ? `bao-cao-tong-hop-${target.id}`
+      : `bao-cao-tong-hop-ke-hoach-${target.id}`;
+  return {
+    fileName: `${base}.docx`,
+    mimeType: MIME.docx,
+    data: await buildSummaryReportDocx(input),
+  };
 }
 
 export type { CampaignData, PlanData };
@@ -323,4 +382,3 @@ export async function buildExport(
 
 export const exportPath = (t: ExportTarget, f: ExportFormat) =>
   `/exports/${t.kind === 'campaign' ? 'campaigns' : 'plans'}/${t.id}/${f === 'xlsx' ? 'status.xlsx' : f === 'zip' ? 'files.zip' : 'report.docx'}`;
-

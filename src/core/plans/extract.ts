@@ -167,7 +167,9 @@ export function extractPlan(text: string, opts: ExtractOptions): PlanContent {
     warnings,
   };
   for (const n of notes.slice(0, MAX_NOTES))
-    warnings.push(n.kind === 'relative' ? pw.relativeReport(n.source) : pw.periodicWithoutPeriod(n.source));
+    warnings.push(
+      n.kind === 'relative' ? pw.relativeReport(n.source) : pw.periodicWithoutPeriod(n.source),
+    );
   const undated = content.tasks.filter((t) => !t.due && !t.recurrence && !t.standing);
   if (undated.length) warnings.push(pw.tasksWithoutTime(undated.map((t) => t.title)));
   content.units = collectUnits(content, appendixUnits);

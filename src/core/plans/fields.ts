@@ -7,14 +7,7 @@ import { splitUnitList, startsUnitName } from './names';
 import { foldKeep } from './text';
 
 export type FieldKind =
-  | 'lead'
-  | 'support'
-  | 'time'
-  | 'content'
-  | 'form'
-  | 'venue'
-  | 'participants'
-  | 'other';
+  'lead' | 'support' | 'time' | 'content' | 'form' | 'venue' | 'participants' | 'other';
 
 export interface Field {
   kind: FieldKind;
@@ -24,10 +17,7 @@ export interface Field {
 }
 
 const FIELDS: Array<[FieldKind, RegExp]> = [
-  [
-    'support',
-    /^(?:co quan|don vi|bo phan)?\s*phoi hop(?:\s+(?:thuc hien|trien khai))?\s*:\s*/,
-  ],
+  ['support', /^(?:co quan|don vi|bo phan)?\s*phoi hop(?:\s+(?:thuc hien|trien khai))?\s*:\s*/],
   [
     'lead',
     /^(?:co quan|don vi|bo phan)?\s*(?:chu tri(?:\s+thuc hien)?|thuc hien|chiu trach nhiem(?:\s+chinh)?|dau moi|phu trach|tham muu(?:\s+thuc hien)?)\s*:\s*/,
@@ -36,7 +26,10 @@ const FIELDS: Array<[FieldKind, RegExp]> = [
     'time',
     /^(?:thoi gian|thoi han|tien do|moc thoi gian)(?:\s+(?:thuc hien|hoan thanh|trien khai|to chuc|bao cao))?\s*:\s*/,
   ],
-  ['content', /^(?:noi dung|cong viec|ten nhiem vu)(?:\s+(?:thuc hien|cong viec|nhiem vu))?\s*:\s*/],
+  [
+    'content',
+    /^(?:noi dung|cong viec|ten nhiem vu)(?:\s+(?:thuc hien|cong viec|nhiem vu))?\s*:\s*/,
+  ],
   ['form', /^hinh thuc(?:\s+to chuc)?(?:\s+(?:hoi nghi|lop tap huan|tap huan))?\s*:\s*/],
   ['venue', /^dia diem(?:\s+to chuc)?\s*:\s*/],
   [
@@ -188,6 +181,7 @@ export function listEndOf(text: string, fold: string, from: number, max = 400): 
  * xuyên, chặt chẽ với X …" up to the verb that follows the list.
  */
 export function supportIn(text: string): string[] {
+  if (!/ph[oố]i h[oợ]p/iu.test(text)) return [];
   const fold = foldKeep(text);
   const out: string[] = [];
   const re = /phoi hop(?:\s+(?:chat che|thuong xuyen|kip thoi|cung|tot)[,]?){0,3}\s+(voi\s+)?/g;
@@ -203,10 +197,12 @@ export function supportIn(text: string): string[] {
 
 /** "Đài Phát thanh và Truyền hình tỉnh chủ trì, phối hợp …": the units a sentence opens with as lead. */
 export function leadSubject(text: string): string[] {
+  if (!/ch[uủ] tr[iì]|tr[aá]ch nhi[eệ]m|đ[aầ]u m[oố]i/iu.test(text.slice(0, 300))) return [];
   const fold = foldKeep(text.slice(0, 300));
-  const m = /^(.{3,200}?)\s+(?:chu tri|co trach nhiem|chiu trach nhiem|la co quan dau moi|la don vi dau moi)(?![a-z])/.exec(
-    fold,
-  );
+  const m =
+    /^(.{3,200}?)\s+(?:chu tri|co trach nhiem|chiu trach nhiem|la co quan dau moi|la don vi dau moi)(?![a-z])/.exec(
+      fold,
+    );
   if (!m || !startsUnitName(text, fold, 0)) return [];
   return splitUnitList(text.slice(0, m[1]!.length));
 }

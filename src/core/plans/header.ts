@@ -97,21 +97,31 @@ function readIssuerBlock(lines: Line[]): string | null {
 function issuerFromBody(lines: Line[], place: string | null): string | null {
   for (const l of lines) {
     if (!/^tren day la ke hoach/.test(l.bodyFold)) continue;
-    const m = /\scua\s+((?:uy ban nhan dan|ubnd|so|ban|phong|trung tam|van phong|hoi dong)[^.;]{2,80})/.exec(
-      l.fold,
-    );
+    const m =
+      /\scua\s+((?:uy ban nhan dan|ubnd|so|ban|phong|trung tam|van phong|hoi dong)[^.;]{2,80})/.exec(
+        l.fold,
+      );
     if (m) return trimPhrase(l.text.slice(m.index + 5, m.index + m[0].length));
   }
   for (const l of lines) {
-    const m = /(?:^|\.\s)((?:uy ban nhan dan|ubnd|so|ban|phong|trung tam)[^.;]{0,80}?)\s+ban hanh\s+ke hoach/.exec(
-      l.fold,
-    );
+    const m =
+      /(?:^|\.\s)((?:uy ban nhan dan|ubnd|so|ban|phong|trung tam)[^.;]{0,80}?)\s+ban hanh\s+ke hoach/.exec(
+        l.fold,
+      );
     if (!m) continue;
     const start = m.index + m[0].indexOf(m[1]!);
     let name = l.text.slice(start, start + m[1]!.length).replace(/\s*\([^)]*\)/g, '');
     name = trimPhrase(name.replace(/\s+/g, ' '));
     // "Ủy ban nhân dân Tỉnh" + the place of the heading block: the body's full name.
-    if (place && /(?:tinh|huyen|thi xa|thanh pho|xa|phuong)$/.test(name.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')))
+    if (
+      place &&
+      /(?:tinh|huyen|thi xa|thanh pho|xa|phuong)$/.test(
+        name
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, ''),
+      )
+    )
       name = `${name.replace(/\s(\S+)$/, (_, w: string) => ` ${w.toLocaleLowerCase('vi')}`)} ${place}`;
     return name;
   }
@@ -139,7 +149,10 @@ export function readHeader(lines: Line[], headingAt: number, now: Date): Header 
   // The title: the rest of the heading line, then the lines below it until the preamble.
   const heading = lines[headingAt]!;
   const parts: string[] = [];
-  const inline = heading.text.replace(/^\s*(?:K\s?Ế\s?H\s?O\s?Ạ\s?C\s?H|Kế hoạch|KẾ HOẠCH)\s*/u, '');
+  const inline = heading.text.replace(
+    /^\s*(?:K\s?Ế\s?H\s?O\s?Ạ\s?C\s?H|Kế hoạch|KẾ HOẠCH)\s*/u,
+    '',
+  );
   if (inline && inline !== heading.text) parts.push(inline);
   let i = headingAt + 1;
   for (; i < lines.length && parts.length < 4; i++) {
@@ -157,9 +170,15 @@ export function readHeader(lines: Line[], headingAt: number, now: Date): Header 
   const body = lines.slice(i);
   if (!issuer) issuer = issuerFromBody(body, place);
 
-  const titleYear = title ? /(?:nam|giai doan)\s+(?:\d{4}\s*-\s*)?(\d{4})/.exec(
-    title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase(),
-  ) : null;
+  const titleYear = title
+    ? /(?:nam|giai doan)\s+(?:\d{4}\s*-\s*)?(\d{4})/.exec(
+        title
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .replace(/đ/g, 'd')
+          .toLowerCase(),
+      )
+    : null;
   const planYear = year ?? (titleYear ? Number(titleYear[1]) : null) ?? now.getUTCFullYear();
 
   return {

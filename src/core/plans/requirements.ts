@@ -13,7 +13,8 @@ import { readInlineTiming, scanTime, type Timing, type WhenContext } from './whe
 
 export interface RequirementDraft {
   title: string;
-  timing: Extract<Timing, { kind: 'due' }> | { kind: 'periodic'; recurrence: Recurrence; text: string };
+  timing:
+    Extract<Timing, { kind: 'due' }> | { kind: 'periodic'; recurrence: Recurrence; text: string };
   units: string[];
   to: string | null;
   source: string;
@@ -21,8 +22,7 @@ export interface RequirementDraft {
 }
 
 export type RequirementNote =
-  | { kind: 'relative'; source: string; text: string }
-  | { kind: 'no-period'; source: string };
+  { kind: 'relative'; source: string; text: string } | { kind: 'no-period'; source: string };
 
 const VERB = /(?<![a-z])bao cao(?!\s+vien)(?![a-z])/g;
 const CONDITIONAL = /(?<![a-z])(?:neu co|truong hop|khi co|neu phat sinh)(?![a-z])/;
@@ -40,7 +40,12 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
 }
 
-function titleOf(sentence: string, fold: string, verbEnd: number, planTitle: string | null): string {
+function titleOf(
+  sentence: string,
+  fold: string,
+  verbEnd: number,
+  planTitle: string | null,
+): string {
   const rest = sentence.slice(verbEnd);
   const end = OBJECT_END.exec(fold.slice(verbEnd, verbEnd + 300));
   let object = trimPhrase(rest.slice(0, end ? end.index : Math.min(rest.length, 200)));
@@ -77,7 +82,11 @@ function subjectOf(sentence: string, fold: string, verbAt: number, ctx: WhenCont
   const tokens = scanTime(prefixFold, ctx);
   const afterTime = tokens.length ? Math.max(...tokens.map((t) => t.end)) : 0;
   const tries = [afterTime];
-  const lastBreak = Math.max(prefix.lastIndexOf(','), prefix.lastIndexOf(';'), prefix.lastIndexOf('.'));
+  const lastBreak = Math.max(
+    prefix.lastIndexOf(','),
+    prefix.lastIndexOf(';'),
+    prefix.lastIndexOf('.'),
+  );
   if (lastBreak >= 0) tries.push(lastBreak + 1);
   tries.push(0);
   for (const from of tries) {
@@ -115,7 +124,8 @@ export function extractRequirements(
         continue;
       }
       if (timing.kind !== 'due' && timing.kind !== 'periodic') {
-        if (/(?<![a-z])dinh ky(?![a-z])/.test(fold)) notes.push({ kind: 'no-period', source: s.text });
+        if (/(?<![a-z])dinh ky(?![a-z])/.test(fold))
+          notes.push({ kind: 'no-period', source: s.text });
         continue;
       }
       const verbEnd = verb.index + verb[0].length;

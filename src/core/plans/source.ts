@@ -11,7 +11,10 @@ export type PlanFileKind = 'docx' | 'pdf' | 'text';
 /** Files larger than this are refused before reading (a plan with appendices is well below). */
 export const MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024;
 
-export function planFileKind(fileName: string | undefined, mimeType: string | undefined): PlanFileKind | null {
+export function planFileKind(
+  fileName: string | undefined,
+  mimeType: string | undefined,
+): PlanFileKind | null {
   const name = (fileName ?? '').toLowerCase();
   const mime = (mimeType ?? '').toLowerCase();
   if (name.endsWith('.docx') || mime.includes('wordprocessingml')) return 'docx';
@@ -23,12 +26,20 @@ export function planFileKind(fileName: string | undefined, mimeType: string | un
 // ---------------------------------------------------------------------------------------------
 // .docx → text, through mammoth's HTML
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
 
 function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (all, e: string) => {
     if (e[0] === '#') {
-      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      const code =
+        e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
     }
     return ENTITIES[e.toLowerCase()] ?? all;
@@ -237,7 +248,8 @@ export async function planFileText(
       kind: 'unsupported',
       field: 'file',
     });
-  const text = kind === 'docx' ? await docxText(data) : kind === 'pdf' ? await pdfText(data) : plainText(data);
+  const text =
+    kind === 'docx' ? await docxText(data) : kind === 'pdf' ? await pdfText(data) : plainText(data);
   if (!text.trim()) throw new DomainError('empty_file', pw.emptyFile(), { kind: 'unprocessable' });
   return text;
 }

@@ -126,7 +126,11 @@ export function unitHeading(l: Line): { units: string[]; rest: string } | null {
   } else {
     const subject = SUBJECT_END.exec(fold.slice(0, 300));
     // The verb must follow a name ("Phòng Tư pháp có trách nhiệm"), in lower case as verbs are.
-    if (subject && subject.index > 2 && /^\s\p{Ll}/u.test(body.slice(subject.index, subject.index + 2))) {
+    if (
+      subject &&
+      subject.index > 2 &&
+      /^\s\p{Ll}/u.test(body.slice(subject.index, subject.index + 2))
+    ) {
       unitPart = body.slice(0, subject.index);
       rest = body;
     }
@@ -196,7 +200,13 @@ function organizationTasks(
       const text = c.line.body;
       const source = [text, ...c.subs.map((s) => s.body)].join(' ');
       // Without a unit heading above, only a sentence that names its lead ("Sở Y tế chủ trì…") is a task.
-      const t = sentenceTask(text, units, ctx, [c.line.index, ...c.subs.map((s) => s.index)], source);
+      const t = sentenceTask(
+        text,
+        units,
+        ctx,
+        [c.line.index, ...c.subs.map((s) => s.index)],
+        source,
+      );
       if (t) out.push(t);
     }
     for (const child of n.children) visit(child, units);
@@ -204,7 +214,8 @@ function organizationTasks(
   visit(section.node, []);
 }
 
-const HEADER_CONTENT = /^(?:noi dung|nhiem vu|ten nhiem vu|cong viec|hoat dong|ten hoat dong|ten de an|noi dung cong viec)/;
+const HEADER_CONTENT =
+  /^(?:noi dung|nhiem vu|ten nhiem vu|cong viec|hoat dong|ten hoat dong|ten de an|noi dung cong viec)/;
 const HEADER_TIME = /^(?:thoi gian|thoi han|tien do|moc)/;
 const HEADER_SUPPORT = /phoi hop/;
 const HEADER_LEAD =

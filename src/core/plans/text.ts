@@ -76,7 +76,7 @@ export interface Line {
 }
 
 const ROMAN = /^([ivxlc]{1,7})\s*[.)/]\s*/;
-const SUB = /^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+/;
+const SUB = /^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?(?:\s+|$)/;
 const NUM = /^(\d{1,2})\s*[.)/]\s*/;
 const LETTER = /^([a-zđ])\s*[).]\s+/;
 const DASH = /^[-–—•·●▪◦*]\s*/;
@@ -244,7 +244,10 @@ export function sentences(text: string): Array<{ text: string; start: number }> 
       const next = text.charAt(i + 2);
       // "TP. Hồ Chí Minh", "Số 12 đường 30/4. " — a sentence ends before a capital letter.
       const prevWord = text.slice(Math.max(start, i - 4), i);
-      if (/\p{Lu}|\d/u.test(next) && !/(?:^|\s)(?:TP|Tp|TX|TT|ThS|TS|PGS|GS|St|Q)$/.test(prevWord)) {
+      if (
+        /\p{Lu}|\d/u.test(next) &&
+        !/(?:^|\s)(?:TP|Tp|TX|TT|ThS|TS|PGS|GS|St|Q)$/.test(prevWord)
+      ) {
         push(start, i + 1);
         start = i + 2;
       }

@@ -80,7 +80,11 @@ export function nodeLines(n: Node): Line[] {
 
 export function sectionRole(title: string): SectionRole {
   const f = title.replace(/[^a-z ,]/g, ' ');
-  if (/to chuc thuc hien|trach nhiem (thuc hien|cua)|phan cong (nhiem vu|thuc hien|trach nhiem)/.test(f))
+  if (
+    /to chuc thuc hien|trach nhiem (thuc hien|cua)|phan cong (nhiem vu|thuc hien|trach nhiem)/.test(
+      f,
+    )
+  )
     return 'organization';
   if (/^\s*kinh phi/.test(f)) return 'funding';
   if (/^\s*(muc dich|muc tieu|yeu cau|quan diem)/.test(f)) return 'purpose';

@@ -34,15 +34,7 @@ export type Timing =
   | { kind: 'none'; text: string };
 
 type TokenKind =
-  | 'date'
-  | 'dayOnly'
-  | 'month'
-  | 'quarter'
-  | 'half'
-  | 'year'
-  | 'standing'
-  | 'period'
-  | 'relative';
+  'date' | 'dayOnly' | 'month' | 'quarter' | 'half' | 'year' | 'standing' | 'period' | 'relative';
 
 interface Token {
   kind: TokenKind;
@@ -73,7 +65,8 @@ function fullYear(raw: string | undefined): number | null {
 }
 
 const CUE_BEFORE = /(?:truoc|khong qua|khong muon hon|truoc han)\s*(?:ngay)?\s*$/;
-const CUE_BY = /(?:cham nhat|han chot|thoi han|han|hoan thanh|xong|den het|den|toi|trong|vao|du kien|ket thuc)\s*(?:(?:ngay|thang)\s*)?$/;
+const CUE_BY =
+  /(?:cham nhat|han chot|thoi han|han|hoan thanh|xong|den het|den|toi|trong|vao|du kien|ket thuc)\s*(?:(?:ngay|thang)\s*)?$/;
 /** A document date ("Quyết định số 1288/QĐ-UBND ngày 12/12/2023") is not a deadline. */
 const DOC_REF = /\bso\s*\d+\s*\/\s*[a-z0-9-]+[^,;]{0,40}$/;
 
@@ -91,7 +84,8 @@ const DATE_WORDS = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|\/)\s*(\d{4
 const DAY_OF_PERIOD =
   /ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(cuoi|dau|thu nhat|ke tiep|tiep theo|sau)(?:\s+(?:quy|ky|nam))?(\s+(?:sau|tiep theo|ke tiep))?/g;
 const DAY_MONTHLY = /(?<![a-z])ngay\s+(\d{1,2})(?=\s+(?:hang|moi)\s+thang)/g;
-const MONTH = /thang\s+(\d{1,2})(?:\s*(?:-|den|toi)\s*(?:thang\s+)?(\d{1,2}))?(?:\s*[/.-]\s*|\s+nam\s+)(\d{4})/g;
+const MONTH =
+  /thang\s+(\d{1,2})(?:\s*(?:-|den|toi)\s*(?:thang\s+)?(\d{1,2}))?(?:\s*[/.-]\s*|\s+nam\s+)(\d{4})/g;
 const MONTH_BARE = /(?:^|\s)thang\s+(\d{1,2})(?![\d/])/g;
 const QUARTER = /(?<![a-z])quy\s+(iv|iii|ii|i|[1-4])(?![a-z0-9])/g;
 const HALF = /6\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?/g;
@@ -107,7 +101,8 @@ const P_HALF =
 const P_END_YEAR = /(?<![a-z])cuoi\s+nam(?![a-z])(?!\s*(?:\d|nay|hoc))/g;
 const P_NAMED = /(?<![a-z])(?:bao cao|dinh ky)\s+(nam|quy|thang)(?![a-z])(?!\s*\d)/g;
 /** The next item of a list of periods: "hàng quý, 6 tháng, cuối năm", "quý và năm". */
-const P_LIST_NEXT = /^\s*(?:,|;|va|hoac)\s*(?:hang\s+|cuoi\s+|moi\s+)?(nam|quy|thang|0?6\s+thang|sau\s+thang)(?![a-z])(?!\s*\d)/;
+const P_LIST_NEXT =
+  /^\s*(?:,|;|va|hoac)\s*(?:hang\s+|cuoi\s+|moi\s+)?(nam|quy|thang|0?6\s+thang|sau\s+thang)(?![a-z])(?!\s*\d)/;
 const P_AND_PERIOD =
   /(?<![a-z])(?:va|,)\s+(?:hang\s+|ca\s+|cuoi\s+)?(nam|quy)(?=\s*\(?\s*(?:truoc|cham nhat|han))/g;
 const PERIOD_CONTEXT = /(?<![a-z])(?:dinh ky|bao cao|hang quy|hang nam|hang thang)(?![a-z])/;
@@ -130,7 +125,10 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
   const tokens: Token[] = [];
   let m: RegExpExecArray | null;
 
-  for (const re of [DAY_OF_PERIOD, DAY_MONTHLY]) {
+  // Cheap gates: most sentences name no time at all, and every pattern needs one of these words.
+  const hasDigit = /\d/.test(fold);
+  const has = (w: string) => fold.includes(w);
+  for (const re of hasDigit && has('ngay') ? [DAY_OF_PERIOD, DAY_MONTHLY] : []) {
     re.lastIndex = 0;
     while ((m = re.exec(fold))) {
       const day = Number(m[1]);
@@ -151,7 +149,7 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     }
   }
 
-  DATE_WORDS.lastIndex = 0;
+  DATE_WORDS.lastIndex = hasDigit && has('thang') ? 0 : fold.length;
   while ((m = DATE_WORDS.exec(fold))) {
     const day = Number(m[1]);
     const month = Number(m[2]);
@@ -169,7 +167,7 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     });
   }
 
-  DATE_NUM.lastIndex = 0;
+  DATE_NUM.lastIndex = hasDigit ? 0 : fold.length;
   while ((m = DATE_NUM.exec(fold))) {
     const start = m.index;
     const prev = fold.charAt(start - 1);
@@ -184,14 +182,17 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     const before = fold.slice(Math.max(0, start - 6), start);
     // "trước ngày 15/6 và 15/12": the second date takes the cue of the first.
     const prevDate = tokens.find(
-      (t) => t.kind === 'date' && t.end <= start && /^\s*(?:,|va)\s*(?:ngay\s*)?$/.test(fold.slice(t.end, start)),
+      (t) =>
+        t.kind === 'date' &&
+        t.end <= start &&
+        /^\s*(?:,|va)\s*(?:ngay\s*)?$/.test(fold.slice(t.end, start)),
     );
     if (year === null && !cue.cued && !/ngay\s*$/.test(before) && !prevDate) continue;
     const mode = cue.cued ? cue : prevDate ? { cued: true, mode: prevDate.mode! } : cue;
     push(tokens, { kind: 'date', start, end: start + m[0].length, day, month, year, ...mode });
   }
 
-  MONTH.lastIndex = 0;
+  MONTH.lastIndex = hasDigit && has('thang') ? 0 : fold.length;
   while ((m = MONTH.exec(fold))) {
     const month = Number(m[2] ?? m[1]);
     const year = fullYear(m[3]);
@@ -206,7 +207,7 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
       cued: cue.cued,
     });
   }
-  MONTH_BARE.lastIndex = 0;
+  MONTH_BARE.lastIndex = hasDigit && has('thang') ? 0 : fold.length;
   while ((m = MONTH_BARE.exec(fold))) {
     const month = Number(m[1]);
     if (month < 1 || month > 12) continue;
@@ -224,7 +225,7 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     });
   }
 
-  QUARTER.lastIndex = 0;
+  QUARTER.lastIndex = has('quy') ? 0 : fold.length;
   while ((m = QUARTER.exec(fold))) {
     let last = ROMANS[m[1]!] ?? Number(m[1]);
     let end = m.index + m[0].length;
@@ -246,7 +247,7 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     push(tokens, { kind: 'quarter', start: m.index, end, month: last * 3, year, cued: cue.cued });
   }
 
-  HALF.lastIndex = 0;
+  HALF.lastIndex = has('6') && has('thang') ? 0 : fold.length;
   while ((m = HALF.exec(fold))) {
     push(tokens, {
       kind: 'half',
@@ -257,13 +258,13 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     });
   }
 
-  RANGE_YEARS.lastIndex = 0;
+  RANGE_YEARS.lastIndex = has('20') ? 0 : fold.length;
   while ((m = RANGE_YEARS.exec(fold))) {
     const year = fullYear(m[2]);
     if (year !== null)
       push(tokens, { kind: 'year', start: m.index, end: m.index + m[0].length, year });
   }
-  YEAR.lastIndex = 0;
+  YEAR.lastIndex = hasDigit && has('nam') ? 0 : fold.length;
   while ((m = YEAR.exec(fold))) {
     const year = fullYear(m[1]);
     const start = m.index + (m[0].startsWith(' ') ? 1 : 0);
@@ -279,17 +280,18 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
   }
 
   const periods: Token[] = [];
+  const periodWords = has('hang') || has('moi') || has('thang') || has('nam') || has('quy');
   const addPeriod = (start: number, end: number, period: Recurrence['kind']) => {
     if (!periods.some((p) => start < p.end && p.start < end))
       periods.push({ kind: 'period', start, end, period });
   };
-  for (const re of [P_EVERY, P_NAMED]) {
+  for (const re of periodWords ? [P_EVERY, P_NAMED] : []) {
     re.lastIndex = 0;
     while ((m = re.exec(fold))) addPeriod(m.index, m.index + m[0].length, periodKind(m[1]!));
   }
-  P_END_YEAR.lastIndex = 0;
+  P_END_YEAR.lastIndex = has('cuoi') ? 0 : fold.length;
   while ((m = P_END_YEAR.exec(fold))) addPeriod(m.index, m.index + m[0].length, 'yearly');
-  P_HALF.lastIndex = 0;
+  P_HALF.lastIndex = has('thang') ? 0 : fold.length;
   while ((m = P_HALF.exec(fold))) {
     // "6 tháng" is a reporting period only where periods are spoken of ("định kỳ 6 tháng"), not a
     // length of time ("trong 6 tháng").
@@ -297,7 +299,7 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
       addPeriod(m.index, m.index + m[0].length, 'half-yearly');
   }
   // "định kỳ 6 tháng trước ngày 10/6 và năm trước ngày 10/11": the next period after a date.
-  P_AND_PERIOD.lastIndex = 0;
+  P_AND_PERIOD.lastIndex = periods.length ? 0 : fold.length;
   while ((m = P_AND_PERIOD.exec(fold))) {
     const at = m.index;
     if (periods.some((p) => p.end <= at && at - p.end < 80))
@@ -309,16 +311,27 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
     if (next) {
       const word = next[1]!.replace(/\s+/g, ' ');
       const start = p.end + next[0].length - next[1]!.length;
-      addPeriod(start, p.end + next[0].length, periodKind(word.endsWith('thang') && word !== 'thang' ? '6' : word));
+      addPeriod(
+        start,
+        p.end + next[0].length,
+        periodKind(word.endsWith('thang') && word !== 'thang' ? '6' : word),
+      );
     }
   }
   for (const p of periods) push(tokens, p);
-  DAY_BARE.lastIndex = 0;
+  DAY_BARE.lastIndex = hasDigit && has('ngay') ? 0 : fold.length;
   while ((m = DAY_BARE.exec(fold))) {
     const day = Number(m[1]);
     if (day < 1 || day > 31) continue;
     const cue = cueOf(fold, m.index);
-    push(tokens, { kind: 'dayOnly', start: m.index, end: m.index + m[0].length, day, monthOffset: 0, ...cue });
+    push(tokens, {
+      kind: 'dayOnly',
+      start: m.index,
+      end: m.index + m[0].length,
+      day,
+      monthOffset: 0,
+      ...cue,
+    });
   }
   void ctx;
   return tokens.sort((a, b) => a.start - b.start);
@@ -366,7 +379,9 @@ const laterDue = (a: Due, b: Due) =>
 /** The year tokens that only qualify another expression ("Quý II/2024", "thường xuyên trong năm 2024"). */
 function pointTokens(tokens: Token[]): Token[] {
   const hasFiner = tokens.some((t) => t.kind !== 'year' && dueOf(t, { year: 2000 }) !== null);
-  return tokens.filter((t) => dueOf(t, { year: 2000 }) !== null && (!hasFiner || t.kind !== 'year'));
+  return tokens.filter(
+    (t) => dueOf(t, { year: 2000 }) !== null && (!hasFiner || t.kind !== 'year'),
+  );
 }
 
 /**
@@ -426,7 +441,9 @@ export function recurrencesOf(tokens: Token[], ctx: WhenContext): Recurrence[] {
     const before = periods.filter((p) => p.end <= d.start && d.start - p.end < 60).at(-1);
     const after = periods.find((p) => p.start >= d.end && p.start - d.end < 40);
     const compatible = (p: Token | undefined) =>
-      p && !dateOf.has(p) && !(d.kind === 'dayOnly' && d.period === 'monthly' && p.period !== 'monthly');
+      p &&
+      !dateOf.has(p) &&
+      !(d.kind === 'dayOnly' && d.period === 'monthly' && p.period !== 'monthly');
     const p = compatible(before) ? before : compatible(after) ? after : undefined;
     if (p) dateOf.set(p, d);
   }
@@ -448,14 +465,22 @@ function yearlyDates(days: Token[]): Recurrence[] {
   const uniq = [...new Map(days.map((d) => [`${d.month}-${d.day}`, d])).values()].sort(
     (a, b) => a.month! - b.month!,
   );
-  const mode = uniq[0]!.mode === 'by-end-of-day' && uniq[0]!.cued ? { mode: 'by-end-of-day' as const } : {};
+  const mode =
+    uniq[0]!.mode === 'by-end-of-day' && uniq[0]!.cued ? { mode: 'by-end-of-day' as const } : {};
   if (uniq.length === 2 && uniq[1]!.month! - uniq[0]!.month! === 6 && uniq[0]!.day === uniq[1]!.day)
     return [{ kind: 'half-yearly', day: uniq[0]!.day!, monthOffset: uniq[1]!.month! % 6, ...mode }];
   if (
     uniq.length === 4 &&
     uniq.every((d, i) => d.day === uniq[0]!.day && d.month! - uniq[0]!.month! === i * 3)
   )
-    return [{ kind: 'quarterly', day: uniq[0]!.day!, monthOffset: uniq[3]!.month! % 3 === 0 ? 0 : uniq[3]!.month! % 3, ...mode }];
+    return [
+      {
+        kind: 'quarterly',
+        day: uniq[0]!.day!,
+        monthOffset: uniq[3]!.month! % 3 === 0 ? 0 : uniq[3]!.month! % 3,
+        ...mode,
+      },
+    ];
   return uniq.map((d) => ({ kind: 'yearly' as const, month: d.month!, day: d.day!, ...mode }));
 }
 
@@ -469,7 +494,8 @@ function recurrenceFor(
   const withMode = <T extends Recurrence>(r: T): T => (mode ? { ...r, mode } : r);
   switch (kind) {
     case 'yearly':
-      if (date?.kind === 'date') return withMode({ kind: 'yearly', month: date.month!, day: date.day! });
+      if (date?.kind === 'date')
+        return withMode({ kind: 'yearly', month: date.month!, day: date.day! });
       return END_OF_YEAR;
     case 'quarterly': {
       if (date?.kind === 'dayOnly')
@@ -513,7 +539,8 @@ function recurrenceFor(
 export function readInlineTiming(text: string, fold: string, ctx: WhenContext): Timing {
   const tokens = scanTime(fold, ctx);
   const periodic = recurrencesOf(tokens, ctx);
-  if (periodic.length) return { kind: 'periodic', recurrences: periodic, text: spanText(text, tokens) };
+  if (periodic.length)
+    return { kind: 'periodic', recurrences: periodic, text: spanText(text, tokens) };
   const cued = tokens.filter(
     (t) =>
       (t.kind === 'date' && t.cued) ||
@@ -524,7 +551,12 @@ export function readInlineTiming(text: string, fold: string, ctx: WhenContext): 
     return { kind: 'due', due, text: spanText(text, cued) };
   }
   const standing = tokens.find((t) => t.kind === 'standing');
-  if (standing) return { kind: 'standing', recurrence: { kind: 'quarterly' }, text: spanText(text, [standing]) };
+  if (standing)
+    return {
+      kind: 'standing',
+      recurrence: { kind: 'quarterly' },
+      text: spanText(text, [standing]),
+    };
   // "Định kỳ tổng hợp báo cáo…" with no period named: a recurring duty, checked in quarterly.
   const duty = /(?<![a-z])dinh ky(?![a-z])/.exec(fold);
   if (duty)
@@ -550,8 +582,9 @@ function spanText(text: string, tokens: Token[]): string {
   const start = Math.min(...list.map((t) => t.start));
   const end = Math.max(...list.map((t) => t.end));
   const head = text.slice(Math.max(0, start - 30), start);
-  const cue = /(?:trước|chậm nhất|hạn|hoàn thành|trong|đến|vào|định kỳ|Định kỳ|Trước|Trong|Chậm nhất)(?:\s+(?:ngày|tháng))?\s*$/u.exec(
-    head,
-  );
+  const cue =
+    /(?:trước|chậm nhất|hạn|hoàn thành|trong|đến|vào|định kỳ|Định kỳ|Trước|Trong|Chậm nhất)(?:\s+(?:ngày|tháng))?\s*$/u.exec(
+      head,
+    );
   return text.slice(cue ? start - (head.length - cue.index) : start, end).trim();
 }

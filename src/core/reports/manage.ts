@@ -479,7 +479,12 @@ export async function recordSubmission(
   now: Date,
 ): Promise<{ late: boolean; updated: boolean; submittedAt: Date; extendedUntil: Date | null }> {
   // Its files are fetched from the platform by a job each, after this transaction.
-  await scheduleFileFetches(trx, { campaignId: c.id, unitId, chatId: input.chatId }, input.files, now);
+  await scheduleFileFetches(
+    trx,
+    { campaignId: c.id, unitId, chatId: input.chatId },
+    input.files,
+    now,
+  );
   const a = await assignment(trx, c.id, unitId);
   const extendedUntil = a?.extended_until ?? null;
   const late = now >= (extendedUntil ?? c.deadline);

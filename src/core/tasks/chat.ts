@@ -21,7 +21,13 @@ interface PendingUpdate {
   taskIds: number[];
   text: string;
   update: TaskUpdate;
-  files: Array<{ kind: string; fileId: string; fileName?: string; mimeType?: string; size?: number }>;
+  files: Array<{
+    kind: string;
+    fileId: string;
+    fileName?: string;
+    mimeType?: string;
+    size?: number;
+  }>;
 }
 
 function filesOf(turn: Turn) {
@@ -230,11 +236,8 @@ export const taskTextHandler: TextHandler = async (turn) => {
     { taskIds: shown.map((t) => t.id), text, update, files } as unknown as Record<string, unknown>,
     turn.now,
   );
-  await turn.reply(
-    tk.whichTask(await taskViews(turn.trx, shown, turn.now), turn.ctx.timezone),
-    {
-      buttons: [shown.map((_, i) => ({ text: String(i + 1), data: `tk:${promptId}:${i + 1}` }))],
-    },
-  );
+  await turn.reply(tk.whichTask(await taskViews(turn.trx, shown, turn.now), turn.ctx.timezone), {
+    buttons: [shown.map((_, i) => ({ text: String(i + 1), data: `tk:${promptId}:${i + 1}` }))],
+  });
   return true;
 };

@@ -69,7 +69,11 @@ export interface TaskView {
   support: TaskUnitRef[];
 }
 
-function scheduleBase(ctx: AppContext, deadline: Date, calendar: Awaited<ReturnType<typeof loadCalendar>>) {
+function scheduleBase(
+  ctx: AppContext,
+  deadline: Date,
+  calendar: Awaited<ReturnType<typeof loadCalendar>>,
+) {
   return {
     deadline,
     atTime: TASK_AT_TIME,
@@ -90,8 +94,16 @@ export async function planTaskJobs(ctx: AppContext, trx: Trx, t: TaskRow): Promi
     if (t.due_at && !t.standing) {
       const base = scheduleBase(ctx, new Date(t.due_at), calendar);
       for (const r of planReminders({ ...base, before: DEFAULT_REMIND_BEFORE, now }))
-        jobs.push({ key: `${prefix}${r.key}`, kind: 'task.remind', dueAt: r.at, payload: { task: t.id } });
-      const first = nextChase({ ...base, every: TASK_CHASE_EVERY }, now > base.deadline ? now : base.deadline);
+        jobs.push({
+          key: `${prefix}${r.key}`,
+          kind: 'task.remind',
+          dueAt: r.at,
+          payload: { task: t.id },
+        });
+      const first = nextChase(
+        { ...base, every: TASK_CHASE_EVERY },
+        now > base.deadline ? now : base.deadline,
+      );
       if (first)
         jobs.push({
           key: `${prefix}${first.key}`,
@@ -295,7 +307,10 @@ export async function recordTaskReport(
 }
 
 /** Open tasks of a unit (as lead or support), earliest due first. */
-export async function tasksOfUnit(trx: Trx, unitId: number): Promise<Array<TaskRow & { role: 'lead' | 'support' }>> {
+export async function tasksOfUnit(
+  trx: Trx,
+  unitId: number,
+): Promise<Array<TaskRow & { role: 'lead' | 'support' }>> {
   return trx
     .selectFrom('tasks as t')
     .innerJoin('task_units as tu', 'tu.task_id', 't.id')

@@ -16,10 +16,12 @@ export interface TaskUpdate {
   aboutTask: boolean;
 }
 
-const NUMBER = /(?<![a-z])(?:nhiem vu|nv|cong viec)\s*(?:so\s*)?#?\s*(\d{1,7})(?!\d)|(?:^|\s)#(\d{1,7})(?!\d)/;
+const NUMBER =
+  /(?<![a-z])(?:nhiem vu|nv|cong viec)\s*(?:so\s*)?#?\s*(\d{1,7})(?!\d)|(?:^|\s)#(\d{1,7})(?!\d)/;
 const DONE =
   /(?<![a-z])(?:da|vua|em da|don vi da)\s+(?:hoan thanh|hoan tat|thuc hien xong|trien khai xong|lam xong|xong)(?![a-z])|(?<![a-z])(?:hoan thanh|xong)\s*(?:roi|100\s*%)|^(?:xong|hoan thanh)(?:\s|$)|100\s*%/;
-const NOT_DONE = /(?<![a-z])(?:chua|chua the|khong the|se|sap|dang)\s+(?:hoan thanh|xong)(?![a-z])|\?/;
+const NOT_DONE =
+  /(?<![a-z])(?:chua|chua the|khong the|se|sap|dang)\s+(?:hoan thanh|xong)(?![a-z])|\?/;
 const PERCENT = /(?<![\d.,])(\d{1,3})(?:[.,]\d+)?\s*%/;
 const WORKING = /(?<![a-z])dang\s+(?:trien khai|thuc hien|lam|xu ly|tien hanh|hoan thien)(?![a-z])/;
 
@@ -40,9 +42,10 @@ export function parseTaskUpdate(text: string): TaskUpdate {
 
 /** "Báo cáo số 45/BC-UBND", "CV số 123/UBND-VX", "số: 12/BC-PVHTT" → the document number. */
 export function documentNumberIn(text: string): string | null {
-  const m = /(?:^|[\s(])(?:số|so)\s*:?\s*(\d{1,6}\s*\/\s*[\p{L}\d]+(?:\s*[-–.]\s*[\p{L}\d]+){0,4})/iu.exec(
-    text.slice(0, 2000),
-  );
+  const m =
+    /(?:^|[\s(])(?:số|so)\s*:?\s*(\d{1,6}\s*\/\s*[\p{L}\d]+(?:\s*[-–.]\s*[\p{L}\d]+){0,4})/iu.exec(
+      text.slice(0, 2000),
+    );
   return m ? m[1]!.replace(/\s+/g, '').replace(/–/g, '-') : null;
 }
 

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { DomainError } from '../../core/errors';
 import { applyDraft } from '../../core/plans/apply';
-import { createDraft, draftPatchSchema, getDraft, listDrafts, patchDraft } from '../../core/plans/drafts';
+import {
+  createDraft,
+  draftPatchSchema,
+  getDraft,
+  listDrafts,
+  patchDraft,
+} from '../../core/plans/drafts';
 import { buildExport, type ExportFormat, type ExportTarget } from '../../core/plans/exports';
 import { planFileKind, planFileText } from '../../core/plans/source';
 import { intParam, readJson } from '../validate';
@@ -16,7 +22,8 @@ async function planInput(c: Context) {
   if (type === 'multipart/form-data') {
     const form = await c.req.parseBody();
     const file = form.file;
-    if (typeof file === 'string' && file.trim()) return { text: file, sourceKind: 'text' as const, fileName: null };
+    if (typeof file === 'string' && file.trim())
+      return { text: file, sourceKind: 'text' as const, fileName: null };
     if (!file || typeof file === 'string')
       throw new DomainError('invalid_body', 'Thiếu tệp kế hoạch (trường file).', { field: 'file' });
     const text = await planFileText(new Uint8Array(await file.arrayBuffer()), file.name, file.type);
@@ -29,16 +36,21 @@ async function planInput(c: Context) {
   return { text: body.text, sourceKind: 'text' as const, fileName: null };
 }
 
-const FORMATS: Record<string, ExportFormat> = {
-  'status.xlsx': 'xlsx',
-  'files.zip': 'zip',
-  'report.docx': 'docx',
-};
+const FILES: Array<[string, ExportFormat]> = [
+  ['status.xlsx', 'xlsx'],
+  ['files.zip', 'zip'],
+  ['report.docx', 'docx'],
+];
 
-async function exportResponse(c: Context, ctx: AppContext, target: ExportTarget): Promise<Response> {
-  const format = FORMATS[c.req.param('file') ?? ''];
-  if (!format) throw new DomainError('not_found', 'Không có tệp xuất này (status.xlsx, files.zip, report.docx).', { kind: 'not_found' });
-  const file = await buildExport(ctx, ctx.db, target, format, { issuer: c.req.query('issuer') ?? null });
+async function exportResponse(
+  c: Context,
+  ctx: AppContext,
+  target: ExportTarget,
+  format: ExportFormat,
+): Promise<Response> {
+  const file = await buildExport(ctx, ctx.db, target, format, {
+    issuer: c.req.query('issuer') ?? null,
+  });
   return new Response(new Uint8Array(file.data), {
     headers: {
       'content-type': file.mimeType,
@@ -70,8 +82,13 @@ export function plansApi(api: Hono, ctx: AppContext): void {
     return c.json(result);
   });
 
-  api.get('/plans/:id/export/:file', (c) => exportResponse(c, ctx, { kind: 'plan', id: intParam(c, 'id') }));
-  api.get('/campaigns/:id/export/:file', (c) =>
-    exportResponse(c, ctx, { kind: 'campaign', id: intParam(c, 'id') }),
-  );
+  /** The organizer's exports: status workbook, zip of submitted files, draft Báo cáo tổng hợp. */
+  for (const [file, format] of FILES) {
+    api.get(`/plans/:id/export/${file}`, (c) =>
+      exportResponse(c, ctx, { kind: 'plan', id: intParam(c, 'id') }, format),
+    );
+    api.get(`/campaigns/:id/export/${file}`, (c) =>
+      exportResponse(c, ctx, { kind: 'campaign', id: intParam(c, 'id') }, format),
+    );
+  }
 }

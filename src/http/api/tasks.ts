@@ -7,7 +7,11 @@ import { TASK_STATUS_LABEL } from '../../messages/plans';
 import { intParam } from '../validate';
 
 export function taskJson(v: TaskView) {
-  const unit = (u: TaskView['lead'][number]) => ({ code: u.code, name: u.name, category: u.category });
+  const unit = (u: TaskView['lead'][number]) => ({
+    code: u.code,
+    name: u.name,
+    category: u.category,
+  });
   return {
     id: v.id,
     planId: v.planId,
@@ -49,7 +53,8 @@ export function tasksApi(api: Hono, ctx: AppContext): void {
         ),
       );
     const views = await taskViews(ctx.db, await q.limit(10_000).execute(), ctx.clock());
-    const filtered = status && TASK_STATUSES.includes(status) ? views.filter((v) => v.status === status) : views;
+    const filtered =
+      status && TASK_STATUSES.includes(status) ? views.filter((v) => v.status === status) : views;
     return c.json(filtered.map(taskJson));
   });
 
@@ -61,7 +66,18 @@ export function tasksApi(api: Hono, ctx: AppContext): void {
     const reports = await ctx.db
       .selectFrom('task_reports as r')
       .leftJoin('units as u', 'u.id', 'r.unit_id')
-      .select(['r.id', 'r.created_at', 'r.text', 'r.progress', 'r.done', 'r.document_number', 'r.files', 'r.sender_name', 'u.code', 'u.name'])
+      .select([
+        'r.id',
+        'r.created_at',
+        'r.text',
+        'r.progress',
+        'r.done',
+        'r.document_number',
+        'r.files',
+        'r.sender_name',
+        'u.code',
+        'u.name',
+      ])
       .where('r.task_id', '=', id)
       .orderBy('r.created_at')
       .execute();

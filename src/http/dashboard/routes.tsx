@@ -26,6 +26,8 @@ import { eventRoutes } from './pages/events';
 import { homePage } from './pages/home';
 import { LinkConfirmPage, LinkInvalidPage, LoginPage, MessagePage } from './pages/login';
 import { reportRoutes } from './pages/reports';
+import { planRoutes } from './pages/plans';
+import { taskRoutes } from './pages/tasks';
 import { unitRoutes } from './pages/units';
 
 export type { DashboardOptions } from './kit';
@@ -178,4 +180,6 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
   eventRoutes(dash);
   reportRoutes(dash);
   broadcastRoutes(dash);
+  planRoutes(dash);
+  taskRoutes(dash);
 }

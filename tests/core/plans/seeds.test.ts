@@ -160,11 +160,15 @@ function score(exp: ExpectedSeed, got: PlanContent): Scores {
     });
   });
 
-  const expectedUnits = exp.appendixUnits.flatMap((c) => c.names.map((n) => ({ n, c: c.category })));
+  const expectedUnits = exp.appendixUnits.flatMap((c) =>
+    c.names.map((n) => ({ n, c: c.category })),
+  );
   const gotUnits = new Map(got.units.map((u) => [unitKey(u.name), u]));
   const unitsOk = expectedUnits.filter((u) => {
     const g = gotUnits.get(unitKey(u.n));
-    return g && fold(g.category ?? '').replace(/[^a-z ]/g, '') === fold(u.c).replace(/[^a-z ]/g, '');
+    return (
+      g && fold(g.category ?? '').replace(/[^a-z ]/g, '') === fold(u.c).replace(/[^a-z ]/g, '')
+    );
   }).length;
 
   return {
@@ -228,7 +232,9 @@ describe('scores', () => {
   it('prints the per-field scores of the three seeds', () => {
     expect(results).toHaveLength(3);
     console.log(
-      ['seed | doc | tasks R/P | lead | support | due | standing | dated | req R/P | req units | event | agenda | units']
+      [
+        'seed | doc | tasks R/P | lead | support | due | standing | dated | req R/P | req units | event | agenda | units',
+      ]
         .concat(
           results.map((r) =>
             [

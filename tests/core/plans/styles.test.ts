@@ -211,7 +211,11 @@ describe('a plan whose tasks are a table in its appendix', () => {
 
   it('reads every row with its columns', () => {
     const a = task(p, 'Rà soát, đánh giá thủ tục hành chính');
-    expect(a).toMatchObject({ lead: ['Sở Tư pháp'], support: ['Các sở, ngành'], due: at('2022-05-01') });
+    expect(a).toMatchObject({
+      lead: ['Sở Tư pháp'],
+      support: ['Các sở, ngành'],
+      due: at('2022-05-01'),
+    });
     const b = task(p, 'Xây dựng Chính quyền điện tử');
     expect(b.support).toEqual(['Văn phòng UBND tỉnh', 'Sở Nội vụ']);
     expect(b.due).toBe(at('2022-10-01'));

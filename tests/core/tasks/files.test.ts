@@ -31,9 +31,13 @@ beforeAll(async () => {
     if (url.pathname === `/bot${TOKEN}/getFile`) {
       const f = FILES[url.searchParams.get('file_id') ?? ''];
       res.setHeader('content-type', 'application/json');
-      if (!f) return res.end(JSON.stringify({ ok: false, description: 'Bad Request: invalid file_id' }));
+      if (!f)
+        return res.end(JSON.stringify({ ok: false, description: 'Bad Request: invalid file_id' }));
       return res.end(
-        JSON.stringify({ ok: true, result: { file_id: 'x', file_path: f.path, file_size: f.size ?? f.body.length } }),
+        JSON.stringify({
+          ok: true,
+          result: { file_id: 'x', file_path: f.path, file_size: f.size ?? f.body.length },
+        }),
       );
     }
     const file = Object.values(FILES).find((f) => url.pathname === `/file/bot${TOKEN}/${f.path}`);
@@ -85,8 +89,12 @@ describe('stored after the message, below FILE_STORE_MAX_BYTES', () => {
 
   beforeAll(async () => {
     db = await openTestDb();
-    ctx = testContext(db, new TestClock(new Date('2024-11-04T02:00:00Z')), { FILE_STORE_MAX_BYTES: '2000' });
-    ctx.platforms = { telegram: { fetchFile: telegramFileFetcher({ token: TOKEN, apiRoot: root }) } };
+    ctx = testContext(db, new TestClock(new Date('2024-11-04T02:00:00Z')), {
+      FILE_STORE_MAX_BYTES: '2000',
+    });
+    ctx.platforms = {
+      telegram: { fetchFile: telegramFileFetcher({ token: TOKEN, apiRoot: root }) },
+    };
     sim = chatSim(ctx);
     const codes = await putUnits(ctx, [{ code: 'A', name: 'UBND xã Phổ An' }]);
     await sim.say('gA', `/lienket ${codes.A}`);
@@ -94,7 +102,11 @@ describe('stored after the message, below FILE_STORE_MAX_BYTES', () => {
   afterAll(() => db.close());
 
   it('a report with files: each fetched by its own job, the large one recorded but not kept', async () => {
-    await createCampaign(ctx, { title: 'Báo cáo quý IV', deadline: new Date('2024-11-10T17:00:00Z'), units: 'all' });
+    await createCampaign(ctx, {
+      title: 'Báo cáo quý IV',
+      deadline: new Date('2024-11-10T17:00:00Z'),
+      units: 'all',
+    });
     await sim.deliverAll();
     const notice = await sim.find('gA', /YÊU CẦU BÁO CÁO/);
     await sim.say('gA', 'Đã gửi báo cáo số 12/BC-UBND', {
@@ -104,7 +116,11 @@ describe('stored after the message, below FILE_STORE_MAX_BYTES', () => {
         { kind: 'document', fileId: 'big', fileName: 'phu-luc.pdf' },
       ],
     });
-    const jobs = await db.db.selectFrom('scheduled_jobs').select('key').where('kind', '=', 'file.fetch').execute();
+    const jobs = await db.db
+      .selectFrom('scheduled_jobs')
+      .select('key')
+      .where('kind', '=', 'file.fetch')
+      .execute();
     expect(jobs).toHaveLength(2);
     await runTick(ctx);
     // A download that failed on a dropped connection is retried a few minutes later.

@@ -21,7 +21,12 @@ let sim: ReturnType<typeof chatSim>;
 let ids: Record<string, number>;
 const fetched: string[] = [];
 
-async function newTask(input: Omit<Parameters<typeof createTask>[2], 'leadUnitIds' | 'supportUnitIds'> & { lead: string[]; support?: string[] }) {
+async function newTask(
+  input: Omit<Parameters<typeof createTask>[2], 'leadUnitIds' | 'supportUnitIds'> & {
+    lead: string[];
+    support?: string[];
+  },
+) {
   const t = await ctx.db.transaction().execute((trx) =>
     createTask(ctx, trx, {
       ...input,
@@ -87,7 +92,9 @@ describe('a dated task', () => {
       .where('key', 'like', `task:${id}:%`)
       .orderBy('due_at')
       .execute();
-    expect(jobs.filter((j) => j.kind === 'task.remind').map((j) => new Date(j.due_at).toISOString())).toEqual([
+    expect(
+      jobs.filter((j) => j.kind === 'task.remind').map((j) => new Date(j.due_at).toISOString()),
+    ).toEqual([
       local('2024-11-01T08:00:00').toISOString(),
       local('2024-11-07T08:00:00').toISOString(),
       local('2024-11-08T08:00:00').toISOString(),
@@ -98,7 +105,9 @@ describe('a dated task', () => {
 
   it('lists the unit’s tasks with /nhiemvu, as lead and as coordinating unit', async () => {
     await sim.say('gVH', '/nhiemvu');
-    expect((await sim.texts('gVH')).at(-1)).toMatch(new RegExp(`#${id} Ban hành[\\s\\S]*Chủ trì — Đang thực hiện trong hạn`));
+    expect((await sim.texts('gVH')).at(-1)).toMatch(
+      new RegExp(`#${id} Ban hành[\\s\\S]*Chủ trì — Đang thực hiện trong hạn`),
+    );
     await sim.say('gCA', '/nhiemvu');
     expect((await sim.texts('gCA')).at(-1)).toContain('Phối hợp với Phòng Văn hóa và Thông tin');
   });
@@ -180,8 +189,16 @@ describe('an overdue task', () => {
 
 describe('several open tasks', () => {
   it('asks which one an update without a number is about, and takes the answer', async () => {
-    const a = await newTask({ title: 'Nhiệm vụ thứ nhất', dueAt: local('2024-12-31T00:00:00'), lead: ['CA'] });
-    const b = await newTask({ title: 'Nhiệm vụ thứ hai', dueAt: local('2024-12-31T00:00:00'), lead: ['CA'] });
+    const a = await newTask({
+      title: 'Nhiệm vụ thứ nhất',
+      dueAt: local('2024-12-31T00:00:00'),
+      lead: ['CA'],
+    });
+    const b = await newTask({
+      title: 'Nhiệm vụ thứ hai',
+      dueAt: local('2024-12-31T00:00:00'),
+      lead: ['CA'],
+    });
     await sim.say('gCA', 'đạt 40%');
     const question = await sim.last('gCA');
     expect(question.text).toContain('Cập nhật vừa gửi là của nhiệm vụ nào?');
@@ -192,7 +209,12 @@ describe('several open tasks', () => {
   });
 
   it('keeps a coordinating unit’s update as a note: only the lead completes a task', async () => {
-    const t = await newTask({ title: 'Nhiệm vụ có phối hợp', dueAt: local('2024-12-31T00:00:00'), lead: ['VH'], support: ['TT'] });
+    const t = await newTask({
+      title: 'Nhiệm vụ có phối hợp',
+      dueAt: local('2024-12-31T00:00:00'),
+      lead: ['VH'],
+      support: ['TT'],
+    });
     await sim.say('gTT', `nhiệm vụ ${t.id} đã hoàn thành phần việc của Trung tâm`);
     expect((await sim.texts('gTT')).at(-1)).toContain('đơn vị phối hợp');
     expect((await getTask(db.db, t.id))!.completed_at).toBeNull();
@@ -226,7 +248,9 @@ describe('a standing task', () => {
     clock.set(local('2024-12-06T08:01:00'));
     await runTick(ctx);
     await sim.deliverAll();
-    expect((await sim.texts('gCA')).at(-1)).toMatch(/^🗓 NHIỆM VỤ THƯỜNG XUYÊN SỐ \d+: Theo dõi dư luận báo chí[\s\S]*Quý IV\/2024/);
+    expect((await sim.texts('gCA')).at(-1)).toMatch(
+      /^🗓 NHIỆM VỤ THƯỜNG XUYÊN SỐ \d+: Theo dõi dư luận báo chí[\s\S]*Quý IV\/2024/,
+    );
     const next = await db.db
       .selectFrom('scheduled_jobs')
       .select('key')
