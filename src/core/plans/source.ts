@@ -170,40 +170,93 @@ interface PdfItem {
   hasEOL: boolean;
 }
 
+interface Segment {
+  chars: string[];
+  x: number;
+  end: number;
+  size: number;
+}
+
+interface PdfLine {
+  y: number;
+  segments: Segment[];
+}
+
+/** How many earlier lines / segments an item is compared with (keeps the rebuild linear). */
+const LOOKBACK = 16;
+
 /**
- * Lines from a page's text items: a new line where the baseline moves or the item ends one; a
- * wide gap on the same line (a table column) becomes a tab.
+ * A glyph drawn over a run of text: PDFs written with a font lacking a precomposed Vietnamese
+ * letter ("Ế", "ộ") draw it from a fallback font after the run, at its place, and leave a space
+ * in the run. Put it back at that place.
+ */
+function overlay(host: Segment, str: string, x: number, end: number): void {
+  const width = (host.end - host.x) / Math.max(1, host.chars.length);
+  const k = Math.round((x - host.x) / width);
+  if (k >= host.chars.length) {
+    host.chars.push(str);
+    host.end = Math.max(host.end, end);
+    return;
+  }
+  for (const j of [k, k - 1, k + 1]) {
+    if (host.chars[j] === ' ') {
+      host.chars[j] = str;
+      return;
+    }
+  }
+  host.chars.splice(Math.max(0, k), 0, str);
+}
+
+/**
+ * Lines from the positioned items of each page's text layer: items on the same baseline form a
+ * line (in reading order, left to right), a glyph drawn over a run goes back into it, a small gap
+ * is a space and a wide one (a table column) a tab.
  */
 export function pdfItemsToText(pages: PdfItem[][]): string {
   const out: string[] = [];
   for (const items of pages) {
-    let line = '';
-    let lastX = 0;
-    let lastY: number | null = null;
-    let size = 10;
+    const lines: PdfLine[] = [];
     for (const it of items) {
-      const s = it.str;
-      if (lastY !== null && Math.abs(it.y - lastY) > Math.max(2, size * 0.5)) {
-        out.push(line);
-        line = '';
-      } else if (line && s) {
-        const gap = it.x - lastX;
-        if (gap > size * 1.5) line += '\t';
-        else if (gap > size * 0.15 && !line.endsWith(' ') && !s.startsWith(' ')) line += ' ';
+      if (!it.str || !Number.isFinite(it.x) || !Number.isFinite(it.y)) continue;
+      const size = it.fontSize || 10;
+      const end = it.x + Math.max(0, it.width || 0);
+      let line: PdfLine | undefined;
+      for (let i = lines.length - 1; i >= Math.max(0, lines.length - LOOKBACK); i--)
+        if (Math.abs(lines[i]!.y - it.y) <= Math.max(2, size * 0.3)) {
+          line = lines[i];
+          break;
+        }
+      if (!line) lines.push((line = { y: it.y, segments: [] }));
+      const blank = !it.str.trim();
+      const segs = line.segments;
+      let host: Segment | undefined;
+      for (let i = segs.length - 1; i >= Math.max(0, segs.length - LOOKBACK); i--) {
+        const s = segs[i]!;
+        if (it.x >= s.x - 0.5 && it.x < s.end - 0.5) {
+          host = s;
+          break;
+        }
       }
-      if (s) {
-        line += s;
-        lastX = it.x + it.width;
-        lastY = it.y;
-        size = it.fontSize || size;
+      if (host) {
+        if (!blank) overlay(host, it.str, it.x, end);
+        continue;
       }
-      if (it.hasEOL) {
-        out.push(line);
-        line = '';
-        lastY = null;
-      }
+      if (blank) continue;
+      segs.push({ chars: [...it.str], x: it.x, end, size });
     }
-    if (line) out.push(line);
+    lines.sort((a, b) => b.y - a.y);
+    for (const l of lines) {
+      const segs = l.segments.sort((a, b) => a.x - b.x);
+      let text = '';
+      let lastEnd = -Infinity;
+      for (const s of segs) {
+        const gap = s.x - lastEnd;
+        if (text) text += gap > s.size * 3 ? '\t' : gap > s.size * 0.15 ? ' ' : '';
+        text += s.chars.join('');
+        lastEnd = Math.max(lastEnd, s.end);
+      }
+      out.push(text.replace(/ {2,}/g, ' '));
+    }
     out.push('');
   }
   return out.join('\n');
