@@ -199,10 +199,12 @@ export function supportIn(text: string): string[] {
 export function leadSubject(text: string): string[] {
   if (!/ch[uủ] tr[iì]|tr[aá]ch nhi[eệ]m|đ[aầ]u m[oố]i/iu.test(text.slice(0, 300))) return [];
   const fold = foldKeep(text.slice(0, 300));
+  // "Giao Sở Y tế chủ trì…", "Đề nghị Ủy ban MTTQ tỉnh chủ trì…": the unit follows the verb.
+  const at = /^(?:giao|de nghi|yeu cau)\s+/.exec(fold)?.[0].length ?? 0;
   const m =
     /^(.{3,200}?)\s+(?:chu tri|co trach nhiem|chiu trach nhiem|la co quan dau moi|la don vi dau moi)(?![a-z])/.exec(
-      fold,
+      fold.slice(at),
     );
-  if (!m || !startsUnitName(text, fold, 0)) return [];
-  return splitUnitList(text.slice(0, m[1]!.length));
+  if (!m || !startsUnitName(text, fold, at)) return [];
+  return splitUnitList(text.slice(at, at + m[1]!.length));
 }

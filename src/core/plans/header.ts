@@ -39,11 +39,14 @@ function readNumber(lines: Line[]): { number: string | null; raw: string | null 
     const m = /(?:^|\s)so\s*:\s*/.exec(l.fold);
     if (!m) continue;
     const rest = l.text.slice(m.index + m[0].length, m.index + m[0].length + 60);
-    const token = /^[\p{L}\p{N}\s./&-]*/u.exec(rest)![0];
-    const cut = token.split(/\s{2,}|\s(?=\p{Lu}\p{Ll})/u)[0] ?? token;
-    const compact = cut.replace(/\s*([/-])\s*/g, '$1').trim();
-    if (!compact.includes('/')) continue;
-    return { number: /\d/.test(compact.split('/')[0]!) ? compact : null, raw: compact };
+    // "45/KH-UBND", "41/KH - UBND", "/KH-UBND" (left blank), "12/2024/KH-UBND"; never past a tab.
+    const n =
+      /^([\d.]*)[ ]*\/[ ]*((?:\d{4}[ ]*\/[ ]*)?[\p{L}\d]+(?:[ ]*[-–][ ]*[\p{L}\d]+){0,4})/u.exec(
+        rest,
+      );
+    if (!n) continue;
+    const compact = `${n[1]}/${n[2]!.replace(/[ ]*([/–-])[ ]*/g, '$1').replace(/–/g, '-')}`;
+    return { number: n[1] ? compact : null, raw: compact };
   }
   return { number: null, raw: null };
 }

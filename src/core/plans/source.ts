@@ -51,22 +51,35 @@ const LETTERS = 'abcdefghiklmnopqrstuvxy';
 /**
  * mammoth's HTML (p, h1–h6, ol/ul/li, table/tr/td/th, br, strong, em, a…) as the lines the
  * extractor reads: one paragraph per line, list items numbered the way Word shows them ("1.",
- * then "a)", then "-"), table rows with tab-separated cells. One pass over the tags.
+ * then "a)", then "-"), table rows with tab-separated cells — except the borderless heading table
+ * of Nghị định 30 (issuer and number | motto, place and date), read cell by cell. One pass.
  */
 export function htmlToPlanText(html: string): string {
   const out: string[] = [];
   let line = '';
   const lists: Array<{ ordered: boolean; n: number }> = [];
   let tableDepth = 0;
-  let cells: string[] | null = null;
-  let cell: string | null = null;
+  /** The rows of the table being read: each cell's paragraphs. */
+  let rows: string[][][] = [];
+  let cells: string[][] | null = null;
+  let cell: string[] | null = null;
   const flush = () => {
     const s = line.replace(/[ \t]+/g, ' ').trim();
     if (s) {
-      if (cell !== null) cell = cell ? `${cell} ${s}` : s;
+      if (cell !== null) cell.push(s);
       else out.push(s);
     }
     line = '';
+  };
+  const endTable = () => {
+    const all = rows.flatMap((r) => r.flat()).join(' ');
+    const heading = /C[ỘO]NG H[ÒO]A X[ÃA] H[ỘO]I|Độc lập\s*-\s*Tự do/iu.test(all);
+    for (const r of rows) {
+      if (heading) out.push(...r.flat());
+      else if (r.some((c) => c.length))
+        out.push(r.map((c) => c.join(' ').replace(/\t/g, ' ')).join('\t'));
+    }
+    rows = [];
   };
   const re = /<(\/?)([a-z0-9]+)[^>]*>|([^<]+)/gi;
   let m: RegExpExecArray | null;
@@ -114,33 +127,32 @@ export function htmlToPlanText(html: string): string {
         break;
       case 'table':
         flush();
-        tableDepth += closing ? -1 : 1;
+        tableDepth = Math.max(0, tableDepth + (closing ? -1 : 1));
+        if (closing && tableDepth === 0) endTable();
         break;
       case 'tr':
         if (tableDepth > 1) break;
         flush();
         if (closing) {
-          if (cells && cells.some((c) => c)) out.push(cells.join('\t'));
+          if (cells) rows.push(cells);
           cells = null;
         } else cells = [];
         break;
       case 'td':
       case 'th':
         if (tableDepth > 1) break;
+        flush();
         if (closing) {
-          flush();
-          cells?.push((cell ?? '').replace(/\t/g, ' '));
+          cells?.push(cell ?? []);
           cell = null;
-        } else {
-          flush();
-          cell = '';
-        }
+        } else cell = [];
         break;
       default:
         break;
     }
   }
   flush();
+  if (rows.length) endTable();
   return out.join('\n\n');
 }
 

@@ -84,8 +84,9 @@ const DATE_WORDS = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|\/)\s*(\d{4
 const DAY_OF_PERIOD =
   /ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(cuoi|dau|thu nhat|ke tiep|tiep theo|sau)(?:\s+(?:quy|ky|nam))?(\s+(?:sau|tiep theo|ke tiep))?/g;
 const DAY_MONTHLY = /(?<![a-z])ngay\s+(\d{1,2})(?=\s+(?:hang|moi)\s+thang)/g;
+/** "tháng 4/2022", "tháng 3 - 6/2024", "tháng 9, 10 năm 2024": the last month counts. */
 const MONTH =
-  /thang\s+(\d{1,2})(?:\s*(?:-|den|toi)\s*(?:thang\s+)?(\d{1,2}))?(?:\s*[/.-]\s*|\s+nam\s+)(\d{4})/g;
+  /thang\s+(\d{1,2})((?:\s*(?:,|va|-|–|den|toi)\s*(?:thang\s+)?\d{1,2}){0,11})(?:\s*[/.-]\s*|\s+nam\s+)(\d{4})/g;
 const MONTH_BARE = /(?:^|\s)thang\s+(\d{1,2})(?![\d/])/g;
 const QUARTER = /(?<![a-z])quy\s+(iv|iii|ii|i|[1-4])(?![a-z0-9])/g;
 const HALF = /6\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?/g;
@@ -194,7 +195,8 @@ export function scanTime(fold: string, ctx: WhenContext): Token[] {
 
   MONTH.lastIndex = hasDigit && has('thang') ? 0 : fold.length;
   while ((m = MONTH.exec(fold))) {
-    const month = Number(m[2] ?? m[1]);
+    const listed = m[2] ? [...m[2].matchAll(/\d{1,2}/g)].map((x) => Number(x[0])) : [];
+    const month = Math.max(Number(m[1]), ...listed);
     const year = fullYear(m[3]);
     if (month < 1 || month > 12 || year === null) continue;
     const cue = cueOf(fold, m.index);

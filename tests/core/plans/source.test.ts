@@ -31,6 +31,61 @@ describe('Word HTML → lines', () => {
   });
 });
 
+describe('a .docx laid out per Nghị định 30: the heading block is a borderless table', () => {
+  it('reads the issuing body, number, place and date out of the table, cell by cell', async () => {
+    const cell = (lines: string[]) =>
+      new TableCell({ children: lines.map((l) => new Paragraph(l)) });
+    const doc = new Document({
+      sections: [
+        {
+          children: [
+            new Table({
+              rows: [
+                new TableRow({
+                  children: [
+                    cell(['ỦY BAN NHÂN DÂN', 'TỈNH QUẢNG NGÃI', '———', 'Số: 203/KH-UBND']),
+                    cell([
+                      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+                      'Độc lập - Tự do - Hạnh phúc',
+                      'Quảng Ngãi, ngày 22 tháng 11 năm 2023',
+                    ]),
+                  ],
+                }),
+              ],
+            }),
+            new Paragraph('KẾ HOẠCH'),
+            new Paragraph('Công tác thông tin đối ngoại năm 2024'),
+            new Paragraph('I. TỔ CHỨC THỰC HIỆN'),
+            new Paragraph(
+              'Giao Sở Thông tin và Truyền thông chủ trì, phối hợp với Công an tỉnh tổ chức thực hiện; thời gian: tháng 9, 10/2024.',
+            ),
+          ],
+        },
+      ],
+    });
+    const text = await planFileText(
+      new Uint8Array(await Packer.toBuffer(doc)),
+      'kh.docx',
+      undefined,
+    );
+    const plan = extractPlan(text, opts);
+    expect(plan.document).toMatchObject({
+      number: '203/KH-UBND',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI',
+      issuedOn: '2023-11-22',
+      place: 'Quảng Ngãi',
+      title: 'Công tác thông tin đối ngoại năm 2024',
+    });
+    expect(plan.tasks.map((t) => [t.lead, t.support, t.due])).toEqual([
+      [
+        ['Sở Thông tin và Truyền thông'],
+        ['Công an tỉnh'],
+        new Date('2024-11-01T00:00:00+07:00').toISOString(),
+      ],
+    ]);
+  });
+});
+
 describe('PDF text layer → lines', () => {
   it('breaks lines where the baseline moves, a space between words and a tab between table columns', () => {
     const item = (str: string, x: number, y: number, width: number) => ({
