@@ -10,10 +10,10 @@ import type { SubmissionFile } from '../../db/schema';
 import type { Trx } from '../../db/types';
 import type { Platform } from '../channel';
 import { addJob } from '../scheduler/jobs';
-import type { JobHandler } from '../scheduler/tick';
+import type { JobHandler, JobHandlers } from '../scheduler/tick';
 import { FileTooLargeError, FileUnavailableError, downloadUrl } from './download';
 
-export const FILE_FETCH_JOB = 'file.fetch';
+export const FILE_FETCH_JOB = 'file.fetch' as const;
 const MAX_ATTEMPTS = 5;
 
 export interface FileOwner {
@@ -78,10 +78,10 @@ export async function fetchPlatformFile(
   throw new FileUnavailableError(`no file download for ${platform}`);
 }
 
-const fetchJob: JobHandler = {
+const fetchJob: JobHandler<'file.fetch'> = {
   timeSensitive: false,
   async run(ctx, trx, job, now) {
-    const id = Number((job.payload as { file?: number }).file);
+    const id = Number(job.payload.file);
     const row = await trx
       .selectFrom('stored_files')
       .select(['id', 'platform', 'file_id', 'size', 'state', 'attempts', 'file_name', 'mime_type'])
@@ -139,4 +139,4 @@ const fetchJob: JobHandler = {
   },
 };
 
-export const fileJobHandlers: Record<string, JobHandler> = { [FILE_FETCH_JOB]: fetchJob };
+export const fileJobHandlers: Pick<JobHandlers, 'file.fetch'> = { 'file.fetch': fetchJob };

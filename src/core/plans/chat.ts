@@ -15,7 +15,8 @@ import type { Turn } from '../inbound/turn';
 import { enqueue } from '../outbox/enqueue';
 import type { CommandSpec, TextHandler } from '../router';
 import { addJob } from '../scheduler/jobs';
-import type { JobHandler } from '../scheduler/tick';
+import type { JobHandler, JobHandlers } from '../scheduler/tick';
+import type { JobPayloads } from '../scheduler/kinds';
 import { fold } from '../text/normalize';
 import { createDraft, type DraftView } from './drafts';
 import { buildExport, exportPath, type ExportFormat, type ExportTarget } from './exports';
@@ -23,7 +24,7 @@ import { planHeadingIndex } from './header';
 import { MAX_PLAN_FILE_BYTES, planFileKind, planFileText } from './source';
 import { toLines } from './text';
 
-export const PLAN_IMPORT_JOB = 'plan.import';
+export const PLAN_IMPORT_JOB = 'plan.import' as const;
 /** zca-js and the Zalo Bot API adapters send text only: files go as links. */
 const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 /** Larger exports go as a link even where files can be sent (an outbox row holds the file). */
@@ -93,23 +94,13 @@ export const planImportTextHandler: TextHandler = async (turn) => {
   return false;
 };
 
-interface ImportPayload {
-  platform: string;
-  fileId: string;
-  fileName: string | null;
-  mimeType: string | null;
-  chatId: number;
-  chatExternalId: string;
-  messageId: string | null;
-  by: string;
-  attempt?: number;
-}
+type ImportPayload = JobPayloads['plan.import'];
 
 /** Fetches the plan file from the platform, reads it into a draft and answers in the organizer chat. */
-const importJob: JobHandler = {
+const importJob: JobHandler<'plan.import'> = {
   timeSensitive: false,
   async run(ctx, trx, job, now) {
-    const p = job.payload as unknown as ImportPayload;
+    const p: ImportPayload = job.payload;
     const target = [{ platform: p.platform, chatExternalId: p.chatExternalId, chatId: p.chatId }];
     const answer = (text: string, ref: string | null = null) =>
       enqueue(
@@ -134,7 +125,7 @@ const importJob: JobHandler = {
         key: `${job.key.replace(/:retry:\d+$/, '')}:retry:${attempt}`,
         kind: PLAN_IMPORT_JOB,
         dueAt: new Date(now.getTime() + attempt * 60_000),
-        payload: { ...p, attempt } as unknown as Record<string, unknown>,
+        payload: { ...p, attempt },
       });
       return;
     }
@@ -160,7 +151,7 @@ const importJob: JobHandler = {
   },
 };
 
-export const planJobHandlers: Record<string, JobHandler> = { [PLAN_IMPORT_JOB]: importJob };
+export const planJobHandlers: Pick<JobHandlers, 'plan.import'> = { 'plan.import': importJob };
 
 // ---------------------------------------------------------------------------------------------
 // Exports in the organizer chat

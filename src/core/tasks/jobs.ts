@@ -1,11 +1,13 @@
 /** Scheduled messages of tasks: reminders before the due date, chases after it, check-ins of standing tasks. */
 import type { Trx } from '../../db/types';
 import { tk } from '../../messages/plans';
-import { organizerChats, unitChats } from '../chats/targets';
+import { organizerChats } from '../chats/targets';
+import { sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
-import { DEFAULT_QUIET, loadCalendar } from '../reports/manage';
+import { DEFAULT_QUIET } from '../reports/manage';
+import { loadCalendar } from '../time/overrides';
 import { addJob } from '../scheduler/jobs';
-import type { Job, JobHandler } from '../scheduler/tick';
+import type { JobHandler, JobHandlers } from '../scheduler/tick';
 import { daysUntilDeadline } from '../time/format';
 import { nextChase } from '../time/schedule';
 import {
@@ -19,52 +21,43 @@ import {
   toView,
 } from './manage';
 
-async function openTask(trx: Trx, job: Job) {
-  const id = Number((job.payload as { task?: number }).task);
+async function openTask(trx: Trx, job: { payload: { task: number } }) {
+  const id = Number(job.payload.task);
   const t = Number.isInteger(id) ? await getTask(trx, id) : undefined;
   return t && t.status === 'active' && !t.completed_at ? t : null;
 }
 
-async function leadChats(trx: Trx, taskId: number) {
+/** The task's units, and its lead units' ids (their groups, or their parents' groups, get the messages). */
+async function leads(trx: Trx, taskId: number) {
   const units = (await taskUnits(trx, [taskId])).get(taskId) ?? [];
-  return {
-    units,
-    chats: await unitChats(
-      trx,
-      units.filter((u) => u.role === 'lead').map((u) => u.id),
-    ),
-  };
+  return { units, lead: units.filter((u) => u.role === 'lead').map((u) => u.id) };
 }
 
-const remind: JobHandler = {
+const remind: JobHandler<'task.remind'> = {
   timeSensitive: true,
   async run(ctx, trx, job, now) {
     const t = await openTask(trx, job);
     if (!t || !t.due_at) return;
-    const { units, chats } = await leadChats(trx, t.id);
-    await enqueue(
-      trx,
-      chats,
-      { text: tk.reminder(toView(t, units, now), now, ctx.timezone) },
-      { purpose: 'reminder', ref: taskRef(t.id) },
-    );
+    const { units, lead } = await leads(trx, t.id);
+    await sendToUnits(trx, lead, tk.reminder(toView(t, units, now), now, ctx.timezone), {
+      purpose: 'reminder',
+      ref: taskRef(t.id),
+    });
   },
 };
 
-const chase: JobHandler = {
+const chase: JobHandler<'task.chase'> = {
   timeSensitive: true,
   async run(ctx, trx, job, now) {
     const t = await openTask(trx, job);
     if (!t || !t.due_at || now < new Date(t.due_at)) return;
-    const { units, chats } = await leadChats(trx, t.id);
+    const { units, lead } = await leads(trx, t.id);
     const view = toView(t, units, now);
     const daysLate = Math.max(1, -daysUntilDeadline(new Date(t.due_at), now, ctx.timezone));
-    await enqueue(
-      trx,
-      chats,
-      { text: tk.chase(view, daysLate, ctx.timezone) },
-      { purpose: 'chase', ref: taskRef(t.id) },
-    );
+    await sendToUnits(trx, lead, tk.chase(view, daysLate, ctx.timezone), {
+      purpose: 'chase',
+      ref: taskRef(t.id),
+    });
     await enqueue(
       trx,
       await organizerChats(trx),
@@ -95,25 +88,23 @@ const chase: JobHandler = {
 };
 
 /** A standing task's periodic question: what was done this period? Then the next period's. */
-const checkin: JobHandler = {
+const checkin: JobHandler<'task.checkin'> = {
   timeSensitive: false,
   async run(ctx, trx, job, now) {
     const t = await openTask(trx, job);
     if (!t) return;
-    const period = String((job.payload as { period?: string }).period ?? '');
-    const { units, chats } = await leadChats(trx, t.id);
-    await enqueue(
-      trx,
-      chats,
-      { text: tk.checkIn(toView(t, units, now), period) },
-      { purpose: 'reminder', ref: taskRef(t.id) },
-    );
+    const period = job.payload.period ?? '';
+    const { units, lead } = await leads(trx, t.id);
+    await sendToUnits(trx, lead, tk.checkIn(toView(t, units, now), period), {
+      purpose: 'reminder',
+      ref: taskRef(t.id),
+    });
     const next = nextCheckIn(ctx, t, await loadCalendar(trx, ctx.timezone), new Date(job.due_at));
     if (next) await addJob(trx, next);
   },
 };
 
-export const taskJobHandlers: Record<string, JobHandler> = {
+export const taskJobHandlers: Pick<JobHandlers, 'task.remind' | 'task.chase' | 'task.checkin'> = {
   'task.remind': remind,
   'task.chase': chase,
   'task.checkin': checkin,

@@ -4,15 +4,16 @@
  * transaction. Reminders before the due date and chases after it follow the reports' working-day
  * calendar and quiet hours; a standing task gets a check-in each period (quarterly by default).
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../../app-context';
 import type { SubmissionFile, TaskRow } from '../../db/schema';
 import type { Trx } from '../../db/types';
 import { tk } from '../../messages/plans';
-import { unitChats } from '../chats/targets';
+import { sendToUnits } from '../chats/send';
 import { notFound } from '../errors';
 import { scheduleFileFetches } from '../files/store';
-import { enqueue } from '../outbox/enqueue';
-import { DEFAULT_QUIET, loadCalendar } from '../reports/manage';
+import { DEFAULT_QUIET } from '../reports/manage';
+import { loadCalendar } from '../time/overrides';
 import { cancelJobs, replanJobs, type PlannedJob } from '../scheduler/jobs';
 import { firstPeriod, type Recurrence } from '../time/recurrence';
 import { DEFAULT_REMIND_BEFORE, nextChase, planReminders } from '../time/schedule';
@@ -225,18 +226,14 @@ export async function createTask(ctx: AppContext, trx: Trx, input: TaskInput): P
   ];
   if (rows.length) await trx.insertInto('task_units').values(rows).execute();
   const view = toView(t, (await taskUnits(trx, [t.id])).get(t.id) ?? [], ctx.clock());
-  await enqueue(
-    trx,
-    await unitChats(trx, lead),
-    { text: tk.assigned(view, ctx.timezone) },
-    { purpose: 'task', ref: taskRef(t.id) },
-  );
-  await enqueue(
-    trx,
-    await unitChats(trx, support),
-    { text: tk.supportNotice(view, ctx.timezone) },
-    { purpose: 'task', ref: taskRef(t.id) },
-  );
+  await sendToUnits(trx, lead, tk.assigned(view, ctx.timezone), {
+    purpose: 'task',
+    ref: taskRef(t.id),
+  });
+  await sendToUnits(trx, support, tk.supportNotice(view, ctx.timezone), {
+    purpose: 'task',
+    ref: taskRef(t.id),
+  });
   await planTaskJobs(ctx, trx, t);
   return t;
 }
@@ -259,16 +256,13 @@ export async function recordTaskReport(
   ctx: AppContext,
   trx: Trx,
   t: TaskRow,
-  input: TaskReportInput,
+  given: TaskReportInput,
 ): Promise<{ task: TaskRow; completedNow: boolean }> {
   const now = ctx.clock();
-  const role = await trx
-    .selectFrom('task_units')
-    .select('role')
-    .where('task_id', '=', t.id)
-    .where('unit_id', '=', input.unitId)
-    .executeTakeFirst();
-  if (!role) throw notFound(tk.notYourTask(t.id));
+  const acting = await actingUnit(trx, t.id, given.unitId);
+  if (!acting) throw notFound(tk.notYourTask(t.id));
+  const role = { role: acting.role };
+  const input = { ...given, unitId: acting.unitId };
   const report = await trx
     .insertInto('task_reports')
     .values({
@@ -304,6 +298,28 @@ export async function recordTaskReport(
     .executeTakeFirstOrThrow();
   if (completedNow) await cancelJobs(trx, taskJobPrefix(t.id));
   return { task: updated, completedNow };
+}
+
+/**
+ * The unit an update counts for: the sender's own unit when the task names it, else the task's
+ * unit it speaks for in the tree (a district's group answering for a commune without a group),
+ * leads first.
+ */
+export async function actingUnit(
+  trx: Trx,
+  taskId: number,
+  unitId: number,
+): Promise<{ unitId: number; role: 'lead' | 'support' } | null> {
+  const rows = await sql<{ unit_id: number; role: 'lead' | 'support'; depth: number }>`
+    WITH RECURSIVE up(unit_id, role, ancestor, depth) AS (
+      SELECT tu.unit_id, tu.role, tu.unit_id, 0 FROM task_units tu WHERE tu.task_id = ${taskId}
+      UNION ALL
+      SELECT up.unit_id, up.role, u.parent_id, up.depth + 1 FROM up JOIN units u ON u.id = up.ancestor
+      WHERE u.parent_id IS NOT NULL AND up.depth < 32)
+    SELECT unit_id, role, depth FROM up WHERE ancestor = ${unitId}
+    ORDER BY depth, role, unit_id`.execute(trx);
+  const r = rows.rows[0];
+  return r ? { unitId: r.unit_id, role: r.role } : null;
 }
 
 /** Open tasks of a unit (as lead or support), earliest due first. */
