@@ -227,6 +227,37 @@ describe('several open tasks', () => {
   });
 });
 
+describe('a unit without a group of its own', () => {
+  it('gets its task through its parent’s group, and the parent’s reply counts for it', async () => {
+    await putUnits(ctx, [{ code: 'XA', name: 'UBND xã Phổ An' }]);
+    const xa = await db.db
+      .selectFrom('units')
+      .select('id')
+      .where('code', '=', 'XA')
+      .executeTakeFirstOrThrow();
+    await db.db.updateTable('units').set({ parent_id: ids.VH! }).where('id', '=', xa.id).execute();
+    ids.XA = xa.id;
+    const t = await newTask({
+      title: 'Cập nhật bảng tin xã',
+      dueAt: local('2024-12-31T00:00:00'),
+      lead: ['XA'],
+    });
+    const msg = (await sim.texts('gVH')).at(-1)!;
+    expect(msg).toContain('UBND xã Phổ An');
+    expect(msg).toContain(`NHIỆM VỤ SỐ ${t.id}`);
+    await sim.say('gVH', 'Xã đã hoàn thành', {
+      replyToMessageId: await sim.find('gVH', new RegExp(`NHIỆM VỤ SỐ ${t.id}`)),
+    });
+    const report = await db.db
+      .selectFrom('task_reports')
+      .select(['unit_id', 'done'])
+      .where('task_id', '=', t.id)
+      .executeTakeFirstOrThrow();
+    expect(report).toEqual({ unit_id: xa.id, done: true });
+    expect((await getTask(db.db, t.id))!.completed_at).not.toBeNull();
+  });
+});
+
 describe('a standing task', () => {
   it('has no deadline and gets a check-in a week before each quarter closes', async () => {
     clock.set(local('2024-11-12T09:00:00'));
@@ -264,7 +295,7 @@ describe('a standing task', () => {
     await sim.say('gORG', '/nhiemvu');
     const text = (await sim.texts('gORG')).at(-1)!;
     expect(text).toMatch(/Tổng hợp \d+ nhiệm vụ/);
-    for (const label of ['Hoàn thành đúng hạn: 1', 'Hoàn thành quá hạn: 1', 'Thường xuyên: 1'])
+    for (const label of ['Hoàn thành đúng hạn: 2', 'Hoàn thành quá hạn: 1', 'Thường xuyên: 1'])
       expect(text).toContain(label);
   });
 });
