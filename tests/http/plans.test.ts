@@ -221,8 +221,15 @@ QUYẾT ĐỊNH:
 Điều 2. Tổ công tác có nhiệm vụ tham mưu UBND thị xã; định kỳ hằng quý báo cáo Chủ tịch UBND thị xã.
 Điều 3. Chánh Văn phòng HĐND và UBND thị xã, Trưởng Phòng Văn hóa và Thông tin chịu trách nhiệm thi hành Quyết định này./.`;
 
+  const NEWS_WITH_HEADING = `Bản tin địa phương
+
+Kế hoạch
+
+Năm nay thị xã đặt mục tiêu hoàn thành chuyển đổi số trước ngày 31/12/2024. Sở Y tế chủ trì, phối hợp với các đơn vị báo cáo kết quả trước ngày 15/11/2024.`;
+
   it.each([
     ['a news article', NEWS],
+    ['a news article with a subheading “Kế hoạch”', NEWS_WITH_HEADING],
     ['a meeting invitation letter', INVITATION],
     ['a decision without tasks', DECISION],
   ])('%s → 422 and no draft', async (_name, text) => {

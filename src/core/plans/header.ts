@@ -9,10 +9,24 @@ import { type Line, trimPhrase, unspaced } from './text';
 
 /** The line "KẾ HOẠCH" (or "KẾ HOẠCH <title>" in capitals), or -1 when the document is not a plan. */
 export function planHeadingIndex(lines: Line[]): number {
+  let khNumber: boolean | null = null;
+  let romanAfter: number[] | null = null;
   for (const l of lines) {
     if (l.kind !== 'para') continue;
     const f = unspaced(l.fold);
-    if (f === 'ke hoach' || f === 'kehoach') return l.index;
+    if (f === 'ke hoach' || f === 'kehoach') {
+      // "KẾ HOẠCH" in capitals is the heading. Typed "Kế hoạch" (Word's capitals are a style)
+      // it is one only in a document built like a plan: a "…/KH-…" number or sections I., II.
+      if (l.text === l.text.toLocaleUpperCase('vi')) return l.index;
+      khNumber ??= lines.some((x) => /(?:^|\s)so\s*:\s*[\d.]*\s*\/\s*kh/.test(x.fold));
+      if (!romanAfter) {
+        romanAfter = new Array<number>(lines.length + 1).fill(0);
+        for (let i = lines.length - 1; i >= 0; i--)
+          romanAfter[i] = romanAfter[i + 1]! + (lines[i]!.kind === 'roman' ? 1 : 0);
+      }
+      if (khNumber || romanAfter[l.index + 1]! >= 2) return l.index;
+      continue;
+    }
     if (/^ke hoach(?![a-z])/.test(f)) {
       // "KẾ HOẠCH HÀNH ĐỘNG …" in capitals is the heading; "Kế hoạch này…" in a sentence is not.
       const head = l.text.slice(0, 8);

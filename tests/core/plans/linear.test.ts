@@ -69,6 +69,7 @@ const PIECES = [
   '\n+ ',
   '\n2.1. ',
   'KẾ HOẠCH ',
+  '\nKế hoạch\n',
   'Phụ lục ',
   'Số: ',
   'đ',
