@@ -64,7 +64,11 @@ export function htmlToPlanText(html: string): string {
   let cells: string[][] | null = null;
   let cell: string[] | null = null;
   const flush = () => {
-    const s = line.replace(/[ \t]+/g, ' ').trim();
+    // Tabs inside a paragraph separate columns (a table typed with tabs); at its ends they indent.
+    const s = line
+      .replace(/^[ \t]+|[ \t]+$/g, '')
+      .replace(/ *\t[ \t]*/g, '\t')
+      .replace(/ {2,}/g, ' ');
     if (s) {
       if (cell !== null) cell.push(s);
       else out.push(s);
@@ -85,7 +89,7 @@ export function htmlToPlanText(html: string): string {
   let m: RegExpExecArray | null;
   while ((m = re.exec(html))) {
     if (m[3] !== undefined) {
-      line += decodeEntities(m[3]).replace(/[\r\n\t]+/g, ' ');
+      line += decodeEntities(m[3]).replace(/[\r\n]+/g, ' ');
       continue;
     }
     const closing = m[1] === '/';

@@ -126,7 +126,9 @@ function squeeze(s: string): string {
 
 /** A table row: cells separated by tabs or by " | " (markdown). */
 function tableCells(raw: string): string[] | null {
-  if (raw.includes('\t')) return raw.split('\t').map(squeeze);
+  // A tab that only indents the paragraph does not make a table row.
+  const inner = raw.includes('\t') ? raw.replace(/^[ \t]+|[ \t]+$/g, '') : '';
+  if (inner.includes('\t')) return inner.split('\t').map(squeeze);
   if (raw.trimStart().startsWith('|') && /\|\s*$/.test(raw)) {
     const inner = raw.trim().slice(1, -1);
     if (/^[\s|:-]*$/.test(inner)) return []; // |---|---| separator
@@ -196,7 +198,7 @@ export function toLines(text: string): Line[] {
       if (cells.some((c) => c !== '')) paragraphs.push({ text: cells.join('\t'), row: true });
       continue;
     }
-    const s = squeeze(cleaned);
+    const s = squeeze(cleaned.replace(/\t/g, ' '));
     if (!s || /^[-–—_=*.·~ ]+$/.test(s)) continue;
     const prev = paragraphs[paragraphs.length - 1];
     // A paragraph cut in two by the PDF or the copy: the second half starts in lower case.

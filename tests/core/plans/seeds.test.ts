@@ -5,8 +5,10 @@
  * matched item is compared; an expected item with no match counts as wrong in every field.
  */
 import { readFileSync } from 'node:fs';
+import { Document, Packer, Paragraph, Tab, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { extractPlan } from '../../../src/core/plans/extract';
+import { planFileText } from '../../../src/core/plans/source';
 import type { PlanContent } from '../../../src/core/plans/types';
 import { fold } from '../../../src/core/text/normalize';
 import { atLocal } from '../../../src/core/time/format';
@@ -225,6 +227,53 @@ describe.each(SEEDS)('seed $file against its hand-written answer', (exp) => {
     expect(s.events).toBe(1);
     expect(s.agenda).toBe(1);
     expect(s.appendixUnits).toBe(1);
+  });
+});
+
+/** The seed as Word holds it when pasted in: one paragraph per line, columns separated by tabs. */
+async function asDocx(text: string): Promise<Uint8Array> {
+  const paragraphs = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map(
+      (l) =>
+        new Paragraph({
+          children: l
+            .replace(/\*/g, '')
+            .split('\t')
+            .map((cell, i) =>
+              i ? new TextRun({ children: [new Tab(), cell] }) : new TextRun(cell),
+            ),
+        }),
+    );
+  return new Uint8Array(
+    await Packer.toBuffer(new Document({ sections: [{ children: paragraphs }] })),
+  );
+}
+
+describe.each(SEEDS)('seed $file as a .docx read through mammoth', (exp) => {
+  it('gives the same extraction as the text', async () => {
+    const text = readFileSync(new URL(`../../fixtures/seeds/${exp.file}`, import.meta.url), 'utf8');
+    const fromText = extractPlan(text, { now: NOW, tz: TZ });
+    const fromDocx = extractPlan(await planFileText(await asDocx(text), 'kh.docx', undefined), {
+      now: NOW,
+      tz: TZ,
+    });
+    const view = (p: PlanContent) => ({
+      document: p.document,
+      tasks: p.tasks.map((t) => [t.title, t.lead, t.support, t.due, t.standing]),
+      requirements: p.requirements.map((r) => [r.units, r.deadline, r.recurrence]),
+      events: p.events.map((e) => [
+        e.title,
+        e.startsAt,
+        e.endsAt,
+        e.venue,
+        e.units.length,
+        e.agenda.length,
+      ]),
+      units: p.units.map((u) => [u.name, u.category]),
+    });
+    expect(view(fromDocx)).toEqual(view(fromText));
   });
 });
 
