@@ -75,11 +75,17 @@ function structuredTasks(sections: Section[], ctx: WhenContext, out: TaskDraft[]
       });
     }
   }
-  // Items without labelled lines whose text names its lead ("Phòng X chủ trì, phối hợp với Y …").
+  // Items without labelled lines whose text names its lead ("Phòng X chủ trì, phối hợp với Y …"),
+  // and bullets that carry their labels inline ("… (Chủ trì: Sở X; thời gian: Quý II/2024)").
   for (const s of sections) {
     if (s.role !== 'content' && s.role !== 'other') continue;
     for (const n of walk(s.node)) {
-      if (consumed.has(n) || n.children.length || !n.line || n === s.node) continue;
+      if (consumed.has(n)) continue;
+      for (const c of n.content) {
+        const t = inlineTask(c.line, ctx);
+        if (t) out.push(t);
+      }
+      if (n.children.length || !n.line || n === s.node) continue;
       const f = fieldsOf(n);
       for (const c of n.content) {
         const lead = leadSubject(c.line.body);
@@ -103,6 +109,43 @@ function structuredTasks(sections: Section[], ctx: WhenContext, out: TaskDraft[]
 }
 
 const PREFIX = /^(?:trach nhiem cua|doi voi|de nghi|yeu cau|giao|nhiem vu cua)\s+/;
+
+/** "chủ trì: …", "phối hợp: …", "thời gian: …" written inside one line, up to ";", ")" or ".". */
+const INLINE_LEAD = /[(;,–-]\s*(?:co quan |don vi )?chu tri(?: thuc hien)?\s*:\s*/;
+const INLINE_SUPPORT = /[(;,–-]\s*(?:co quan |don vi )?phoi hop(?: thuc hien)?\s*:\s*/;
+const INLINE_TIME = /[(;,–-]\s*(?:thoi gian|thoi han|tien do)(?: thuc hien| hoan thanh)?\s*:\s*/;
+
+function inlineValue(text: string, fold: string, re: RegExp): { value: string; at: number } | null {
+  const m = re.exec(fold);
+  if (!m) return null;
+  const from = m.index + m[0].length;
+  const end = /[;)]|\.(?:\s|$)/.exec(fold.slice(from));
+  return { value: text.slice(from, end ? from + end.index : undefined).trim(), at: m.index };
+}
+
+/** A bullet whose labels are inline: "Tổ chức tập huấn (Chủ trì: Sở X; phối hợp: Sở Y; thời gian: Quý II/2024)." */
+function inlineTask(l: Line, ctx: WhenContext): TaskDraft | null {
+  if (l.kind === 'row' || !l.bodyFold.includes('chu tri')) return null;
+  const lead = inlineValue(l.body, l.bodyFold, INLINE_LEAD);
+  if (!lead || lead.at < 5) return null;
+  const units = splitUnitList(lead.value);
+  if (!units.length) return null;
+  const support = inlineValue(l.body, l.bodyFold, INLINE_SUPPORT);
+  const time = inlineValue(l.body, l.bodyFold, INLINE_TIME);
+  const title = shortTitle(l.body.slice(0, lead.at));
+  if (title.length < 5) return null;
+  return {
+    title,
+    lead: units,
+    support: support ? splitUnitList(support.value) : [],
+    timing: time
+      ? readTimeField(time.value, foldKeep(time.value), ctx)
+      : { kind: 'none', text: '' },
+    source: l.text,
+    lines: [l.index],
+    context: units,
+  };
+}
 
 /** Where a heading that is a whole sentence ("UBND các xã căn cứ Kế hoạch … xây dựng …") turns from its units to its task. */
 const SUBJECT_END =
@@ -197,6 +240,19 @@ function organizationTasks(
         return;
       }
       if (c.line.kind === 'row') continue;
+      // "Sở Tài chính:" on a line of its own (no number): the bullets below are its tasks.
+      if (c.line.kind === 'para' && /:\s*$/.test(c.line.body)) {
+        const h = unitHeading(c.line);
+        if (h && !h.rest) {
+          units = h.units;
+          continue;
+        }
+      }
+      const inline = inlineTask(c.line, ctx);
+      if (inline) {
+        out.push(inline);
+        continue;
+      }
       const text = c.line.body;
       const source = [text, ...c.subs.map((s) => s.body)].join(' ');
       // Without a unit heading above, only a sentence that names its lead ("Sở Y tế chủ trì…") is a task.

@@ -125,6 +125,40 @@ STT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời
 2\tXây dựng Chính quyền điện tử\tSở Thông tin và Truyền thông\tVăn phòng UBND tỉnh; Sở Nội vụ\tQuý III/2022
 3\tKiểm tra công tác cải cách hành chính\tSở Nội vụ\tCác sở, ngành, UBND các huyện\tHằng năm`;
 
+const INLINE = `KẾ HOẠCH
+Phòng, chống thiên tai năm 2025
+
+I. NHIỆM VỤ
+- Rà soát, cập nhật phương án ứng phó (Chủ trì: Phòng Nông nghiệp và Môi trường; phối hợp: UBND các xã; thời gian: tháng 4/2025).
+- Tổ chức diễn tập cấp huyện (Đơn vị chủ trì: Ban Chỉ huy Quân sự huyện; thời gian hoàn thành: Quý III/2025).
+
+II. TỔ CHỨC THỰC HIỆN
+Phòng Tài chính - Kế hoạch:
+- Tham mưu bố trí kinh phí diễn tập.
+Công an huyện:
+- Bảo đảm an ninh trật tự trong mùa mưa bão.`;
+
+describe('labels written inside a bullet, and unit headings without numbers', () => {
+  const p = read(INLINE);
+
+  it('reads "(Chủ trì: …; phối hợp: …; thời gian: …)" inside one bullet', () => {
+    const a = task(p, 'Rà soát, cập nhật phương án ứng phó');
+    expect(a).toMatchObject({
+      lead: ['Phòng Nông nghiệp và Môi trường'],
+      support: ['UBND các xã'],
+      due: at('2025-05-01'),
+    });
+    expect(task(p, 'Tổ chức diễn tập cấp huyện').due).toBe(at('2025-10-01'));
+  });
+
+  it('takes "Phòng Tài chính - Kế hoạch:" on its own line as the lead of the bullets below', () => {
+    expect(task(p, 'Tham mưu bố trí kinh phí diễn tập').lead).toEqual([
+      'Phòng Tài chính - Kế hoạch',
+    ]);
+    expect(task(p, 'Bảo đảm an ninh trật tự').lead).toEqual(['Công an huyện']);
+  });
+});
+
 describe('a Sở plan with lettered items and a unit heading per task group', () => {
   const p = read(SO_TTTT);
 
