@@ -242,6 +242,26 @@ function TaskItem(p: { d: DraftView; t: DraftTask; csrf: string; tz: string }) {
   );
 }
 
+function ExportLinks(p: { target: ExportTarget }) {
+  return (
+    <ul class="small">
+      {(
+        [
+          ['xlsx', pd.review.exportXlsx],
+          ['zip', pd.review.exportZip],
+          ['docx', pd.review.exportDocx],
+        ] as const
+      ).map(([f, label]) => (
+        <li>
+          <a href={exportPath(p.target, f)} download>
+            {label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function RequirementItem(p: { d: DraftView; r: DraftRequirement; csrf: string; tz: string }) {
   const id = (s: string) => `${p.r.key}-${s}`;
   const kind = p.r.recurrence?.kind ?? 'none';
@@ -287,6 +307,9 @@ function RequirementItem(p: { d: DraftView; r: DraftRequirement; csrf: string; t
         </select>
       </Field>
       {p.r.deadline ? <p class="small">{formatDeadline(new Date(p.r.deadline), p.tz)}</p> : null}
+      {p.d.applied[p.r.key]?.id ? (
+        <ExportLinks target={{ kind: 'campaign', id: p.d.applied[p.r.key]!.id! }} />
+      ) : null}
     </ItemShell>
   );
 }
@@ -476,21 +499,7 @@ function ReviewPage(p: {
         {d.status === 'applied' ? (
           <>
             <h3>{pd.review.exports}</h3>
-            <ul>
-              {(
-                [
-                  ['xlsx', pd.review.exportXlsx],
-                  ['zip', pd.review.exportZip],
-                  ['docx', pd.review.exportDocx],
-                ] as const
-              ).map(([f, label]) => (
-                <li>
-                  <a href={exportPath({ kind: 'plan', id: d.id }, f)} download>
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
+            <ExportLinks target={{ kind: 'plan', id: d.id }} />
           </>
         ) : null}
       </section>
