@@ -158,6 +158,15 @@ async function answerChoice(turn: Turn): Promise<boolean> {
   const fromButton = turn.msg.callbackData?.startsWith('tk:') ? turn.msg.callbackData : null;
   const prompt = await currentPrompt<PendingUpdate>(turn.trx, turn.chat.id, CHOOSE, turn.now);
   if (!prompt) return false;
+  // A numbered answer belongs to the newest question asked in the chat, which may not be ours.
+  const newest = await turn.trx
+    .selectFrom('pending_prompts')
+    .select('id')
+    .where('chat_id', '=', turn.chat.id)
+    .where('expires_at', '>', turn.now)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!fromButton && newest && newest.id !== prompt.id) return false;
   let idx: number | null = null;
   if (fromButton) {
     const [, pid, i] = fromButton.split(':');
