@@ -4,6 +4,7 @@ import * as m0002 from './0002_unit_tree';
 import * as m0003 from './0003_outbox_sensitive';
 import * as m0004 from './0004_security';
 import * as m0005 from './0005_zalo';
+import * as m0006 from './0006_plans_tasks';
 import * as m0007 from './0007_conversations';
 
 /** Static map, not FileMigrationProvider: it bundles for Workers, where there is no fs. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003_outbox_sensitive': m0003,
   '0004_security': m0004,
   '0005_zalo': m0005,
+  '0006_plans_tasks': m0006,
   '0007_conversations': m0007,
 };

@@ -51,7 +51,12 @@ export interface Config {
   trustProxy: string[];
   /** An organizer not seen in an organizer group for this many days gets no login link (0: never). */
   organizerDormantDays: number;
+  /** Files units send are kept in the database up to this size (FILE_STORE_MAX_BYTES). */
+  fileStoreMaxBytes: number;
 }
+
+/** 10 MB: a scanned report of a few dozen pages; Telegram itself hands bots at most 20 MB. */
+export const DEFAULT_FILE_STORE_MAX_BYTES = 10 * 1024 * 1024;
 
 export class ConfigError extends Error {
   constructor(
@@ -226,5 +231,12 @@ export function loadConfig(env: Env = process.env): Config {
     openSandbox: sandbox && noPlatform,
     trustProxy: trustProxy(env),
     organizerDormantDays: int(env, 'ORGANIZER_DORMANT_DAYS', 90, 0, 3650),
+    fileStoreMaxBytes: int(
+      env,
+      'FILE_STORE_MAX_BYTES',
+      DEFAULT_FILE_STORE_MAX_BYTES,
+      0,
+      100 * 1024 * 1024,
+    ),
   };
 }

@@ -6,6 +6,7 @@ import { jsonResponse, readWebhookJson, type ChannelAdapter } from '../adapter';
 import { mapTelegramUpdate, type BotIdentity } from './inbound';
 import { telegramSender } from './sender';
 import { TelegramError } from 'telegraf';
+import { telegramFileFetcher } from './files';
 
 export interface TelegramAdapterOptions {
   token: string;
@@ -113,6 +114,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): ChannelAdap
           return 'unknown';
         }
       },
+      fetchFile: telegramFileFetcher({ token: opts.token, apiRoot: opts.apiRoot }),
     },
     botUsername: () => identity?.username ?? null,
     webhook: {

@@ -7,6 +7,8 @@ import { organizerCommands } from './summary';
 import { broadcastCommands, broadcastTextHandler } from './broadcasts/chat';
 import { dashboardCommands } from './dashboard-link';
 import { linkCommands } from './chats/commands';
+import { planCommands, planImportTextHandler } from './plans/chat';
+import { taskCommands, taskTextHandler } from './tasks/chat';
 import type { ParsedCommand } from './inbound/command';
 import type { Turn } from './inbound/turn';
 
@@ -29,10 +31,18 @@ const commands = new Map<string, CommandSpec>(
     ...broadcastCommands,
     ...dashboardCommands,
     ...linkCommands,
+    ...taskCommands,
+    ...planCommands,
   }),
 );
 /** Order matters: the first handler that recognises a message takes it. */
-const textHandlers: TextHandler[] = [broadcastTextHandler, eventTextHandler, reportTextHandler];
+const textHandlers: TextHandler[] = [
+  broadcastTextHandler,
+  planImportTextHandler,
+  eventTextHandler,
+  taskTextHandler,
+  reportTextHandler,
+];
 
 /** Every command name the router knows, aliases included (tests fuzz them all). */
 export function commandNames(): string[] {

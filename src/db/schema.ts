@@ -284,6 +284,86 @@ export interface ZaloGroupCursorsTable {
   updated_at: Generated<Date>;
 }
 
+export interface PlanDraftsTable {
+  id: Generated<number>;
+  status: Generated<'draft' | 'applied'>;
+  source_kind: 'text' | 'docx' | 'pdf';
+  file_name: string | null;
+  source_text: string;
+  content: Json<unknown>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+  applied_at: Timestamp | null;
+}
+
+export interface PlanAppliedItemsTable {
+  plan_id: number;
+  item_key: string;
+  kind: 'unit' | 'event' | 'requirement' | 'task';
+  target_id: number | null;
+  created: boolean;
+  detail: Json<Record<string, unknown>>;
+  applied_at: Generated<Date>;
+}
+
+export interface TasksTable {
+  id: Generated<number>;
+  plan_id: number | null;
+  title: string;
+  source: string | null;
+  source_plan: string | null;
+  due_at: Timestamp | null;
+  due_text: string | null;
+  recurrence: Json<unknown> | null;
+  standing: Generated<boolean>;
+  progress: number | null;
+  completed_at: Timestamp | null;
+  last_report_at: Timestamp | null;
+  status: Generated<'active' | 'cancelled'>;
+  created_at: CreatedAt;
+}
+
+export interface TaskUnitsTable {
+  task_id: number;
+  unit_id: number;
+  role: 'lead' | 'support';
+}
+
+export interface TaskReportsTable {
+  id: Generated<number>;
+  task_id: number;
+  unit_id: number | null;
+  chat_id: number | null;
+  sender_name: string | null;
+  text: string | null;
+  progress: number | null;
+  done: Generated<boolean>;
+  document_number: string | null;
+  files: Json<SubmissionFile[]>;
+  created_at: CreatedAt;
+}
+
+export type StoredFileState = 'pending' | 'stored' | 'too_large' | 'failed' | 'unavailable';
+
+export interface StoredFilesTable {
+  id: Generated<number>;
+  campaign_id: number | null;
+  task_report_id: number | null;
+  unit_id: number | null;
+  platform: string;
+  file_id: string;
+  file_name: string | null;
+  mime_type: string | null;
+  size: ColumnType<string | number | null, number | null | undefined, number | null>;
+  state: Generated<StoredFileState>;
+  data: Uint8Array | null;
+  attempts: Generated<number>;
+  error: string | null;
+  created_at: CreatedAt;
+  fetched_at: Timestamp | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   units: UnitsTable;
@@ -309,6 +389,12 @@ export interface Database {
   attempts: AttemptsTable;
   audit_log: AuditLogTable;
   zalo_group_cursors: ZaloGroupCursorsTable;
+  plan_drafts: PlanDraftsTable;
+  plan_applied_items: PlanAppliedItemsTable;
+  tasks: TasksTable;
+  task_units: TaskUnitsTable;
+  task_reports: TaskReportsTable;
+  stored_files: StoredFilesTable;
 }
 
 export type Unit = Selectable<UnitsTable>;
@@ -317,4 +403,6 @@ export type EventRow = Selectable<EventsTable>;
 export type AgendaItem = Selectable<AgendaItemsTable>;
 export type Campaign = Selectable<CampaignsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type PlanDraftRow = Selectable<PlanDraftsTable>;
+export type TaskRow = Selectable<TasksTable>;
 export type NewOutbox = Insertable<OutboxTable>;

@@ -9,6 +9,8 @@ import { eventsApi } from './api/events';
 import { campaignsApi } from './api/campaigns';
 import { broadcastsApi } from './api/broadcasts';
 import { accessApi } from './api/access';
+import { plansApi } from './api/plans';
+import { tasksApi } from './api/tasks';
 
 export interface WebhookRoute {
   path: string;
@@ -86,6 +88,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   campaignsApi(api, deps.ctx);
   broadcastsApi(api, deps.ctx);
   accessApi(api, deps.ctx);
+  plansApi(api, deps.ctx);
+  tasksApi(api, deps.ctx);
   app.route('/api', api);
 
   deps.mount?.(app);

@@ -387,6 +387,11 @@ describe('every /api route × no token, wrong token, right token', () => {
       .insertInto('chats')
       .values({ platform: 'telegram', external_id: '-100777', title: 'Nhóm A', role: 'organizer' })
       .execute();
+    const { createDraft } = await import('../../src/core/plans/drafts');
+    const { applyDraft } = await import('../../src/core/plans/apply');
+    const plan = `KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Rà soát\n- Chủ trì: Sở Y tế.\n- Thời gian: ${new Date(now + 30 * 86_400_000).toLocaleDateString('en-GB')}.`;
+    ids.plan = (await createDraft(ctx, { text: plan, sourceKind: 'text' })).id;
+    ids.task = (await applyDraft(ctx, ids.plan, 'test')).draft.applied.t1!.id!;
   });
   afterAll(() => db.close());
 
@@ -465,6 +470,17 @@ describe('every /api route × no token, wrong token, right token', () => {
       valid: () => ({ body: JSON.stringify({ platform: 'telegram', chatId: '-100777' }) }),
       invalid: JSON.stringify({ platform: 'icq', chatId: '' }),
     },
+    'POST /api/plans': {
+      valid: () => ({
+        body: JSON.stringify({ text: 'KẾ HOẠCH\nThử\nI. NHIỆM VỤ\n1. A\n- Chủ trì: Sở Y tế.' }),
+      }),
+      invalid: JSON.stringify({ text: 3 }),
+    },
+    'PATCH /api/plans/:id': {
+      valid: () => ({ body: JSON.stringify({ tasks: { t1: { title: 'Rà soát (sửa)' } } }) }),
+      invalid: JSON.stringify({ tasks: { t1: { due: 'mai' } } }),
+    },
+    'POST /api/plans/:id/apply': { valid: () => ({ body: '{}' }) },
   };
   const idFor = (route: string) => {
     if (route.includes(':code')) return 'X';
@@ -474,7 +490,11 @@ describe('every /api route × no token, wrong token, right token', () => {
         ? 'event'
         : route.includes('/campaigns/')
           ? 'campaign'
-          : 'broadcast');
+          : route.includes('/plans/')
+            ? 'plan'
+            : route.includes('/tasks/')
+              ? 'task'
+              : 'broadcast');
     return ids[key]!;
   };
 

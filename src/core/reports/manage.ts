@@ -14,6 +14,7 @@ import { daysUntilDeadline, formatDeadlineStatus } from '../time/format';
 import { firstPeriod, nextPeriod, type Recurrence } from '../time/recurrence';
 import { DEFAULT_REMIND_BEFORE, nextChase, planReminders, type QuietHours } from '../time/schedule';
 import { resolveUnitSelector } from '../units/repo';
+import { scheduleFileFetches } from '../files/store';
 import type { UnitSelector } from '../events/types';
 
 export type UnitReportStatus = 'pending' | 'submitted' | 'late' | 'overdue' | 'excused';
@@ -477,6 +478,13 @@ export async function recordSubmission(
   input: SubmissionInput,
   now: Date,
 ): Promise<{ late: boolean; updated: boolean; submittedAt: Date; extendedUntil: Date | null }> {
+  // Its files are fetched from the platform by a job each, after this transaction.
+  await scheduleFileFetches(
+    trx,
+    { campaignId: c.id, unitId, chatId: input.chatId },
+    input.files,
+    now,
+  );
   const a = await assignment(trx, c.id, unitId);
   const extendedUntil = a?.extended_until ?? null;
   const late = now >= (extendedUntil ?? c.deadline);

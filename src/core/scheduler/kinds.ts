@@ -11,6 +11,21 @@ export interface JobPayloads {
   'campaign.remind': Record<string, never>;
   'campaign.chase': { round: number };
   'campaign.rollover': Record<string, never>;
+  'task.remind': { task: number };
+  'task.chase': { task: number; round: number };
+  'task.checkin': { task: number; period: string };
+  'file.fetch': { file: number };
+  'plan.import': {
+    platform: string;
+    fileId: string;
+    fileName: string | null;
+    mimeType: string | null;
+    chatId: number;
+    chatExternalId: string;
+    messageId: string | null;
+    by: string;
+    attempt?: number;
+  };
 }
 
 export type JobKind = keyof JobPayloads;

@@ -2,12 +2,14 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { d, FLASH } from '../../messages/dashboard';
+import { pd } from '../../messages/plans';
 import { CSS_URL, JS_URL } from './assets';
 import { CSRF_FIELD } from './auth';
 import { currentAlerts } from '../../core/platform-alerts';
 import { ops } from '../../messages/ops';
 
-export type NavKey = 'home' | 'units' | 'events' | 'reports' | 'broadcasts' | 'sandbox' | null;
+export type NavKey =
+  'home' | 'units' | 'events' | 'reports' | 'broadcasts' | 'plans' | 'tasks' | 'sandbox' | null;
 
 export interface LayoutProps {
   title: string;
@@ -26,6 +28,8 @@ export function Layout(p: LayoutProps) {
     ['events', '/events', d.nav.events],
     ['reports', '/reports', d.nav.reports],
     ['broadcasts', '/broadcasts', d.nav.broadcasts],
+    ['plans', '/plans', pd.nav.plans],
+    ['tasks', '/tasks', pd.nav.tasks],
   ];
   if (p.sandbox) links.push(['sandbox', '/sandbox', d.nav.sandbox]);
   return (

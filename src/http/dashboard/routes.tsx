@@ -34,6 +34,8 @@ import { eventRoutes } from './pages/events';
 import { homePage } from './pages/home';
 import { LinkConfirmPage, LinkInvalidPage, LoginPage, MessagePage } from './pages/login';
 import { reportRoutes } from './pages/reports';
+import { planRoutes } from './pages/plans';
+import { taskRoutes } from './pages/tasks';
 import { unitRoutes } from './pages/units';
 
 export type { DashboardOptions } from './kit';
@@ -194,4 +196,6 @@ export function mountDashboard(app: Hono, ctx: AppContext, opts: DashboardOption
   reportRoutes(dash);
   broadcastRoutes(dash);
   accessRoutes(dash);
+  planRoutes(dash);
+  taskRoutes(dash);
 }
