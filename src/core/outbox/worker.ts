@@ -4,6 +4,7 @@ import type { ChannelSender, OutboundMessage, SendResult } from '../channel';
 import * as store from './store';
 import { markChatInactive, migrateChat } from '../chats/lifecycle';
 import { releaseLease, tryAcquireLease } from '../leases/lease';
+import { createLeaseKeeper, type LeaseKeeper } from '../leases/keeper';
 import { Pacer } from './pacer';
 
 export interface OutboxWorkerOptions {
@@ -54,7 +55,11 @@ export class OutboxWorker {
   private readonly leaseName: string;
   private running = false;
   private loop: Promise<void> | null = null;
-  private holding = false;
+  /** The platform lease, renewed on its own timer so a long batch (Zalo's pacing) keeps it. */
+  private readonly keeper: LeaseKeeper;
+  /** Held by a one-off drain (Workers' scheduled()), which takes the lease for its budget. */
+  private draining = false;
+  private needsSeed = false;
   private wake: (() => void) | null = null;
   private readonly opts: Required<Omit<OutboxWorkerOptions, 'afterBatch' | 'random'>> &
     Pick<OutboxWorkerOptions, 'afterBatch'>;
@@ -77,16 +82,30 @@ export class OutboxWorker {
     this.pacer = new Pacer(channel.limits, options.random);
     this.leaseName = `outbox:${channel.platform}`;
     this.recorder = new OutcomeRecorder(ctx, this.opts.instanceId, this.opts.maxAttempts);
+    this.keeper = createLeaseKeeper({
+      db: ctx.db,
+      name: this.leaseName,
+      holder: this.opts.instanceId,
+      ttlMs: this.opts.leaseMs,
+      onGained: () => {
+        this.needsSeed = true;
+        this.poke();
+      },
+      onLost: () =>
+        ctx.log.warn({ platform: channel.platform }, 'outbox lease lost; another instance sends'),
+      onError: (err) =>
+        ctx.log.warn({ err, platform: channel.platform }, 'outbox lease renewal failed'),
+    });
   }
 
   get isHolder(): boolean {
-    return this.holding;
+    return this.draining || this.keeper.held;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = this.keeper.start().then(() => this.run());
   }
 
   /** Wakes an idle worker early (a message was just queued). */
@@ -98,30 +117,19 @@ export class OutboxWorker {
     this.running = false;
     this.poke();
     await this.loop;
-    if (this.holding)
-      await releaseLease(this.ctx.db, this.leaseName, this.opts.instanceId).catch(() => {});
-    this.holding = false;
+    await this.keeper.stop();
   }
 
   private async run(): Promise<void> {
-    let lastRenew = 0;
     while (this.running) {
       try {
-        if (!this.holding || Date.now() - lastRenew > this.opts.leaseMs / 3) {
-          const had = this.holding;
-          this.holding = await tryAcquireLease(
-            this.ctx.db,
-            this.leaseName,
-            this.opts.instanceId,
-            this.opts.leaseMs,
-            new Date(),
-          );
-          lastRenew = Date.now();
-          if (this.holding && !had) await this.seedPacer();
-        }
-        if (!this.holding) {
+        if (!this.keeper.held) {
           await this.idle(1000);
           continue;
+        }
+        if (this.needsSeed) {
+          this.needsSeed = false;
+          await this.seedPacer();
         }
         const n = await this.runBatch();
         if (n === 0) await this.idle(this.opts.idleMs);
@@ -167,7 +175,8 @@ export class OutboxWorker {
     const delivered: DeliveredRow[] = [];
     const inFlight = new Set<Promise<void>>();
     for (const row of rows) {
-      if (!this.running && this.loop) {
+      // Stopping, or the lease went to another instance mid-batch: the rest is theirs to send.
+      if (this.loop && (!this.running || !this.keeper.held)) {
         this.recorder.giveBack(row, 0);
         continue;
       }
@@ -260,7 +269,7 @@ export class OutboxWorker {
         ))
       )
         return 0;
-      this.holding = true;
+      this.draining = true;
       await this.seedPacer();
       while (Date.now() < until) {
         const n = await this.runBatch();
@@ -273,9 +282,9 @@ export class OutboxWorker {
       }
     } finally {
       this.running = false;
-      if (this.holding)
+      if (this.draining)
         await releaseLease(this.ctx.db, this.leaseName, this.opts.instanceId).catch(() => {});
-      this.holding = false;
+      this.draining = false;
     }
     return total;
   }
