@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppContext } from '../app-context';
 import { secretEquals } from '../core/codes';
+import { buildDownload, verifyDownload } from '../core/exports/links';
 import { domainResponse, errorBody, internalErrorResponse } from './errors';
 import { unitsApi } from './api/units';
 import { eventsApi } from './api/events';
@@ -45,6 +46,27 @@ export function createHttpApp(deps: HttpDeps): Hono {
     return internalErrorResponse(c);
   });
   app.notFound((c) => c.json(errorBody('not_found', 'Không tìm thấy địa chỉ này.'), 404));
+
+  // A signed link from a chat that cannot receive files (Zalo): the token is the permission.
+  app.get('/d/:token', async (c) => {
+    const ctx = deps.ctx;
+    const d = await verifyDownload(ctx, ctx.db, c.req.param('token'));
+    if (!d)
+      return c.json(
+        errorBody(
+          'link_invalid',
+          'Liên kết tải không đúng hoặc đã hết hạn (7 ngày). Xin gửi lại lệnh xuất.',
+        ),
+        404,
+      );
+    const file = await buildDownload(ctx, ctx.db, d);
+    return c.body(new Uint8Array(file.data), 200, {
+      'content-type': file.mimeType,
+      'content-disposition': `attachment; filename="${file.fileName}"`,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+  });
 
   app.get('/healthz', async (c) => {
     let dbOk = true;

@@ -11,7 +11,7 @@ import { parseAttendeeReply, type ParsedReply } from '../attendees/parse';
 import { refOfRepliedMessage } from '../chats/targets';
 import { stripMention } from '../inbound/command';
 import type { Turn } from '../inbound/turn';
-import { dashboardBaseUrl } from '../login-tokens';
+import { signedDownloadUrl } from '../exports/links';
 import { closePrompt, isYes, newestPrompt, numberedAnswer, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
@@ -341,11 +341,15 @@ export const eventCommands: Record<string, CommandSpec> = {
       const e = id ? await getEvent(turn.trx, id) : (await upcomingEvents(turn.trx, turn.now))[0];
       if (!e) return turn.reply(ev.noEventToExport());
       const files = capabilitiesOf(turn.msg.platform).files;
-      const link = ev.exportLink(
-        e.title,
-        `${dashboardBaseUrl(turn.ctx.config)}/events/${e.id}/registrations.xlsx`,
-      );
-      if (files === 'no') return turn.reply(link);
+      // Where a file cannot go (or may not arrive), a signed link opens it without a login.
+      const link =
+        files === 'yes'
+          ? null
+          : ev.exportLink(
+              e.title,
+              await signedDownloadUrl(turn.ctx, turn.trx, { kind: 'registrations', id: e.id }),
+            );
+      if (files === 'no') return turn.reply(link!, { sensitive: true });
       const xlsx = await buildRegistrationsXlsx(
         registrationSheet(e, await listRegistrations(turn.trx, e.id), turn.ctx.timezone),
       );
@@ -354,7 +358,7 @@ export const eventCommands: Record<string, CommandSpec> = {
           fileName: `dang-ky-su-kien-${e.id}.xlsx`,
           mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           base64: xlsx.toString('base64'),
-          ...(files === 'best-effort' ? { fallbackText: link } : {}),
+          ...(link ? { fallbackText: link } : {}),
         },
       });
     },

@@ -30,14 +30,14 @@ export class Turn {
   /** Replies in the same chat, quoting the message being answered. */
   async reply(
     text: string,
-    extra: Partial<OutboundMessage> & { ref?: string; purpose?: string } = {},
+    extra: Partial<OutboundMessage> & { ref?: string; purpose?: string; sensitive?: boolean } = {},
   ): Promise<void> {
-    const { ref, purpose, ...message } = extra;
+    const { ref, purpose, sensitive, ...message } = extra;
     await enqueue(
       this.trx,
       [{ platform: this.msg.platform, chatExternalId: this.msg.chat.id, chatId: this.chat.id }],
       { text, replyToMessageId: this.msg.messageId, ...message },
-      { purpose: purpose ?? 'reply', ref: ref ?? null },
+      { purpose: purpose ?? 'reply', ref: ref ?? null, ...(sensitive ? { sensitive } : {}) },
     );
   }
 

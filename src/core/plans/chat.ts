@@ -19,23 +19,20 @@ import type { JobHandler, JobHandlers } from '../scheduler/tick';
 import type { JobPayloads } from '../scheduler/kinds';
 import { fold } from '../text/normalize';
 import { createDraft, type DraftView } from './drafts';
-import { buildExport, exportPath, type ExportFormat, type ExportTarget } from './exports';
+import { buildExport, type ExportFormat, type ExportTarget } from './exports';
+import { capabilitiesOf } from '../channel';
+import { signedDownloadUrl } from '../exports/links';
+import { dashboardBaseUrl } from '../login-tokens';
 import { planHeadingIndex } from './header';
 import { MAX_PLAN_FILE_BYTES, planFileKind, planFileText } from './source';
 import { toLines } from './text';
 
 export const PLAN_IMPORT_JOB = 'plan.import' as const;
-/** zca-js and the Zalo Bot API adapters send text only: files go as links. */
-const CAN_SEND_FILES = new Set(['telegram', 'sandbox']);
 /** Larger exports go as a link even where files can be sent (an outbox row holds the file). */
 const MAX_CHAT_FILE_BYTES = 10 * 1024 * 1024;
 
-export function baseUrl(ctx: AppContext): string {
-  return ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`;
-}
-
 function reviewText(ctx: AppContext, d: DraftView): string {
-  return pm.imported(d, `${baseUrl(ctx)}/plans/${d.id}`);
+  return pm.imported(d, `${dashboardBaseUrl(ctx.config)}/plans/${d.id}`);
 }
 
 /** A pasted plan: a "KẾ HOẠCH" heading and enough text to be one. */
@@ -212,9 +209,14 @@ function exportCommand(format: ExportFormat, command: string): CommandSpec {
       const target = await exportTarget(turn, args);
       if (!target) return turn.reply(pm.whichExport(command, await exportChoices(turn.trx)));
       const file = await buildExport(turn.ctx, turn.trx, target, format);
-      const url = `${baseUrl(turn.ctx)}${exportPath(target, format)}`;
-      if (!CAN_SEND_FILES.has(turn.msg.platform) || file.data.byteLength > MAX_CHAT_FILE_BYTES)
-        return turn.reply(pm.exportLink(format, url));
+      if (
+        capabilitiesOf(turn.msg.platform).files !== 'yes' ||
+        file.data.byteLength > MAX_CHAT_FILE_BYTES
+      ) {
+        // A signed link opens the file without a dashboard login; it is not kept once sent.
+        const url = await signedDownloadUrl(turn.ctx, turn.trx, { ...target, format });
+        return turn.reply(pm.exportLink(format, url), { sensitive: true });
+      }
       await turn.audit('export', { target, format });
       return turn.reply(pm.exportCaption(format, target), {
         document: {
