@@ -305,7 +305,7 @@ describe('/xuat on Zalo: the spreadsheet as a file through the listener, its lin
     expect(await deliverZalo(w, w.group)).toEqual([{ chat: w.group, result: 'ok' }]);
     const last = w.fake.sent.filter((s) => s.groupId === w.group).at(-1)!;
     expect(last.file).toBeUndefined();
-    expect(last.text).toMatch(/registrations\.xlsx/);
+    expect(last.text).toMatch(/\/d\/[\w-]+\.[\w-]+/);
     expect(w.timers.now() - started).toBeLessThanOrEqual(25_000);
     expect(w.fake.sent.some((s) => s.groupId === w.group && s.file)).toBe(false);
     await w.adapter.stop();
@@ -336,7 +336,7 @@ describe('/xuat on Zalo: the spreadsheet as a file through the listener, its lin
     expect(result).toMatchObject({ ok: true });
     const last = w.fake.sent.at(-1)!;
     expect(last.file).toBeUndefined();
-    expect(last.text).toMatch(/Tập huấn chuyển đổi số[\s\S]*registrations\.xlsx/);
+    expect(last.text).toMatch(/Tập huấn chuyển đổi số[\s\S]*\/d\/[\w-]+\.[\w-]+/);
     await w.adapter.stop();
   }, 60_000);
 });
