@@ -11,6 +11,7 @@ import { planCommands, planImportTextHandler } from './plans/chat';
 import { taskCommands, taskTextHandler } from './tasks/chat';
 import type { ParsedCommand } from './inbound/command';
 import type { Turn } from './inbound/turn';
+import { descendantsOf } from './units/tree';
 
 /** Who may run a command: checked here once, so no handler can forget it. */
 export type Access = 'anyone' | 'unit' | 'organizer' | 'linked';
@@ -49,6 +50,11 @@ export function commandNames(): string[] {
   return [...commands.keys()];
 }
 
+/** Who may run a command, by name (the help texts are checked against it). */
+export function commandAccess(name: string): Access | undefined {
+  return commands.get(name)?.access;
+}
+
 function registerCommand(names: string[], spec: CommandSpec): void {
   for (const n of names) commands.set(n, spec);
 }
@@ -57,22 +63,21 @@ registerCommand(['lienket', 'link'], {
   access: 'anyone',
   run: (turn, args) => linkChat(turn, args),
 });
-registerCommand(['huongdan', 'help', 'trogiup'], {
-  access: 'anyone',
-  run: (turn) =>
-    turn.reply(
-      t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name),
-    ),
-});
+/** The help for this chat's role; a unit with units below it also learns to act for them. */
+async function help(turn: Turn): Promise<void> {
+  const role = turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null;
+  const below = turn.unit ? (await descendantsOf(turn.trx, turn.unit.id)).length > 0 : false;
+  await turn.reply(t.help(role, turn.unit?.name, below));
+}
+
+registerCommand(['huongdan', 'help', 'trogiup'], { access: 'anyone', run: (turn) => help(turn) });
 // Deep link t.me/<bot>?startgroup=<code> arrives as "/start <code>".
 registerCommand(['start'], {
   access: 'anyone',
   run: async (turn, args) => {
     if (args && turn.msg.chat.type === 'group') return linkChat(turn, args);
     if (turn.msg.chat.type === 'private') return turn.reply(t.startPrivate());
-    return turn.reply(
-      t.help(turn.isOrganizerChat ? 'organizer' : turn.unit ? 'unit' : null, turn.unit?.name),
-    );
+    return help(turn);
   },
 });
 

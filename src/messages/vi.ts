@@ -6,24 +6,31 @@
 export const COMMANDS: Array<{ command: string; description: string }> = [
   { command: 'huongdan', description: 'Hướng dẫn sử dụng' },
   { command: 'lienket', description: 'Liên kết nhóm với đơn vị: /lienket <mã>' },
-  { command: 'dangky', description: 'Đăng ký người tham dự: /dangky <danh sách>' },
+  { command: 'dangky', description: 'Đăng ký người tham dự (gửi lại là thay danh sách)' },
   { command: 'them', description: 'Bổ sung người tham dự' },
-  { command: 'huy', description: 'Rút đăng ký / không tham dự' },
-  { command: 'danhsach', description: 'Xem danh sách đơn vị đã đăng ký' },
+  { command: 'huy', description: 'Bỏ một người: /huy <họ tên>; rút cả đăng ký: /huy' },
+  { command: 'danhsach', description: 'Xem đăng ký của đơn vị' },
   { command: 'lich', description: 'Chương trình các sự kiện sắp tới' },
-  { command: 'baocao', description: 'Xác nhận đã gửi báo cáo: /baocao <nội dung>' },
+  { command: 'baocao', description: 'Báo đã gửi báo cáo: /baocao <số, ngày văn bản>' },
   { command: 'trangthai', description: 'Những báo cáo đơn vị còn phải nộp' },
-  { command: 'tonghop', description: 'Tổng hợp (ban tổ chức)' },
-  { command: 'thongbao', description: 'Gửi thông báo tới các đơn vị (ban tổ chức)' },
-  { command: 'nhacnho', description: 'Đôn đốc ngay các đơn vị chưa thực hiện (ban tổ chức)' },
-  { command: 'giahan', description: 'Gia hạn báo cáo cho một đơn vị (ban tổ chức)' },
-  { command: 'xuat', description: 'Xuất danh sách đăng ký ra Excel (ban tổ chức)' },
-  { command: 'huylienket', description: 'Hủy liên kết nhóm chat của một đơn vị (ban tổ chức)' },
+  { command: 'nhiemvu', description: 'Nhiệm vụ của đơn vị / tổng hợp nhiệm vụ' },
+  { command: 'tonghop', description: 'Tổng hợp (Ban tổ chức, hoặc đơn vị có đơn vị cấp dưới)' },
+  { command: 'thongbao', description: 'Gửi thông báo tới các đơn vị (Ban tổ chức)' },
+  { command: 'nhacnho', description: 'Đôn đốc ngay các đơn vị chưa thực hiện (Ban tổ chức)' },
+  { command: 'giahan', description: 'Gia hạn báo cáo cho một đơn vị (Ban tổ chức)' },
+  { command: 'mien', description: 'Miễn báo cáo cho một đơn vị (Ban tổ chức)' },
+  { command: 'xuat', description: 'Xuất danh sách đăng ký ra Excel (Ban tổ chức)' },
+  { command: 'xuatbaocao', description: 'Bảng tình hình báo cáo .xlsx (Ban tổ chức)' },
+  { command: 'xuattep', description: 'Gói tệp đơn vị đã gửi .zip (Ban tổ chức)' },
+  { command: 'xuattonghop', description: 'Dự thảo Báo cáo tổng hợp .docx (Ban tổ chức)' },
+  { command: 'kehoach', description: 'Đọc kế hoạch dán vào thành bản nháp (Ban tổ chức)' },
+  { command: 'huylienket', description: 'Hủy liên kết nhóm chat của một đơn vị (Ban tổ chức)' },
   { command: 'dashboard', description: 'Nhận liên kết đăng nhập trang quản trị (nhắn riêng)' },
 ];
 
 export const t = {
-  help: (role: 'unit' | 'organizer' | null, unitName?: string) => {
+  /** Every command the role has, with what it does: units, parent units, organizers. */
+  help: (role: 'unit' | 'organizer' | null, unitName?: string, hasChildren = false) => {
     const common = [
       '📘 Hướng dẫn sử dụng bot Điều phối',
       '',
@@ -35,24 +42,42 @@ export const t = {
       '',
     ];
     const unit = [
-      'Dành cho đơn vị:',
-      '• /dangky <danh sách> — đăng ký người tham dự (hoặc trả lời tin nhắn mời). Mỗi người một dòng: Họ tên - Chức vụ - SĐT',
-      '• /them <danh sách> — bổ sung người; /huy — rút đăng ký; /danhsach — xem danh sách đã ghi nhận',
-      '• /baocao <nội dung> — xác nhận đã gửi báo cáo (có thể kèm tệp)',
-      '• /trangthai — những báo cáo còn phải nộp',
-      '• /lich — chương trình sự kiện sắp tới',
+      'Đăng ký tham dự:',
+      '• Trả lời (reply) thư mời, nhắc tên bot, hoặc /dangky, kèm danh sách — mỗi người một dòng: Họ tên - Chức vụ - SĐT. Gửi lại danh sách là thay thế.',
+      '• Bổ sung: "bổ sung: <họ tên - chức vụ>" hoặc /them <danh sách>',
+      '• /huy <họ tên> — bỏ một người; /huy — rút cả đăng ký (bot hỏi lại trước khi rút)',
+      '• Không cử người: trả lời "Không cử người tham dự" (có thể ghi lý do, ví dụ "do trùng lịch")',
+      '• /danhsach — xem đăng ký đã ghi nhận; /lich — chương trình sự kiện',
+      '',
+      'Báo cáo:',
+      '• Khi đã gửi: trả lời tin nhắc, hoặc nhắn rõ "Đã gửi báo cáo … số 45/BC-UBND ngày …", hoặc /baocao kèm số, ngày văn bản (có thể kèm tệp). Gửi nhầm: "gửi lại" kèm tệp đúng.',
+      '• /trangthai — những báo cáo còn phải nộp và hạn',
+      '• /nhiemvu — nhiệm vụ của đơn vị; cập nhật bằng cách trả lời tin giao nhiệm vụ hoặc "đã hoàn thành nhiệm vụ 3", "nhiệm vụ 3 đạt 70%"',
+    ];
+    const parent = [
+      '',
+      'Thay mặt đơn vị cấp dưới (chưa có nhóm):',
+      '• Đăng ký: ghi tên đơn vị trước danh sách, ví dụ "Xã Tân Phú:" rồi mỗi người một dòng; báo vắng: "Xã Tân Phú: không cử người"',
+      '• Báo cáo: "Các xã Tân Phú, Tân Thành đã gửi báo cáo" hoặc /baocao xã Tân Phú số 12/BC-UBND',
+      '• /huy xã Tân Phú — rút đăng ký của xã; /tonghop — tình hình các đơn vị cấp dưới',
     ];
     const organizer = [
       'Dành cho Ban tổ chức:',
-      '• /tonghop — tổng hợp đăng ký và báo cáo',
-      '• /thongbao <nội dung> — gửi thông báo (có bước xác nhận)',
-      '• /nhacnho — đôn đốc ngay các đơn vị chưa thực hiện',
-      '• /giahan <đơn vị> <ngày> — gia hạn báo cáo',
-      '• /xuat — xuất danh sách đăng ký (Excel)',
+      '• /tonghop — số liệu đăng ký và báo cáo; /tonghop <nhóm> — danh sách đủ của một nhóm đơn vị hoặc một huyện',
+      '• /thongbao <nội dung> — gửi thông báo tới mọi đơn vị, có bước xem trước; chọn đối tượng ở đầu: "chưa đăng ký:", "chưa báo cáo:", "nhóm <tên nhóm>:"; "khẩn:" cho tin khẩn',
+      '• /nhacnho — đôn đốc ngay đơn vị quá hạn báo cáo và nhắc đơn vị chưa đăng ký',
+      '• /giahan [#số] <đơn vị> <ngày> — gia hạn báo cáo; /mien [#số] <đơn vị> [lý do] — miễn báo cáo',
+      '• /xuat [số sự kiện] — danh sách đăng ký (Excel)',
+      '• /xuatbaocao, /xuattep, /xuattonghop [#số | kh <số>] — bảng tình hình (.xlsx), tệp đơn vị đã gửi (.zip), dự thảo Báo cáo tổng hợp (.docx)',
+      '• /kehoach <toàn văn> hoặc gửi tệp kế hoạch (.docx, .pdf) — bot đọc thành bản nháp để duyệt trên trang quản trị',
+      '• /nhiemvu [số] — tổng hợp nhiệm vụ theo tình trạng, hoặc chi tiết một nhiệm vụ',
       '• /huylienket <đơn vị> — hủy liên kết các nhóm chat của một đơn vị',
-      '• /dashboard — nhắn riêng cho bot để nhận liên kết trang quản trị',
+      '• /dashboard — nhắn riêng cho bot để nhận liên kết đăng nhập trang quản trị',
     ];
-    return [...common, ...(role === 'organizer' ? organizer : unit)].join('\n');
+    const linkHint = ['Liên kết nhóm: /lienket <mã> (mã do Ban tổ chức cung cấp).'];
+    if (role === 'organizer') return [...common, ...organizer].join('\n');
+    if (role === 'unit') return [...common, ...unit, ...(hasChildren ? parent : [])].join('\n');
+    return [...common, ...linkHint].join('\n');
   },
 
   linkedUnit: (unitName: string) =>
