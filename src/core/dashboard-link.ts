@@ -58,7 +58,7 @@ export async function organizerAccess(turn: Turn): Promise<OrganizerAccess> {
   const days = turn.ctx.config.organizerDormantDays;
   const since = turn.now.getTime() - days * 86_400_000;
   const recent =
-    days > 0 ? memberships.filter((m) => new Date(m.last_seen_at).getTime() > since) : memberships;
+    days > 0 ? memberships.filter((m) => m.last_seen_at.getTime() > since) : memberships;
   if (recent.length === 0) return 'dormant';
   for (const m of recent) {
     const status = await platformSays(turn, m.external_id);

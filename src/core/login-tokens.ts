@@ -82,5 +82,5 @@ export async function loginTokenState(db: Trx, code: string, now: Date): Promise
     .executeTakeFirst();
   if (!row) return 'unknown';
   if (row.used_at) return 'used';
-  return new Date(row.expires_at) > now ? 'valid' : 'expired';
+  return row.expires_at > now ? 'valid' : 'expired';
 }

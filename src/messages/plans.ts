@@ -423,7 +423,7 @@ export const xp = {
       campaign: {
         title: string;
         period_label: string | null;
-        deadline: Date | string;
+        deadline: Date;
         source_plan: string | null;
       };
       units: Array<ReportUnitRow & { category: string | null }>;
@@ -447,7 +447,7 @@ export const xp = {
       date,
       subject: reportSubject(c.title, c.period_label),
       intro: [
-        `${c.source_plan ? `Thực hiện ${c.source_plan}` : `Thực hiện yêu cầu báo cáo “${c.title}”`} (hạn ${formatDeadline(new Date(c.deadline), tz)}), ${issuer ?? '…'} tổng hợp tình hình báo cáo của các đơn vị như sau:`,
+        `${c.source_plan ? `Thực hiện ${c.source_plan}` : `Thực hiện yêu cầu báo cáo “${c.title}”`} (hạn ${formatDeadline(c.deadline, tz)}), ${issuer ?? '…'} tổng hợp tình hình báo cáo của các đơn vị như sau:`,
       ],
       sections: [
         { heading: 'I. TÌNH HÌNH CHUNG', paragraphs: [`${counts.join('; ')}.`] },
@@ -676,7 +676,7 @@ export const pm = {
   ) =>
     `📎 ${capitalizeVi(FORMAT_NAME[format])} — ${target.kind === 'campaign' ? `yêu cầu báo cáo #${target.id}` : `kế hoạch ${target.id}`}`,
   exportLink: (format: 'xlsx' | 'zip' | 'docx', url: string) =>
-    `📎 Tải ${FORMAT_NAME[format]} tại: ${url}\n(đăng nhập trang quản trị; gửi /dashboard trong tin nhắn riêng với bot để nhận liên kết đăng nhập)`,
+    `📎 Tải ${FORMAT_NAME[format]} tại: ${url}\n(liên kết dùng được 7 ngày, không cần đăng nhập; xin đừng chuyển cho người ngoài)`,
 };
 
 function capitalizeVi(s: string): string {

@@ -151,8 +151,8 @@ function attendeeLines(attendees: Attendee[]): string {
 }
 
 function whenLine(e: Pick<EventRow, 'starts_at' | 'ends_at'>, tz: string): string {
-  const start = new Date(e.starts_at);
-  const end = e.ends_at ? new Date(e.ends_at) : null;
+  const start = e.starts_at;
+  const end = e.ends_at;
   if (!end) return formatDateTime(start, tz);
   const sameDay = localDateKey(start, tz) === localDateKey(end, tz);
   return `${formatDateTime(start, tz)} ${sameDay ? `– ${formatTime(end, tz)}` : `đến ${formatDateTime(end, tz)}`}`;
@@ -163,15 +163,13 @@ export function agendaText(items: AgendaItem[], tz: string): string {
   const lines: string[] = [];
   let part = '';
   for (const it of items) {
-    const start = new Date(it.starts_at);
+    const start = it.starts_at;
     const p = partOfDay(start, tz);
     if (p !== part) {
       part = p;
       lines.push(`\n${p.toUpperCase()}`);
     }
-    const range = it.ends_at
-      ? formatTimeRange(start, new Date(it.ends_at), tz)
-      : formatTime(start, tz);
+    const range = it.ends_at ? formatTimeRange(start, it.ends_at, tz) : formatTime(start, tz);
     lines.push(
       `• ${range}  ${it.is_break ? '☕ ' : ''}${it.title}${it.presenter ? `\n   (${it.presenter})` : ''}`,
     );
@@ -189,7 +187,7 @@ export const ev = {
       e.mode ? `🖥 Hình thức: ${e.mode}` : null,
       e.online_points ? `📡 Điểm cầu: ${e.online_points}` : null,
       e.quota_per_unit ? `👥 Số lượng: tối đa ${e.quota_per_unit} người/đơn vị` : null,
-      `⏰ Hạn đăng ký: ${formatDeadline(new Date(e.registration_deadline), tz)}`,
+      `⏰ Hạn đăng ký: ${formatDeadline(e.registration_deadline, tz)}`,
       '',
       REPLY_FORMAT,
     ]
@@ -283,19 +281,19 @@ export const ev = {
           ? `"${title}": đơn vị đã rút đăng ký (chưa có ai tham dự). Gửi lại danh sách để đăng ký.`
           : `"${title}": đã đăng ký ${attendees.length} người${late ? ' (sau hạn)' : ''}:\n${attendeeLines(attendees)}`,
   registrationReminder: (e: EventRow, tz: string) =>
-    `⏰ Nhắc đăng ký: đơn vị chưa gửi danh sách tham dự "${e.title}" (${formatDateTime(new Date(e.starts_at), tz)}).\nHạn đăng ký: ${formatDeadline(new Date(e.registration_deadline), tz)}.\n\n${REPLY_FORMAT}`,
+    `⏰ Nhắc đăng ký: đơn vị chưa gửi danh sách tham dự "${e.title}" (${formatDateTime(e.starts_at, tz)}).\nHạn đăng ký: ${formatDeadline(e.registration_deadline, tz)}.\n\n${REPLY_FORMAT}`,
   dayBefore: (e: EventRow, items: AgendaItem[], tz: string) =>
-    `📅 Nhắc lịch: ngày mai ${formatWeekdayDate(new Date(e.starts_at), tz)} diễn ra "${e.title}".\n🕖 Bắt đầu: ${formatTime(new Date(e.starts_at), tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\nCHƯƠNG TRÌNH\n${agendaText(items, tz)}`,
+    `📅 Nhắc lịch: ngày mai ${formatWeekdayDate(e.starts_at, tz)} diễn ra "${e.title}".\n🕖 Bắt đầu: ${formatTime(e.starts_at, tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\nCHƯƠNG TRÌNH\n${agendaText(items, tz)}`,
   morningOf: (e: EventRow, tz: string) =>
-    `🔔 Hôm nay ${formatWeekdayDate(new Date(e.starts_at), tz)}: "${e.title}" bắt đầu lúc ${formatTime(new Date(e.starts_at), tz)}${e.venue ? ` tại ${e.venue}` : ''}. Kính mời đại biểu có mặt đúng giờ.`,
+    `🔔 Hôm nay ${formatWeekdayDate(e.starts_at, tz)}: "${e.title}" bắt đầu lúc ${formatTime(e.starts_at, tz)}${e.venue ? ` tại ${e.venue}` : ''}. Kính mời đại biểu có mặt đúng giờ.`,
   session: (e: EventRow, it: AgendaItem, tz: string) =>
-    `🔔 ${formatTime(new Date(it.starts_at), tz)}: ${it.title}${it.presenter ? `\nThực hiện: ${it.presenter}` : ''}\n(${e.title})`,
+    `🔔 ${formatTime(it.starts_at, tz)}: ${it.title}${it.presenter ? `\nThực hiện: ${it.presenter}` : ''}\n(${e.title})`,
   speaker: (e: EventRow, it: AgendaItem, tz: string) =>
-    `🎤 Nhắc báo cáo viên: ${it.presenter} — ${formatTimeRange(new Date(it.starts_at), new Date(it.ends_at ?? it.starts_at), tz)} "${it.title}" (${e.title}).`,
+    `🎤 Nhắc báo cáo viên: ${it.presenter} — ${formatTimeRange(it.starts_at, new Date(it.ends_at ?? it.starts_at), tz)} "${it.title}" (${e.title}).`,
   changed: (e: EventRow, changes: string[], tz: string) =>
     `✏️ THAY ĐỔI: "${e.title}"\n${changes.map((c) => `• ${c}`).join('\n')}\n\nThời gian hiện tại: ${whenLine(e, tz)}${e.venue ? `\nĐịa điểm: ${e.venue}` : ''}`,
   cancelled: (e: EventRow, tz: string) =>
-    `❌ THÔNG BÁO HỦY: "${e.title}" (${formatDateTime(new Date(e.starts_at), tz)}) đã được hủy. Các lời nhắc liên quan sẽ không gửi nữa. Xin cảm ơn các đơn vị.`,
+    `❌ THÔNG BÁO HỦY: "${e.title}" (${formatDateTime(e.starts_at, tz)}) đã được hủy. Các lời nhắc liên quan sẽ không gửi nữa. Xin cảm ơn các đơn vị.`,
   timeChanged: (tz: string, from: Date, to: Date) =>
     `Thời gian bắt đầu đổi từ ${formatDateTime(from, tz)} sang ${formatDateTime(to, tz)}`,
   venueChanged: (venue: string) => `Địa điểm mới: ${venue}`,
@@ -303,10 +301,10 @@ export const ev = {
   deadlineChanged: (tz: string, d: Date) => `Hạn đăng ký mới: ${formatDeadline(d, tz)}`,
   agendaEmpty: () => 'Hiện không có sự kiện nào sắp diễn ra.',
   agendaOf: (e: EventRow, items: AgendaItem[], tz: string) =>
-    `📅 ${e.title}\n${formatWeekdayDate(new Date(e.starts_at), tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\n${items.length ? agendaText(items, tz) : `Bắt đầu: ${formatTime(new Date(e.starts_at), tz)} (chưa có chương trình chi tiết)`}`,
+    `📅 ${e.title}\n${formatWeekdayDate(e.starts_at, tz)}${e.venue ? `\n📍 ${e.venue}` : ''}\n\n${items.length ? agendaText(items, tz) : `Bắt đầu: ${formatTime(e.starts_at, tz)} (chưa có chương trình chi tiết)`}`,
   exportCaption: (title: string) => `📎 Danh sách đăng ký: ${title}`,
   exportLink: (title: string, url: string) =>
-    `📎 Danh sách đăng ký "${title}" (Excel): tải tại trang quản trị ${url} (cần đăng nhập; gửi /dashboard cho bot để nhận liên kết đăng nhập).`,
+    `📎 Danh sách đăng ký "${title}" (Excel): tải tại ${url}\n(liên kết dùng được 7 ngày, không cần đăng nhập; xin đừng chuyển cho người ngoài)`,
   noEventToExport: () => 'Chưa có sự kiện nào để xuất danh sách.',
 };
 

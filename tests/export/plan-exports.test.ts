@@ -276,7 +276,16 @@ describe('from the API and the organizer chat', () => {
     expect(sheets[0]!.rows.flat().join(' ')).toContain('UBND xã Phổ An');
 
     await zalo.say('zORG', `/xuattep kh ${planId}`);
-    expect((await zalo.texts('zORG')).at(-1)).toContain(`/exports/plans/${planId}/files.zip`);
+    const linkText = (await zalo.texts('zORG')).at(-1)!;
+    const path = /https?:\/\/[^/\s]+(\/d\/\S+)/.exec(linkText)?.[1];
+    expect(path, linkText).toBeTruthy();
+    const zip = await app.request(path!);
+    expect(zip.status).toBe(200);
+    expect(
+      Buffer.from(await zip.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     await sim.say('gORG', '/xuattonghop');
     expect((await sim.texts('gORG')).at(-1)).toContain('Dự thảo Báo cáo tổng hợp'); // the only requirement
     await sim.say('gORG', '/xuattonghop quý 3');

@@ -120,7 +120,7 @@ export async function listOrganizerChats(db: Trx): Promise<OrganizerChatView[]> 
     chatId: r.external_id,
     title: r.title,
     active: r.active,
-    linkedAt: r.linked_at ? new Date(r.linked_at) : null,
+    linkedAt: r.linked_at,
     linkedBy: r.linked_by,
   }));
 }

@@ -11,7 +11,7 @@ export function registrationSheet(
 ): RegistrationSheetInput {
   return {
     title: e.title,
-    subtitle: `${formatDateTime(new Date(e.starts_at), tz)}${e.venue ? ` — ${e.venue}` : ''}`,
+    subtitle: `${formatDateTime(e.starts_at, tz)}${e.venue ? ` — ${e.venue}` : ''}`,
     rows: regs.map((r) => ({
       category: r.unit.category,
       order: r.unit.order,

@@ -170,13 +170,13 @@ export async function updateEvent(
     );
     const tz = ctx.timezone;
     const changes: string[] = [];
-    if (patch.startsAt && patch.startsAt.getTime() !== new Date(before.starts_at).getTime()) {
-      changes.push(ev.timeChanged(tz, new Date(before.starts_at), patch.startsAt));
+    if (patch.startsAt && patch.startsAt.getTime() !== before.starts_at.getTime()) {
+      changes.push(ev.timeChanged(tz, before.starts_at, patch.startsAt));
     }
     if (patch.venue && patch.venue !== before.venue) changes.push(ev.venueChanged(patch.venue));
     if (
       patch.registrationDeadline &&
-      patch.registrationDeadline.getTime() !== new Date(before.registration_deadline).getTime()
+      patch.registrationDeadline.getTime() !== before.registration_deadline.getTime()
     ) {
       changes.push(ev.deadlineChanged(tz, patch.registrationDeadline));
     }
@@ -214,19 +214,19 @@ export async function updateEvent(
         items
           .map(
             (i) =>
-              `${new Date(i.starts_at).getTime()}|${i.ends_at ? new Date(i.ends_at).getTime() : ''}|${i.title}|${i.presenter ?? ''}`,
+              `${i.starts_at.getTime()}|${i.ends_at ? i.ends_at.getTime() : ''}|${i.title}|${i.presenter ?? ''}`,
           )
           .join('\n');
       if (sig(old) !== sig(now)) changes.push(ev.agendaChanged());
     } else if (patch.startsAt) {
       // The whole day moved: the agenda moves with it.
-      const shift = patch.startsAt.getTime() - new Date(before.starts_at).getTime();
+      const shift = patch.startsAt.getTime() - before.starts_at.getTime();
       for (const it of await getAgenda(trx, id)) {
         await trx
           .updateTable('agenda_items')
           .set({
-            starts_at: new Date(new Date(it.starts_at).getTime() + shift),
-            ends_at: it.ends_at ? new Date(new Date(it.ends_at).getTime() + shift) : null,
+            starts_at: new Date(it.starts_at.getTime() + shift),
+            ends_at: it.ends_at ? new Date(it.ends_at.getTime() + shift) : null,
           })
           .where('id', '=', it.id)
           .execute();

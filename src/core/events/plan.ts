@@ -22,8 +22,8 @@ export function planEventJobs(
   tz: string,
 ): PlannedJob[] {
   const jobs: PlannedJob[] = [];
-  const start = new Date(e.starts_at);
-  const deadline = new Date(e.registration_deadline);
+  const start = e.starts_at;
+  const deadline = e.registration_deadline;
   const prefix = eventJobPrefix(e.id);
 
   const lastDay = lastDueDateKey(deadline, tz);
@@ -58,7 +58,7 @@ export function planEventJobs(
       jobs.push({
         key: `${prefix}session:${it.position}`,
         kind: 'event.session',
-        dueAt: subtractDuration(new Date(it.starts_at), before, tz),
+        dueAt: subtractDuration(it.starts_at, before, tz),
         eventId: e.id,
         payload: { position: it.position },
       });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app-context';
 import type { Chat, Unit } from '../../db/schema';
+import { fromJsonRow, type JsonRow } from '../../db/json-rows';
 import { t } from '../../messages/vi';
 import { DomainError } from '../errors';
 import type { InboundMessage } from '../channel';
@@ -35,6 +36,9 @@ interface Head {
   unit: Unit | null;
 }
 
+const CHAT_DATES = ['linked_at', 'created_at'] as const satisfies ReadonlyArray<keyof Chat>;
+const UNIT_DATES = ['created_at', 'updated_at'] as const satisfies ReadonlyArray<keyof Unit>;
+
 /**
  * One statement for what every message needs before it is routed: its update key claimed, its
  * chat and sender recorded (a private chat remembered for login links), the sender's membership,
@@ -44,7 +48,7 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
   const title = msg.chat.title ? cleanText(msg.chat.title) : null;
   const privateChat = msg.chat.type === 'private' ? msg.chat.id : null;
   const isGroup = msg.chat.type === 'group';
-  const result = await sql<{ chat: Chat; person_id: number; unit: Unit | null }>`
+  const result = await sql<{ chat: JsonRow<Chat>; person_id: number; unit: JsonRow<Unit> | null }>`
     WITH claimed AS (
       INSERT INTO processed_updates (platform, update_key) VALUES (${msg.platform}, ${msg.updateKey})
       ON CONFLICT (platform, update_key) DO NOTHING RETURNING 1),
@@ -64,7 +68,12 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
       CASE WHEN chat.role = 'unit' THEN row_to_json(u.*) END AS unit
     FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id`.execute(trx);
   const row = result.rows[0];
-  return row ? { chat: row.chat, personId: row.person_id, unit: row.unit } : null;
+  if (!row) return null;
+  return {
+    chat: fromJsonRow(row.chat, CHAT_DATES),
+    personId: row.person_id,
+    unit: row.unit ? fromJsonRow(row.unit, UNIT_DATES) : null,
+  };
 }
 
 /**

@@ -108,9 +108,9 @@ export function toDraftView(
     status: row.status,
     sourceKind: row.source_kind,
     fileName: row.file_name,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    appliedAt: row.applied_at ? new Date(row.applied_at).toISOString() : null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    appliedAt: row.applied_at ? row.applied_at.toISOString() : null,
     document: c.document,
     units: c.units,
     events: c.events,
@@ -150,8 +150,8 @@ export async function listDrafts(db: Db, limit = 100) {
         tasks: c.tasks.length,
         warnings: c.warnings.length,
       },
-      createdAt: new Date(r.created_at).toISOString(),
-      appliedAt: r.applied_at ? new Date(r.applied_at).toISOString() : null,
+      createdAt: r.created_at.toISOString(),
+      appliedAt: r.applied_at ? r.applied_at.toISOString() : null,
     };
   });
 }

@@ -103,7 +103,7 @@ async function planData(ctx: AppContext, trx: Trx, id: number): Promise<PlanData
   >();
   for (const r of reports)
     lastReports.set(r.task_id, {
-      at: new Date(r.created_at),
+      at: r.created_at,
       text: r.text,
       documentNumber: r.document_number ?? lastReports.get(r.task_id)?.documentNumber ?? null,
     });
@@ -143,7 +143,7 @@ function campaignSheet(d: CampaignData, tz: string): StatusSheet {
   return {
     name: xp.campaignSheetName(c.id, c.title),
     title: xp.campaignSheetTitle(c.title, c.period_label),
-    subtitle: xp.deadlineLine(new Date(c.deadline), tz),
+    subtitle: xp.deadlineLine(c.deadline, tz),
     columns: xp.reportColumns,
     rows: d.units.map((u, i) => [
       i + 1,

@@ -159,7 +159,7 @@ const chase: JobHandler<'campaign.chase'> = {
     const calendar = await loadCalendar(trx, ctx.timezone);
     const next = nextChase(
       {
-        deadline: new Date(c.deadline),
+        deadline: c.deadline,
         atTime: c.at_time,
         workingDaysOnly: c.working_days_only,
         calendar,
@@ -168,7 +168,7 @@ const chase: JobHandler<'campaign.chase'> = {
         every: c.chase_every,
         maxChases: c.max_chases,
       },
-      new Date(job.due_at),
+      job.due_at,
     );
     if (next)
       await addJob(trx, {

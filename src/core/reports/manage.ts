@@ -41,14 +41,14 @@ export function owed(c: Campaign, extendedUntil: Date | null = null): OwedReport
   return {
     title: c.title,
     periodLabel: c.period_label,
-    deadline: new Date(c.deadline),
+    deadline: c.deadline,
     extendedUntil,
   };
 }
 
 function scheduleOptions(c: Campaign, calendar: WorkCalendar, tz: string) {
   return {
-    deadline: new Date(c.deadline),
+    deadline: c.deadline,
     atTime: c.at_time,
     workingDaysOnly: c.working_days_only,
     calendar,
@@ -72,10 +72,7 @@ async function planCampaign(ctx: AppContext, trx: Trx, c: Campaign): Promise<voi
     campaignId: c.id,
   }));
   if (c.chase_every) {
-    const first = nextChase(
-      { ...opts, every: c.chase_every, maxChases: c.max_chases },
-      new Date(c.deadline),
-    );
+    const first = nextChase({ ...opts, every: c.chase_every, maxChases: c.max_chases }, c.deadline);
     if (first)
       jobs.push({
         key: `${campaignJobPrefix(c.id)}${first.key}`,
@@ -89,7 +86,7 @@ async function planCampaign(ctx: AppContext, trx: Trx, c: Campaign): Promise<voi
     jobs.push({
       key: `${campaignJobPrefix(c.id)}rollover`,
       kind: 'campaign.rollover',
-      dueAt: new Date(c.deadline),
+      dueAt: c.deadline,
       campaignId: c.id,
     });
   await replanJobs(trx, { campaignId: c.id }, jobs, campaignJobPrefix(c.id));
@@ -204,7 +201,7 @@ export async function createCampaign(
 export async function rollOver(ctx: AppContext, trx: Trx, c: Campaign): Promise<Campaign | null> {
   if (!c.recurrence) return null;
   const rec = c.recurrence as Recurrence;
-  const period = nextPeriod(rec, new Date(c.deadline), ctx.timezone);
+  const period = nextPeriod(rec, c.deadline, ctx.timezone);
   const existing = await trx
     .selectFrom('campaigns')
     .select('id')
@@ -284,7 +281,7 @@ export function unitStatus(
 ): UnitReportStatus {
   if (row.excused) return 'excused';
   if (row.submitted_at) return row.late ? 'late' : 'submitted';
-  const effective = row.extended_until ? new Date(row.extended_until) : deadline;
+  const effective = row.extended_until ?? deadline;
   return now >= effective ? 'overdue' : 'pending';
 }
 
@@ -577,5 +574,5 @@ export async function owedCampaigns(
 }
 
 export function statusText(c: Campaign, extendedUntil: Date | null, now: Date, tz: string): string {
-  return formatDeadlineStatus(extendedUntil ?? new Date(c.deadline), now, tz);
+  return formatDeadlineStatus(extendedUntil ?? c.deadline, now, tz);
 }

@@ -135,7 +135,7 @@ async function showOne(turn: Turn, id: number): Promise<void> {
     tk.detail(
       toView(t, units, turn.now),
       reports.map((r) => ({
-        at: new Date(r.created_at),
+        at: r.created_at,
         unit: r.name ?? '',
         text: r.text,
         progress: r.progress,

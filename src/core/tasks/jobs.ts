@@ -50,10 +50,10 @@ const chase: JobHandler<'task.chase'> = {
   timeSensitive: true,
   async run(ctx, trx, job, now) {
     const t = await openTask(trx, job);
-    if (!t || !t.due_at || now < new Date(t.due_at)) return;
+    if (!t || !t.due_at || now < t.due_at) return;
     const { units, lead } = await leads(trx, t.id);
     const view = toView(t, units, now);
-    const daysLate = Math.max(1, -daysUntilDeadline(new Date(t.due_at), now, ctx.timezone));
+    const daysLate = Math.max(1, -daysUntilDeadline(t.due_at, now, ctx.timezone));
     await sendToUnits(trx, lead, tk.chase(view, daysLate, ctx.timezone), {
       purpose: 'chase',
       ref: taskRef(t.id),
@@ -67,7 +67,7 @@ const chase: JobHandler<'task.chase'> = {
     const calendar = await loadCalendar(trx, ctx.timezone);
     const next = nextChase(
       {
-        deadline: new Date(t.due_at),
+        deadline: t.due_at,
         atTime: TASK_AT_TIME,
         workingDaysOnly: true,
         calendar,
@@ -75,7 +75,7 @@ const chase: JobHandler<'task.chase'> = {
         tz: ctx.timezone,
         every: TASK_CHASE_EVERY,
       },
-      new Date(job.due_at),
+      job.due_at,
     );
     if (next)
       await addJob(trx, {
@@ -99,7 +99,7 @@ const checkin: JobHandler<'task.checkin'> = {
       purpose: 'reminder',
       ref: taskRef(t.id),
     });
-    const next = nextCheckIn(ctx, t, await loadCalendar(trx, ctx.timezone), new Date(job.due_at));
+    const next = nextCheckIn(ctx, t, await loadCalendar(trx, ctx.timezone), job.due_at);
     if (next) await addJob(trx, next);
   },
 };

@@ -93,7 +93,7 @@ export async function planTaskJobs(ctx: AppContext, trx: Trx, t: TaskRow): Promi
   if (t.status === 'active' && !t.completed_at) {
     const calendar = await loadCalendar(trx, ctx.timezone);
     if (t.due_at && !t.standing) {
-      const base = scheduleBase(ctx, new Date(t.due_at), calendar);
+      const base = scheduleBase(ctx, t.due_at, calendar);
       for (const r of planReminders({ ...base, before: DEFAULT_REMIND_BEFORE, now }))
         jobs.push({
           key: `${prefix}${r.key}`,
@@ -179,13 +179,13 @@ export function toView(t: TaskRow, units: TaskUnitRef[], now: Date): TaskView {
     title: t.title,
     source: t.source,
     sourcePlan: t.source_plan,
-    due: t.due_at ? new Date(t.due_at) : null,
+    due: t.due_at,
     dueText: t.due_text,
     recurrence: (t.recurrence as Recurrence | null) ?? null,
     standing: t.standing,
     progress: t.progress,
-    completedAt: t.completed_at ? new Date(t.completed_at) : null,
-    lastReportAt: t.last_report_at ? new Date(t.last_report_at) : null,
+    completedAt: t.completed_at,
+    lastReportAt: t.last_report_at,
     status: taskStatus(t, now),
     active: t.status === 'active',
     lead: units.filter((u) => u.role === 'lead'),

@@ -17,9 +17,9 @@ export function taskStatus(
   t: { due_at: Date | string | null; completed_at: Date | string | null; standing: boolean },
   now: Date,
 ): TaskStatus {
-  const due = t.due_at ? new Date(t.due_at) : null;
+  const due = t.due_at;
   if (t.completed_at) {
-    const done = new Date(t.completed_at);
+    const done = t.completed_at;
     return due && done >= due ? 'done_late' : 'done_on_time';
   }
   if (t.standing) return 'standing';

@@ -92,7 +92,7 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
       title: campaign.title,
       periodLabel: campaign.period_label,
       sourcePlan: campaign.source_plan,
-      deadline: new Date(campaign.deadline).toISOString(),
+      deadline: campaign.deadline.toISOString(),
       status: campaign.status,
       units: units.map((u) => ({
         unit: { code: u.code, name: u.name, category: u.category },

@@ -85,7 +85,7 @@ export function tasksApi(api: Hono, ctx: AppContext): void {
       ...taskJson(view!),
       reports: reports.map((r) => ({
         id: r.id,
-        at: new Date(r.created_at).toISOString(),
+        at: r.created_at.toISOString(),
         unit: r.code ? { code: r.code, name: r.name } : null,
         sender: r.sender_name,
         text: r.text,

@@ -92,7 +92,7 @@ export async function currentSession(c: Context, ctx: AuthContext): Promise<Sess
   // Whoever reached the open sandbox could log in there; that says nothing once real groups exist.
   if (!ctx.config.openSandbox) q = q.where('mode', '=', 'platform');
   const row = await q.executeTakeFirst();
-  return row ? { label: row.label, csrf: row.csrf, expiresAt: new Date(row.expires_at) } : null;
+  return row ? { label: row.label, csrf: row.csrf, expiresAt: row.expires_at } : null;
 }
 
 export async function endSession(c: Context, ctx: AuthContext): Promise<void> {

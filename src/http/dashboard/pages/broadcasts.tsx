@@ -500,19 +500,19 @@ export function broadcastRoutes(dash: Dash): void {
         events={events.map((e) => ({
           id: e.id,
           title: e.title,
-          when: formatDateTime(new Date(e.starts_at), ctx.timezone),
+          when: formatDateTime(e.starts_at, ctx.timezone),
         }))}
         campaigns={campaigns.map((x) => ({
           id: x.id,
           title: x.title,
-          when: formatDeadline(new Date(x.deadline), ctx.timezone),
+          when: formatDeadline(x.deadline, ctx.timezone),
         }))}
         rows={broadcasts.map((b) => ({
           id: b.id,
           text: b.text,
           label: targetLabel(b.target),
           status: b.status,
-          createdAt: new Date(b.created_at),
+          createdAt: b.created_at,
           sent: n(b.id, 'sent'),
           failed: n(b.id, 'failed'),
           total: n(b.id),
@@ -639,7 +639,7 @@ export function broadcastRoutes(dash: Dash): void {
         id={b.id}
         text={b.text}
         label={targetLabel(b.target)}
-        createdAt={new Date(b.created_at)}
+        createdAt={b.created_at}
         status={status}
         deliveries={deliveries}
         tz={ctx.timezone}

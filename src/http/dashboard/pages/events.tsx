@@ -67,7 +67,7 @@ export async function eventList(dash: Dash): Promise<EventListRow[]> {
     .execute();
   return rows.map((r) => ({
     ...r,
-    starts_at: new Date(r.starts_at),
+    starts_at: r.starts_at,
     invited: Number(r.invited),
     registered: Number(r.registered),
     declined: Number(r.declined),
@@ -222,8 +222,8 @@ function AgendaList(p: { items: AgendaItem[]; tz: string }) {
           {p.items.map((it) => (
             <tr>
               <td class="num">
-                {formatTime(new Date(it.starts_at), p.tz)}
-                {it.ends_at ? `–${formatTime(new Date(it.ends_at), p.tz)}` : ''}
+                {formatTime(it.starts_at, p.tz)}
+                {it.ends_at ? `–${formatTime(it.ends_at, p.tz)}` : ''}
               </td>
               <td>
                 {it.is_break ? <em>{it.title}</em> : it.title}
@@ -274,10 +274,9 @@ function EventPage(p: EventPageProps) {
           <dl class="facts">
             <dt>{d.events.when}</dt>
             <dd>
-              {formatWeekdayDate(new Date(e.starts_at), p.tz)},{' '}
-              {formatTime(new Date(e.starts_at), p.tz)}
+              {formatWeekdayDate(e.starts_at, p.tz)}, {formatTime(e.starts_at, p.tz)}
               {e.ends_at
-                ? ` – ${localDateKey(new Date(e.ends_at), p.tz) === localDateKey(new Date(e.starts_at), p.tz) ? formatTime(new Date(e.ends_at), p.tz) : formatDateTime(new Date(e.ends_at), p.tz)}`
+                ? ` – ${localDateKey(e.ends_at, p.tz) === localDateKey(e.starts_at, p.tz) ? formatTime(e.ends_at, p.tz) : formatDateTime(e.ends_at, p.tz)}`
                 : ''}
             </dd>
             {e.venue ? (
@@ -293,7 +292,7 @@ function EventPage(p: EventPageProps) {
               </>
             ) : null}
             <dt>{d.events.deadline}</dt>
-            <dd>{formatDeadline(new Date(e.registration_deadline), p.tz)}</dd>
+            <dd>{formatDeadline(e.registration_deadline, p.tz)}</dd>
             {e.quota_per_unit ? (
               <>
                 <dt>{d.events.quota}</dt>
@@ -422,7 +421,7 @@ function EventPage(p: EventPageProps) {
                     id="ed-start"
                     name="start"
                     required
-                    value={v('start', toLocalInput(new Date(e.starts_at), p.tz))}
+                    value={v('start', toLocalInput(e.starts_at, p.tz))}
                   />
                 </Field>
                 <Field id="ed-end" label={`${d.events.fEnd} ${d.common.optional}`}>
@@ -430,7 +429,7 @@ function EventPage(p: EventPageProps) {
                     type="datetime-local"
                     id="ed-end"
                     name="end"
-                    value={v('end', e.ends_at ? toLocalInput(new Date(e.ends_at), p.tz) : '')}
+                    value={v('end', e.ends_at ? toLocalInput(e.ends_at, p.tz) : '')}
                   />
                 </Field>
                 <Field id="ed-deadline" label={d.events.fDeadline}>
@@ -439,7 +438,7 @@ function EventPage(p: EventPageProps) {
                     id="ed-deadline"
                     name="deadline"
                     required
-                    value={v('deadline', toLocalInput(new Date(e.registration_deadline), p.tz))}
+                    value={v('deadline', toLocalInput(e.registration_deadline, p.tz))}
                   />
                 </Field>
               </div>
@@ -537,10 +536,10 @@ function parseEditForm(form: Form, e: EventRow, tz: string): Parsed<EventPatch> 
   const deadline = parseLocalDateTime(field(form, 'deadline'), tz);
   if (!deadline) return { ok: false, error: d.events.badDate(d.events.fDeadline) };
   const patch: EventPatch = {};
-  if (startsAt.getTime() !== new Date(e.starts_at).getTime()) patch.startsAt = startsAt;
-  if ((endsAt?.getTime() ?? null) !== (e.ends_at ? new Date(e.ends_at).getTime() : null))
+  if (startsAt.getTime() !== e.starts_at.getTime()) patch.startsAt = startsAt;
+  if ((endsAt?.getTime() ?? null) !== (e.ends_at ? e.ends_at.getTime() : null))
     patch.endsAt = endsAt;
-  if (deadline.getTime() !== new Date(e.registration_deadline).getTime())
+  if (deadline.getTime() !== e.registration_deadline.getTime())
     patch.registrationDeadline = deadline;
   const venue = field(form, 'venue') || null;
   if (venue !== e.venue) patch.venue = venue;

@@ -132,7 +132,7 @@ export async function homePage(dash: Dash, c: Context, s: Session): Promise<Resp
     reports.push({
       id: cp.id,
       title: cp.title,
-      deadline: new Date(cp.deadline),
+      deadline: cp.deadline,
       done: rows.filter((r) => r.status === 'submitted' || r.status === 'late').length,
       total: rows.filter((r) => r.status !== 'excused').length,
       overdue: rows.filter((r) => r.status === 'overdue').length,
@@ -160,7 +160,7 @@ export async function homePage(dash: Dash, c: Context, s: Session): Promise<Resp
         broadcasts: broadcasts.map((b) => ({
           id: b.id,
           text: b.text,
-          createdAt: new Date(b.created_at),
+          createdAt: b.created_at,
         })),
       }}
     />,

@@ -293,7 +293,7 @@ function ReportsPage(p: {
                     <a href={`/reports/${r.c.id}`}>{r.c.title}</a>
                     {r.c.period_label ? <div class="muted small">{r.c.period_label}</div> : null}
                   </td>
-                  <td>{formatDeadline(new Date(r.c.deadline), p.tz)}</td>
+                  <td>{formatDeadline(r.c.deadline, p.tz)}</td>
                   <td>
                     {d.reports.progress(
                       r.counts.submitted + r.counts.late,
@@ -354,7 +354,7 @@ function ReportPage(p: ReportPageProps) {
       <section class="card">
         <dl class="facts">
           <dt>{d.reports.deadline}</dt>
-          <dd>{formatDeadline(new Date(c.deadline), p.tz)}</dd>
+          <dd>{formatDeadline(c.deadline, p.tz)}</dd>
           {c.period_label ? (
             <>
               <dt>{d.reports.period}</dt>
@@ -382,8 +382,8 @@ function ReportPage(p: ReportPageProps) {
         <h2 id="chart-h">{d.reports.chartHeading}</h2>
         <SubmissionChart
           id="subs"
-          createdAt={new Date(c.created_at)}
-          deadline={new Date(c.deadline)}
+          createdAt={c.created_at}
+          deadline={c.deadline}
           submissions={p.units.filter((u) => u.submittedAt).map((u) => u.submittedAt!)}
           total={p.units.length - counts.excused}
           now={p.now}

@@ -222,7 +222,7 @@ export function taskRoutes(dash: Dash): void {
         t={view!}
         tz={ctx.timezone}
         reports={reports.map((r) => ({
-          at: new Date(r.created_at),
+          at: r.created_at,
           unit: r.name,
           sender: r.sender_name,
           text: r.text,

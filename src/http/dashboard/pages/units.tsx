@@ -292,9 +292,7 @@ export function UnitDetailPage(p: UnitDetailProps) {
                         <Badge kind="declined" label={d.units.chatInactive} />
                       )}
                     </td>
-                    <td>
-                      {ch.linked_at ? formatDateTime(new Date(ch.linked_at), p.tz) : d.common.none}
-                    </td>
+                    <td>{ch.linked_at ? formatDateTime(ch.linked_at, p.tz) : d.common.none}</td>
                     <td>
                       <UnlinkChatForm
                         csrf={p.session.csrf}
