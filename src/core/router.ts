@@ -116,21 +116,9 @@ export async function route(turn: Turn, command: ParsedCommand | null): Promise<
   const addressed =
     turn.msg.chat.type === 'private' ||
     turn.msg.mentionsBot === true ||
-    (await botSentMessage(turn, turn.msg.replyToMessageId));
+    turn.arrival.replied !== null;
   if (!addressed) return;
   if (turn.msg.chat.type === 'private') return turn.reply(t.startPrivate());
   if (!turn.unit && !turn.isOrganizerChat) return turn.reply(t.notLinked());
   return turn.reply(t.notUnderstood());
-}
-
-async function botSentMessage(turn: Turn, messageId: string | undefined): Promise<boolean> {
-  if (!messageId) return false;
-  const row = await turn.trx
-    .selectFrom('outbox')
-    .select('id')
-    .where('platform', '=', turn.msg.platform)
-    .where('chat_external_id', '=', turn.msg.chat.id)
-    .where('platform_message_id', '=', messageId)
-    .executeTakeFirst();
-  return row !== undefined;
 }

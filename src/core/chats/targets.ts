@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { OutboxTarget } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
+import { oncePerBatch } from '../outbox/batch';
 
 export interface UnitChatTarget extends OutboxTarget {
   unitId: number;
@@ -98,30 +99,14 @@ export async function deliveries(
 }
 
 export async function organizerChats(trx: Trx): Promise<OutboxTarget[]> {
-  const rows = await trx
-    .selectFrom('chats')
-    .select(['id', 'platform', 'external_id'])
-    .where('role', '=', 'organizer')
-    .where('active', '=', true)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ platform: r.platform, chatExternalId: r.external_id, chatId: r.id }));
-}
-
-/** The outbox row a message replies to tells what it was about ("event:5", "campaign:3"). */
-export async function refOfRepliedMessage(
-  trx: Trx,
-  platform: string,
-  chatExternalId: string,
-  messageId: string | undefined,
-): Promise<string | null> {
-  if (!messageId) return null;
-  const row = await trx
-    .selectFrom('outbox')
-    .select('ref')
-    .where('platform', '=', platform)
-    .where('chat_external_id', '=', chatExternalId)
-    .where('platform_message_id', '=', messageId)
-    .executeTakeFirst();
-  return row?.ref ?? null;
+  return oncePerBatch(trx, 'organizerChats', async () => {
+    const rows = await trx
+      .selectFrom('chats')
+      .select(['id', 'platform', 'external_id'])
+      .where('role', '=', 'organizer')
+      .where('active', '=', true)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ platform: r.platform, chatExternalId: r.external_id, chatId: r.id }));
+  });
 }

@@ -8,23 +8,24 @@ import type { EventRow, Unit } from '../../db/schema';
 import { ev } from '../../messages/vi';
 import { buildRegistrationsXlsx } from '../../export/registrations';
 import { parseAttendeeReply, type ParsedReply } from '../attendees/parse';
-import { refOfRepliedMessage } from '../chats/targets';
 import { stripMention } from '../inbound/command';
 import type { Turn } from '../inbound/turn';
 import { signedDownloadUrl } from '../exports/links';
-import { closePrompt, isYes, newestPrompt, numberedAnswer, openPrompt } from '../prompts/prompts';
+import { closePrompt, isYes, numberedAnswer, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
 import { resolveNamedChildren } from '../units/acting';
 import { registrationSheet } from './export';
 import {
   currentAttendees,
+  eventWithRegistrations,
   findPerson,
   recordAnswer,
   registrationOf,
   removePerson,
   withdraw,
   type Answer,
+  type Registration,
 } from './registering';
 import { getAgenda, getEvent, listRegistrations, openEventsForUnit, upcomingEvents } from './repo';
 import { capabilitiesOf } from '../channel';
@@ -40,12 +41,7 @@ interface Ask {
 
 /** The invitation (or reminder) this message replies to, if it is one of an event's. */
 async function repliedEventId(turn: Turn): Promise<number | null> {
-  const ref = await refOfRepliedMessage(
-    turn.trx,
-    turn.msg.platform,
-    turn.msg.chat.id,
-    turn.msg.replyToMessageId,
-  );
+  const ref = turn.repliedRef;
   const m = ref ? /^event:(\d+)$/.exec(ref) : null;
   return m ? Number(m[1]) : null;
 }
@@ -132,9 +128,14 @@ async function answer(
   }
   const units = who.parts.map((p) => p.unit);
   let event: EventRow | undefined;
+  let regs: Map<number, Registration> | undefined;
   if (o.eventId) {
-    event = await getEvent(turn.trx, o.eventId);
-    if (!event || event.status !== 'active') event = undefined;
+    const loaded = await eventWithRegistrations(
+      turn,
+      o.eventId,
+      units.map((u) => u.id),
+    );
+    if (loaded?.event.status === 'active') ({ event, registrations: regs } = loaded);
   } else {
     const open = await openEventsFor(turn, units);
     if (open.length > 1) {
@@ -161,9 +162,16 @@ async function answer(
   }
   // Unaddressed, a list answers only an invitation still waiting for one.
   if (!o.addressed && !(await anyPending(turn, [event], units))) return false;
+  regs ??= (
+    await eventWithRegistrations(
+      turn,
+      event.id,
+      units.map((u) => u.id),
+    )
+  )?.registrations;
   const replies: string[] = [];
   for (const p of who.parts) {
-    const reg = await registrationOf(turn, event.id, p.unit.id);
+    const reg = regs?.get(p.unit.id);
     if (!reg) {
       replies.push(ev.notInvited(p.unit.name, event.title));
       continue;
@@ -185,7 +193,7 @@ async function anyPending(turn: Turn, events: EventRow[], units: Unit[]): Promis
 
 /** Answers to the bot's own questions here: which event (a number), confirm a withdrawal. */
 async function answerPrompt(turn: Turn): Promise<boolean> {
-  const prompt = await newestPrompt(turn.trx, turn.chat.id, turn.now);
+  const prompt = turn.arrival.prompt;
   if (!prompt || !prompt.kind.startsWith('event.')) return false;
   const data = turn.msg.callbackData;
   const button = data?.startsWith('p:') ? data.split(':') : null;

@@ -4,40 +4,71 @@ import { organizerChats } from '../chats/targets';
 import { sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
+import type { AgendaItem, EventRow } from '../../db/schema';
+import { fromJsonRow, type JsonRow } from '../../db/json-rows';
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Job, JobHandler, JobHandlers } from '../scheduler/tick';
-import { getAgenda, getEvent } from './repo';
 
-async function unitsWithStatus(
+const AGENDA_DATES = ['starts_at', 'ends_at'] as const satisfies ReadonlyArray<keyof AgendaItem>;
+
+/**
+ * The job's event if still active, with its agenda and the units in these states, in one
+ * statement: a tick may run hundreds of these.
+ */
+async function loadEvent(
   trx: Trx,
-  eventId: number,
+  job: Job,
   statuses: Array<'pending' | 'registered' | 'declined'>,
-): Promise<number[]> {
-  const rows = await trx
-    .selectFrom('registrations')
-    .select('unit_id')
-    .where('event_id', '=', eventId)
-    .where('status', 'in', statuses)
-    .execute();
-  return rows.map((r) => r.unit_id);
-}
-
-async function activeEvent(trx: Trx, job: Job) {
-  const e = job.event_id ? await getEvent(trx, job.event_id) : undefined;
-  return e && e.status === 'active' ? e : null;
+): Promise<{ event: EventRow; agenda: AgendaItem[]; unitIds: number[] } | null> {
+  if (!job.event_id) return null;
+  const row = await trx
+    .selectFrom('events')
+    .selectAll('events')
+    .select((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('agenda_items as a')
+          .selectAll('a')
+          .whereRef('a.event_id', '=', 'events.id')
+          .orderBy('a.position'),
+      ).as('agenda'),
+      eb
+        .selectFrom('registrations as r')
+        .select((eb2) =>
+          eb2.fn
+            .coalesce(eb2.fn.agg<number[]>('array_agg', ['r.unit_id']), sql<number[]>`'{}'`)
+            .as('ids'),
+        )
+        .whereRef('r.event_id', '=', 'events.id')
+        .where('r.status', 'in', statuses)
+        .as('unit_ids'),
+    ])
+    .where('events.id', '=', job.event_id)
+    .where('events.status', '=', 'active')
+    .executeTakeFirst();
+  if (!row) return null;
+  const { agenda, unit_ids, ...event } = row;
+  return {
+    event,
+    agenda: (agenda as unknown as Array<JsonRow<AgendaItem>>).map((a) =>
+      fromJsonRow(a, AGENDA_DATES),
+    ),
+    unitIds: (unit_ids ?? []).map(Number),
+  };
 }
 
 /** Reminder to units that have neither registered nor declined; nobody else. */
 const register: JobHandler<'event.register'> = {
   timeSensitive: true,
   async run(ctx: AppContext, trx, job) {
-    const e = await activeEvent(trx, job);
-    if (!e) return;
-    await sendToUnits(
-      trx,
-      await unitsWithStatus(trx, e.id, ['pending']),
-      ev.registrationReminder(e, ctx.timezone),
-      { purpose: 'reminder', ref: `event:${e.id}` },
-    );
+    const loaded = await loadEvent(trx, job, ['pending']);
+    if (!loaded) return;
+    const e = loaded.event;
+    await sendToUnits(trx, loaded.unitIds, ev.registrationReminder(e, ctx.timezone), {
+      purpose: 'reminder',
+      ref: `event:${e.id}`,
+    });
   },
 };
 
@@ -48,14 +79,15 @@ function wholeEvent(
   return {
     timeSensitive: true,
     async run(ctx, trx, job) {
-      const e = await activeEvent(trx, job);
-      if (!e) return;
+      const loaded = await loadEvent(trx, job, ['registered']);
+      if (!loaded) return;
+      const e = loaded.event;
       const text =
         kind === 'daybefore'
-          ? ev.dayBefore(e, await getAgenda(trx, e.id), ctx.timezone)
+          ? ev.dayBefore(e, loaded.agenda, ctx.timezone)
           : ev.morningOf(e, ctx.timezone);
       const options = { purpose: 'reminder', ref: `event:${e.id}` };
-      await sendToUnits(trx, await unitsWithStatus(trx, e.id, ['registered']), text, options);
+      await sendToUnits(trx, loaded.unitIds, text, options);
       await enqueue(trx, await organizerChats(trx), { text }, options);
     },
   };
@@ -65,26 +97,17 @@ function wholeEvent(
 const session: JobHandler<'event.session'> = {
   timeSensitive: true,
   async run(ctx, trx, job) {
-    const e = await activeEvent(trx, job);
-    if (!e) return;
-    const position = job.payload.position;
-    const item = (await getAgenda(trx, e.id)).find((i) => i.position === position);
+    const loaded = await loadEvent(trx, job, ['registered']);
+    if (!loaded) return;
+    const e = loaded.event;
+    const item = loaded.agenda.find((i) => i.position === job.payload.position);
     if (!item || item.is_break) return;
-    await sendToUnits(
-      trx,
-      await unitsWithStatus(trx, e.id, ['registered']),
-      ev.session(e, item, ctx.timezone),
-      { purpose: 'reminder', ref: `event:${e.id}` },
-    );
+    const options = { purpose: 'reminder', ref: `event:${e.id}` };
+    await sendToUnits(trx, loaded.unitIds, ev.session(e, item, ctx.timezone), options);
     const organizerText = item.presenter
       ? ev.speaker(e, item, ctx.timezone)
       : ev.session(e, item, ctx.timezone);
-    await enqueue(
-      trx,
-      await organizerChats(trx),
-      { text: organizerText },
-      { purpose: 'reminder', ref: `event:${e.id}` },
-    );
+    await enqueue(trx, await organizerChats(trx), { text: organizerText }, options);
   },
 };
 

@@ -8,11 +8,14 @@ import { ev } from '../../messages/vi';
 import type { Attendee } from '../attendees/parse';
 import type { Turn } from '../inbound/turn';
 import { fold } from '../text/normalize';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 
 export interface Registration {
   id: number;
   status: 'pending' | 'registered' | 'declined' | 'withdrawn';
   late: boolean;
+  /** The people on it, when loaded with it. */
+  attendees?: Attendee[];
 }
 
 export type Answer =
@@ -39,6 +42,59 @@ export async function registrationOf(
     .executeTakeFirst();
 }
 
+/**
+ * An event with these units' registrations and the people on them, in one statement: the hot
+ * path of a reply to an invitation.
+ */
+export async function eventWithRegistrations(
+  turn: Turn,
+  eventId: number,
+  unitIds: number[],
+): Promise<{ event: EventRow; registrations: Map<number, Registration> } | undefined> {
+  const row = await turn.trx
+    .selectFrom('events')
+    .selectAll('events')
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('registrations as r')
+          .select(['r.id', 'r.unit_id', 'r.status', 'r.late'])
+          .select((eb2) =>
+            jsonArrayFrom(
+              eb2
+                .selectFrom('attendees as a')
+                .select(['a.name', 'a.title', 'a.phone'])
+                .whereRef('a.registration_id', '=', 'r.id')
+                .orderBy('a.position'),
+            ).as('people'),
+          )
+          .whereRef('r.event_id', '=', 'events.id')
+          .where('r.unit_id', 'in', unitIds.length ? unitIds : [-1]),
+      ).as('regs'),
+    )
+    .where('events.id', '=', eventId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { regs, ...event } = row;
+  const registrations = new Map<number, Registration>();
+  for (const r of regs)
+    registrations.set(r.unit_id, {
+      id: r.id,
+      status: r.status,
+      late: r.late,
+      attendees: r.status === 'registered' ? r.people.map(toAttendee) : [],
+    });
+  return { event, registrations };
+}
+
+function toAttendee(r: { name: string; title: string | null; phone: string | null }): Attendee {
+  return {
+    name: r.name,
+    ...(r.title ? { title: r.title } : {}),
+    ...(r.phone ? { phone: r.phone } : {}),
+  };
+}
+
 export async function currentAttendees(turn: Turn, registrationId: number): Promise<Attendee[]> {
   const rows = await turn.trx
     .selectFrom('attendees')
@@ -46,11 +102,7 @@ export async function currentAttendees(turn: Turn, registrationId: number): Prom
     .where('registration_id', '=', registrationId)
     .orderBy('position')
     .execute();
-  return rows.map((r) => ({
-    name: r.name,
-    ...(r.title ? { title: r.title } : {}),
-    ...(r.phone ? { phone: r.phone } : {}),
-  }));
+  return rows.map(toAttendee);
 }
 
 const sameName = (a: string, b: string) => fold(a) === fold(b);
@@ -63,7 +115,7 @@ export function findPerson(list: Attendee[], typed: string): Attendee[] {
   return exact.length ? exact : list.filter((a) => fold(a.name).includes(key));
 }
 
-/** Replaces the registration's people and state, with who acted from where, in one go. */
+/** Replaces the registration's people and state, with who acted from where, in one statement. */
 async function write(
   turn: Turn,
   event: EventRow,
@@ -73,11 +125,13 @@ async function write(
   attendees: Attendee[],
   extra: { late: boolean; reason?: string | null; statedCount?: number | null },
 ): Promise<void> {
-  await turn.trx.deleteFrom('attendees').where('registration_id', '=', reg.id).execute();
+  // Every part of one statement sees the rows as they were: the delete never meets the insert.
+  let q = turn.trx.with('removed', (db) =>
+    db.deleteFrom('attendees').where('registration_id', '=', reg.id),
+  );
   if (attendees.length)
-    await turn.trx
-      .insertInto('attendees')
-      .values(
+    q = q.with('added', (db) =>
+      db.insertInto('attendees').values(
         attendees.map((a, i) => ({
           registration_id: reg.id,
           position: i + 1,
@@ -85,9 +139,9 @@ async function write(
           title: a.title ?? null,
           phone: a.phone ?? null,
         })),
-      )
-      .execute();
-  await turn.trx
+      ),
+    ) as unknown as typeof q;
+  await q
     .updateTable('registrations')
     .set({
       status,
@@ -127,7 +181,8 @@ export async function recordAnswer(
     await write(turn, event, reg, unit, 'declined', [], { late, reason: answer.reason });
     return { ok: true, text: ev.declined(unit.name, event.title, answer.reason, onBehalf) };
   }
-  const before = reg.status === 'registered' ? await currentAttendees(turn, reg.id) : [];
+  const before =
+    reg.status !== 'registered' ? [] : (reg.attendees ?? (await currentAttendees(turn, reg.id)));
   const gone = (a: Attendee) => (answer.replaced ?? []).some((r) => findPerson([a], r).length);
   const incoming = answer.attendees;
   let list: Attendee[];

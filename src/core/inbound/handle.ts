@@ -9,7 +9,7 @@ import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import { cleanText } from '../text/normalize';
 import { parseCommand } from './command';
-import { Turn } from './turn';
+import { Turn, type Arrival } from './turn';
 import { route } from '../router';
 
 export type HandleResult = 'handled' | 'duplicate';
@@ -34,6 +34,13 @@ interface Head {
   chat: Chat;
   personId: number;
   unit: Unit | null;
+  arrival: Arrival;
+}
+
+interface PromptJson {
+  id: number;
+  kind: string;
+  payload: Record<string, unknown>;
 }
 
 const CHAT_DATES = ['linked_at', 'created_at'] as const satisfies ReadonlyArray<keyof Chat>;
@@ -42,13 +49,20 @@ const UNIT_DATES = ['created_at', 'updated_at'] as const satisfies ReadonlyArray
 /**
  * One statement for what every message needs before it is routed: its update key claimed, its
  * chat and sender recorded (a private chat remembered for login links), the sender's membership,
- * and the chat's unit. No row back means the update was handled before.
+ * the chat's unit, the bot's message it replies to and the question open in the chat. No row
+ * back means the update was handled before.
  */
 async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<Head | null> {
   const title = msg.chat.title ? cleanText(msg.chat.title) : null;
   const privateChat = msg.chat.type === 'private' ? msg.chat.id : null;
   const isGroup = msg.chat.type === 'group';
-  const result = await sql<{ chat: JsonRow<Chat>; person_id: number; unit: JsonRow<Unit> | null }>`
+  const result = await sql<{
+    chat: JsonRow<Chat>;
+    person_id: number;
+    unit: JsonRow<Unit> | null;
+    replied: { ref: string | null } | null;
+    prompt: PromptJson | null;
+  }>`
     WITH claimed AS (
       INSERT INTO processed_updates (platform, update_key) VALUES (${msg.platform}, ${msg.updateKey})
       ON CONFLICT (platform, update_key) DO NOTHING RETURNING 1),
@@ -65,7 +79,12 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
       INSERT INTO chat_members (chat_id, person_id) SELECT chat.id, person.id FROM chat, person WHERE ${isGroup}
       ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = ${now})
     SELECT row_to_json(chat.*) AS chat, person.id AS person_id,
-      CASE WHEN chat.role = 'unit' THEN row_to_json(u.*) END AS unit
+      CASE WHEN chat.role = 'unit' THEN row_to_json(u.*) END AS unit,
+      (SELECT json_build_object('ref', o.ref) FROM outbox o
+        WHERE o.platform = ${msg.platform} AND o.chat_external_id = ${msg.chat.id}
+          AND o.platform_message_id = ${msg.replyToMessageId ?? null}::text LIMIT 1) AS replied,
+      (SELECT json_build_object('id', p.id, 'kind', p.kind, 'payload', p.payload) FROM pending_prompts p
+        WHERE p.chat_id = chat.id AND p.expires_at > ${now} ORDER BY p.id DESC LIMIT 1) AS prompt
     FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id`.execute(trx);
   const row = result.rows[0];
   if (!row) return null;
@@ -73,6 +92,7 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
     chat: fromJsonRow(row.chat, CHAT_DATES),
     personId: row.person_id,
     unit: row.unit ? fromJsonRow(row.unit, UNIT_DATES) : null,
+    arrival: { replied: row.replied, prompt: row.prompt },
   };
 }
 
@@ -103,8 +123,10 @@ export async function handleInbound(
         head.unit,
         head.personId,
         options.botUsername ?? null,
+        head.arrival,
       );
       await route(turn, parseCommand(msg.text, options.botUsername));
+      await turn.flush();
       return 'handled';
     });
   } catch (e) {

@@ -1,14 +1,33 @@
+import type { QueryCreator } from 'kysely';
 import type { AppContext } from '../../app-context';
-import type { Chat, Unit } from '../../db/schema';
+import type { Chat, Database, Unit } from '../../db/schema';
 import type { InboundMessage, OutboundMessage } from '../channel';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
+import type { Prompt } from '../prompts/prompts';
+
+/** What was read with the update's claim, in the same statement, so handlers need not ask again. */
+export interface Arrival {
+  /** The bot's message this one replies to (with what it was about), or null. */
+  replied: { ref: string | null } | null;
+  /** The newest question the bot had open in this chat when the message arrived. */
+  prompt: Prompt<Record<string, unknown>> | null;
+}
+
+interface AuditRow {
+  actor: string;
+  action: string;
+  details: string;
+}
 
 /**
  * One inbound message being handled inside one transaction: everything a handler changes and
  * every message it causes commit together, or not at all.
  */
 export class Turn {
+  /** Audit rows wait for the next reply (or the end of the turn) to share its round trip. */
+  private audits: AuditRow[] = [];
+
   constructor(
     readonly ctx: AppContext,
     readonly trx: Trx,
@@ -17,6 +36,7 @@ export class Turn {
     readonly unit: Unit | null,
     readonly personId: number,
     readonly botUsername: string | null,
+    readonly arrival: Arrival = { replied: null, prompt: null },
   ) {}
 
   get now(): Date {
@@ -25,6 +45,11 @@ export class Turn {
 
   get isOrganizerChat(): boolean {
     return this.chat.role === 'organizer' && this.chat.active;
+  }
+
+  /** What the bot's message this one replies to was about ("event:5"), or null. */
+  get repliedRef(): string | null {
+    return this.arrival.replied?.ref ?? null;
   }
 
   /** Replies in the same chat, quoting the message being answered. */
@@ -37,18 +62,35 @@ export class Turn {
       this.trx,
       [{ platform: this.msg.platform, chatExternalId: this.msg.chat.id, chatId: this.chat.id }],
       { text, replyToMessageId: this.msg.messageId, ...message },
-      { purpose: purpose ?? 'reply', ref: ref ?? null, ...(sensitive ? { sensitive } : {}) },
+      {
+        purpose: purpose ?? 'reply',
+        ref: ref ?? null,
+        ...(sensitive ? { sensitive } : {}),
+        along: this.takeAudits(),
+      },
     );
   }
 
   async audit(action: string, details: Record<string, unknown>): Promise<void> {
-    await this.trx
-      .insertInto('audit_log')
-      .values({
-        actor: `${this.msg.platform}:${this.msg.sender.id}`,
-        action,
-        details: JSON.stringify(details),
-      })
-      .execute();
+    this.audits.push({
+      actor: `${this.msg.platform}:${this.msg.sender.id}`,
+      action,
+      details: JSON.stringify(details),
+    });
+  }
+
+  /** Writes what still waits; the turn's transaction calls it before committing. */
+  async flush(): Promise<void> {
+    if (!this.audits.length) return;
+    const rows = this.audits;
+    this.audits = [];
+    await this.trx.insertInto('audit_log').values(rows).execute();
+  }
+
+  private takeAudits(): ((q: QueryCreator<Database>) => QueryCreator<Database>) | undefined {
+    if (!this.audits.length) return undefined;
+    const rows = this.audits;
+    this.audits = [];
+    return (q) => q.with('audited', (db) => db.insertInto('audit_log').values(rows));
   }
 }

@@ -55,27 +55,6 @@ export async function closePrompt(trx: Trx, id: number): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
-/**
- * The question the chat is most likely answering: the newest open one of any kind. A "1" is
- * read against it, so two features asking questions in one chat never both take the answer.
- */
-export async function newestPrompt(
-  trx: Trx,
-  chatId: number,
-  now: Date,
-): Promise<Prompt<Record<string, unknown>> | null> {
-  const row = await trx
-    .selectFrom('pending_prompts')
-    .select(['id', 'kind', 'payload'])
-    .where('chat_id', '=', chatId)
-    .where('expires_at', '>', now)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return row
-    ? { id: row.id, kind: row.kind, payload: row.payload as Record<string, unknown> }
-    : null;
-}
-
 /** "1", "số 2", "sự kiện 3" → the number, or null; button data "p:<id>:<n>" is read by callers. */
 export function numberedAnswer(folded: string): number | null {
   const m = /^(?:so|su kien|bao cao|muc)?\s*(\d{1,3})\s*[.)]?$/.exec(folded.trim());

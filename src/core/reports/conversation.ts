@@ -7,10 +7,9 @@
  */
 import type { Campaign, Unit } from '../../db/schema';
 import { rp } from '../../messages/vi';
-import { refOfRepliedMessage } from '../chats/targets';
 import { stripMention } from '../inbound/command';
 import type { Turn } from '../inbound/turn';
-import { closePrompt, isYes, newestPrompt, numberedAnswer, openPrompt } from '../prompts/prompts';
+import { closePrompt, isYes, numberedAnswer, openPrompt } from '../prompts/prompts';
 import type { TextHandler } from '../router';
 import { fold } from '../text/normalize';
 import { resolveNamedChildren } from '../units/acting';
@@ -172,7 +171,7 @@ async function askToConfirm(
 
 /** Answers to the bot's questions when they are the newest asked here: "1", "tất cả", "có". */
 async function answerPrompt(turn: Turn): Promise<boolean> {
-  const prompt = await newestPrompt(turn.trx, turn.chat.id, turn.now);
+  const prompt = turn.arrival.prompt;
   if (!prompt || (prompt.kind !== CHOOSE && prompt.kind !== CONFIRM)) return false;
   const data = turn.msg.callbackData;
   const button = data?.startsWith('p:') ? data.split(':') : null;
@@ -264,12 +263,7 @@ async function onReportMessage(
   const unit = turn.unit!;
   if (await forChildren(turn, text, input)) return true;
   const reports = await reportsOf(turn, unit.id);
-  const replied = await refOfRepliedMessage(
-    turn.trx,
-    turn.msg.platform,
-    turn.msg.chat.id,
-    turn.msg.replyToMessageId,
-  );
+  const replied = turn.repliedRef;
   const replyTo = replied?.startsWith('campaign:') ? Number(replied.slice(9)) : undefined;
   const r = recognizeReport(text, reports.map(refOf), {
     now: turn.now,
@@ -349,12 +343,7 @@ export const reportTextHandler: TextHandler = async (turn) => {
   if (await answerPrompt(turn)) return true;
   if (turn.msg.callbackData) return false;
   const text = stripMention(turn.msg.text, turn.botUsername);
-  const replied = await refOfRepliedMessage(
-    turn.trx,
-    turn.msg.platform,
-    turn.msg.chat.id,
-    turn.msg.replyToMessageId,
-  );
+  const replied = turn.repliedRef;
   const addressed = replied?.startsWith('campaign:') === true || turn.msg.mentionsBot === true;
   return onReportMessage(turn, text, { addressed, command: false });
 };

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { ScheduledJobsTable } from '../../db/schema';
 import type { Trx } from '../../db/types';
 import type { JobKind, JobPayloads } from './kinds';
+import { beginBatch, flushBatch } from '../outbox/batch';
 
 /** A claimed row, its payload typed by its kind. */
 export type Job<K extends JobKind = JobKind> = Omit<
@@ -30,13 +31,17 @@ export interface TickResult {
 }
 
 /** Jobs claimed per transaction: enough to amortize BEGIN/COMMIT, few enough to keep locks short. */
-const BATCH = 20;
+const BATCH = 50;
+
+/** A job failed in a batch run without savepoints: the batch is run again, one savepoint per job. */
+class RetryWithSavepoints extends Error {}
 
 /**
  * Claims due jobs (FOR UPDATE SKIP LOCKED, in batches) and runs each inside the transaction that
  * marks it done, so its messages enter the outbox exactly when it is marked: once, on any number
- * of instances, across restarts. Each job runs under a savepoint: one failing job is retried on
- * the next tick without holding back the others.
+ * of instances, across restarts. A batch first runs as one unit, its outbox rows written together
+ * at the end; if any job fails, the batch is rolled back and run again with a savepoint per job,
+ * so one failing job is retried on the next tick without holding back the others.
  */
 export async function tick(
   ctx: AppContext,
@@ -48,8 +53,9 @@ export async function tick(
   const result: TickResult = { done: 0, skipped: 0, failed: 0 };
   const maxJobs = options.maxJobs ?? 500;
   const failedIds: number[] = [];
-  while (result.done + result.skipped + result.failed < maxJobs) {
-    const claimed = await ctx.db.transaction().execute(async (trx) => {
+
+  const runBatch = (careful: boolean) =>
+    ctx.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('scheduled_jobs')
         .selectAll()
@@ -62,8 +68,10 @@ export async function tick(
         .skipLocked();
       if (failedIds.length) q = q.where('id', 'not in', failedIds);
       const jobs = await q.execute();
+      if (!careful) beginBatch(trx);
       const done: number[] = [];
       const skipped: Array<{ id: number; note: string }> = [];
+      let failed = 0;
       for (const job of jobs) {
         // The row's kind names its handler; the payload was written by that kind's planner.
         const handler = (handlers as Record<string, JobHandler | undefined>)[job.kind];
@@ -76,6 +84,16 @@ export async function tick(
           ctx.log.warn({ job: job.key, lateMs }, 'scheduled job skipped');
           continue;
         }
+        if (!careful) {
+          try {
+            await handler.run(ctx, trx, job as Job, now);
+          } catch (err) {
+            ctx.log.warn({ err, job: job.key }, 'job failed in a batch; running it again alone');
+            throw new RetryWithSavepoints();
+          }
+          done.push(job.id);
+          continue;
+        }
         try {
           await sql`SAVEPOINT job`.execute(trx);
           await handler.run(ctx, trx, job as Job, now);
@@ -85,9 +103,10 @@ export async function tick(
           await sql`ROLLBACK TO SAVEPOINT job`.execute(trx);
           ctx.log.error({ err, job: job.key }, 'scheduled job failed; will retry next tick');
           failedIds.push(job.id);
-          result.failed++;
+          failed++;
         }
       }
+      await flushBatch(trx);
       if (done.length)
         await trx
           .updateTable('scheduled_jobs')
@@ -102,8 +121,18 @@ export async function tick(
           .execute();
       result.done += done.length;
       result.skipped += skipped.length;
+      result.failed += failed;
       return jobs.length;
     });
+
+  while (result.done + result.skipped + result.failed < maxJobs) {
+    let claimed: number;
+    try {
+      claimed = await runBatch(false);
+    } catch (e) {
+      if (!(e instanceof RetryWithSavepoints)) throw e;
+      claimed = await runBatch(true);
+    }
     if (claimed === 0) break;
   }
   return result;

@@ -5,15 +5,14 @@
  */
 import type { TaskRow } from '../../db/schema';
 import { tk } from '../../messages/plans';
-import { refOfRepliedMessage } from '../chats/targets';
 import { stripMention } from '../inbound/command';
 import type { Turn } from '../inbound/turn';
 import {
   closePrompt,
   currentPrompt,
-  newestPrompt,
   numberedAnswer,
   openPrompt,
+  type Prompt,
 } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
@@ -162,11 +161,15 @@ export const taskCommands: Record<string, CommandSpec> = {
 /** A choice among the unit's tasks the bot asked for ("1", "2", or a button). */
 async function answerChoice(turn: Turn): Promise<boolean> {
   const fromButton = turn.msg.callbackData?.startsWith('tk:') ? turn.msg.callbackData : null;
-  const prompt = await currentPrompt<PendingUpdate>(turn.trx, turn.chat.id, CHOOSE, turn.now);
+  // A numbered answer belongs to the newest question asked in the chat, which may not be ours;
+  // a button names its own question.
+  const newest = turn.arrival.prompt;
+  const prompt = fromButton
+    ? await currentPrompt<PendingUpdate>(turn.trx, turn.chat.id, CHOOSE, turn.now)
+    : newest?.kind === CHOOSE
+      ? (newest as unknown as Prompt<PendingUpdate>)
+      : null;
   if (!prompt) return false;
-  // A numbered answer belongs to the newest question asked in the chat, which may not be ours.
-  const newest = await newestPrompt(turn.trx, turn.chat.id, turn.now);
-  if (!fromButton && newest && newest.id !== prompt.id) return false;
   let idx: number | null = null;
   if (fromButton) {
     const [, pid, i] = fromButton.split(':');
@@ -199,12 +202,7 @@ export const taskTextHandler: TextHandler = async (turn) => {
   const text = stripMention(turn.msg.text, turn.botUsername);
   const update = parseTaskUpdate(text);
   const files = filesOf(turn);
-  const ref = await refOfRepliedMessage(
-    turn.trx,
-    turn.msg.platform,
-    turn.msg.chat.id,
-    turn.msg.replyToMessageId,
-  );
+  const ref = turn.repliedRef;
   if (ref?.startsWith('task:')) {
     const t = await getTask(turn.trx, Number(ref.slice(5)));
     if (!t) return false;
