@@ -68,7 +68,8 @@ export function renderDocsPage(doc: OpenAPIV3_1.Document): string {
     if (s.contentMediaType) out += ` (${esc(s.contentMediaType)})`;
     if (type === 'string') out += range(s.minLength, s.maxLength, ` ${m.chars}`);
     if (type === 'integer' || type === 'number') out += range(s.minimum, s.maximum, '');
-    if (s.pattern) out += ` <code>${esc(s.pattern)}</code>`;
+    // A format says it better than the regular expression zod writes for it.
+    if (s.pattern && !s.format) out += ` <code>${esc(s.pattern)}</code>`;
     if (s.default !== undefined)
       out += `, ${m.defaultValue} <code>${esc(JSON.stringify(s.default))}</code>`;
     return `<span class="t">${out}</span>`;
@@ -76,6 +77,9 @@ export function renderDocsPage(doc: OpenAPIV3_1.Document): string {
 
   const view = (raw: unknown, depth = 0): string => {
     const s = deref<Schema>(raw);
+    return shape(s, depth) + (s.description ? ` — ${prose(s.description)}` : '');
+  };
+  const shape = (s: Schema, depth: number): string => {
     if (depth > 8) return label(s);
     const alts = (s.anyOf ?? s.oneOf) as Schema[] | undefined;
     if (alts) {
@@ -90,7 +94,7 @@ export function renderDocsPage(doc: OpenAPIV3_1.Document): string {
       const required = new Set(s.required ?? []);
       const rows = Object.entries(s.properties).map(
         ([name, p]) =>
-          `<li><code>${esc(name)}</code>${required.has(name) ? ` <span class="req">${m.required}</span>` : ''}: ${view(p, depth + 1)}${prose(deref<Schema>(p).description)}</li>`,
+          `<li><code>${esc(name)}</code>${required.has(name) ? ` <span class="req">${m.required}</span>` : ''}: ${view(p, depth + 1)}</li>`,
       );
       return `${m.object}<ul class="s">${rows.join('')}</ul>`;
     }

@@ -61,7 +61,7 @@ export function docs(tag: string) {
       ...(hasBody ? { requestBody: { required: true, content: content as never } } : {}),
       responses: {
         [d.status ?? 200]: ok,
-        400: ref('BadRequest'),
+        ...(hasBody || d.query ? { 400: ref('BadRequest') } : {}),
         401: ref('Unauthorized'),
         ...(hasBody ? { 413: ref('TooLarge') } : {}),
         default: ref('Error'),
@@ -103,8 +103,10 @@ function typePathParams(paths: OpenAPIV3_1.PathsObject): void {
           p.description = m.idParam;
         } else if (p.name === 'code') p.description = m.codeParam;
       }
-      if (path.includes('{') && op.responses && !op.responses['404'])
-        op.responses['404'] = ref('NotFound');
+      if (path.includes('{') && op.responses) {
+        op.responses['400'] ??= ref('BadRequest');
+        op.responses['404'] ??= ref('NotFound');
+      }
     }
   }
 }
