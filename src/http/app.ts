@@ -4,7 +4,10 @@ import { requestId } from 'hono/request-id';
 import type { AppContext } from '../app-context';
 import { secretEquals } from '../core/codes';
 import { buildDownload, verifyDownload } from '../core/exports/links';
+import { currentSession } from './dashboard/auth';
+import { DOCS_HEADERS, renderDocsPage } from './docs-page';
 import { domainResponse, errorBody, internalErrorResponse } from './errors';
+import { DOCS_PATH, SPEC_PATH, docs, openApiDocument } from './openapi';
 import { unitsApi } from './api/units';
 import { eventsApi } from './api/events';
 import { campaignsApi } from './api/campaigns';
@@ -96,7 +99,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   api.use('*', async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    if (!secretEquals(token, deps.adminToken)) {
+    // A browser cannot send the token: the reference also opens for a dashboard session.
+    const reader = () =>
+      c.req.method === 'GET' &&
+      (c.req.path === DOCS_PATH || c.req.path === SPEC_PATH) &&
+      currentSession(c, deps.ctx);
+    if (!secretEquals(token, deps.adminToken) && !(await reader())) {
       return c.json(
         errorBody('unauthorized', 'Thiếu hoặc sai mã truy cập (Authorization: Bearer …).'),
         401,
@@ -112,6 +120,23 @@ export function createHttpApp(deps: HttpDeps): Hono {
   accessApi(api, deps.ctx);
   plansApi(api, deps.ctx);
   tasksApi(api, deps.ctx);
+
+  // Read off the whole app once it is built, so the /api prefix and every route are in it.
+  let spec: ReturnType<typeof openApiDocument> | undefined;
+  const document = () =>
+    (spec ??= openApiDocument(app).catch((e: unknown) => {
+      spec = undefined;
+      throw e;
+    }));
+  const doc = docs('Tài liệu');
+  api.get('/openapi.json', doc({ summary: 'Tài liệu OpenAPI 3.1 này', session: true }), async (c) =>
+    c.json(await document()),
+  );
+  api.get(
+    '/docs',
+    doc({ summary: 'Trang tài liệu API', session: true, file: 'text/html' }),
+    async (c) => c.html(renderDocsPage(await document()), 200, DOCS_HEADERS),
+  );
   app.route('/api', api);
 
   deps.mount?.(app);

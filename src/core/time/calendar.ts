@@ -203,4 +203,5 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
 /** API input: a real date `'YYYY-MM-DD'`. */
 export const dateKeySchema = z
   .string()
-  .refine(isDateKey, { message: 'Ngày phải có dạng YYYY-MM-DD và là ngày có thật.' });
+  .refine(isDateKey, { message: 'Ngày phải có dạng YYYY-MM-DD và là ngày có thật.' })
+  .describe('Ngày `YYYY-MM-DD`.');

@@ -174,7 +174,10 @@ export function subtractDuration(instant: Date, d: Duration, tz: string = DEFAUL
 }
 
 /** API input: an ISO 8601 duration string, validated, kept as typed. */
-export const isoDurationSchema = z.string().superRefine((s, ctx) => {
-  const r = tryParseDuration(s);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
-});
+export const isoDurationSchema = z
+  .string()
+  .superRefine((s, ctx) => {
+    const r = tryParseDuration(s);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+  })
+  .describe('Khoảng thời gian ISO 8601: `P1D`, `PT15M`, `P1W`.');

@@ -10,6 +10,7 @@ import { PLATFORMS } from '../../core/channel';
 import { notFound } from '../../core/errors';
 import { rotateOrganizerCode, rotateUnitJoinCode } from '../../core/units/codes';
 import { readJson } from '../validate';
+import { docs } from '../openapi';
 
 const ACTOR = 'api';
 
@@ -20,26 +21,52 @@ const unlinkSchema = z.object({
   chatId: z.string().trim().min(1).max(200),
 });
 
+const doc = docs('Quyền truy cập');
+
 export function accessApi(api: Hono, ctx: AppContext): void {
-  api.post('/units/rotate-code', async (c) => {
-    const { code } = await readJson(c, rotateSchema);
-    const joinCode = await ctx.db
-      .transaction()
-      .execute((trx) => rotateUnitJoinCode(trx, code, ACTOR));
-    return c.json({ code, joinCode });
-  });
+  api.post(
+    '/units/rotate-code',
+    doc({
+      summary: 'Đổi mã liên kết của một đơn vị',
+      description: 'Mã cũ hết hiệu lực ngay với /lienket.',
+      body: rotateSchema,
+      returns: '`{code, joinCode}`',
+    }),
+    async (c) => {
+      const { code } = await readJson(c, rotateSchema);
+      const joinCode = await ctx.db
+        .transaction()
+        .execute((trx) => rotateUnitJoinCode(trx, code, ACTOR));
+      return c.json({ code, joinCode });
+    },
+  );
 
-  api.post('/organizer-code/rotate', async (c) => {
-    const joinCode = await ctx.db.transaction().execute((trx) => rotateOrganizerCode(trx, ACTOR));
-    return c.json({ joinCode });
-  });
+  api.post(
+    '/organizer-code/rotate',
+    doc({ summary: 'Đổi mã liên kết nhóm Ban tổ chức', returns: '`{joinCode}`' }),
+    async (c) => {
+      const joinCode = await ctx.db.transaction().execute((trx) => rotateOrganizerCode(trx, ACTOR));
+      return c.json({ joinCode });
+    },
+  );
 
-  api.get('/organizer-chats', async (c) => c.json(await listOrganizerChats(ctx.db)));
+  api.get('/organizer-chats', doc({ summary: 'Các nhóm Ban tổ chức đã liên kết' }), async (c) =>
+    c.json(await listOrganizerChats(ctx.db)),
+  );
 
-  api.post('/chats/unlink', async (c) => {
-    const body = await readJson(c, unlinkSchema);
-    const unlinked = await ctx.db.transaction().execute((trx) => unlinkChat(trx, body, ACTOR));
-    if (!unlinked) throw notFound('Nhóm chat này không liên kết với đơn vị nào.', 'chatId');
-    return c.json(unlinked);
-  });
+  api.post(
+    '/chats/unlink',
+    doc({
+      summary: 'Hủy liên kết một nhóm chat',
+      description: '404 nếu nhóm chưa liên kết với đơn vị nào.',
+      body: unlinkSchema,
+      returns: 'Nhóm vừa hủy liên kết.',
+    }),
+    async (c) => {
+      const body = await readJson(c, unlinkSchema);
+      const unlinked = await ctx.db.transaction().execute((trx) => unlinkChat(trx, body, ACTOR));
+      if (!unlinked) throw notFound('Nhóm chat này không liên kết với đơn vị nào.', 'chatId');
+      return c.json(unlinked);
+    },
+  );
 }

@@ -16,6 +16,7 @@ import { recurrenceSchema } from '../../core/time/recurrence';
 import { saveCalendarOverrides } from '../../core/time/overrides';
 import { DomainError, notFound } from '../../core/errors';
 import { intParam, readJson } from '../validate';
+import { docs } from '../openapi';
 import { instant, unitSelector } from './events';
 
 const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'giờ dạng HH:mm, ví dụ 08:00');
@@ -42,30 +43,51 @@ const createSchema = z.object({
 });
 
 const unitRef = z.object({ unit: z.string().trim().min(1) });
+const extensionSchema = unitRef.extend({ until: instant });
+const excuseSchema = unitRef.extend({ note: z.string().max(1000).nullish() });
+const calendarSchema = z.object({
+  holidays: z
+    .array(z.object({ date: dateKeySchema, note: z.string().max(200).optional() }))
+    .default([]),
+  workdays: z.array(dateKeySchema).default([]),
+});
+
+const doc = docs('Yêu cầu báo cáo');
 
 export function campaignsApi(api: Hono, ctx: AppContext): void {
-  api.post('/campaigns', async (c) => {
-    const body = await readJson(c, createSchema);
-    const deadline =
-      typeof body.deadline === 'string'
-        ? deadlineFromVietnamesePhrase(
-            body.deadline,
-            body.deadlineMode ?? 'before-day',
-            ctx.timezone,
-          )
-        : (body.deadline ?? null);
-    const created = await createCampaign(ctx, { ...body, deadline });
-    return c.json(
-      {
-        id: created.id,
-        deadline: created.deadline.toISOString(),
-        unreachable: created.unreachable,
-      },
-      201,
-    );
-  });
+  api.post(
+    '/campaigns',
+    doc({
+      summary: 'Tạo yêu cầu báo cáo',
+      description:
+        '`deadline`: thời điểm ISO, hoặc ngày `YYYY-MM-DD` đọc là "trước ngày" (`deadlineMode: "by-end-of-day"` nếu muốn hết ngày đó). Nhắc trước hạn, đôn đốc sau hạn, định kỳ.',
+      body: createSchema,
+      status: 201,
+      returns: '`{id, deadline, unreachable}`',
+    }),
+    async (c) => {
+      const body = await readJson(c, createSchema);
+      const deadline =
+        typeof body.deadline === 'string'
+          ? deadlineFromVietnamesePhrase(
+              body.deadline,
+              body.deadlineMode ?? 'before-day',
+              ctx.timezone,
+            )
+          : (body.deadline ?? null);
+      const created = await createCampaign(ctx, { ...body, deadline });
+      return c.json(
+        {
+          id: created.id,
+          deadline: created.deadline.toISOString(),
+          unreachable: created.unreachable,
+        },
+        201,
+      );
+    },
+  );
 
-  api.get('/campaigns', async (c) => {
+  api.get('/campaigns', doc({ summary: 'Danh sách yêu cầu báo cáo' }), async (c) => {
     const rows = await ctx.db
       .selectFrom('campaigns')
       .selectAll()
@@ -82,29 +104,33 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
     );
   });
 
-  api.get('/campaigns/:id', async (c) => {
-    const id = intParam(c, 'id');
-    const campaign = await getCampaign(ctx.db, id);
-    if (!campaign) throw notFound(`Không có yêu cầu báo cáo số ${id}.`);
-    const units = await campaignUnits(ctx.db, campaign, ctx.clock(), ctx.timezone);
-    return c.json({
-      id: campaign.id,
-      title: campaign.title,
-      periodLabel: campaign.period_label,
-      sourcePlan: campaign.source_plan,
-      deadline: campaign.deadline.toISOString(),
-      status: campaign.status,
-      units: units.map((u) => ({
-        unit: { code: u.code, name: u.name, category: u.category },
-        status: u.status,
-        ...(u.submittedAt ? { submittedAt: u.submittedAt.toISOString() } : {}),
-        ...(u.text ? { text: u.text } : {}),
-        ...(u.files.length ? { files: u.files } : {}),
-        ...(u.extendedUntil ? { extendedUntil: u.extendedUntil.toISOString() } : {}),
-        chases: u.chaseCount,
-      })),
-    });
-  });
+  api.get(
+    '/campaigns/:id',
+    doc({ summary: 'Một yêu cầu báo cáo, kèm tình trạng từng đơn vị' }),
+    async (c) => {
+      const id = intParam(c, 'id');
+      const campaign = await getCampaign(ctx.db, id);
+      if (!campaign) throw notFound(`Không có yêu cầu báo cáo số ${id}.`);
+      const units = await campaignUnits(ctx.db, campaign, ctx.clock(), ctx.timezone);
+      return c.json({
+        id: campaign.id,
+        title: campaign.title,
+        periodLabel: campaign.period_label,
+        sourcePlan: campaign.source_plan,
+        deadline: campaign.deadline.toISOString(),
+        status: campaign.status,
+        units: units.map((u) => ({
+          unit: { code: u.code, name: u.name, category: u.category },
+          status: u.status,
+          ...(u.submittedAt ? { submittedAt: u.submittedAt.toISOString() } : {}),
+          ...(u.text ? { text: u.text } : {}),
+          ...(u.files.length ? { files: u.files } : {}),
+          ...(u.extendedUntil ? { extendedUntil: u.extendedUntil.toISOString() } : {}),
+          chases: u.chaseCount,
+        })),
+      });
+    },
+  );
 
   const unitOf = async (campaignId: number, code: string) => {
     const campaign = await getCampaign(ctx.db, campaignId);
@@ -118,47 +144,61 @@ export function campaignsApi(api: Hono, ctx: AppContext): void {
     return { campaign, unit };
   };
 
-  api.post('/campaigns/:id/extensions', async (c) => {
-    const body = await readJson(c, unitRef.extend({ until: instant }));
-    const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
-    if (body.until <= ctx.clock())
-      throw new DomainError('invalid_body', 'Trường until phải ở sau thời điểm hiện tại.', {
-        field: 'until',
-      });
-    await ctx.db
-      .transaction()
-      .execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until));
-    return c.json({ ok: true });
-  });
+  api.post(
+    '/campaigns/:id/extensions',
+    doc({ summary: 'Gia hạn cho một đơn vị', body: extensionSchema, returns: '`{ok: true}`' }),
+    async (c) => {
+      const body = await readJson(c, extensionSchema);
+      const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
+      if (body.until <= ctx.clock())
+        throw new DomainError('invalid_body', 'Trường until phải ở sau thời điểm hiện tại.', {
+          field: 'until',
+        });
+      await ctx.db
+        .transaction()
+        .execute((trx) => grantExtension(ctx, trx, campaign, unit.id, body.until));
+      return c.json({ ok: true });
+    },
+  );
 
-  api.post('/campaigns/:id/excuse', async (c) => {
-    const body = await readJson(c, unitRef.extend({ note: z.string().max(1000).nullish() }));
-    const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
-    await ctx.db
-      .transaction()
-      .execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null));
-    return c.json({ ok: true });
-  });
+  api.post(
+    '/campaigns/:id/excuse',
+    doc({ summary: 'Miễn báo cáo cho một đơn vị', body: excuseSchema, returns: '`{ok: true}`' }),
+    async (c) => {
+      const body = await readJson(c, excuseSchema);
+      const { campaign, unit } = await unitOf(intParam(c, 'id'), body.unit);
+      await ctx.db
+        .transaction()
+        .execute((trx) => excuseUnit(trx, campaign, unit.id, body.note ?? null));
+      return c.json({ ok: true });
+    },
+  );
 
-  api.delete('/campaigns/:id', async (c) => {
-    const id = intParam(c, 'id');
-    if (!(await getCampaign(ctx.db, id))) throw notFound(`Không có yêu cầu báo cáo số ${id}.`);
-    await ctx.db.transaction().execute((trx) => cancelCampaign(trx, id));
-    return c.json({ ok: true });
-  });
+  api.delete(
+    '/campaigns/:id',
+    doc({ summary: 'Hủy yêu cầu báo cáo', returns: '`{ok: true}`' }),
+    async (c) => {
+      const id = intParam(c, 'id');
+      if (!(await getCampaign(ctx.db, id))) throw notFound(`Không có yêu cầu báo cáo số ${id}.`);
+      await ctx.db.transaction().execute((trx) => cancelCampaign(trx, id));
+      return c.json({ ok: true });
+    },
+  );
 
   /** Per-year working-day overrides: the government's whole Tết break, compensatory days, make-up Saturdays. */
-  api.put('/calendar', async (c) => {
-    const body = await readJson(
-      c,
-      z.object({
-        holidays: z
-          .array(z.object({ date: dateKeySchema, note: z.string().max(200).optional() }))
-          .default([]),
-        workdays: z.array(dateKeySchema).default([]),
-      }),
-    );
-    await ctx.db.transaction().execute((trx) => saveCalendarOverrides(trx, body));
-    return c.json({ ok: true });
-  });
+  api.put(
+    '/calendar',
+    doc({
+      summary: 'Ngày nghỉ và ngày làm bù',
+      description:
+        'Kỳ nghỉ Tết do Chính phủ công bố, ngày nghỉ bù, thứ Bảy làm bù: thay cả danh sách.',
+      body: calendarSchema,
+      returns: '`{ok: true}`',
+    }),
+    async (c) => {
+      const body = await readJson(c, calendarSchema);
+      await ctx.db.transaction().execute((trx) => saveCalendarOverrides(trx, body));
+      return c.json({ ok: true });
+    },
+  );
 }

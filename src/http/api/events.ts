@@ -8,6 +8,7 @@ import { registrationSheet } from '../../core/events/export';
 import { isoDurationSchema } from '../../core/time/duration';
 import { buildRegistrationsCsv, buildRegistrationsXlsx } from '../../export/registrations';
 import { intParam, readJson } from '../validate';
+import { docs } from '../openapi';
 
 export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'giờ dạng HH:mm, ví dụ 17:00');
@@ -55,14 +56,26 @@ const createSchema = z.object({
 });
 const patchSchema = z.object(eventFields).omit({ mode: true, onlinePoints: true }).partial();
 
-export function eventsApi(api: Hono, ctx: AppContext): void {
-  api.post('/events', async (c) => {
-    const body = await readJson(c, createSchema);
-    const created = await createEvent(ctx, body);
-    return c.json(created, 201);
-  });
+const doc = docs('Sự kiện');
 
-  api.get('/events/:id', async (c) => {
+export function eventsApi(api: Hono, ctx: AppContext): void {
+  api.post(
+    '/events',
+    doc({
+      summary: 'Tạo sự kiện và gửi thư mời',
+      description:
+        '`units`: `"all"`, danh sách mã, hoặc `{categories, codes, withChildren}`. `agendaText`: bảng chương trình dán từ kế hoạch.',
+      body: createSchema,
+      status: 201,
+    }),
+    async (c) => {
+      const body = await readJson(c, createSchema);
+      const created = await createEvent(ctx, body);
+      return c.json(created, 201);
+    },
+  );
+
+  api.get('/events/:id', doc({ summary: 'Một sự kiện' }), async (c) => {
     const id = intParam(c, 'id');
     const e = await getEvent(ctx.db, id);
     if (!e) throw notFound(`Không có sự kiện số ${id}.`);
@@ -77,14 +90,23 @@ export function eventsApi(api: Hono, ctx: AppContext): void {
     });
   });
 
-  api.patch('/events/:id', async (c) => {
-    const id = intParam(c, 'id');
-    const body = await readJson(c, patchSchema);
-    const e = await updateEvent(ctx, id, body);
-    return c.json({ id: e.id, status: e.status });
-  });
+  api.patch(
+    '/events/:id',
+    doc({
+      summary: 'Sửa sự kiện',
+      description: 'Các đơn vị được báo thay đổi.',
+      body: patchSchema,
+      returns: '`{id, status}`',
+    }),
+    async (c) => {
+      const id = intParam(c, 'id');
+      const body = await readJson(c, patchSchema);
+      const e = await updateEvent(ctx, id, body);
+      return c.json({ id: e.id, status: e.status });
+    },
+  );
 
-  api.delete('/events/:id', async (c) => {
+  api.delete('/events/:id', doc({ summary: 'Hủy sự kiện', returns: '`{ok: true}`' }), async (c) => {
     await cancelEvent(ctx, intParam(c, 'id'));
     return c.json({ ok: true });
   });
@@ -94,22 +116,35 @@ export function eventsApi(api: Hono, ctx: AppContext): void {
     if (!e) throw notFound(`Không có sự kiện số ${id}.`);
     return { e, regs: await listRegistrations(ctx.db, id) };
   };
-  api.get('/events/:id/registrations', async (c) =>
-    c.json((await registrations(intParam(c, 'id'))).regs),
+  api.get(
+    '/events/:id/registrations',
+    doc({ summary: 'Danh sách đăng ký của sự kiện' }),
+    async (c) => c.json((await registrations(intParam(c, 'id'))).regs),
   );
-  api.get('/events/:id/registrations.csv', async (c) => {
-    const { e, regs } = await registrations(intParam(c, 'id'));
-    return c.body(buildRegistrationsCsv(registrationSheet(e, regs, ctx.timezone)), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.csv"`,
-    });
-  });
-  api.get('/events/:id/registrations.xlsx', async (c) => {
-    const { e, regs } = await registrations(intParam(c, 'id'));
-    const buf = await buildRegistrationsXlsx(registrationSheet(e, regs, ctx.timezone));
-    return c.body(new Uint8Array(buf), 200, {
-      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.xlsx"`,
-    });
-  });
+  api.get(
+    '/events/:id/registrations.csv',
+    doc({ summary: 'Danh sách đăng ký (CSV, mẫu Phụ lục 1)', file: 'text/csv' }),
+    async (c) => {
+      const { e, regs } = await registrations(intParam(c, 'id'));
+      return c.body(buildRegistrationsCsv(registrationSheet(e, regs, ctx.timezone)), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.csv"`,
+      });
+    },
+  );
+  api.get(
+    '/events/:id/registrations.xlsx',
+    doc({
+      summary: 'Danh sách đăng ký (xlsx, mẫu Phụ lục 1)',
+      file: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    }),
+    async (c) => {
+      const { e, regs } = await registrations(intParam(c, 'id'));
+      const buf = await buildRegistrationsXlsx(registrationSheet(e, regs, ctx.timezone));
+      return c.body(new Uint8Array(buf), 200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="dang-ky-su-kien-${e.id}.xlsx"`,
+      });
+    },
+  );
 }

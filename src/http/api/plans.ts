@@ -10,9 +10,10 @@ import {
   listDrafts,
   patchDraft,
 } from '../../core/plans/drafts';
-import { buildExport, type ExportFormat, type ExportTarget } from '../../core/plans/exports';
+import { buildExport, MIME, type ExportFormat, type ExportTarget } from '../../core/plans/exports';
 import { planFileKind, planFileText } from '../../core/plans/source';
 import { intParam, readJson } from '../validate';
+import { docs } from '../openapi';
 
 const textBody = z.object({ text: z.string().min(1).max(600_000) });
 
@@ -60,35 +61,86 @@ async function exportResponse(
   });
 }
 
+const doc = docs('Kế hoạch');
+const issuer = { issuer: 'Tên cơ quan báo cáo in trên tệp.' };
+
 export function plansApi(api: Hono, ctx: AppContext): void {
-  api.post('/plans', async (c) => {
-    const input = await planInput(c);
-    const draft = await createDraft(ctx, { ...input, createdBy: 'api' });
-    return c.json(draft, 201);
-  });
+  api.post(
+    '/plans',
+    doc({
+      summary: 'Đọc một kế hoạch thành bản nháp',
+      description:
+        'Tệp .docx, .pdf (có lớp chữ), .txt/.md qua `multipart/form-data` trường `file`; hoặc JSON `{text}`; hoặc văn bản thuần.',
+      body: textBody,
+      media: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } },
+          },
+        },
+        'text/plain': { schema: { type: 'string' } },
+        'text/markdown': { schema: { type: 'string' } },
+      },
+      status: 201,
+      returns: 'Bản nháp: `{id, document, units, events, requirements, tasks, warnings}`.',
+    }),
+    async (c) => {
+      const input = await planInput(c);
+      const draft = await createDraft(ctx, { ...input, createdBy: 'api' });
+      return c.json(draft, 201);
+    },
+  );
 
-  api.get('/plans', async (c) => c.json(await listDrafts(ctx.db)));
+  api.get('/plans', doc({ summary: 'Danh sách bản nháp kế hoạch' }), async (c) =>
+    c.json(await listDrafts(ctx.db)),
+  );
 
-  api.get('/plans/:id', async (c) => c.json(await getDraft(ctx.db, intParam(c, 'id'))));
+  api.get('/plans/:id', doc({ summary: 'Một bản nháp kế hoạch' }), async (c) =>
+    c.json(await getDraft(ctx.db, intParam(c, 'id'))),
+  );
 
-  api.patch('/plans/:id', async (c) => {
-    const id = intParam(c, 'id');
-    const patch = await readJson(c, draftPatchSchema);
-    return c.json(await patchDraft(ctx, id, patch));
-  });
+  api.patch(
+    '/plans/:id',
+    doc({
+      summary: 'Sửa bản nháp',
+      description:
+        'Thay cả danh sách, hoặc sửa từng mục theo khóa (`null` bỏ mục); `drop`: các khóa bỏ đi.',
+      body: draftPatchSchema,
+    }),
+    async (c) => {
+      const id = intParam(c, 'id');
+      const patch = await readJson(c, draftPatchSchema);
+      return c.json(await patchDraft(ctx, id, patch));
+    },
+  );
 
-  api.post('/plans/:id/apply', async (c) => {
-    const result = await applyDraft(ctx, intParam(c, 'id'), 'api');
-    return c.json(result);
-  });
+  api.post(
+    '/plans/:id/apply',
+    doc({
+      summary: 'Áp dụng bản nháp',
+      description:
+        'Một giao dịch: đơn vị, sự kiện, yêu cầu báo cáo, nhiệm vụ và tin nhắn. Áp dụng lại không tạo thêm gì.',
+      returns: 'Những gì đã tạo và các mục bỏ qua (`skipped`).',
+    }),
+    async (c) => {
+      const result = await applyDraft(ctx, intParam(c, 'id'), 'api');
+      return c.json(result);
+    },
+  );
 
   /** The organizer's exports: status workbook, zip of submitted files, draft Báo cáo tổng hợp. */
   for (const [file, format] of FILES) {
-    api.get(`/plans/:id/export/${file}`, (c) =>
-      exportResponse(c, ctx, { kind: 'plan', id: intParam(c, 'id') }, format),
+    api.get(
+      `/plans/:id/export/${file}`,
+      doc({ summary: `Xuất ${file} cho cả kế hoạch`, query: issuer, file: MIME[format] }),
+      (c) => exportResponse(c, ctx, { kind: 'plan', id: intParam(c, 'id') }, format),
     );
-    api.get(`/campaigns/:id/export/${file}`, (c) =>
-      exportResponse(c, ctx, { kind: 'campaign', id: intParam(c, 'id') }, format),
+    api.get(
+      `/campaigns/:id/export/${file}`,
+      doc({ summary: `Xuất ${file} cho một yêu cầu báo cáo`, query: issuer, file: MIME[format] }),
+      (c) => exportResponse(c, ctx, { kind: 'campaign', id: intParam(c, 'id') }, format),
     );
   }
 }

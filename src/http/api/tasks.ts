@@ -5,6 +5,7 @@ import { getTask, taskViews, type TaskView } from '../../core/tasks/manage';
 import { TASK_STATUSES, type TaskStatus } from '../../core/tasks/status';
 import { TASK_STATUS_LABEL } from '../../messages/plans';
 import { intParam } from '../validate';
+import { docs } from '../openapi';
 
 export function taskJson(v: TaskView) {
   const unit = (u: TaskView['lead'][number]) => ({
@@ -33,32 +34,45 @@ export function taskJson(v: TaskView) {
   };
 }
 
+const doc = docs('Nhiệm vụ');
+
 export function tasksApi(api: Hono, ctx: AppContext): void {
   /** `?plan=<id>`, `?unit=<code>`, `?status=overdue` filter the list. */
-  api.get('/tasks', async (c) => {
-    const plan = Number(c.req.query('plan'));
-    const unit = c.req.query('unit');
-    const status = c.req.query('status') as TaskStatus | undefined;
-    let q = ctx.db.selectFrom('tasks').selectAll('tasks').orderBy('tasks.id');
-    if (Number.isInteger(plan) && plan > 0) q = q.where('tasks.plan_id', '=', plan);
-    if (unit)
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('task_units as tu')
-            .innerJoin('units as u', 'u.id', 'tu.unit_id')
-            .select('tu.task_id')
-            .whereRef('tu.task_id', '=', 'tasks.id')
-            .where('u.code', '=', unit),
-        ),
-      );
-    const views = await taskViews(ctx.db, await q.limit(10_000).execute(), ctx.clock());
-    const filtered =
-      status && TASK_STATUSES.includes(status) ? views.filter((v) => v.status === status) : views;
-    return c.json(filtered.map(taskJson));
-  });
+  api.get(
+    '/tasks',
+    doc({
+      summary: 'Danh sách nhiệm vụ',
+      query: {
+        plan: 'Số kế hoạch.',
+        unit: 'Mã đơn vị (chủ trì hoặc phối hợp).',
+        status: 'Tình trạng, ví dụ `overdue`.',
+      },
+    }),
+    async (c) => {
+      const plan = Number(c.req.query('plan'));
+      const unit = c.req.query('unit');
+      const status = c.req.query('status') as TaskStatus | undefined;
+      let q = ctx.db.selectFrom('tasks').selectAll('tasks').orderBy('tasks.id');
+      if (Number.isInteger(plan) && plan > 0) q = q.where('tasks.plan_id', '=', plan);
+      if (unit)
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('task_units as tu')
+              .innerJoin('units as u', 'u.id', 'tu.unit_id')
+              .select('tu.task_id')
+              .whereRef('tu.task_id', '=', 'tasks.id')
+              .where('u.code', '=', unit),
+          ),
+        );
+      const views = await taskViews(ctx.db, await q.limit(10_000).execute(), ctx.clock());
+      const filtered =
+        status && TASK_STATUSES.includes(status) ? views.filter((v) => v.status === status) : views;
+      return c.json(filtered.map(taskJson));
+    },
+  );
 
-  api.get('/tasks/:id', async (c) => {
+  api.get('/tasks/:id', doc({ summary: 'Một nhiệm vụ, kèm các lần cập nhật' }), async (c) => {
     const id = intParam(c, 'id');
     const t = await getTask(ctx.db, id);
     if (!t) throw notFound(`Không có nhiệm vụ số ${id}.`);
