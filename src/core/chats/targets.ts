@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { OutboxTarget } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
-import { oncePerBatch } from '../outbox/batch';
+import { oncePerBatch, primeBatch, primed } from '../outbox/batch';
 
 export interface UnitChatTarget extends OutboxTarget {
   unitId: number;
@@ -43,20 +43,48 @@ export interface Delivery extends UnitChatTarget {
   onBehalf: Array<{ id: number; name: string }>;
 }
 
+interface ReachRow {
+  unit_id: number;
+  unit_name: string;
+  depth: number;
+  chat_id: number;
+  platform: string;
+  external_id: string;
+  chat_unit_id: number;
+  seq?: number;
+}
+
+const REACH = 'deliveries.reach';
+
+/**
+ * Reads how every one of these units is reached, for a tick's batch whose jobs will each ask
+ * for some of them: one statement instead of one per job.
+ */
+export async function primeDeliveries(trx: Trx, unitIds: number[]): Promise<void> {
+  const ids = [...new Set(unitIds)];
+  const byUnit = new Map<number, ReachRow[]>(ids.map((id) => [id, []]));
+  // The statement's order (chat, then the tree's order) is kept as `seq` for the jobs' subsets.
+  (await reachRows(trx, ids)).forEach((r, seq) => byUnit.get(r.unit_id)?.push({ ...r, seq }));
+  const before = await primed<Map<number, ReachRow[]>>(trx, REACH);
+  primeBatch(trx, REACH, before ? new Map([...before, ...byUnit]) : byUnit);
+}
+
 export async function deliveries(
   trx: Trx,
   unitIds: number[],
 ): Promise<{ deliveries: Delivery[]; unreachable: number[] }> {
   if (unitIds.length === 0) return { deliveries: [], unreachable: [] };
-  const rows = await sql<{
-    unit_id: number;
-    unit_name: string;
-    depth: number;
-    chat_id: number;
-    platform: string;
-    external_id: string;
-    chat_unit_id: number;
-  }>`
+  const known = await primed<Map<number, ReachRow[]>>(trx, REACH);
+  const rows =
+    known && unitIds.every((id) => known.has(id))
+      ? unitIds.flatMap((id) => known.get(id)!).sort((a, b) => a.seq! - b.seq!)
+      : await reachRows(trx, unitIds);
+  return groupByChat(rows, unitIds);
+}
+
+async function reachRows(trx: Trx, unitIds: number[]): Promise<ReachRow[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await sql<ReachRow>`
     WITH RECURSIVE chain(unit_id, ancestor_id, depth) AS (
       SELECT u.id, u.id, 0 FROM units u WHERE u.id = ANY(${unitIds}::int[])
       UNION ALL
@@ -72,8 +100,15 @@ export async function deliveries(
     JOIN chats ch ON ch.unit_id = r.ancestor_id AND ch.role = 'unit' AND ch.active
     JOIN units u ON u.id = r.unit_id
     ORDER BY ch.unit_id, ch.id, u.sort_order, u.code`.execute(trx);
+  return rows.rows;
+}
+
+function groupByChat(
+  rows: ReachRow[],
+  unitIds: number[],
+): { deliveries: Delivery[]; unreachable: number[] } {
   const byChat = new Map<number, Delivery>();
-  for (const r of rows.rows) {
+  for (const r of rows) {
     let d = byChat.get(r.chat_id);
     if (!d) {
       d = {
@@ -91,7 +126,7 @@ export async function deliveries(
     if (r.depth === 0) d.own = true;
     else d.onBehalf.push({ id: r.unit_id, name: r.unit_name });
   }
-  const reached = new Set(rows.rows.map((r) => r.unit_id));
+  const reached = new Set(rows.map((r) => r.unit_id));
   return {
     deliveries: [...byChat.values()],
     unreachable: unitIds.filter((id) => !reached.has(id)),

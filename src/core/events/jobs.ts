@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { ev } from '../../messages/vi';
-import { organizerChats } from '../chats/targets';
+import { organizerChats, primeDeliveries } from '../chats/targets';
+import { oncePerBatch, primeBatch } from '../outbox/batch';
 import { sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
@@ -12,17 +13,17 @@ import type { Job, JobHandler, JobHandlers } from '../scheduler/tick';
 
 const AGENDA_DATES = ['starts_at', 'ends_at'] as const satisfies ReadonlyArray<keyof AgendaItem>;
 
-/**
- * The job's event if still active, with its agenda and the units in these states, in one
- * statement: a tick may run hundreds of these.
- */
-async function loadEvent(
-  trx: Trx,
-  job: Job,
-  statuses: Array<'pending' | 'registered' | 'declined'>,
-): Promise<{ event: EventRow; agenda: AgendaItem[]; unitIds: number[] } | null> {
-  if (!job.event_id) return null;
-  const row = await trx
+type Status = 'pending' | 'registered' | 'declined';
+interface Loaded {
+  event: EventRow;
+  agenda: AgendaItem[];
+  unitIds: number[];
+}
+
+/** Active events with their agendas and the units in these states, in one statement. */
+async function loadEvents(trx: Trx, ids: number[], statuses: Status[]): Promise<Loaded[]> {
+  if (!ids.length) return [];
+  const rows = await trx
     .selectFrom('events')
     .selectAll('events')
     .select((eb) => [
@@ -44,23 +45,49 @@ async function loadEvent(
         .where('r.status', 'in', statuses)
         .as('unit_ids'),
     ])
-    .where('events.id', '=', job.event_id)
+    .where('events.id', 'in', ids)
     .where('events.status', '=', 'active')
-    .executeTakeFirst();
-  if (!row) return null;
-  const { agenda, unit_ids, ...event } = row;
-  return {
+    .execute();
+  return rows.map(({ agenda, unit_ids, ...event }) => ({
     event,
     agenda: (agenda as unknown as Array<JsonRow<AgendaItem>>).map((a) =>
       fromJsonRow(a, AGENDA_DATES),
     ),
     unitIds: (unit_ids ?? []).map(Number),
+  }));
+}
+
+const loadedKey = (id: number, statuses: Status[]) => `event:${id}:${statuses.join(',')}`;
+
+/** The job's event if still active, with what its reminder needs (primed for a batch). */
+async function loadEvent(trx: Trx, job: Job, statuses: Status[]): Promise<Loaded | null> {
+  const id = job.event_id;
+  if (!id) return null;
+  return oncePerBatch(
+    trx,
+    loadedKey(id, statuses),
+    async () => (await loadEvents(trx, [id], statuses))[0] ?? null,
+  );
+}
+
+/** For a batch: every job's event in one statement, and how all their units are reached. */
+function prefetchEvents(statuses: Status[]) {
+  return async (_ctx: AppContext, trx: Trx, jobs: Job[]) => {
+    const ids = [...new Set(jobs.map((j) => j.event_id).filter((x): x is number => !!x))];
+    const loaded = await loadEvents(trx, ids, statuses);
+    const byId = new Map(loaded.map((l) => [l.event.id, l]));
+    for (const id of ids) primeBatch(trx, loadedKey(id, statuses), byId.get(id) ?? null);
+    await primeDeliveries(
+      trx,
+      loaded.flatMap((l) => l.unitIds),
+    );
   };
 }
 
 /** Reminder to units that have neither registered nor declined; nobody else. */
 const register: JobHandler<'event.register'> = {
   timeSensitive: true,
+  prefetch: prefetchEvents(['pending']),
   async run(ctx: AppContext, trx, job) {
     const loaded = await loadEvent(trx, job, ['pending']);
     if (!loaded) return;
@@ -78,6 +105,7 @@ function wholeEvent(
 ): JobHandler<'event.daybefore' | 'event.morning'> {
   return {
     timeSensitive: true,
+    prefetch: prefetchEvents(['registered']),
     async run(ctx, trx, job) {
       const loaded = await loadEvent(trx, job, ['registered']);
       if (!loaded) return;
@@ -96,6 +124,7 @@ function wholeEvent(
 /** Before each session: registered units hear the session; organizers also get the speaker's reminder. */
 const session: JobHandler<'event.session'> = {
   timeSensitive: true,
+  prefetch: prefetchEvents(['registered']),
   async run(ctx, trx, job) {
     const loaded = await loadEvent(trx, job, ['registered']);
     if (!loaded) return;

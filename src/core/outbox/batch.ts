@@ -1,7 +1,9 @@
 /**
  * A tick's batch of jobs shares one transaction. Inside it, outbox rows wait and go in together
- * (one INSERT per thousand rows, not one per job), and what every job reads alike (the
- * organizers' chats) is read once. Outside a batch nothing changes: rows are written at once.
+ * (one INSERT per thousand rows, not one per job), what every job reads alike (the organizers'
+ * chats) is read once, and what each job would read for itself (its event, its units' chats)
+ * can be read for all of them in one statement beforehand (a handler's `prefetch`). Outside a
+ * batch nothing changes: rows are written and read at once.
  */
 import type { Insertable } from 'kysely';
 import type { OutboxTable } from '../../db/schema';
@@ -36,6 +38,27 @@ export function oncePerBatch<T>(trx: Trx, key: string, read: () => Promise<T>): 
   if (!b) return read();
   let p = b.memo.get(key) as Promise<T> | undefined;
   if (!p) b.memo.set(key, (p = read()));
+  return p;
+}
+
+/** Puts a value read for many jobs at once where `oncePerBatch` will find it. */
+export function primeBatch<T>(trx: Trx, key: string, value: T): void {
+  batches.get(trx)?.memo.set(key, Promise.resolve(value));
+}
+
+/** A value primed for this batch, if any (without reading anything). */
+export function primed<T>(trx: Trx, key: string): Promise<T> | undefined {
+  return batches.get(trx)?.memo.get(key) as Promise<T> | undefined;
+}
+
+/**
+ * A value primed for this batch, taken (the next job asking reads afresh): for what a job may
+ * change, such as a campaign's chase counts.
+ */
+export function takePrimed<T>(trx: Trx, key: string): Promise<T> | undefined {
+  const memo = batches.get(trx)?.memo;
+  const p = memo?.get(key) as Promise<T> | undefined;
+  memo?.delete(key);
   return p;
 }
 

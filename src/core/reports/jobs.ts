@@ -1,6 +1,6 @@
 import type { AppContext } from '../../app-context';
 import { rp } from '../../messages/vi';
-import { organizerChats } from '../chats/targets';
+import { organizerChats, primeDeliveries } from '../chats/targets';
 import { sendToUnits } from '../chats/send';
 import { dashboardBaseUrl } from '../login-tokens';
 import { summaryGroups } from '../units/tree';
@@ -16,6 +16,7 @@ import {
   campaignUnits,
   getCampaign,
   owed,
+  primeCampaigns,
   rollOver,
   statusText,
 } from './manage';
@@ -51,9 +52,20 @@ async function activeCampaign(trx: Trx, job: Job) {
   return c && c.status === 'active' ? c : null;
 }
 
+/** For a batch: the jobs' campaigns, their units and how those are reached, in three statements. */
+async function prefetch(ctx: AppContext, trx: Trx, jobs: Job[], now: Date): Promise<void> {
+  const ids = [...new Set(jobs.map((j) => j.campaign_id).filter((x): x is number => !!x))];
+  const units = await primeCampaigns(trx, ids, now, ctx.timezone);
+  await primeDeliveries(
+    trx,
+    [...units.values()].flat().map((u) => u.unitId),
+  );
+}
+
 /** Before the deadline: every unit that has not reported, each in its own chats. */
 const remind: JobHandler<'campaign.remind'> = {
   timeSensitive: true,
+  prefetch,
   async run(ctx, trx, job, now) {
     const c = await activeCampaign(trx, job);
     if (!c) return;
@@ -149,6 +161,7 @@ export async function chaseRound(
 
 const chase: JobHandler<'campaign.chase'> = {
   timeSensitive: true,
+  prefetch,
   async run(ctx, trx, job, now) {
     const c = await activeCampaign(trx, job);
     if (!c || !c.chase_every) return;

@@ -7,6 +7,7 @@ import { organizerChats } from '../chats/targets';
 import { forDelivery, sendToUnits } from '../chats/send';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
+import { primeBatch, takePrimed } from '../outbox/batch';
 import { addJob, cancelJobs, replanJobs, type PlannedJob } from '../scheduler/jobs';
 import type { WorkCalendar } from '../time/calendar';
 import { loadCalendar } from '../time/overrides';
@@ -291,7 +292,44 @@ export async function campaignUnits(
   now: Date,
   tz: string,
 ): Promise<UnitReportRow[]> {
-  const rows = await trx
+  const primed = takePrimed<UnitReportRow[]>(trx, `campaignUnits:${c.id}`);
+  if (primed) return primed;
+  return (await unitRowsOf(trx, [c.id])).map((r) => reportRow(c, r, now, tz));
+}
+
+/**
+ * For a tick's batch: the campaigns and their units' rows in two statements, primed where
+ * getCampaign and campaignUnits will look.
+ */
+export async function primeCampaigns(
+  trx: Trx,
+  ids: number[],
+  now: Date,
+  tz: string,
+): Promise<Map<number, UnitReportRow[]>> {
+  const out = new Map<number, UnitReportRow[]>();
+  if (!ids.length) return out;
+  const campaigns = await trx.selectFrom('campaigns').selectAll().where('id', 'in', ids).execute();
+  for (const id of ids)
+    primeBatch(
+      trx,
+      `campaign:${id}`,
+      campaigns.find((c) => c.id === id),
+    );
+  const rows = await unitRowsOf(
+    trx,
+    campaigns.map((c) => c.id),
+  );
+  for (const c of campaigns) {
+    const list = rows.filter((r) => r.campaign_id === c.id).map((r) => reportRow(c, r, now, tz));
+    primeBatch(trx, `campaignUnits:${c.id}`, list);
+    out.set(c.id, list);
+  }
+  return out;
+}
+
+async function unitRowsOf(trx: Trx, campaignIds: number[]) {
+  return trx
     .selectFrom('campaign_units as cu')
     .innerJoin('units as u', 'u.id', 'cu.unit_id')
     .leftJoin('units as p', 'p.id', 'u.parent_id')
@@ -314,13 +352,22 @@ export async function campaignUnits(
       's.late',
       's.text',
       's.files',
+      'cu.campaign_id',
     ])
-    .where('cu.campaign_id', '=', c.id)
+    .where('cu.campaign_id', 'in', campaignIds)
     .orderBy('u.sort_order')
     .orderBy('u.code')
     .execute();
+}
+
+function reportRow(
+  c: Campaign,
+  r: Awaited<ReturnType<typeof unitRowsOf>>[number],
+  now: Date,
+  tz: string,
+): UnitReportRow {
   const deadline = c.deadline;
-  return rows.map((r) => {
+  {
     const status = unitStatus(deadline, r, now);
     const effective = r.extended_until ?? deadline;
     return {
@@ -340,7 +387,7 @@ export async function campaignUnits(
       chaseCount: r.chase_count,
       daysLate: status === 'overdue' ? Math.max(1, -daysUntilDeadline(effective, now, tz)) : 0,
     };
-  });
+  }
 }
 
 export function groupByCategory<T extends { category: string | null }>(
@@ -356,6 +403,8 @@ export function groupByCategory<T extends { category: string | null }>(
 }
 
 export async function getCampaign(trx: Trx, id: number): Promise<Campaign | undefined> {
+  const primed = takePrimed<Campaign | undefined>(trx, `campaign:${id}`);
+  if (primed) return primed;
   return trx.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

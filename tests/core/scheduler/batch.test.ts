@@ -3,11 +3,16 @@
  * sends the batch round again with a savepoint per job, so the others still go out once and
  * the failing one waits for the next tick with nothing of it sent.
  */
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresQueryCompiler } from 'kysely';
 import { enqueue } from '../../../src/core/outbox/enqueue';
 import { organizerChats } from '../../../src/core/chats/targets';
 import { tick, type JobHandler } from '../../../src/core/scheduler/tick';
+import { jobHandlers } from '../../../src/core/scheduler/handlers';
+import { createEvent } from '../../../src/core/events/manage';
+import { createCampaign } from '../../../src/core/reports/manage';
+import { listUnits, upsertUnits } from '../../../src/core/units/repo';
+import { chatSim } from '../../helpers/chat';
 import { TestClock, testContext } from '../../helpers/context';
 import { openTestDb, type TestDb } from '../../helpers/db';
 
@@ -101,4 +106,98 @@ it('a failing job: the others are sent once, it stays pending with nothing sent,
   const second = await tick(ctx, { 'event.register': sending });
   expect(second).toEqual({ done: 0, skipped: 0, failed: 1 });
   expect(await sentTexts()).toEqual(['a-1', 'a-3']);
+});
+
+describe('prefetch for a batch of real reminders', () => {
+  it('writes exactly what the same jobs write one by one, with a few statements per kind', async () => {
+    await upsertUnits(db.db, [
+      { code: 'H', name: 'UBND huyện Tân Phú', category: 'Huyện' },
+      { code: 'X1', name: 'UBND xã Tân Phú', parent: 'H', category: 'Xã' },
+      { code: 'X2', name: 'UBND xã Tân Hòa', parent: 'H', category: 'Xã' },
+      { code: 'X3', name: 'UBND xã Tân Lợi', parent: 'H', category: 'Xã' },
+      { code: 'YT', name: 'Sở Y tế', category: 'Sở' },
+    ]);
+    const codes = Object.fromEntries((await listUnits(db.db)).map((u) => [u.code, u.joinCode]));
+    const chat = chatSim(ctx);
+    for (const [g, code] of [
+      ['g-h', 'H'],
+      ['g-x1', 'X1'],
+      ['g-yt', 'YT'],
+    ] as const)
+      await chat.say(g, `/lienket ${codes[code]}`);
+    const start = new Date('2024-10-20T01:00:00Z');
+    for (let k = 0; k < 3; k++) {
+      const e = await createEvent(ctx, {
+        title: `Lớp bồi dưỡng số ${k + 1}`,
+        startsAt: new Date(start.getTime() + k * 3_600_000),
+        registrationDeadline: new Date('2024-10-15T10:00:00Z'),
+        units: ['YT', 'X1', 'X2', 'X3'],
+        agenda: [
+          {
+            startsAt: new Date(start.getTime() + k * 3_600_000),
+            title: 'Khai mạc',
+            presenter: 'Đ/c Chủ tịch',
+          },
+        ],
+      });
+      await db.db
+        .updateTable('registrations')
+        .set({ status: 'registered' })
+        .where('event_id', '=', e.id)
+        .execute();
+      await createCampaign(ctx, {
+        title: `Báo cáo quý ${k + 1}`,
+        deadline: new Date('2024-10-25T10:00:00Z'),
+        units: ['YT', 'X1', 'X2', 'X3'],
+        remindBefore: ['P7D'],
+      });
+    }
+    // The sessions' and the campaigns' reminders, due now.
+    const due = await db.db
+      .updateTable('scheduled_jobs')
+      .set({ due_at: new Date(clock.current.getTime() - 1000) })
+      .where((eb) => eb.or([eb('kind', '=', 'event.session'), eb('kind', '=', 'campaign.remind')]))
+      .where('state', '=', 'pending')
+      .returning('id')
+      .execute();
+    expect(due).toHaveLength(6);
+    const mark = await db.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.max('id').as('m'))
+      .executeTakeFirstOrThrow();
+    const written = async () =>
+      (
+        await db.db
+          .selectFrom('outbox')
+          .select(['chat_external_id', 'payload', 'purpose'])
+          .where('id', '>', Number(mark.m))
+          .orderBy('id')
+          .execute()
+      ).map((r) => `${r.chat_external_id}|${r.purpose}|${(r.payload as { text: string }).text}`);
+
+    // One by one: a batch of one job reads nothing ahead.
+    for (let i = 0; i < 6; i++) await tick(ctx, jobHandlers, { maxJobs: 1 });
+    const alone = await written();
+    expect(alone.length).toBeGreaterThan(6);
+    expect(alone.some((t) => t.startsWith('g-h|') && /Tân Hòa/.test(t))).toBe(true);
+
+    // Again, as one batch.
+    await db.db.deleteFrom('outbox').where('id', '>', Number(mark.m)).execute();
+    await db.db
+      .updateTable('scheduled_jobs')
+      .set({ state: 'pending', done_at: null })
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .execute();
+    statements.length = 0;
+    const r = await tick(ctx, jobHandlers);
+    expect(r).toEqual({ done: 6, skipped: 0, failed: 0 });
+    expect((await written()).sort()).toEqual([...alone].sort());
+    // claim, 2 kinds × (load + reach) + campaigns' units, one outbox insert, mark done, and the
+    // empty claim that ends the tick: a fixed number, not one per job.
+    expect(statements.length).toBeLessThanOrEqual(12);
+  });
 });
