@@ -426,6 +426,8 @@ export const sb = {
     'Không có tài khoản Telegram/Zalo nào được cấu hình, nên bot chạy ở chế độ mô phỏng. Mỗi khung dưới đây là một nhóm chat: gõ tin nhắn như một thành viên, trả lời tin của bot, bấm nút — mọi thứ đi qua cùng bộ xử lý và hàng đợi gửi như trên Telegram hay Zalo.',
   tryHint:
     'Thử: trả lời thư mời trong nhóm đơn vị bằng danh sách người tham dự; gửi /tonghop hoặc /thongbao … trong nhóm Ban tổ chức; gửi /huongdan ở bất kỳ nhóm nào.',
+  treeHint:
+    'Đơn vị cấp trên làm thay cấp dưới: 13 xã của UBND Huyện Lấp Vò đều được mời và đều nợ báo cáo, nhưng chỉ xã Hưng Bình và xã Hưng Hòa có nhóm riêng; tin cho 11 xã còn lại đến nhóm của huyện. Trong nhóm UBND Huyện Lấp Vò, thử: trả lời thư mời bằng "Xã Hưng Thành:" và danh sách người tham dự ở các dòng dưới (đăng ký thay xã); gửi "Các xã Hưng Lợi, Hưng Thuận đã gửi báo cáo" (báo cáo thay nhiều xã trong một tin); gửi /tonghop để xem xã nào đã đăng ký, đã báo cáo, còn nợ.',
   organizerGroup: 'Ban tổ chức (mô phỏng)',
   roleOrganizer: 'Nhóm Ban tổ chức',
   roleUnit: (name: string) => `Liên kết với: ${name}`,
