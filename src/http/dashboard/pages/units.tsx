@@ -147,7 +147,8 @@ interface RowProps {
 
 function UnitRows(p: RowProps) {
   const u = p.node.unit;
-  const cols = 4 + p.platforms.length + (p.botUsername ? 1 : 0);
+  // Code, name, category, the platforms, join code, the deep link when known, QR.
+  const cols = 5 + p.platforms.length + (p.botUsername ? 1 : 0);
   const kids = p.node.children;
   return (
     <>
