@@ -702,9 +702,16 @@ export function resolveParents(units: UnitInput[], known: KnownUnit[]): UnitUpse
     ...known.filter((k) => !inFile.has(k.code)),
   ];
   const parentOf = new Map(known.map((k) => [k.code, k.parent]));
+  // A file names a handful of districts over and over: each is looked up once.
+  const lookups = new Map<string, Lookup>();
+  const lookup = (text: string) => {
+    let l = lookups.get(text);
+    if (!l) lookups.set(text, (l = lookUp(text, candidates)));
+    return l;
+  };
   const out: UnitUpsert[] = units.map(({ parentRef, ...u }) => {
     if (parentRef === undefined) return u;
-    const parent = parentRef ? parentCode(u, parentRef, candidates) : null;
+    const parent = parentRef ? parentCode(u, parentRef, lookup(parentRef.text)) : null;
     parentOf.set(u.code, parent);
     return { ...u, parent };
   });
@@ -725,34 +732,38 @@ export function resolveParents(units: UnitInput[], known: KnownUnit[]): UnitUpse
   return out;
 }
 
-function parentCode(
-  unit: UnitInput,
-  ref: { text: string; line: number },
-  candidates: Array<{ code: string; name: string }>,
-): string {
-  const lower = ref.text.toLowerCase();
-  const byCode = candidates.filter((c) => c.code.toLowerCase() === lower);
-  let matches = byCode;
-  if (!byCode.length) {
-    const key = unitKey(ref.text);
-    const found = findUnits(candidates, ref.text, { limit: 20 });
-    matches = found.filter((c) => unitKey(c.name) === key);
+interface Lookup {
+  /** Units with this code, or else whose name has the same key. */
+  matches: Array<{ code: string; name: string }>;
+  byCode: boolean;
+  /** Close names, to suggest when nothing matches. */
+  near: string[];
+}
+
+function lookUp(text: string, candidates: Array<{ code: string; name: string }>): Lookup {
+  const lower = text.toLowerCase();
+  const exact = candidates.filter((c) => c.code === text);
+  const byCode = exact.length ? exact : candidates.filter((c) => c.code.toLowerCase() === lower);
+  if (byCode.length) return { matches: byCode, byCode: true, near: [] };
+  const key = unitKey(text);
+  const found = findUnits(candidates, text, { limit: 20 });
+  return {
+    matches: found.filter((c) => unitKey(c.name) === key),
+    byCode: false,
+    near: found.slice(0, 3).map((c) => c.name),
+  };
+}
+
+function parentCode(unit: UnitInput, ref: { text: string; line: number }, found: Lookup): string {
+  let matches = found.matches;
+  if (!found.byCode) {
     // A commune row naming its district "Tân Phú" is not asking for itself.
     if (matches.length > 1) matches = matches.filter((c) => c.code !== unit.code);
     if (!matches.length)
-      throw new UnitImportError(
-        tree.importParentUnknown(
-          ref.text,
-          found.slice(0, 3).map((c) => c.name),
-        ),
-        ref.line,
-      );
+      throw new UnitImportError(tree.importParentUnknown(ref.text, found.near), ref.line);
     if (matches.length > 1)
       throw new UnitImportError(
-        tree.importParentAmbiguous(
-          ref.text,
-          matches.slice(0, 5).map((c) => `${c.name} (mã ${c.code})`),
-        ),
+        tree.importParentAmbiguous(ref.text, matches.slice(0, 5)),
         ref.line,
       );
   }
