@@ -134,6 +134,9 @@ describe('adding and editing units with a parent', () => {
     expect(select).toContain('value="SYT"');
     expect(select).not.toContain('value="H1"');
     expect(select).not.toContain('value="H1-01"');
+    // A district is not a row standing for many communes: no expand form on its page.
+    expect(page).not.toContain('action="/units/H1/expand"');
+    expect(await (await get('/units/XA')).text()).toContain('action="/units/XA/expand"');
 
     const loop = await post('/units/save', {
       code: 'H1',

@@ -553,10 +553,13 @@ export function UnitDetailPage(p: UnitDetailProps) {
         <summary>{d.units.editHeading}</summary>
         <UnitForm csrf={p.session.csrf} units={p.units} editing={p.unit} values={p.edited} />
       </details>
-      <details class="card" open={!!p.expand}>
-        <summary>{d.units.expandHeading}</summary>
-        <ExpandForm csrf={p.session.csrf} unit={p.unit} units={p.units} values={p.expand} />
-      </details>
+      {/* Only a row outside the tree can stand for many communes ("Chủ tịch UBND cấp xã"). */}
+      {p.unit.parent || p.unit.children ? null : (
+        <details class="card" open={!!p.expand}>
+          <summary>{d.units.expandHeading}</summary>
+          <ExpandForm csrf={p.session.csrf} unit={p.unit} units={p.units} values={p.expand} />
+        </details>
+      )}
     </Layout>
   );
 }
