@@ -1,8 +1,11 @@
 /**
- * Demo data for the sandbox: on a first start with no units, seed 000's 124 units, the
- * simulated groups linked (the organizer group as organizer, three unit groups to their
- * units), seed 000's course a week from now and a report requirement like seed 003's. Both go
- * through createEvent/createCampaign, so the invitations arrive in the simulated groups.
+ * Demo data for the sandbox: on a first start with no units, seed 000's units with its row
+ * "Chủ tịch UBND cấp xã" expanded into 13 communes under each of its 12 districts (province.ts),
+ * the simulated groups linked (the organizer group as organizer, three unit groups to their
+ * units, two communes of Lấp Vò with groups of their own while the other eleven are reached
+ * through the district's), seed 000's course a week from now and a report requirement like
+ * seed 003's that Lấp Vò owes with its communes. Both go through createEvent/createCampaign,
+ * so the invitations arrive in the simulated groups.
  */
 import type { AppContext } from '../app-context';
 import { createEvent } from '../core/events/manage';
@@ -11,8 +14,11 @@ import { createCampaign } from '../core/reports/manage';
 import { addDays, atLocal, localDateKey } from '../core/time/format';
 import { deadlineFromVietnamesePhrase } from '../core/time/schedule';
 import { upsertUnits } from '../core/units/repo';
+import { expandUnit } from '../core/units/expand';
+import { DEMO_COMMUNE_GROUPS, DEMO_DISTRICT, provinceCommunes } from './province';
 import { demo, sb } from '../messages/dashboard';
 import { seed000Event, seed000Units } from './seed000';
+import { fold } from '../core/text/normalize';
 
 export interface SandboxGroup {
   /** `sandbox:<slug>` */
@@ -22,9 +28,13 @@ export interface SandboxGroup {
   unitCode?: string;
 }
 
-/** The simulated groups: the organizers' group and three unit groups of seed 000. */
+/** The simulated groups: the organizers' group, three unit groups of seed 000, two communes'. */
 export function sandboxGroups(): SandboxGroup[] {
   const names = new Map(seed000Units().map((u) => [u.code, u.name]));
+  for (const list of provinceCommunes())
+    list.communes.forEach((c, i) =>
+      names.set(`${list.parent}-${String(i + 1).padStart(2, '0')}`, `UBND ${c}`),
+    );
   const unit = (slug: string, code: string): SandboxGroup => ({
     id: `sandbox:${slug}`,
     title: names.get(code) ?? code,
@@ -36,6 +46,14 @@ export function sandboxGroups(): SandboxGroup[] {
     unit('so-y-te', '010'),
     unit('ubnd-lap-vo', '081'),
     unit('bao-dong-thap', '084'),
+    ...DEMO_COMMUNE_GROUPS.map((code) =>
+      unit(
+        fold(names.get(code) ?? code)
+          .replace(/^ubnd /, '')
+          .replace(/\W+/g, '-'),
+        code,
+      ),
+    ),
   ];
 }
 
@@ -81,6 +99,7 @@ export async function loadDemo(
     .executeTakeFirstOrThrow();
   if (Number(count.n) > 0) return false;
   await upsertUnits(ctx.db, seed000Units());
+  await expandUnit(ctx.db, '124', provinceCommunes());
   await linkSandboxGroups(ctx, groups);
 
   const tz = ctx.timezone;
@@ -124,7 +143,7 @@ export async function loadDemo(
     title: demo.reportTitle,
     sourcePlan: demo.reportSource,
     deadline: deadlineFromVietnamesePhrase(addDays(today, 5), 'by-end-of-day', tz),
-    units: codes,
+    units: { codes, withChildren: [DEMO_DISTRICT] },
   });
   return true;
 }

@@ -45,6 +45,8 @@ export const FLASH: Record<string, (n?: number) => string> = {
   organizerCodeRotated: () =>
     'Đã đổi mã liên kết nhóm Ban tổ chức: mã cũ không dùng được nữa. Các nhóm đã liên kết vẫn giữ liên kết.',
   chatUnlinked: () => 'Đã hủy liên kết nhóm chat; nhóm đã được báo.',
+  unitSaved: () => 'Đã lưu đơn vị.',
+  expanded: (n) => `Đã tạo hoặc cập nhật ${n ?? 0} đơn vị xã, phường, thị trấn.`,
 };
 
 export const d = {
@@ -158,7 +160,7 @@ export const d = {
       'Gửi lệnh này trong nhóm chat của Ban tổ chức để nhóm nhận tổng hợp và dùng các lệnh quản trị:',
     importHeading: 'Nhập danh sách đơn vị',
     importHelp:
-      'Dán phụ lục danh sách (mỗi dòng "STT ↹ Tên đơn vị", tiêu đề nhóm viết HOA) hoặc chọn tệp CSV/Excel có dòng tiêu đề (Mã, Tên đơn vị, Nhóm, STT). Đơn vị đã có (cùng mã) được cập nhật, mã liên kết giữ nguyên.',
+      'Dán phụ lục danh sách (mỗi dòng "STT ↹ Tên đơn vị", tiêu đề nhóm viết HOA) hoặc chọn tệp CSV/Excel có dòng tiêu đề (Mã, Tên đơn vị, Nhóm, STT, Cấp trên). Cột "Cấp trên" ghi mã hoặc tên đơn vị cấp trên (ví dụ "Huyện Sơn Tịnh"), có thể là một dòng ở dưới trong cùng tệp; để trống là đơn vị cấp cao nhất. Đơn vị đã có (cùng mã) được cập nhật, mã liên kết giữ nguyên.',
     pasteLabel: 'Dán phụ lục danh sách đơn vị',
     fileLabel: 'Hoặc chọn tệp CSV / Excel (.xlsx)',
     importSubmit: 'Nhập danh sách',
@@ -185,6 +187,28 @@ export const d = {
     chatLinkedAt: 'Liên kết lúc',
     chatActive: 'Đang hoạt động',
     chatInactive: 'Bot đã rời nhóm',
+    childCount: (n: number) => `${n} đơn vị trực thuộc`,
+    childrenOf: (n: number, name: string) => `${n} đơn vị trực thuộc ${name}`,
+    under: (name: string) => `thuộc ${name}`,
+    parent: 'Đơn vị cấp trên',
+    noParent: '— Không có (đơn vị cấp cao nhất) —',
+    children: 'Đơn vị trực thuộc',
+    noChildren: 'Không có',
+    addHeading: 'Thêm đơn vị',
+    addHelp:
+      'Mã do anh/chị đặt (chữ, số, dấu _ . -), không trùng đơn vị đã có. Chọn đơn vị cấp trên nếu đơn vị này trực thuộc một huyện hay cơ quan khác: tin gửi đơn vị chưa có nhóm chat sẽ đi qua nhóm của cấp trên, và nhóm cấp trên được đăng ký, báo cáo thay.',
+    addSubmit: 'Thêm đơn vị',
+    editHeading: 'Sửa thông tin đơn vị',
+    editSubmit: 'Lưu thay đổi',
+    codeExists: (code: string) =>
+      `Mã "${code}" đã có. Muốn sửa đơn vị đó, hãy mở trang của nó trong danh sách.`,
+    expandHeading: 'Tách thành các xã, phường, thị trấn',
+    expandHelp:
+      'Dùng cho một dòng đại diện cho nhiều đơn vị (ví dụ "Chủ tịch UBND cấp xã"): mỗi xã, phường, thị trấn thành một đơn vị riêng dưới huyện của nó. Chọn huyện rồi dán tên các xã, mỗi dòng một tên; hoặc không chọn huyện và dán nhiều huyện, mỗi huyện một dòng kết thúc bằng dấu hai chấm ("Huyện Sơn Tịnh:") và các xã ở các dòng bên dưới. Chạy lại cùng danh sách không tạo trùng; dòng đại diện được xóa khi chưa được dùng ở đâu.',
+    expandParent: 'Huyện (đơn vị cấp trên của các xã)',
+    expandParentFromText: '— Ghi trong danh sách (dòng "Huyện …:") —',
+    expandLabel: 'Tên các xã, phường, thị trấn (mỗi dòng một tên)',
+    expandSubmit: 'Tách đơn vị',
   },
   reg: {
     label: {
@@ -402,6 +426,8 @@ export const sb = {
     'Không có tài khoản Telegram/Zalo nào được cấu hình, nên bot chạy ở chế độ mô phỏng. Mỗi khung dưới đây là một nhóm chat: gõ tin nhắn như một thành viên, trả lời tin của bot, bấm nút — mọi thứ đi qua cùng bộ xử lý và hàng đợi gửi như trên Telegram hay Zalo.',
   tryHint:
     'Thử: trả lời thư mời trong nhóm đơn vị bằng danh sách người tham dự; gửi /tonghop hoặc /thongbao … trong nhóm Ban tổ chức; gửi /huongdan ở bất kỳ nhóm nào.',
+  treeHint:
+    'Đơn vị cấp trên làm thay cấp dưới: 13 xã của UBND Huyện Lấp Vò đều được mời và đều nợ báo cáo, nhưng chỉ xã Hưng Bình và xã Hưng Hòa có nhóm riêng; tin cho 11 xã còn lại đến nhóm của huyện. Trong nhóm UBND Huyện Lấp Vò, thử: trả lời thư mời bằng "Xã Hưng Thành:" và danh sách người tham dự ở các dòng dưới (đăng ký thay xã); gửi "Các xã Hưng Lợi, Hưng Thuận đã gửi báo cáo" (báo cáo thay nhiều xã trong một tin); gửi /tonghop để xem xã nào đã đăng ký, đã báo cáo, còn nợ.',
   organizerGroup: 'Ban tổ chức (mô phỏng)',
   roleOrganizer: 'Nhóm Ban tổ chức',
   roleUnit: (name: string) => `Liên kết với: ${name}`,

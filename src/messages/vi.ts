@@ -675,6 +675,13 @@ export const tree = {
     `Không tìm thấy huyện/đơn vị cấp trên "${typed}" trong danh sách đơn vị.`,
   parentAmbiguous: (typed: string, names: string[]) =>
     `"${typed}" khớp nhiều đơn vị: ${names.join('; ')}. Vui lòng ghi rõ hơn hoặc dùng mã đơn vị.`,
+  importParentUnknown: (typed: string, near: string[]) =>
+    `không tìm thấy đơn vị cấp trên "${typed}" (theo mã hoặc tên, trong tệp hay trong danh sách đã có)${near.length ? `; có phải: ${near.join('; ')}?` : ''}.`,
+  importParentAmbiguous: (typed: string, units: Array<{ name: string; code: string }>) =>
+    `đơn vị cấp trên "${typed}" khớp nhiều đơn vị: ${units.map((u) => `${u.name} (mã ${u.code})`).join('; ')}. Hãy ghi mã đơn vị hoặc tên đầy đủ (ví dụ "huyện …").`,
+  importParentSelf: (name: string) => `"${name}" không thể là đơn vị cấp trên của chính nó.`,
+  importParentLoop: (name: string, parent: string) =>
+    `không thể đặt "${parent}" làm cấp trên của "${name}" vì "${parent}" đang là cấp dưới của "${name}" (vòng lặp trong cây đơn vị).`,
   onBehalfOf: (names: string[]) => `👥 Thay mặt ${nameList(names)} (chưa có nhóm liên kết):`,
   alsoFor: (names: string[]) =>
     `👥 Tin này gửi cả thay cho ${nameList(names)} (chưa có nhóm liên kết); đơn vị vui lòng chuyển tới các đơn vị này.`,

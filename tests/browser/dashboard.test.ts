@@ -126,8 +126,23 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
 
   it('imports units from a pasted appendix', async () => {
     await page.goto(`${service.url}/units`);
-    // The demo's 124 units of seed 000 are there already.
-    await visible(page.getByText('124 đơn vị;'));
+    // The demo's units are there already: seed 000's 123 rows and the 156 communes its row
+    // "Chủ tịch UBND cấp xã" stood for, 13 under each district, folded under it.
+    await visible(page.getByText('279 đơn vị;'));
+    const fold = page.locator('details', { hasText: '13 đơn vị trực thuộc UBND Huyện Lấp Vò' });
+    const commune = fold.getByRole('link', { name: 'UBND xã Hưng Thành', exact: true });
+    expect(await commune.isVisible()).toBe(false);
+    await fold.locator('summary').click();
+    await visible(commune);
+    await page
+      .locator('tr', { has: page.getByRole('link', { name: 'UBND Huyện Lấp Vò', exact: true }) })
+      .first()
+      .scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '02b-cay-don-vi.png') });
+    await commune.click();
+    await hasText(page.locator('h1'), 'UBND xã Hưng Thành');
+    await contains(page.locator('dl.facts'), 'UBND Huyện Lấp Vò');
+    await page.goto(`${service.url}/units`);
     const appendix = ['CÁC ĐƠN VỊ BỔ SUNG', '125\tSở Du lịch\t126\tTrung tâm Chuyển đổi số'].join(
       '\n',
     );
@@ -207,32 +222,40 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
       .fill('Đề nghị các đơn vị gửi danh sách trước 17h thứ Sáu.');
     await page.getByLabel('Tất cả đơn vị').check();
     await page.getByRole('button', { name: 'Xem trước' }).click();
-    await visible(page.getByText('Sẽ gửi tới 3 nhóm chat của 3 đơn vị.'));
+    // Five groups: three units, two communes of Lấp Vò; the district's group carries its other
+    // eleven communes, so 16 units are reached.
+    await visible(page.getByText('Sẽ gửi tới 5 nhóm chat của 16 đơn vị.'));
     await shot(page, '05-xem-truoc-thong-bao');
     // Hold the sandbox's outbox so the status page opens while deliveries are pending.
     const worker = service.workers.get('sandbox')!;
     await worker.stop();
     await page.getByRole('button', { name: 'Gửi ngay' }).click();
     await page.waitForURL(/\/broadcasts\/\d+$/);
-    await hasText(page.locator('[data-field=pending]'), '3');
+    await hasText(page.locator('[data-field=pending]'), '5');
     await hasText(page.locator('[data-field=label]'), 'Đang gửi');
     await shot(page, '06a-thong-bao-dang-gui');
     worker.start();
     // The page polls status.json every second, updates the numbers and the bar, then reloads once.
-    await hasText(page.locator('[data-field=sent]'), '3');
+    await hasText(page.locator('[data-field=sent]'), '5');
     await hasText(page.locator('[data-field=pending]'), '0');
     await hasText(page.locator('[data-field=failed]'), '0');
     await visible(page.getByText('Đã gửi tới tất cả các nhóm.'));
     expect(await page.locator('progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(
-      3,
+      5,
     );
     const states = await page
       .locator('tr[data-state]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
-    expect(states).toEqual(['sent', 'sent', 'sent']);
+    expect(states).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
     await shot(page, '06-trang-thai-thong-bao');
     const sandbox = service.adapters.find((a) => a.platform === 'sandbox') as SandboxAdapter;
-    for (const chat of ['sandbox:so-y-te', 'sandbox:ubnd-lap-vo', 'sandbox:bao-dong-thap']) {
+    for (const chat of [
+      'sandbox:so-y-te',
+      'sandbox:ubnd-lap-vo',
+      'sandbox:bao-dong-thap',
+      'sandbox:xa-hung-binh',
+      'sandbox:xa-hung-hoa',
+    ]) {
       expect(
         sandbox.store
           .messagesOf(chat)
@@ -298,7 +321,7 @@ describe.skipIf(!hasChromium)('dashboard and chat simulator in Chromium', () => 
     await hasText(page.locator('#unit-084 .badge'), 'Đã nộp');
     await hasText(page.locator('#unit-010 .badge'), 'Chưa nộp');
     expect(await page.locator('svg[role=img] rect').count()).toBeGreaterThan(0);
-    expect(await page.locator('svg[role=img] desc').textContent()).toContain('1/12');
+    expect(await page.locator('svg[role=img] desc').textContent()).toContain('1/25');
     await shot(page, '07-bao-cao');
   });
 

@@ -90,6 +90,7 @@ export async function expandUnit(
     if (!placeholder) throw notFound(texts.unitUnknown(placeholderCode), 'code');
     const all = await trx.selectFrom('units').selectAll().execute();
     const rows: Array<{ code: string; name: string; parent: string }> = [];
+    const taken = new Set(all.map((u) => u.code));
     for (const [i, list] of lists.entries()) {
       const byCode = all.find((u) => u.code === list.parent);
       const candidates = byCode
@@ -110,16 +111,24 @@ export async function expandUnit(
           { field: `communes[${i}].parent` },
         );
       const parent = candidates[0]!;
+      // A commune already under the district keeps its code; a new one takes the next free
+      // number, never the code of a unit added by hand (which would be silently renamed).
+      const mine = new Map(
+        all.filter((u) => u.parent_id === parent.id).map((u) => [fold(u.name), u.code]),
+      );
       const seen = new Set<string>();
+      let n = 0;
       list.communes.forEach((typed) => {
         const name = communeName(typed);
         if (seen.has(fold(name))) return;
         seen.add(fold(name));
-        rows.push({
-          code: `${parent.code}-${String(seen.size).padStart(2, '0')}`,
-          name,
-          parent: parent.code,
-        });
+        let code = mine.get(fold(name));
+        while (!code) {
+          const next = `${parent.code}-${String(++n).padStart(2, '0')}`;
+          if (!taken.has(next)) code = next;
+        }
+        taken.add(code);
+        rows.push({ code, name, parent: parent.code });
       });
     }
     const existing = new Set(

@@ -7,6 +7,9 @@ import { DomainError } from '../errors';
 import { IMPORT_LINE_MAX_CHARS, IMPORT_MAX_CHARS } from '../text/limits';
 import { cleanText, fold, limitMarks, trimEndMatching } from '../text/normalize';
 import { splitCells } from '../text/table';
+import { tree } from '../../messages/vi';
+import { findUnits, unitKey } from './lookup';
+import type { UnitUpsert } from './repo';
 
 export interface UnitInput {
   /** Stable identifier; from an appendix the STT zero-padded to 3 digits ("001"). */
@@ -16,6 +19,11 @@ export interface UnitInput {
   category?: string;
   /** Sort order (the STT). */
   order?: number;
+  /**
+   * A CSV/Excel "cấp trên" cell as written (a code or a name), resolved by `resolveParents`;
+   * null when the file has the column but the cell is empty (a top unit).
+   */
+  parentRef?: { text: string; line: number } | null;
 }
 
 /** A row that cannot be imported. `line` is 1-based (text line, or Excel row number). */
@@ -400,7 +408,7 @@ function disambiguate(units: UnitInput[]): UnitInput[] {
 // CSV / XLSX
 // ---------------------------------------------------------------------------------------------
 
-type Field = 'code' | 'name' | 'category' | 'order';
+type Field = 'code' | 'name' | 'category' | 'order' | 'parent';
 
 const HEADER_NAMES: Record<Field, string[]> = {
   code: ['ma', 'ma don vi', 'ma dv', 'code', 'unit code', 'id'],
@@ -428,6 +436,18 @@ const HEADER_NAMES: Record<Field, string[]> = {
     'type',
   ],
   order: ['stt', 'so tt', 'so thu tu', 'thu tu', 'tt', 'order', 'sort', 'sort order', 'no', '#'],
+  parent: [
+    'cap tren',
+    'don vi cap tren',
+    'ma cap tren',
+    'ma don vi cap tren',
+    'ten don vi cap tren',
+    'truc thuoc',
+    'thuoc',
+    'parent',
+    'parent code',
+    'parent unit',
+  ],
 };
 
 function headerField(cell: string): Field | null {
@@ -463,7 +483,7 @@ export function unitsFromRows(rows: SheetRow[]): UnitInput[] {
   });
   if (columns.name === undefined) {
     throw new UnitImportError(
-      'không tìm thấy cột tên đơn vị trong dòng tiêu đề (cần một cột "Tên đơn vị" hoặc "name"; các cột khác: "Mã", "Nhóm", "STT").',
+      'không tìm thấy cột tên đơn vị trong dòng tiêu đề (cần một cột "Tên đơn vị" hoặc "name"; các cột khác: "Mã", "Nhóm", "STT", "Cấp trên").',
       header.line,
     );
   }
@@ -500,6 +520,14 @@ export function unitsFromRows(rows: SheetRow[]): UnitInput[] {
     codes.set(code.toLowerCase(), row.line);
     const unit: UnitInput = { code, name, order: order ?? position };
     if (category) unit.category = category;
+    if (columns.parent !== undefined) {
+      const parent = get(row, 'parent');
+      // Excel drops the leading zeros of a parent's code as it does of the unit's own.
+      const text = /^\d+(?:\.0+)?$/.test(parent)
+        ? codeFromNumber(Number.parseInt(parent, 10))
+        : parent;
+      unit.parentRef = text ? { text, line: row.line } : null;
+    }
     units.push(unit);
   }
   return units;
@@ -647,4 +675,100 @@ export async function parseUnitsXlsx(data: ArrayBuffer | Uint8Array): Promise<Un
     rows.push({ line: rowNumber, cells });
   });
   return unitsFromRows(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parents named in a file
+// ---------------------------------------------------------------------------------------------
+
+export interface KnownUnit {
+  code: string;
+  name: string;
+  /** The parent's code in the database. */
+  parent: string | null;
+}
+
+/**
+ * Turns each row's "cấp trên" cell into a parent code. A cell is a code (of a row of the same
+ * file, even one further down, or of a unit already saved) or a name matched as people type it
+ * (lookup.ts: diacritics, case and the UBND/huyện/xã/phường/thị trấn words ignored, a stated
+ * level breaking ties). An unknown or ambiguous parent, a unit under itself, or a loop with the
+ * units already saved is refused naming the row, before anything is written.
+ */
+export function resolveParents(units: UnitInput[], known: KnownUnit[]): UnitUpsert[] {
+  const inFile = new Set(units.map((u) => u.code));
+  const candidates = [
+    ...units.map((u) => ({ code: u.code, name: u.name })),
+    ...known.filter((k) => !inFile.has(k.code)),
+  ];
+  const parentOf = new Map(known.map((k) => [k.code, k.parent]));
+  // A file names a handful of districts over and over: each is looked up once.
+  const lookups = new Map<string, Lookup>();
+  const lookup = (text: string) => {
+    let l = lookups.get(text);
+    if (!l) lookups.set(text, (l = lookUp(text, candidates)));
+    return l;
+  };
+  const out: UnitUpsert[] = units.map(({ parentRef, ...u }) => {
+    if (parentRef === undefined) return u;
+    const parent = parentRef ? parentCode(u, parentRef, lookup(parentRef.text)) : null;
+    parentOf.set(u.code, parent);
+    return { ...u, parent };
+  });
+  const names = new Map(candidates.map((c) => [c.code, c.name]));
+  for (const u of units) {
+    if (!u.parentRef) continue;
+    // Up from the new parent: meeting the unit again means it would sit below itself.
+    let at = parentOf.get(u.code) ?? null;
+    for (let depth = 0; at !== null && depth < 64; depth++) {
+      if (at === u.code)
+        throw new UnitImportError(
+          tree.importParentLoop(u.name, names.get(parentOf.get(u.code)!) ?? u.parentRef.text),
+          u.parentRef.line,
+        );
+      at = parentOf.get(at) ?? null;
+    }
+  }
+  return out;
+}
+
+interface Lookup {
+  /** Units with this code, or else whose name has the same key. */
+  matches: Array<{ code: string; name: string }>;
+  byCode: boolean;
+  /** Close names, to suggest when nothing matches. */
+  near: string[];
+}
+
+function lookUp(text: string, candidates: Array<{ code: string; name: string }>): Lookup {
+  const lower = text.toLowerCase();
+  const exact = candidates.filter((c) => c.code === text);
+  const byCode = exact.length ? exact : candidates.filter((c) => c.code.toLowerCase() === lower);
+  if (byCode.length) return { matches: byCode, byCode: true, near: [] };
+  const key = unitKey(text);
+  const found = findUnits(candidates, text, { limit: 20 });
+  return {
+    matches: found.filter((c) => unitKey(c.name) === key),
+    byCode: false,
+    near: found.slice(0, 3).map((c) => c.name),
+  };
+}
+
+function parentCode(unit: UnitInput, ref: { text: string; line: number }, found: Lookup): string {
+  let matches = found.matches;
+  if (!found.byCode) {
+    // A commune row naming its district "Tân Phú" is not asking for itself.
+    if (matches.length > 1) matches = matches.filter((c) => c.code !== unit.code);
+    if (!matches.length)
+      throw new UnitImportError(tree.importParentUnknown(ref.text, found.near), ref.line);
+    if (matches.length > 1)
+      throw new UnitImportError(
+        tree.importParentAmbiguous(ref.text, matches.slice(0, 5)),
+        ref.line,
+      );
+  }
+  const parent = matches[0]!;
+  if (parent.code === unit.code)
+    throw new UnitImportError(tree.importParentSelf(unit.name), ref.line);
+  return parent.code;
 }

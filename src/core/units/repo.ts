@@ -7,6 +7,7 @@ import { rules } from '../../messages/vi';
 import { fold } from '../text/normalize';
 import type { Platform } from '../channel';
 import type { UnitSelector } from '../events/types';
+import { resolveParents, type UnitInput } from './import';
 
 export interface UnitUpsert {
   code: string;
@@ -126,6 +127,17 @@ export async function upsertUnits(db: Trx, units: UnitUpsert[]): Promise<void> {
       withParent.map((u) => u.code),
     );
   });
+}
+
+/** Saves an imported list, its "cấp trên" cells (codes or names) resolved first. */
+export async function saveImportedUnits(db: Trx, units: UnitInput[]): Promise<void> {
+  if (!units.some((u) => u.parentRef !== undefined)) return upsertUnits(db, units);
+  const known = await db
+    .selectFrom('units as u')
+    .leftJoin('units as p', 'p.id', 'u.parent_id')
+    .select(['u.code', 'u.name', 'p.code as parent'])
+    .execute();
+  await upsertUnits(db, resolveParents(units, known));
 }
 
 export async function listUnits(db: Trx, codes?: string[]): Promise<UnitView[]> {

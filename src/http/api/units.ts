@@ -1,7 +1,12 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
-import { listUnits, organizerJoinCode, upsertUnits } from '../../core/units/repo';
+import {
+  listUnits,
+  organizerJoinCode,
+  saveImportedUnits,
+  upsertUnits,
+} from '../../core/units/repo';
 import { expandUnit, parseCommuneLists } from '../../core/units/expand';
 import { docs } from '../openapi';
 import { readJson } from '../validate';
@@ -102,7 +107,7 @@ export function unitsApi(api: Hono, ctx: AppContext): void {
         );
       if (!units.length)
         throw new DomainError('invalid_import', 'Không đọc được đơn vị nào từ nội dung gửi lên.');
-      await upsertUnits(ctx.db, units);
+      await saveImportedUnits(ctx.db, units);
       return c.json(
         await listUnits(
           ctx.db,

@@ -39,6 +39,9 @@ caption{text-align:left;font-weight:600;padding:.5rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.45rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef1f5;font-weight:600}
 td.num,th.num{text-align:right;white-space:nowrap}
+.tree-d1{padding-left:1.5rem}.tree-d2{padding-left:2.75rem}.tree-d3{padding-left:4rem}.tree-d4{padding-left:5.25rem}
+tr.tree-fold>td{padding:0}tr.tree-fold summary{padding-top:.45rem;padding-bottom:.45rem;cursor:pointer;color:var(--muted)}tr.tree-fold table{margin:0}
+ul.plain{list-style:none;margin:0;padding:0}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;background:#eef1f5;padding:.05rem .3rem;border-radius:4px;word-break:break-all}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.85rem;font-weight:600;white-space:nowrap;border:1px solid transparent}
 .badge::before{margin-right:.25rem}

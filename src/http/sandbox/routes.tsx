@@ -263,6 +263,7 @@ function SandboxPage(p: {
       <h1>{sb.heading}</h1>
       <p>{sb.intro}</p>
       <p class="help">{sb.tryHint}</p>
+      <p class="help">{sb.treeHint}</p>
       <ErrorNotice message={p.error} />
       <nav aria-label={sb.jump}>
         <ul>

@@ -56,6 +56,29 @@ describe('expanding a row that stands for many', () => {
     expect((await listUnits(db.db)).filter((u) => u.parent === '110')).toHaveLength(3);
   });
 
+  it('never renames a unit added by hand under the district: new communes take free codes', async () => {
+    await upsertUnits(db.db, [
+      { code: '111-03', name: 'UBND xã Tân Quy Tây', parent: '111' },
+      { code: '124', name: 'Chủ tịch UBND cấp xã', category: 'UBND CẤP XÃ' },
+    ]);
+    const result = await expandUnit(db.db, '124', [
+      { parent: '111', communes: ['Phường 1', 'xã Tân Quy Tây', 'xã Tân Phú Đông'] },
+    ]);
+    expect(result.units.map((u) => [u.code, u.name])).toEqual([
+      ['111-01', 'UBND phường 1'],
+      ['111-03', 'UBND xã Tân Quy Tây'],
+      ['111-04', 'UBND xã Tân Phú Đông'],
+    ]);
+    expect(result).toMatchObject({ created: 1, updated: 2 });
+    const under = (await listUnits(db.db)).filter((u) => u.parent === '111');
+    expect(under.map((u) => [u.code, u.name])).toEqual(
+      expect.arrayContaining([
+        ['111-02', 'UBND xã Tân Khánh Đông'],
+        ['111-03', 'UBND xã Tân Quy Tây'],
+      ]),
+    );
+  });
+
   it('refuses a district it cannot find, naming the field, and writes nothing', async () => {
     await upsertUnits(db.db, [{ code: '124', name: 'Chủ tịch UBND cấp xã' }]);
     const before = (await listUnits(db.db)).length;
