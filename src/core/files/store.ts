@@ -80,6 +80,7 @@ export async function fetchPlatformFile(
 
 const fetchJob: JobHandler<'file.fetch'> = {
   timeSensitive: false,
+  alone: true,
   async run(ctx, trx, job, now) {
     const id = Number(job.payload.file);
     const row = await trx

@@ -96,6 +96,7 @@ type ImportPayload = JobPayloads['plan.import'];
 /** Fetches the plan file from the platform, reads it into a draft and answers in the organizer chat. */
 const importJob: JobHandler<'plan.import'> = {
   timeSensitive: false,
+  alone: true,
   async run(ctx, trx, job, now) {
     const p: ImportPayload = job.payload;
     const target = [{ platform: p.platform, chatExternalId: p.chatExternalId, chatId: p.chatId }];

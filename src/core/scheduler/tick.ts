@@ -18,6 +18,11 @@ export type Job<K extends JobKind = JobKind> = Omit<
 export interface JobHandler<K extends JobKind = JobKind> {
   /** Jobs that are only worth sending on time are skipped when found too late (service was down). */
   timeSensitive: boolean;
+  /**
+   * The job waits on the network (a file download): it runs in a transaction of its own, so the
+   * reminders of a batch never wait for it.
+   */
+  alone?: boolean;
   run(ctx: AppContext, trx: Trx, job: Job<K>, now: Date): Promise<void>;
   /**
    * Reads at once, for all of a batch's jobs of this kind, what `run` would read for each
@@ -59,7 +64,11 @@ export async function tick(
   const maxJobs = options.maxJobs ?? 500;
   const failedIds: number[] = [];
 
-  const runBatch = (careful: boolean) =>
+  const aloneKinds = Object.entries(handlers as Record<string, JobHandler | undefined>)
+    .filter(([, h]) => h?.alone)
+    .map(([k]) => k);
+
+  const runBatch = (careful: boolean, alone: boolean) =>
     ctx.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('scheduled_jobs')
@@ -68,10 +77,11 @@ export async function tick(
         .where('due_at', '<=', now)
         .orderBy('due_at')
         .orderBy('id')
-        .limit(Math.min(BATCH, maxJobs - result.done - result.skipped - result.failed))
+        .limit(Math.min(alone ? 1 : BATCH, maxJobs - result.done - result.skipped - result.failed))
         .forUpdate()
         .skipLocked();
       if (failedIds.length) q = q.where('id', 'not in', failedIds);
+      if (aloneKinds.length) q = q.where('kind', alone ? 'in' : 'not in', aloneKinds);
       const jobs = await q.execute();
       if (!careful) {
         beginBatch(trx);
@@ -138,15 +148,18 @@ export async function tick(
       return jobs.length;
     });
 
-  while (result.done + result.skipped + result.failed < maxJobs) {
-    let claimed: number;
-    try {
-      claimed = await runBatch(false);
-    } catch (e) {
-      if (!(e instanceof RetryWithSavepoints)) throw e;
-      claimed = await runBatch(true);
+  // Batches of reminders first, then the jobs that wait on the network, one per transaction.
+  for (const alone of aloneKinds.length ? [false, true] : [false]) {
+    while (result.done + result.skipped + result.failed < maxJobs) {
+      let claimed: number;
+      try {
+        claimed = await runBatch(alone, alone);
+      } catch (e) {
+        if (!(e instanceof RetryWithSavepoints)) throw e;
+        claimed = await runBatch(true, alone);
+      }
+      if (claimed === 0) break;
     }
-    if (claimed === 0) break;
   }
   return result;
 }

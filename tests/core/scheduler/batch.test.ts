@@ -4,7 +4,7 @@
  * the failing one waits for the next tick with nothing of it sent.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PostgresQueryCompiler } from 'kysely';
+import { PostgresQueryCompiler, sql } from 'kysely';
 import { enqueue } from '../../../src/core/outbox/enqueue';
 import { organizerChats } from '../../../src/core/chats/targets';
 import { tick, type JobHandler } from '../../../src/core/scheduler/tick';
@@ -200,4 +200,39 @@ describe('prefetch for a batch of real reminders', () => {
     // empty claim that ends the tick: a fixed number, not one per job.
     expect(statements.length).toBeLessThanOrEqual(12);
   });
+});
+
+it('a job that waits on the network runs in a transaction of its own, after the batch', async () => {
+  await due(['a-1', 'a-2']);
+  await db.db
+    .insertInto('scheduled_jobs')
+    .values({
+      key: 'slow-1',
+      kind: 'file.fetch',
+      due_at: new Date(clock.current.getTime() - 2000),
+      payload: JSON.stringify({ file: 1 }),
+    })
+    .execute();
+  const seen: Array<{ key: string; tx: string }> = [];
+  const txid = async (trx: Parameters<JobHandler['run']>[1]) =>
+    String((await sql<{ x: string }>`SELECT txid_current()::text AS x`.execute(trx)).rows[0]!.x);
+  const quick: JobHandler<'event.register'> = {
+    timeSensitive: false,
+    async run(_ctx, trx, job) {
+      seen.push({ key: job.key, tx: await txid(trx) });
+    },
+  };
+  const slow: JobHandler<'file.fetch'> = {
+    timeSensitive: false,
+    alone: true,
+    async run(_ctx, trx, job) {
+      seen.push({ key: job.key, tx: await txid(trx) });
+    },
+  };
+  const r = await tick(ctx, { 'event.register': quick, 'file.fetch': slow });
+  expect(r).toEqual({ done: 3, skipped: 0, failed: 0 });
+  // Due first, the slow job still runs last, and not in the batch's transaction.
+  expect(seen.map((x) => x.key)).toEqual(['a-1', 'a-2', 'slow-1']);
+  expect(seen[0]!.tx).toBe(seen[1]!.tx);
+  expect(seen[2]!.tx).not.toBe(seen[0]!.tx);
 });
