@@ -329,6 +329,10 @@ const REPORT_FOR_CHILDREN =
 const REPORT_HOWTO =
   'Khi đã gửi, xin TRẢ LỜI tin nhắn này (có thể kèm tệp) hoặc gửi /baocao <số, ngày văn bản>.';
 
+/** "UBND xã Tân Phú" → "Tân Phú": how people name a commune after "các xã". */
+const shortUnitName = (name: string) =>
+  name.replace(/^(?:UBND|Ủy ban nhân dân)\s+/iu, '').replace(/^(?:xã|phường|thị trấn)\s+/iu, '');
+
 export const rp = {
   name: reportName,
   reminder: (r: OwedReport, status: string, tz: string) =>
@@ -388,6 +392,10 @@ export const rp = {
   childOther: (name: string) =>
     `${name}: chưa ghi nhận (tin nhắn nói về báo cáo khác hoặc chưa gửi).`,
   childOwesNothing: (name: string) => `${name}: hiện không có báo cáo nào phải nộp.`,
+  aboutOtherUnits: () =>
+    'Tin nhắn nói về các đơn vị khác nên bot chưa ghi nhận báo cáo nào. Nếu chính đơn vị đã gửi, xin nhắn: "Đơn vị đã gửi báo cáo …".',
+  nameTheUnits: (examples: string[]) =>
+    `Bot chưa biết cụ thể đơn vị nào đã gửi nên chưa ghi nhận. Xin ghi rõ tên, ví dụ: "${examples.length > 1 ? `Các xã ${examples.map(shortUnitName).join(', ')}` : examples.map(shortUnitName).join('')} đã gửi báo cáo", hoặc mỗi đơn vị một dòng. Nếu tất cả đã gửi, xin nhắn "Tất cả các xã trực thuộc đã gửi báo cáo".`,
   childrenNotYet: (names: string[]) =>
     `Chưa nộp: ${names.join(', ')} — bot sẽ tiếp tục nhắc qua nhóm này.`,
   nothingOwed: () => 'Hiện đơn vị không có báo cáo nào phải nộp. Cảm ơn đơn vị!',

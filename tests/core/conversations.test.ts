@@ -210,6 +210,27 @@ describe('a district acting for its communes', () => {
     expect((await listRegistrations(db.db, event1)).map((r) => r.attendees.length)).toEqual(before);
   });
 
+  it('"some communes", "5/13" or another unit\'s name is never recorded: it asks for names', async () => {
+    const count = async () =>
+      Number(
+        (
+          await db.db
+            .selectFrom('submissions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    await chat.say('g-h', 'Một số xã đã gửi báo cáo kết quả chuyển đổi số quý III');
+    expect(await last('g-h')).toMatch(/Xin ghi rõ tên, ví dụ: "Các xã Tân Phú, Tân Hòa đã gửi/);
+    await chat.say('g-h', '@dieuphoi_bot 2/3 xã đã nộp báo cáo chuyển đổi số', {
+      mentionsBot: true,
+    });
+    expect(await last('g-h')).toMatch(/chưa ghi nhận/);
+    await chat.say('g-h', 'Sở Y tế: đã gửi báo cáo chuyển đổi số quý III');
+    expect(await count()).toBe(before);
+  });
+
   it('reports for two communes in one message; the campaign shows them submitted', async () => {
     await chat.say('g-h', 'Các xã Tân Hòa, Tân Lợi đã gửi báo cáo kết quả chuyển đổi số quý III');
     const subs = await db.db
@@ -224,6 +245,25 @@ describe('a district acting for its communes', () => {
       { code: 'X3', acting: 'H' },
     ]);
     expect(await last('g-h')).toMatch(/UBND xã Tân Hòa/);
+  });
+
+  it('"tất cả các xã trực thuộc đã gửi" records every commune that owes it, not the district', async () => {
+    const cp = await createCampaign(ctx, {
+      title: 'Báo cáo công tác cải cách hành chính quý III/2024',
+      deadline: new Date('2024-10-20T17:00:00Z'),
+      units: ['H', 'X2', 'X3'],
+    });
+    await chat.deliverAll();
+    await chat.say('g-h', 'Tất cả các xã trực thuộc đã gửi báo cáo cải cách hành chính quý III');
+    const subs = await db.db
+      .selectFrom('submissions as s')
+      .innerJoin('units as u', 'u.id', 's.unit_id')
+      .select('u.code')
+      .where('s.campaign_id', '=', cp.id)
+      .orderBy('u.code')
+      .execute();
+    expect(subs.map((x) => x.code)).toEqual(['X2', 'X3']);
+    expect(await last('g-h')).toMatch(/UBND xã Tân Lợi/);
   });
 });
 

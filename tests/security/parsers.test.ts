@@ -16,7 +16,11 @@ import { cleanPresenter, parseAgenda, parseAgendaText } from '../../src/core/age
 import { parseAttendeeReply } from '../../src/core/attendees/parse';
 import { DomainError } from '../../src/core/errors';
 import { parseCommand, stripMention } from '../../src/core/inbound/command';
-import { recognizeReport, reportSubjects } from '../../src/core/reports/recognize';
+import {
+  collectiveSubject,
+  recognizeReport,
+  reportSubjects,
+} from '../../src/core/reports/recognize';
 import {
   AGENDA_MAX_CHARS,
   CHAT_MAX_CHARS,
@@ -57,6 +61,7 @@ const parsers: Record<string, (text: string) => unknown> = {
   reportReply: (t) => recognizeReport(t, OWED, { now: NOW, tz: 'Asia/Ho_Chi_Minh', replyTo: 2 }),
   reportSubjects: (t) => reportSubjects(t),
   reportCommand: (t) => reportSubjects(`/baocao ${t}`),
+  reportCollective: (t) => collectiveSubject(t),
   date: (t) => parseUserDate(t, NOW, 'Asia/Ho_Chi_Minh'),
   time: (t) => parseLocalTime(t),
   command: (t) => parseCommand(`/dangky ${t}`, 'dieuphoi_bot'),

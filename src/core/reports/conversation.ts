@@ -13,11 +13,14 @@ import { closePrompt, isYes, numberedAnswer, openPrompt } from '../prompts/promp
 import type { TextHandler } from '../router';
 import { fold } from '../text/normalize';
 import { resolveNamedChildren } from '../units/acting';
+import { descendantsOf } from '../units/tree';
 import { getCampaign, owed, owedCampaigns, recordSubmission, type SubmissionInput } from './manage';
 import {
   classifyReportText,
+  collectiveSubject,
   recognizeReport,
   reportSubjects,
+  saysSent,
   type OwedReportRef,
 } from './recognize';
 
@@ -198,6 +201,56 @@ async function answerPrompt(turn: Turn): Promise<boolean> {
   return true;
 }
 
+/**
+ * A district speaking of its communes as a group: "tất cả các xã trực thuộc đã gửi" records each
+ * commune that owes the report; "một số xã", "5/13 xã" or a plain "các xã" asks for their names.
+ * Never the district's own report.
+ */
+async function forAllChildren(
+  turn: Turn,
+  text: string,
+  input: SubmissionInput,
+  o: { addressed: boolean },
+): Promise<boolean> {
+  const group = collectiveSubject(text);
+  if (!group) return false;
+  const children = saysSent(text) ? await descendantsOf(turn.trx, turn.unit!.id) : [];
+  if (!children.length) {
+    // About other units, not this one's own report: silent unless spoken to.
+    if (o.addressed) await turn.reply(rp.aboutOtherUnits());
+    return true;
+  }
+  if (group === 'some') {
+    await turn.reply(rp.nameTheUnits(children.slice(0, 2).map((u) => u.name)));
+    return true;
+  }
+  const lines: string[] = [];
+  for (const unit of children) {
+    const owes = await owedCampaigns(turn.trx, unit.id);
+    if (!owes.length) continue;
+    const r = recognizeReport(text, owes.map(refOf), {
+      now: turn.now,
+      tz: turn.ctx.timezone,
+      subjectSettled: true,
+    });
+    if (r.kind === 'other') continue;
+    const ids = r.kind === 'report' || r.kind === 'maybe' ? r.ids : owes.map((c) => c.id);
+    if (ids.length !== 1) continue;
+    lines.push(
+      await record(
+        turn,
+        owes.find((c) => c.id === ids[0])!,
+        unit,
+        input,
+      ),
+    );
+  }
+  await turn.reply(
+    lines.length ? lines.join('\n') : rp.nameTheUnits(children.slice(0, 2).map((u) => u.name)),
+  );
+  return true;
+}
+
 /** A district naming communes that reported ("Các xã Tân Phú, Tân Thành đã gửi báo cáo"). */
 async function forChildren(turn: Turn, text: string, input: SubmissionInput): Promise<boolean> {
   const subjects = reportSubjects(text);
@@ -262,6 +315,7 @@ async function onReportMessage(
   const input = submissionFrom(turn, text);
   const unit = turn.unit!;
   if (await forChildren(turn, text, input)) return true;
+  if (await forAllChildren(turn, text, input, o)) return true;
   const reports = await reportsOf(turn, unit.id);
   const replied = turn.repliedRef;
   const replyTo = replied?.startsWith('campaign:') ? Number(replied.slice(9)) : undefined;

@@ -15,7 +15,7 @@
  * words; a district's list of communes up to CHAT_MAX_CHARS.
  */
 import { CHAT_MAX_CHARS, CHAT_MAX_LINES, REPORT_STATEMENT_MAX_CHARS } from '../text/limits';
-import { cleanText, foldedWords } from '../text/normalize';
+import { cleanText, fold, foldedWords } from '../text/normalize';
 import { localDateKey } from '../time/format';
 import { unitKey } from '../units/lookup';
 
@@ -66,6 +66,8 @@ export interface RecognizeOptions {
   replyTo?: number;
   /** The unit the message speaks for: a statement about another unit is not this unit's report. */
   unitName?: string;
+  /** The caller has settled whom the message speaks for (a district for all its communes). */
+  subjectSettled?: boolean;
 }
 
 // ── Reading the message ──────────────────────────────────────────────────────────────
@@ -466,7 +468,7 @@ function clausesOf(text: string): Clause[] {
 
 /** A unit named as the subject of sending: "Sở Y tế đã gửi chưa?", "Bên Phòng Tài chính gửi rồi". */
 const SUBJECT_RE =
-  /(?:^|[,.;:!?]\s*|\s(?:còn|mà|nhưng)\s)(?:[Bb]ên\s)?((?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s)?(?:[Ss]ở|[Pp]hòng|Ban|[Tt]rung tâm|[Tt]rường|Hội|[Cc]hi cục|[Cc]ông an|[Bb]ệnh viện|[Vv]ăn phòng|[Xx]ã|[Pp]hường|[Tt]hị trấn|[Hh]uyện|[Tt]hành phố|[Tt]hị xã|TP|UBND|Đài|Cục|[Cc]ác\s(?:xã|phường|đơn vị|sở|phòng|huyện)|[Đđ]ơn vị bạn|[Đđ]ơn vị khác)(?:\s[^\s,.;:!?]+){0,6}?)\s(?:đã|vừa|chưa|gửi|nộp|cũng|thì|có|báo cáo|nói|bảo)(?=\s|$)/u;
+  /(?:^(?:@\S+\s+){0,3}|[,.;:!?]\s*|\s(?:còn|mà|nhưng)\s)(?:[Bb]ên\s)?((?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s)?(?:[Ss]ở|[Pp]hòng|Ban|[Tt]rung tâm|[Tt]rường|Hội|[Cc]hi cục|[Cc]ông an|[Bb]ệnh viện|[Vv]ăn phòng|[Xx]ã|[Pp]hường|[Tt]hị trấn|[Hh]uyện|[Tt]hành phố|[Tt]hị xã|TP|UBND|Đài|Cục|[Cc]ác\s(?:xã|phường|đơn vị|sở|phòng|huyện)|[Đđ]ơn vị bạn|[Đđ]ơn vị khác)(?:\s[^\s,.;:!?]+){0,6}?)(?:\s|:\s*)(?:đã|vừa|chưa|gửi|nộp|cũng|thì|có|báo cáo|nói|bảo)(?=\s|$)/u;
 
 /** "báo cáo của xã Tân Thành": whose report it is. */
 const OWNER_RE =
@@ -474,7 +476,32 @@ const OWNER_RE =
 
 type Subject = 'own' | 'other' | 'unknown';
 
+/** Units counted as a group: "tất cả các xã", "100% các xã", "một số xã", "5/13 xã", "các xã … đều". */
+const COLLECTIVE_RE = new RegExp(
+  String.raw`(?:^|[,.;:!?]\s*)(?:@\S+\s+){0,3}(?:(tat ca|toan bo|100\s?%|het)\s+|(mot so|nhieu|hau het|phan lon|da so|mot vai|\d+\s?/\s?\d+|\d+)\s+)?(?:ubnd\s+)?(cac\s+|nhung\s+)?(?:don vi\s+)?(?:cap\s+)?(?:ubnd\s+)?(xa|phuong|thi tran|don vi|co so)((?:\s+[^\s,.;:!?]+){0,5}?)\s+(deu\s+)?(?:da|vua|chua|gui|nop|cung|hoan thanh)(?=\s|$|[,.;:!?])`,
+);
+
+/**
+ * Whether the message speaks of a group of units (not named one by one) as its subject, and
+ * whether it means all of them ("tất cả các xã", "các xã trực thuộc đều", "100% các xã") or
+ * some ("một số xã", "5/13 xã", plain "các xã"). Null when its subject is no such group.
+ */
+export function collectiveSubject(text: string): 'all' | 'some' | null {
+  const m = COLLECTIVE_RE.exec(fold(cleanText(text.slice(0, CHAT_MAX_CHARS))));
+  // "Xã đã gửi" alone is a commune speaking of itself.
+  if (!m || !(m[1] || m[2] || m[3])) return null;
+  if (m[2]) return 'some';
+  if (
+    m[1] ||
+    m[6] ||
+    /\s(?:truc thuoc|tren dia ban|trong huyen|trong thi xa)(?:\s|$)/.test(m[5] ?? '')
+  )
+    return 'all';
+  return 'some';
+}
+
 function subjectOf(text: string, unitName: string | undefined): Subject {
+  if (collectiveSubject(text)) return 'other';
   const m = SUBJECT_RE.exec(text) ?? OWNER_RE.exec(text);
   if (!m) return 'own';
   const phrase = m[1]!;
@@ -657,7 +684,7 @@ function decide(
   // Whatever else it says, a failed send or a request for more time is not a report sent.
   if (FAILED_RE.test(whole.w)) return { kind: 'other', reason: 'failed' };
   if (EXTENSION_RE.test(whole.w)) return { kind: 'other', reason: 'extension' };
-  const subject = subjectOf(text, opts.unitName);
+  const subject = opts.subjectSettled ? 'own' : subjectOf(text, opts.unitName);
   if (subject === 'other') return { kind: 'other', reason: 'other-unit' };
   if (sentClauses.length === 0 && clauses.some((c) => c.asks))
     return { kind: 'other', reason: 'question' };
@@ -813,6 +840,12 @@ const PLURAL_LEVEL_RE = new RegExp(
 const REPORTED_RE =
   /(?:^|\s)(?:(?:da|vua)(?: \S+){0,2}? (?:gui|nop|bao cao|hoan thanh|upload|chuyen)|(?:gui|nop)(?: \S+)? roi|(?:da )?nhan(?: duoc)? bao cao)(?=\s|$)/;
 const NOT_REPORTED_RE = /(?:^|\s)(?:chua|khong (?:gui|nop|bao cao))(?=\s|$)/;
+
+/** Whether the message says someone has sent (not "chưa", not "sẽ"): for a group of units. */
+export function saysSent(text: string): boolean {
+  const w = foldedWords(cleanText(text.slice(0, CHAT_MAX_CHARS)));
+  return REPORTED_RE.test(w) && !NOT_REPORTED_RE.test(w) && !/(?:^|\s)(?:se|sap)(?:\s|$)/.test(w);
+}
 
 /**
  * The units a message names as having reported or not, when a parent unit speaks for its
