@@ -201,6 +201,18 @@ describe('a district acting for its communes', () => {
     expect(await last('g-h')).toMatch(/UBND xã Tân Hòa.*đăng ký thay/);
   });
 
+  it('a list headed by another unit\'s name ("Sở Y tế:") is refused, not taken as its own', async () => {
+    const before = (await listRegistrations(db.db, event1)).map((r) => r.attendees.length);
+    const inv = await chat.find('g-h', /THƯ MỜI/);
+    await chat.say('g-h', 'Sở Giáo dục và Đào tạo cử:\n1. Ông Vũ Văn Tám - Phó Giám đốc Sở', {
+      replyToMessageId: inv,
+    });
+    expect(await last('g-h')).toMatch(
+      /"Sở Giáo dục và Đào tạo" không phải đơn vị trực thuộc UBND huyện Tân Phú/,
+    );
+    expect((await listRegistrations(db.db, event1)).map((r) => r.attendees.length)).toEqual(before);
+  });
+
   it('refuses a unit that is not below it, and names nothing it cannot find', async () => {
     const before = (await listRegistrations(db.db, event1)).map((r) => r.attendees.length);
     await chat.say('g-h', '/dangky Xã Mỹ An:\n1. Ông Hồ Văn Phúc - Chủ tịch UBND xã');

@@ -5,7 +5,7 @@
  * names. With several open events and no invitation replied to, the bot asks which one.
  */
 import type { EventRow, Unit } from '../../db/schema';
-import { ev } from '../../messages/vi';
+import { ev, tree } from '../../messages/vi';
 import { buildRegistrationsXlsx } from '../../export/registrations';
 import { parseAttendeeReply, type ParsedReply } from '../attendees/parse';
 import { stripMention } from '../inbound/command';
@@ -14,7 +14,7 @@ import { signedDownloadUrl } from '../exports/links';
 import { closePrompt, isYes, numberedAnswer, openPrompt } from '../prompts/prompts';
 import type { CommandSpec, TextHandler } from '../router';
 import { fold } from '../text/normalize';
-import { resolveNamedChildren } from '../units/acting';
+import { headingUnit, resolveNamedChildren } from '../units/acting';
 import { registrationSheet } from './export';
 import {
   currentAttendees,
@@ -58,8 +58,16 @@ async function openEventsFor(turn: Turn, units: Unit[]): Promise<EventRow[]> {
 async function whoFor(
   turn: Turn,
   parsed: Exclude<ParsedReply, { kind: 'none' }>,
+  text: string,
 ): Promise<{ parts: Array<{ unit: Unit; answer: Answer }> } | { reply: string }> {
-  const own = turn.unit!;
+  let own = turn.unit!;
+  if (!parsed.sections?.length) {
+    // "Sở Y tế: 1. …" posted in another unit's group: for a unit below it, the group speaks for
+    // it; for any other, nothing is registered.
+    const headed = await headingUnit(turn.trx, own, text);
+    if (headed && !headed.below) return { reply: tree.notBelow(headed.unit.name, own.name) };
+    if (headed) own = headed.unit;
+  }
   const parts: Array<{ unit: Unit; answer: Answer }> = [];
   const sections = parsed.sections ?? [];
   if (sections.length) {
@@ -117,7 +125,7 @@ async function answer(
     return o.addressed;
   }
   if (!o.addressed && parsed.confidence !== 'high') return false;
-  const who = await whoFor(turn, parsed);
+  const who = await whoFor(turn, parsed, text);
   if ('reply' in who) {
     await turn.reply(who.reply);
     return true;

@@ -7,7 +7,7 @@
 import type { Unit } from '../../db/schema';
 import type { Trx } from '../../db/types';
 import { tree } from '../../messages/vi';
-import { findUnits } from './lookup';
+import { findUnits, unitKey } from './lookup';
 import { descendantsOf } from './tree';
 
 export type NamedChildren = { found: Map<string, Unit> } | { reply: string };
@@ -47,4 +47,36 @@ export async function resolveNamedChildren(
     };
   }
   return { found };
+}
+
+/** A first line that names who sends the list: "Sở Y tế:", "Phòng Nội vụ cử: …". */
+const HEADING_RE =
+  /^\s*(?:[-•*]\s*)?((?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Sở|Phòng|Ban|Trung tâm|Trường|Công an|Bệnh viện|Văn phòng|Chi cục|Hội|Đài|Cục|Xã|Phường|Thị trấn|Huyện|Thành phố|Thị xã|Quận)(?:\s[^\s:：,.;()]+){1,8}?)\s*(?:[:：]|\s(?:cử|đăng ký|đăng kí|xin|gửi|gồm)(?=[\s:：]|$))/iu;
+
+/**
+ * The one unit, other than the group's own, that a list's first line names as its sender, and
+ * whether it is below the group (then the group speaks for it). Null when the line names no
+ * unit, the group's own, or none unmistakably.
+ */
+export async function headingUnit(
+  trx: Trx,
+  acting: Unit,
+  text: string,
+): Promise<{ unit: Unit; below: boolean } | null> {
+  const first = text.split('\n').find((l) => l.trim()) ?? '';
+  const m = HEADING_RE.exec(first.slice(0, 200));
+  if (!m) return null;
+  const typed = m[1]!;
+  const key = unitKey(typed).split(' ');
+  const within = (name: string) => {
+    const words = new Set(unitKey(name).split(' '));
+    return key.every((w) => words.has(w));
+  };
+  // "UBND huyện:", "Phòng em:" or the group's own name: the group speaks for itself.
+  if (key.length === 0 || within(acting.name)) return null;
+  const others = await trx.selectFrom('units').selectAll().where('id', '!=', acting.id).execute();
+  const matches = findUnits(others, typed).filter((u) => within(u.name));
+  if (matches.length !== 1) return null;
+  const below = await descendantsOf(trx, acting.id);
+  return { unit: matches[0]!, below: below.some((u) => u.id === matches[0]!.id) };
 }
