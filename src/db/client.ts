@@ -124,6 +124,8 @@ function stripBoundValues<T extends object>(target: T): T {
   });
 }
 
+const PGLITE_SHARED_BUFFERS = '8MB';
+
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   // In memory (tests) a fresh initdb is faster than loading the template.
@@ -133,6 +135,9 @@ export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const pglite = new PGlite(dataDir ?? undefined, {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
     loadDataDir,
+    // Postgres' 128 MB of shared buffers live in the WebAssembly heap and, once touched, stay in
+    // the process's memory for good; this database is small and the OS caches its files anyway.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
   });
   await pglite.waitReady;
   const db = new Kysely<Database>({
