@@ -35,6 +35,7 @@ import {
   openSchema,
   round,
   summarize,
+  prefillProcessedUpdates,
 } from './lib';
 import { Profiler, saveProfile, summarizeProfile, type ProfileSummary } from './profile';
 import { whatIfTransactionShape } from './whatif';
@@ -117,6 +118,7 @@ async function rawInserts(url: string, count: number, concurrency: number, poolS
 
 export async function benchInbound(o: InboundOptions) {
   const handle = await openSchema(o.url, SCHEMA);
+  const processedUpdatesRows = await prefillProcessedUpdates(handle.db);
   const fake = new FakeTelegramApi({ token: TOKEN });
   await fake.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'dieu-phoi-bench-'));
@@ -374,6 +376,7 @@ export async function benchInbound(o: InboundOptions) {
       metP99: latency.p99 <= aim.p99Ms,
       setup: {
         schema: SCHEMA,
+        processedUpdatesRows: processedUpdatesRows,
         linkedGroups: groups.length,
         event: event.id,
         outboxWorkers: 'off (webhook path only; replies stay queued in the outbox)',

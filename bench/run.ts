@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: four figures against a real Postgres, in a fresh database that is dropped at
- * the end. Prints one JSON document on stdout (progress on stderr) and writes it to
- * bench/results/<ISO time>.json and bench/results/latest.json. See bench/README.md.
+ * the end. Prints a table of each figure against issue 18's aims, with the machine's other load, on
+ * stdout (progress on stderr), and writes the whole JSON to bench/results/<ISO time>.json and
+ * bench/results/latest.json; older result files are removed (git keeps the history). See
+ * bench/README.md.
  *
  * Environment:
  *   BENCH_DATABASE_URL   server to use (default postgres://postgres@127.0.0.1:5432/postgres);
@@ -10,8 +12,11 @@
  *   BENCH_UPDATES        inbound updates measured (default 20000), BENCH_WARMUP (default 2000)
  *   BENCH_PROFILE        auto (default: profile the inbound path when its aim is missed) | on | off
  *   BENCH_KEEP_DB=1      keep the database for inspection
+ *   BENCH_PROCESSED_ROWS fill processed_updates with this many rows before inbound and scheduler
+ *   BENCH_JSON=1         print the JSON on stdout instead of the table
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { benchBroadcast } from './broadcast';
@@ -154,10 +159,96 @@ async function main() {
   result.aims = aims;
   result.allAimsMet = aims.filter((a) => a.met !== null).every((a) => a.met);
   result.durationSeconds = round((Date.now() - started.getTime()) / 1000, 1);
+  result.machine = { ...m, loadAverageAtEnd: loadavg().map((x) => round(x, 2)) };
   const json = JSON.stringify(result, null, 2);
+  for (const f of await readdir(resultsDir))
+    if (/^\d{4}-.*\.(json|cpuprofile)$/.test(f) && !f.startsWith(stamp))
+      await rm(`${resultsDir}${f}`, { force: true });
   await writeFile(`${resultsDir}${stamp}.json`, json + '\n');
   await writeFile(`${resultsDir}latest.json`, json + '\n');
-  process.stdout.write(json + '\n');
+  process.stdout.write(process.env.BENCH_JSON === '1' ? json + '\n' : glance(result, stamp));
+}
+
+type Row = [
+  figure: string,
+  value: number | null,
+  unit: string,
+  aim: number,
+  better: 'low' | 'high',
+];
+
+/** One line per figure of issue 18's table: what was measured here, the aim, met or not. */
+function glance(r: Record<string, any>, stamp: string): string {
+  const fp = r.footprint;
+  const inbound = r.inbound;
+  const sched = r.scheduler;
+  const max = (...xs: Array<number | undefined>) =>
+    xs.some((x) => typeof x === 'number')
+      ? Math.max(...xs.filter((x) => typeof x === 'number'))
+      : null;
+  const rows: Row[] = [
+    ['PGlite first start → /healthz', fp?.pglite.firstStartMs ?? null, 'ms', 2_500, 'low'],
+    ['PGlite restart → /healthz', fp?.pglite.restartMs ?? null, 'ms', 1_200, 'low'],
+    [
+      'PGlite idle RSS, process tree',
+      max(fp?.pglite.idleRssMiBAfter5s, fp?.pglite.idleRssMiBAfter5sOnRestart),
+      'MiB',
+      150,
+      'low',
+    ],
+    [
+      'PGlite peak RSS, process tree',
+      max(fp?.pglite.peakRssMiB, fp?.pglite.peakRssMiBOnRestart),
+      'MiB',
+      300,
+      'low',
+    ],
+    [
+      'Postgres idle RSS, process tree',
+      max(fp?.postgres.idleRssMiBAfter5s, fp?.postgres.idleRssMiBAfter5sOnRestart),
+      'MiB',
+      100,
+      'low',
+    ],
+    ['inbound ÷ raw inserts (same run)', inbound?.ratioServiceToRaw ?? null, '×', 0.2, 'high'],
+    ['inbound p99 at 32 in flight', inbound?.latencyMs.p99 ?? null, 'ms', 50, 'low'],
+    ['tick with 100 due jobs', sched?.due100?.ms ?? null, 'ms', 100, 'low'],
+    [
+      'tick with 10,000 due reminders',
+      sched?.due10000?.ms ?? sched?.due10k?.ms ?? null,
+      'ms',
+      5_000,
+      'low',
+    ],
+  ];
+  const cells = rows.map(([figure, value, unit, aim, better]) => [
+    figure,
+    value === null ? 'not measured' : `${value} ${unit}`,
+    `${better === 'low' ? '≤' : '≥'} ${aim} ${unit}`,
+    value === null ? '—' : (better === 'low' ? value <= aim : value >= aim) ? 'met' : 'MISSED',
+  ]);
+  const head = ['figure (issue 18)', 'here', 'aim', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const m = r.machine;
+  const other = inbound?.cpuDuringMeasure?.otherLoadCores;
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...cells.map(line),
+    '',
+    `machine: ${cpus().length} CPUs (${m.cpuModel}), load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end` +
+      (typeof other === 'number'
+        ? `; other work used ${other} cores while inbound was measured`
+        : ''),
+    `processed_updates rows before measuring: ${inbound?.setup?.processedUpdatesRows ?? sched?.processedUpdatesRows ?? 0}`,
+    `full results: bench/results/${stamp}.json (and latest.json)`,
+    '',
+  ].join('\n');
 }
 
 main().then(

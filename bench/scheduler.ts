@@ -17,7 +17,15 @@ import { createCampaign } from '../src/core/reports/manage';
 import { runTick } from '../src/core/scheduler/handlers';
 import { upsertUnits } from '../src/core/units/repo';
 import { unitSpecs } from './fixtures';
-import { benchLogger, countQueries, note, openSchema, round, summarize } from './lib';
+import {
+  benchLogger,
+  countQueries,
+  note,
+  openSchema,
+  round,
+  summarize,
+  prefillProcessedUpdates,
+} from './lib';
 import { Profiler, summarizeProfile } from './profile';
 
 const SCHEMA = 'sched';
@@ -98,6 +106,7 @@ interface PlanNode {
 
 export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 'off' }) {
   const handle = await openSchema(o.url, SCHEMA);
+  const processedUpdatesRows = await prefillProcessedUpdates(handle.db);
   const dataDir = await mkdtemp(join(tmpdir(), 'dieu-phoi-bench-'));
   const config = loadConfig({ DATA_DIR: dataDir });
   const ctx: AppContext = {
@@ -342,6 +351,7 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
       metEmpty,
       metDue10: met10,
       growsWithDueRowsOnly: growsWithDueOnly,
+      processedUpdatesRows,
       summary: `empty ${empty1m.p50} ms (p50, 1M future; ${empty100k.p50} ms at 100k), 10 due ${due10.ms} ms (median of 3), 100 due ${due100.ms} ms`,
       setup: {
         schema: SCHEMA,

@@ -6,6 +6,7 @@ import * as m0004 from './0004_security';
 import * as m0005 from './0005_zalo';
 import * as m0006 from './0006_plans_tasks';
 import * as m0007 from './0007_conversations';
+import * as m0008 from './0008_retention';
 
 /** Static map, not FileMigrationProvider: it bundles for Workers, where there is no fs. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_zalo': m0005,
   '0006_plans_tasks': m0006,
   '0007_conversations': m0007,
+  '0008_retention': m0008,
 };

@@ -53,6 +53,13 @@ export interface Config {
   organizerDormantDays: number;
   /** Files units send are kept in the database up to this size (FILE_STORE_MAX_BYTES). */
   fileStoreMaxBytes: number;
+  /** Rows kept this many days before the periodic pruning deletes them (src/core/retention.ts). */
+  retention: {
+    processedDays: number;
+    outboxDays: number;
+    loginDays: number;
+    auditDays: number;
+  };
 }
 
 /** 10 MB: a scanned report of a few dozen pages; Telegram itself hands bots at most 20 MB. */
@@ -238,5 +245,11 @@ export function loadConfig(env: Env = process.env): Config {
       0,
       100 * 1024 * 1024,
     ),
+    retention: {
+      processedDays: int(env, 'RETENTION_PROCESSED_DAYS', 30, 2, 3650),
+      outboxDays: int(env, 'RETENTION_OUTBOX_DAYS', 90, 1, 3650),
+      loginDays: int(env, 'RETENTION_LOGIN_DAYS', 7, 1, 3650),
+      auditDays: int(env, 'RETENTION_AUDIT_DAYS', 730, 30, 36500),
+    },
   };
 }

@@ -31,6 +31,7 @@ import { systemClock } from './core/clock';
 import { updateBroadcastProgress } from './core/broadcasts/broadcast';
 import { OutboxWorker } from './core/outbox/worker';
 import { runTick } from './core/scheduler/handlers';
+import { pruneIfDue } from './core/retention';
 import type { TickResult } from './core/scheduler/tick';
 import type { Db } from './db/types';
 import { openWorkerPostgres } from './db/client.worker';
@@ -375,6 +376,9 @@ async function scheduledHandler(
       // Whatever the tick did, what is already queued still goes out within the budget.
       const budget = Math.max(1_000, rt.settings.drainMs - (Date.now() - started));
       const drained = await drainAll(rt, () => true, budget);
+      await pruneIfDue(rt.ctx).catch((err: unknown) =>
+        rt.log.warn({ err }, 'pruning old rows failed; the next run retries'),
+      );
       rt.log.info(
         {
           cron: controller.cron,

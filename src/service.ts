@@ -4,7 +4,6 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { platformQueries, type ChannelAdapter } from '../bots/adapter';
-import { createTelegramAdapter } from '../bots/telegram/index';
 import { createZaloAdapter } from '../bots/zalo/index';
 import { createZaloBotAdapter } from '../bots/zalo-bot/index';
 import type { Config } from './config';
@@ -88,6 +87,8 @@ export async function startService(
     );
   const adapters: ChannelAdapter[] = [];
   if (config.telegram.token) {
+    // telegraf (≈ 20 MiB once loaded) only when Telegram is configured.
+    const { createTelegramAdapter } = await import('../bots/telegram/index');
     const telegram: ChannelAdapter = createTelegramAdapter({
       token: config.telegram.token,
       apiRoot: config.telegram.apiRoot,

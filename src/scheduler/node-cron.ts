@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { AppContext } from '../app-context';
 import { runTick } from '../core/scheduler/handlers';
+import { pruneIfDue } from '../core/retention';
 
 export interface TickLoop {
   stop(): Promise<void>;
@@ -24,6 +25,9 @@ export function startTickLoop(
         .then((r) => {
           last = { at: new Date().toISOString(), ms: Date.now() - started };
           if (r.done || r.skipped) onTicked?.();
+          return pruneIfDue(ctx).catch((err: unknown) =>
+            ctx.log.warn({ err }, 'pruning old rows failed; the next run retries'),
+          );
         })
         .catch((err: unknown) => ctx.log.warn({ err }, 'tick failed; next tick retries'))
         .finally(() => {
