@@ -379,7 +379,7 @@ export async function benchScheduler(o: { url: string; profile: 'auto' | 'on' | 
         allRunsMs: due10runs.map((r) => r.ms),
       },
       due100,
-      chase10k: {
+      due10k: {
         aim: `one chase round for 10,000 units ≤ ${chaseAimMs} ms`,
         met: chase10k.ms <= chaseAimMs && chase10k.outboxRowsWritten >= 10_000,
         ms: chase10k.ms,
