@@ -69,14 +69,35 @@ export async function headingUnit(
   const typed = m[1]!;
   const key = unitKey(typed).split(' ');
   const within = (name: string) => {
-    const words = new Set(unitKey(name).split(' '));
+    const words = keyWords(name);
     return key.every((w) => words.has(w));
   };
   // "UBND huyện:", "Phòng em:" or the group's own name: the group speaks for itself.
   if (key.length === 0 || within(acting.name)) return null;
-  const others = await trx.selectFrom('units').selectAll().where('id', '!=', acting.id).execute();
-  const matches = findUnits(others, typed).filter((u) => within(u.name));
+  // The heading names the unit whole ("Sở Y tế", not "Phòng Văn hóa" for "Phòng Văn hóa và
+  // Thông tin huyện Lai Vung", which may be the group's own office), and only one: no guessing.
+  const whole = (name: string) => within(name) && keyWords(name).size === new Set(key).size;
+  const matches = (
+    await trx.selectFrom('units').select(['id', 'name']).where('id', '!=', acting.id).execute()
+  ).filter((u) => whole(u.name));
   if (matches.length !== 1) return null;
+  const unit = await trx
+    .selectFrom('units')
+    .selectAll()
+    .where('id', '=', matches[0]!.id)
+    .executeTakeFirstOrThrow();
   const below = await descendantsOf(trx, acting.id);
-  return { unit: matches[0]!, below: below.some((u) => u.id === matches[0]!.id) };
+  return { unit, below: below.some((u) => u.id === unit.id) };
+}
+
+const KEYS = new Map<string, Set<string>>();
+
+/** The words that identify a unit's name, kept per name: the hot path asks for hundreds. */
+function keyWords(name: string): Set<string> {
+  let words = KEYS.get(name);
+  if (!words) {
+    if (KEYS.size >= 5000) KEYS.clear();
+    KEYS.set(name, (words = new Set(unitKey(name).split(' '))));
+  }
+  return words;
 }
