@@ -25,10 +25,14 @@
  * A date in both lists is a configuration error (thrown at creation).
  *
  * Library results are cached per (timezone, year) for the whole process, so creating a
- * calendar per request or per tick is cheap.
+ * calendar per request or per tick is cheap. For Vietnam's timezone and 2000–2100 they come
+ * from a table generated from the library (`vn-holidays.data.ts`, a test checks every year):
+ * the library and its data for every country cost ≈ 34 MiB of memory once loaded.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import { z } from 'zod';
+import { VN_HOLIDAYS, VN_HOLIDAYS_FIRST_YEAR, VN_HOLIDAY_NAMES } from './vn-holidays.data';
 import {
   DEFAULT_TZ,
   type DateKey,
@@ -79,16 +83,31 @@ const DAY_OFF_TYPES = new Set(['public', 'bank']);
 /** A search for a working day gives up after this many days (a misconfiguration). */
 const MAX_SCAN_DAYS = 3_660;
 
-const libraries = new Map<string, Holidays>();
+const libraries = new Map<string, HolidaysType>();
 const yearCache = new Map<string, ReadonlyMap<DateKey, string>>();
 
-function library(tz: string): Holidays {
+function library(tz: string): HolidaysType {
   let hd = libraries.get(tz);
   if (!hd) {
+    // Loaded only outside the generated table (another timezone, another century).
+    const Holidays = createRequire(import.meta.url)('date-holidays') as typeof HolidaysType;
     hd = new Holidays('VN', { timezone: tz, languages: 'vi' });
     libraries.set(tz, hd);
   }
   return hd;
+}
+
+/** The generated table's year, or undefined outside it. */
+function tableYear(year: number, tz: string): ReadonlyMap<DateKey, string> | undefined {
+  if (tz !== DEFAULT_TZ) return undefined;
+  const row = VN_HOLIDAYS[year - VN_HOLIDAYS_FIRST_YEAR];
+  if (row === undefined) return undefined;
+  const out = new Map<DateKey, string>();
+  for (const cell of row ? row.split(' ') : []) {
+    const [md, n] = cell.split(':');
+    out.set(`${year}-${md!.slice(0, 2)}-${md!.slice(2)}`, VN_HOLIDAY_NAMES[Number(n)]!);
+  }
+  return out;
 }
 
 function dayKeyOfLibraryDate(s: string): DateKey {
@@ -108,7 +127,14 @@ export function libraryHolidays(
   const cacheKey = `${tz}|${year}`;
   const cached = yearCache.get(cacheKey);
   if (cached) return cached;
+  const fromTable = tableYear(year, tz);
+  const result = fromTable ?? computeLibraryHolidays(year, tz);
+  yearCache.set(cacheKey, result);
+  return result;
+}
 
+/** What date-holidays itself answers (the generator of the table, and its test, use it). */
+export function computeLibraryHolidays(year: number, tz: string): ReadonlyMap<DateKey, string> {
   const hd = library(tz);
   const entries = [...hd.getHolidays(year - 1), ...hd.getHolidays(year)].filter((h) =>
     DAY_OFF_TYPES.has(h.type),
@@ -130,9 +156,7 @@ export function libraryHolidays(
       if (Number(k.slice(0, 4)) === year && !out.has(k)) out.set(k, i === 0 ? h.name : name);
     }
   }
-  const sorted = new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  yearCache.set(cacheKey, sorted);
-  return sorted;
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalendar {

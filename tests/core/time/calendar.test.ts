@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkCalendar, libraryHolidays } from '../../../src/core/time/calendar';
+import {
+  computeLibraryHolidays,
+  createWorkCalendar,
+  libraryHolidays,
+} from '../../../src/core/time/calendar';
 
 /**
  * These pin what date-holidays (country VN) actually answers; if a library update
@@ -140,5 +144,22 @@ describe('createWorkCalendar', () => {
     ).toThrow(RangeError);
     expect(() => createWorkCalendar({ extraHolidays: ['28/2/2026'] })).toThrow(RangeError);
     expect(() => cal.isWorkingDay('2026-13-01')).toThrow(RangeError);
+  });
+});
+
+describe('the generated table of Vietnamese holidays', () => {
+  it('answers exactly what date-holidays answers, every year from 2000 to 2100', () => {
+    for (let year = 2000; year <= 2100; year++)
+      expect(
+        [...libraryHolidays(year).entries()],
+        `${year}: run npx tsx src/core/time/vn-holidays.gen.ts`,
+      ).toEqual([...computeLibraryHolidays(year, 'Asia/Ho_Chi_Minh').entries()]);
+  });
+
+  it('another timezone or another century still asks the library', () => {
+    expect(libraryHolidays(2150).get('2150-09-02')).toBe('Quốc khánh');
+    expect(libraryHolidays(2026, 'Asia/Bangkok').get('2026-04-30')).toBe(
+      'Ngày Giải phóng miền Nam',
+    );
   });
 });
