@@ -244,7 +244,8 @@ describe('a district acting for its communes', () => {
   });
 
   it('reports for two communes in one message; the campaign shows them submitted', async () => {
-    await chat.say('g-h', 'Các xã Tân Hòa, Tân Lợi đã gửi báo cáo kết quả chuyển đổi số quý III');
+    // "Các xã A và B": a plural subject, but the communes are named, so each one's report.
+    await chat.say('g-h', 'Các xã Tân Hòa và Tân Lợi đã gửi báo cáo kết quả chuyển đổi số quý III');
     const subs = await db.db
       .selectFrom('submissions as s')
       .innerJoin('units as u', 'u.id', 's.unit_id')

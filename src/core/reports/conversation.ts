@@ -202,6 +202,22 @@ async function answerPrompt(turn: Turn): Promise<boolean> {
 }
 
 /**
+ * What a parent's message says of one unit below it, which the caller has named or counted: the
+ * reports it owes, how the message reads against them (its subject settled: "các xã …" speaks of
+ * this unit), and the reports it may mean.
+ */
+async function childReport(turn: Turn, text: string, unit: Unit) {
+  const owes = await owedCampaigns(turn.trx, unit.id);
+  const r = recognizeReport(text, owes.map(refOf), {
+    now: turn.now,
+    tz: turn.ctx.timezone,
+    subjectSettled: true,
+  });
+  const ids = r.kind === 'report' || r.kind === 'maybe' ? r.ids : owes.map((c) => c.id);
+  return { owes, r, ids };
+}
+
+/**
  * A district speaking of its communes as a group: "tất cả các xã trực thuộc đã gửi" records each
  * commune that owes the report; "một số xã", "5/13 xã" or a plain "các xã" asks for their names.
  * Never the district's own report.
@@ -226,16 +242,8 @@ async function forAllChildren(
   }
   const lines: string[] = [];
   for (const unit of children) {
-    const owes = await owedCampaigns(turn.trx, unit.id);
-    if (!owes.length) continue;
-    const r = recognizeReport(text, owes.map(refOf), {
-      now: turn.now,
-      tz: turn.ctx.timezone,
-      subjectSettled: true,
-    });
-    if (r.kind === 'other') continue;
-    const ids = r.kind === 'report' || r.kind === 'maybe' ? r.ids : owes.map((c) => c.id);
-    if (ids.length !== 1) continue;
+    const { owes, r, ids } = await childReport(turn, text, unit);
+    if (!owes.length || r.kind === 'other' || ids.length !== 1) continue;
     lines.push(
       await record(
         turn,
@@ -270,9 +278,7 @@ async function forChildren(turn: Turn, text: string, input: SubmissionInput): Pr
     .map((n) => resolved.found.get(n)!.name);
   for (const typed of subjects.reported.filter((n) => resolved.found.has(n))) {
     const unit = resolved.found.get(typed)!;
-    const owes = await owedCampaigns(turn.trx, unit.id);
-    const r = recognizeReport(text, owes.map(refOf), { now: turn.now, tz: turn.ctx.timezone });
-    const ids = r.kind === 'report' || r.kind === 'maybe' ? r.ids : owes.map((c) => c.id);
+    const { owes, r, ids } = await childReport(turn, text, unit);
     const docNumber =
       subjects.docNumbers?.[typed] ?? (r.kind === 'report' ? r.docNumber : undefined);
     const childInput = { ...input, ...(docNumber ? { docNumber } : {}) };
