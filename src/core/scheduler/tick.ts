@@ -64,7 +64,8 @@ export async function tick(
   const maxJobs = options.maxJobs ?? 500;
   const failedIds: number[] = [];
 
-  const aloneKinds = Object.entries(handlers as Record<string, JobHandler | undefined>)
+  const byKind = handlers as Record<string, JobHandler | undefined>;
+  const aloneKinds = Object.entries(byKind)
     .filter(([, h]) => h?.alone)
     .map(([k]) => k);
 
@@ -86,7 +87,7 @@ export async function tick(
       if (!careful) {
         beginBatch(trx);
         try {
-          await prefetchAll(ctx, trx, handlers, jobs as Job[], now);
+          await prefetchAll(ctx, trx, byKind, jobs as Job[], now);
         } catch (err) {
           ctx.log.warn({ err }, 'batch prefetch failed; running the jobs one by one');
           throw new RetryWithSavepoints();
@@ -97,7 +98,7 @@ export async function tick(
       let failed = 0;
       for (const job of jobs) {
         // The row's kind names its handler; the payload was written by that kind's planner.
-        const handler = (handlers as Record<string, JobHandler | undefined>)[job.kind];
+        const handler = byKind[job.kind];
         const lateMs = now.getTime() - job.due_at.getTime();
         if (!handler || (handler.timeSensitive && lateMs > graceMs)) {
           const note = handler
@@ -167,14 +168,14 @@ export async function tick(
 async function prefetchAll(
   ctx: AppContext,
   trx: Trx,
-  handlers: Partial<JobHandlers>,
+  byKind: Record<string, JobHandler | undefined>,
   jobs: Job[],
   now: Date,
 ): Promise<void> {
-  const byKind = new Map<string, Job[]>();
-  for (const j of jobs) byKind.set(j.kind, [...(byKind.get(j.kind) ?? []), j]);
-  for (const [kind, list] of byKind) {
-    const handler = (handlers as Record<string, JobHandler | undefined>)[kind];
+  const jobsOf = new Map<string, Job[]>();
+  for (const j of jobs) jobsOf.set(j.kind, [...(jobsOf.get(j.kind) ?? []), j]);
+  for (const [kind, list] of jobsOf) {
+    const handler = byKind[kind];
     if (handler?.prefetch && list.length > 1) await handler.prefetch(ctx, trx, list, now);
   }
 }
