@@ -57,6 +57,70 @@ export function UnlinkChatForm(p: {
   );
 }
 
+/** A chat linked to a unit or to the organizers, as both pages list them. */
+export interface LinkedChatRow {
+  platform: string;
+  chatId: string;
+  title: string | null;
+  active: boolean;
+  linkedAt: Date | null;
+  /** Shown only where the page lists who linked each chat. */
+  linkedBy?: string | null;
+}
+
+/** Linked chats with their state and an unlink button each; `back` is where unlinking returns. */
+export function LinkedChatsTable(p: {
+  chats: LinkedChatRow[];
+  label: string;
+  csrf: string;
+  tz: string;
+  back: string;
+  showLinkedBy?: boolean;
+}) {
+  return (
+    <TableWrap label={p.label}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{d.units.chatPlatform}</th>
+            <th scope="col">{d.units.chatTitle}</th>
+            <th scope="col">{d.units.chatState}</th>
+            {p.showLinkedBy ? <th scope="col">{acd.linkedBy}</th> : null}
+            <th scope="col">{d.units.chatLinkedAt}</th>
+            <th scope="col">{acd.actions}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.chats.map((ch) => (
+            <tr>
+              <td>{d.units.platforms[ch.platform] ?? ch.platform}</td>
+              <td>{ch.title ?? ch.chatId}</td>
+              <td>
+                {ch.active ? (
+                  <Badge kind="registered" label={d.units.chatActive} />
+                ) : (
+                  <Badge kind="declined" label={d.units.chatInactive} />
+                )}
+              </td>
+              {p.showLinkedBy ? <td>{ch.linkedBy ?? d.common.none}</td> : null}
+              <td>{ch.linkedAt ? formatDateTime(ch.linkedAt, p.tz) : d.common.none}</td>
+              <td>
+                <UnlinkChatForm
+                  csrf={p.csrf}
+                  platform={ch.platform}
+                  chatId={ch.chatId}
+                  title={ch.title ?? ch.chatId}
+                  back={p.back}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
 function AccessPage(p: {
   c: Context;
   session: Session;
@@ -92,46 +156,14 @@ function AccessPage(p: {
         {p.chats.length === 0 ? (
           <p>{acd.noOrganizerChats}</p>
         ) : (
-          <TableWrap label={acd.organizerChats}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{d.units.chatPlatform}</th>
-                  <th scope="col">{d.units.chatTitle}</th>
-                  <th scope="col">{d.units.chatState}</th>
-                  <th scope="col">{acd.linkedBy}</th>
-                  <th scope="col">{d.units.chatLinkedAt}</th>
-                  <th scope="col">{acd.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.chats.map((ch) => (
-                  <tr>
-                    <td>{d.units.platforms[ch.platform] ?? ch.platform}</td>
-                    <td>{ch.title ?? ch.chatId}</td>
-                    <td>
-                      {ch.active ? (
-                        <Badge kind="registered" label={d.units.chatActive} />
-                      ) : (
-                        <Badge kind="declined" label={d.units.chatInactive} />
-                      )}
-                    </td>
-                    <td>{ch.linkedBy ?? d.common.none}</td>
-                    <td>{ch.linkedAt ? formatDateTime(ch.linkedAt, p.tz) : d.common.none}</td>
-                    <td>
-                      <UnlinkChatForm
-                        csrf={p.session.csrf}
-                        platform={ch.platform}
-                        chatId={ch.chatId}
-                        title={ch.title ?? ch.chatId}
-                        back="/access"
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <LinkedChatsTable
+            chats={p.chats}
+            label={acd.organizerChats}
+            csrf={p.session.csrf}
+            tz={p.tz}
+            back="/access"
+            showLinkedBy
+          />
         )}
       </section>
     </Layout>

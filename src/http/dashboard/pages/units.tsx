@@ -16,14 +16,13 @@ import {
 } from '../../../core/units/repo';
 import { expandUnit, parseCommuneLists, type ExpandResult } from '../../../core/units/expand';
 import { DomainError } from '../../../core/errors';
-import { formatDateTime } from '../../../core/time/format';
 import { d } from '../../../messages/dashboard';
-import { Badge, CsrfField, ErrorNotice, Flash, Layout, TableWrap } from '../layout';
+import { CsrfField, ErrorNotice, Flash, Layout, TableWrap } from '../layout';
 import { field, fileField, render, type Dash } from '../kit';
 import type { Session } from '../auth';
 import type { Context } from 'hono';
 import { acd } from '../../../messages/dashboard';
-import { RotateUnitCodeForm, UnlinkChatForm } from './access';
+import { LinkedChatsTable, RotateUnitCodeForm } from './access';
 
 const BASE_PLATFORMS = ['telegram', 'zalo', 'zalo-bot'] as const;
 const CODE_RE = /^[\p{L}\p{N}_.-]{1,64}$/u;
@@ -509,44 +508,19 @@ export function UnitDetailPage(p: UnitDetailProps) {
         {p.chats.length === 0 ? (
           <p>{d.units.noChats}</p>
         ) : (
-          <TableWrap label={d.units.chatsHeading}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{d.units.chatPlatform}</th>
-                  <th scope="col">{d.units.chatTitle}</th>
-                  <th scope="col">{d.units.chatState}</th>
-                  <th scope="col">{d.units.chatLinkedAt}</th>
-                  <th scope="col">{acd.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.chats.map((ch) => (
-                  <tr>
-                    <td>{d.units.platforms[ch.platform] ?? ch.platform}</td>
-                    <td>{ch.title ?? ch.external_id}</td>
-                    <td>
-                      {ch.active ? (
-                        <Badge kind="registered" label={d.units.chatActive} />
-                      ) : (
-                        <Badge kind="declined" label={d.units.chatInactive} />
-                      )}
-                    </td>
-                    <td>{ch.linked_at ? formatDateTime(ch.linked_at, p.tz) : d.common.none}</td>
-                    <td>
-                      <UnlinkChatForm
-                        csrf={p.session.csrf}
-                        platform={ch.platform}
-                        chatId={ch.external_id}
-                        title={ch.title ?? ch.external_id}
-                        back={`/units/${encodeURIComponent(p.unit.code)}`}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <LinkedChatsTable
+            chats={p.chats.map((ch) => ({
+              platform: ch.platform,
+              chatId: ch.external_id,
+              title: ch.title,
+              active: ch.active,
+              linkedAt: ch.linked_at,
+            }))}
+            label={d.units.chatsHeading}
+            csrf={p.session.csrf}
+            tz={p.tz}
+            back={`/units/${encodeURIComponent(p.unit.code)}`}
+          />
         )}
       </section>
       <details class="card" open={!!p.edited}>
