@@ -276,6 +276,11 @@ const SUMMARY_LABELS = {
 };
 
 const SIGNER = 'THỦ TRƯỞNG CƠ QUAN';
+/** Left for the organizer to write, in both summary reports. */
+const PROPOSALS = { heading: 'IV. ĐỀ XUẤT, KIẾN NGHỊ', paragraphs: ['……………………………………………………………'] };
+/** The annex names the report it belongs to, whose number is given when it is signed. */
+const annexSubtitle = (year: number) =>
+  `(Kèm theo Báo cáo số      /BC-… ngày … tháng … năm ${year})`;
 
 const sameBody = (a: string | null | undefined, b: string | null | undefined) =>
   !!a &&
@@ -468,14 +473,14 @@ export const xp = {
               : 'Tất cả đơn vị đã báo cáo hoặc được miễn.',
           ],
         },
-        { heading: 'IV. ĐỀ XUẤT, KIẾN NGHỊ', paragraphs: ['……………………………………………………………'] },
+        PROPOSALS,
       ],
       recipients: to.recipients,
       signerTitle: SIGNER,
       labels: SUMMARY_LABELS,
       annex: {
         title: 'TỔNG HỢP TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ',
-        subtitle: `(Kèm theo Báo cáo số      /BC-… ngày … tháng … năm ${date.year})`,
+        subtitle: annexSubtitle(date.year),
         columns: [
           { header: 'STT', width: 6 },
           { header: 'Đơn vị', width: 34 },
@@ -566,14 +571,14 @@ export const xp = {
             }),
           ],
         },
-        { heading: 'IV. ĐỀ XUẤT, KIẾN NGHỊ', paragraphs: ['……………………………………………………………'] },
+        PROPOSALS,
       ],
       recipients: to.recipients,
       signerTitle: SIGNER,
       labels: SUMMARY_LABELS,
       annex: {
         title: 'TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ',
-        subtitle: `(Kèm theo Báo cáo số      /BC-… ngày … tháng … năm ${date.year})`,
+        subtitle: annexSubtitle(date.year),
         columns: [
           { header: 'STT', width: 6 },
           { header: 'Nhiệm vụ', width: 34 },
