@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../src/core/events/manage';
 import { listRegistrations } from '../../src/core/events/repo';
 import { createCampaign } from '../../src/core/reports/manage';
-import { organizerJoinCode, upsertUnits, listUnits } from '../../src/core/units/repo';
+import { organizerJoinCode } from '../../src/core/units/repo';
 import { registrationSheet } from '../../src/core/events/export';
 import { buildRegistrationsCsv } from '../../src/export/registrations';
-import { chatSim } from '../helpers/chat';
+import { chatSim, linkGroups, putUnits } from '../helpers/chat';
 import { TestClock, testContext } from '../helpers/context';
 import { openTestDb, type TestDb } from '../helpers/db';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db, clock);
   chat = chatSim(ctx);
-  await upsertUnits(db.db, [
+  const codes = await putUnits(ctx, [
     { code: 'YT', name: 'Sở Y tế', category: 'Sở' },
     { code: 'GD', name: 'Sở Giáo dục và Đào tạo', category: 'Sở' },
     { code: 'H', name: 'UBND huyện Tân Phú', category: 'Huyện' },
@@ -41,15 +41,8 @@ beforeAll(async () => {
     { code: 'H2', name: 'UBND huyện Châu Thành', category: 'Huyện' },
     { code: 'Y1', name: 'UBND xã Mỹ An', parent: 'H2', category: 'Xã' },
   ]);
-  const codes = Object.fromEntries((await listUnits(db.db)).map((u) => [u.code, u.joinCode]));
   await chat.say('g-org', `/lienket ${await organizerJoinCode(db.db)}`);
-  for (const [g, code] of [
-    ['g-yt', 'YT'],
-    ['g-gd', 'GD'],
-    ['g-h', 'H'],
-    ['g-x1', 'X1'],
-  ] as const)
-    await chat.say(g, `/lienket ${codes[code]}`);
+  await linkGroups(chat, codes, { 'g-yt': 'YT', 'g-gd': 'GD', 'g-h': 'H', 'g-x1': 'X1' });
   event1 = (
     await createEvent(ctx, {
       title: 'Tập huấn chuyển đổi số',

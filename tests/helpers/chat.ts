@@ -3,6 +3,7 @@ import type { AppContext } from '../../src/app-context';
 import type { InboundMessage } from '../../src/core/channel';
 import { handleInbound } from '../../src/core/inbound/handle';
 import { runTick } from '../../src/core/scheduler/handlers';
+import type { UnitUpsert } from '../../src/core/units/repo';
 
 let seq = 0;
 
@@ -92,11 +93,22 @@ export function chatSim(ctx: AppContext, platform: InboundMessage['platform'] = 
   };
 }
 
+/** Saves units (parents by code) and returns each unit's join code by unit code. */
 export async function putUnits(
   ctx: AppContext,
-  units: Array<{ code: string; name: string; category?: string }>,
+  units: UnitUpsert[],
 ): Promise<Record<string, string>> {
   const { upsertUnits, listUnits } = await import('../../src/core/units/repo');
   await upsertUnits(ctx.db, units);
   return Object.fromEntries((await listUnits(ctx.db)).map((u) => [u.code, u.joinCode]));
+}
+
+/** Links each group to its unit with "/lienket <mã>", as a focal point would. */
+export async function linkGroups(
+  chat: ReturnType<typeof chatSim>,
+  codes: Record<string, string>,
+  groups: Record<string, string>,
+): Promise<void> {
+  for (const [group, unit] of Object.entries(groups))
+    await chat.say(group, `/lienket ${codes[unit]}`);
 }

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresQueryCompiler } from 'kysely';
 import { createEvent } from '../../../src/core/events/manage';
-import { upsertUnits, listUnits } from '../../../src/core/units/repo';
-import { chatSim } from '../../helpers/chat';
+import { chatSim, linkGroups, putUnits } from '../../helpers/chat';
 import { TestClock, testContext } from '../../helpers/context';
 import { openTestDb, type TestDb } from '../../helpers/db';
 
@@ -32,9 +31,8 @@ beforeAll(async () => {
   });
   const ctx = testContext({ ...db, db: counted }, new TestClock(new Date('2024-10-01T02:00:00Z')));
   chat = chatSim(ctx);
-  await upsertUnits(db.db, [{ code: 'YT', name: 'Sở Y tế', category: 'Sở' }]);
-  const [yt] = await listUnits(db.db);
-  await chat.say('g-yt', `/lienket ${yt!.joinCode}`);
+  const codes = await putUnits(ctx, [{ code: 'YT', name: 'Sở Y tế', category: 'Sở' }]);
+  await linkGroups(chat, codes, { 'g-yt': 'YT' });
   await createEvent(ctx, {
     title: 'Tập huấn chuyển đổi số',
     startsAt: new Date('2024-10-20T00:30:00Z'),

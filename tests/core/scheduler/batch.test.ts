@@ -11,8 +11,7 @@ import { tick, type JobHandler } from '../../../src/core/scheduler/tick';
 import { jobHandlers } from '../../../src/core/scheduler/handlers';
 import { createEvent } from '../../../src/core/events/manage';
 import { createCampaign } from '../../../src/core/reports/manage';
-import { listUnits, upsertUnits } from '../../../src/core/units/repo';
-import { chatSim } from '../../helpers/chat';
+import { chatSim, linkGroups, putUnits } from '../../helpers/chat';
 import { TestClock, testContext } from '../../helpers/context';
 import { openTestDb, type TestDb } from '../../helpers/db';
 
@@ -110,21 +109,15 @@ it('a failing job: the others are sent once, it stays pending with nothing sent,
 
 describe('prefetch for a batch of real reminders', () => {
   it('writes exactly what the same jobs write one by one, with a few statements per kind', async () => {
-    await upsertUnits(db.db, [
+    const codes = await putUnits(ctx, [
       { code: 'H', name: 'UBND huyện Tân Phú', category: 'Huyện' },
       { code: 'X1', name: 'UBND xã Tân Phú', parent: 'H', category: 'Xã' },
       { code: 'X2', name: 'UBND xã Tân Hòa', parent: 'H', category: 'Xã' },
       { code: 'X3', name: 'UBND xã Tân Lợi', parent: 'H', category: 'Xã' },
       { code: 'YT', name: 'Sở Y tế', category: 'Sở' },
     ]);
-    const codes = Object.fromEntries((await listUnits(db.db)).map((u) => [u.code, u.joinCode]));
     const chat = chatSim(ctx);
-    for (const [g, code] of [
-      ['g-h', 'H'],
-      ['g-x1', 'X1'],
-      ['g-yt', 'YT'],
-    ] as const)
-      await chat.say(g, `/lienket ${codes[code]}`);
+    await linkGroups(chat, codes, { 'g-h': 'H', 'g-x1': 'X1', 'g-yt': 'YT' });
     const start = new Date('2024-10-20T01:00:00Z');
     for (let k = 0; k < 3; k++) {
       const e = await createEvent(ctx, {

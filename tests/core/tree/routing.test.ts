@@ -6,11 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaign } from '../../../src/core/reports/manage';
 import { createEvent } from '../../../src/core/events/manage';
-import { upsertUnits } from '../../../src/core/units/repo';
-import { chatSim } from '../../helpers/chat';
+import { chatSim, linkGroups, putUnits } from '../../helpers/chat';
 import { TestClock, testContext } from '../../helpers/context';
 import { openTestDb, type TestDb } from '../../helpers/db';
-import { listUnits } from '../../../src/core/units/repo';
 
 let db: TestDb;
 let ctx: ReturnType<typeof testContext>;
@@ -21,7 +19,7 @@ beforeAll(async () => {
   db = await openTestDb();
   ctx = testContext(db, clock);
   chat = chatSim(ctx);
-  await upsertUnits(ctx.db, [
+  const codes = await putUnits(ctx, [
     { code: 'H', name: 'UBND huyện Tân Phú' },
     { code: 'X1', name: 'UBND xã Tân Phú', parent: 'H' },
     { code: 'X2', name: 'UBND xã Tân Thành', parent: 'H' },
@@ -31,13 +29,7 @@ beforeAll(async () => {
     { code: 'H2', name: 'UBND huyện Xa Xôi' },
     { code: 'Y1', name: 'UBND xã Cuối Cùng', parent: 'H2' },
   ]);
-  const codes = Object.fromEntries((await listUnits(ctx.db)).map((u) => [u.code, u.joinCode]));
-  for (const [group, code] of [
-    ['g-h', 'H'],
-    ['g-x1', 'X1'],
-    ['g-x2', 'X2'],
-  ])
-    await chat.say(group!, `/lienket ${codes[code!]}`);
+  await linkGroups(chat, codes, { 'g-h': 'H', 'g-x1': 'X1', 'g-x2': 'X2' });
 });
 afterAll(() => db.close());
 
