@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundle } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'dieu-phoi');
@@ -42,22 +43,9 @@ async function build() {
   const name = `build-${sourceHash()}`;
   const out = join(cacheDir, name, 'main.node.js');
   if (existsSync(out)) return out;
-  const { build: esbuild } = await import('esbuild');
   mkdirSync(cacheDir, { recursive: true });
   const tmp = join(cacheDir, `${name}.${process.pid}.tmp`);
-  await esbuild({
-    entryPoints: [join(root, 'src', 'main.node.ts')],
-    outdir: tmp,
-    outExtension: { '.js': '.js' },
-    bundle: true,
-    // Chunks, so that what the code imports on demand (telegraf, zca-js, exports) is loaded on demand.
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundle([join(root, 'src', 'main.node.ts')], tmp);
   // Older builds are of no use once the sources moved on.
   for (const f of readdirSync(cacheDir))
     if (f.startsWith('build-') && !f.endsWith('.tmp'))
@@ -66,5 +54,5 @@ async function build() {
   return out;
 }
 
-const bundle = await build();
-if (!process.argv.includes('--build')) await import(pathToFileURL(bundle).href);
+const main = await build();
+if (!process.argv.includes('--build')) await import(pathToFileURL(main).href);

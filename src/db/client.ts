@@ -128,27 +128,15 @@ const PGLITE_SHARED_BUFFERS = '8MB';
 
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
-  // In memory (tests) a fresh initdb is faster than loading the template.
-  const loadDataDir = dataDir
-    ? await (await import('./pglite-template')).loadTemplate(dataDir)
-    : undefined;
-  const open = (load: Blob | undefined) =>
-    new PGlite(dataDir ?? undefined, {
-      parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
-      loadDataDir: load,
-      // Postgres' 128 MB of shared buffers live in the WebAssembly heap and, once touched, stay in
-      // the process's memory for good; this database is small and the OS caches its files anyway.
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
-    });
-  let pglite = open(loadDataDir);
+  // In memory (tests) a fresh initdb is faster than copying the template.
+  if (dataDir) await (await import('./pglite-template')).seedFromTemplate(dataDir);
+  const pglite = new PGlite(dataDir ?? undefined, {
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
+    // Postgres' 128 MB of shared buffers live in the WebAssembly heap and, once touched, stay in
+    // the process's memory for good; this database is small and the OS caches its files anyway.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+  });
   await pglite.waitReady;
-  if (loadDataDir) {
-    // Unpacking the template grows the WebAssembly heap by ~200 MiB that a heap never gives back;
-    // reopening the now-written directory starts from a small heap (≈ 0.3 s, first start only).
-    await pglite.close();
-    pglite = open(undefined);
-    await pglite.waitReady;
-  }
   const db = new Kysely<Database>({
     dialect: new PGliteDialect({ pglite: stripBoundValues(pglite) }),
   });

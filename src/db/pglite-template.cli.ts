@@ -1,12 +1,10 @@
 // npm's postinstall: prepare the empty-database template so the first `npm start` is fast.
 import { PGlite } from '@electric-sql/pglite';
-import { templatePath, writeTemplate } from './pglite-template';
-import { existsSync } from 'node:fs';
+import { makeTemplate } from './pglite-template';
 
-if (!existsSync(templatePath())) {
-  const pg = new PGlite();
+const path = await makeTemplate(async (dir) => {
+  const pg = new PGlite(dir);
   await pg.waitReady;
-  const path = await writeTemplate(await pg.dumpDataDir('gzip'));
   await pg.close();
-  console.log(`PGlite template: ${path}`);
-}
+});
+if (path) console.log(`PGlite template: ${path}`);

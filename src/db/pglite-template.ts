@@ -1,9 +1,12 @@
 /**
- * A fresh PGlite data directory costs an initdb (≈ 3.5 s here); loading a dump of one made at
- * `npm install` takes ≈ 1 s. The template is keyed by PGlite's version, so an upgrade makes a new one.
+ * A fresh PGlite data directory costs an initdb (≈ 3.5 s here). `npm install` runs it once into
+ * node_modules/.cache/dieu-phoi/pglite-<version>/, and a first start copies that directory: the
+ * database then opens exactly as on a restart. (Loading a dump through PGlite's `loadDataDir`
+ * instead unpacked it inside the WebAssembly heap, which grew by ~200 MiB and never gave it back.)
+ * The template is keyed by PGlite's version, so an upgrade makes a new one.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -21,27 +24,28 @@ function pgliteVersion(): string {
 }
 
 export function templatePath(): string {
-  return join(
-    process.cwd(),
-    'node_modules',
-    '.cache',
-    'dieu-phoi',
-    `pglite-${pgliteVersion()}.tar.gz`,
-  );
+  return join(process.cwd(), 'node_modules', '.cache', 'dieu-phoi', `pglite-${pgliteVersion()}`);
 }
 
-/** The dump to start an empty data directory from, or undefined (then PGlite runs initdb). */
-export async function loadTemplate(dataDir: string): Promise<Blob | undefined> {
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
-  const path = templatePath();
-  if (!existsSync(path)) return undefined;
-  return new Blob([new Uint8Array(await readFile(path))]);
+const isDataDir = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
+
+/** Fills an empty data directory from the template; false when there is none (PGlite runs initdb). */
+export async function seedFromTemplate(dataDir: string): Promise<boolean> {
+  if (isDataDir(dataDir)) return true;
+  const template = templatePath();
+  if (!isDataDir(template)) return false;
+  await cp(template, dataDir, { recursive: true, errorOnExist: false });
+  return true;
 }
 
-export async function writeTemplate(dump: Blob): Promise<string> {
+/** Makes the template with `init` (an initdb into the directory it is given), once per version. */
+export async function makeTemplate(init: (dir: string) => Promise<void>): Promise<string | null> {
   const path = templatePath();
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, new Uint8Array(await dump.arrayBuffer()));
-  await rename(`${path}.tmp`, path);
+  if (isDataDir(path)) return null;
+  const tmp = `${path}.${process.pid}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  await init(tmp);
+  await rm(path, { recursive: true, force: true });
+  await rename(tmp, path);
   return path;
 }

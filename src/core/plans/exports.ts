@@ -8,8 +8,9 @@ import type { Campaign, PlanDraftRow } from '../../db/schema';
 import type { Trx } from '../../db/types';
 import { xp } from '../../messages/plans';
 import { buildStatusXlsx, type StatusSheet } from '../../export/report-status';
-import { buildFilesZip, type ZipFile } from '../../export/submitted-files';
-import { buildSummaryReportDocx, type SummaryReportInput } from '../../export/summary-report';
+// fflate and docx load when an export asks for them, not with the service (≈ 1 MiB of code each).
+import type { ZipFile } from '../../export/submitted-files';
+import type { SummaryReportInput } from '../../export/summary-report';
 import { notFound } from '../errors';
 import { campaignUnits, getCampaign, type UnitReportRow } from '../reports/manage';
 import { taskViews, type TaskView } from '../tasks/manage';
@@ -321,7 +322,11 @@ async function filesFile(ctx: AppContext, trx: Trx, target: ExportTarget): Promi
     title = p.content.document.title ?? '';
   }
   const note = xp.zipNote(title, files.length, missing, limit, ctx.clock(), ctx.timezone);
-  return { fileName: `${base}.zip`, mimeType: MIME.zip, data: buildFilesZip(files, note) };
+  return {
+    fileName: `${base}.zip`,
+    mimeType: MIME.zip,
+    data: (await import('../../export/submitted-files')).buildFilesZip(files, note),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,7 +366,7 @@ async function summaryFile(
   return {
     fileName: `${base}.docx`,
     mimeType: MIME.docx,
-    data: await buildSummaryReportDocx(input),
+    data: await (await import('../../export/summary-report')).buildSummaryReportDocx(input),
   };
 }
 

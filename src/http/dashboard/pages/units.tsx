@@ -1,5 +1,4 @@
 /** Units: who is invited, which chats they linked, their join codes, deep links and QR codes; import. */
-import QRCode from 'qrcode';
 import {
   parseAppendixUnits,
   parseUnitsCsv,
@@ -41,6 +40,8 @@ function escapeAttr(s: string): string {
 
 /** A QR code as inline SVG, drawn on the server (no outside service sees the code). */
 export async function qrSvg(text: string, label: string): Promise<string> {
+  // On demand: qrcode and its PNG encoder are only needed when a unit page shows a code.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   return svg.replace(
     '<svg ',

@@ -1,0 +1,105 @@
+/**
+ * `npm start` runs an esbuild bundle, not the TypeScript the other tests load through tsx, and the
+ * bundle's non-ASCII characters are rewritten as \u escapes (src/build.mjs). This builds the
+ * parsers the same way and checks that the compiled code reads every corpus message, the seeds'
+ * plans and agenda, and commands exactly as the sources do.
+ */
+import { readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/build.mjs';
+import { parseAttendeeReply } from '../../src/core/attendees/parse';
+import { classifyReportText, reportSubjects } from '../../src/core/reports/recognize';
+import { parseAgendaText } from '../../src/core/agenda/parse';
+import { parseCommand } from '../../src/core/inbound/command';
+import { extractPlan } from '../../src/core/plans/extract';
+import { SEED000_AGENDA_TEXT } from '../../src/demo/seed000';
+import { attendeeCorpus, chatterCorpus } from '../fixtures/attendee-corpus';
+import { reportCorpus } from '../fixtures/report-corpus';
+
+type Sources = {
+  parseAttendeeReply: typeof parseAttendeeReply;
+  classifyReportText: typeof classifyReportText;
+  reportSubjects: typeof reportSubjects;
+  parseAgendaText: typeof parseAgendaText;
+  parseCommand: typeof parseCommand;
+  extractPlan: typeof extractPlan;
+};
+
+const root = join(import.meta.dirname, '..', '..');
+// Inside node_modules, so that the bundle's package imports resolve as the service's do.
+const dir = join(root, 'node_modules', '.cache', 'dieu-phoi', `bundle-test-${process.pid}`);
+let compiled: Sources;
+let rewritten: string[];
+let output: string;
+
+beforeAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'in'), { recursive: true });
+  const entry = join(dir, 'in', 'parsers.ts');
+  const src = (p: string) => JSON.stringify(join(root, 'src', p));
+  writeFileSync(
+    entry,
+    [
+      `export { parseAttendeeReply } from ${src('core/attendees/parse')};`,
+      `export { classifyReportText, reportSubjects } from ${src('core/reports/recognize')};`,
+      `export { parseAgendaText } from ${src('core/agenda/parse')};`,
+      `export { parseCommand } from ${src('core/inbound/command')};`,
+      `export { extractPlan } from ${src('core/plans/extract')};`,
+    ].join('\n'),
+  );
+  rewritten = await bundle([entry], join(dir, 'out'));
+  output = readFileSync(join(dir, 'out', 'parsers.js'), 'utf8');
+  compiled = (await import(pathToFileURL(join(dir, 'out', 'parsers.js')).href)) as Sources;
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const same = (a: unknown, b: unknown) => expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+
+describe('the compiled bundle', () => {
+  it('is plain ASCII, so V8 keeps its source as one-byte text', () => {
+    expect(rewritten).toContain('parsers.js');
+    expect(output).toMatch(/\\u1ea1/); // "ạ" in the parsers' patterns, escaped
+    expect(/[^\x00-\x7f]/.test(output)).toBe(false);
+  });
+
+  it('reads every attendee reply and every chatter message as the sources do', () => {
+    const texts = [...attendeeCorpus.map((c) => c.text), ...chatterCorpus];
+    expect(texts.length).toBeGreaterThan(300);
+    let attendees = 0;
+    for (const text of texts) {
+      const fromSource = parseAttendeeReply(text);
+      same(compiled.parseAttendeeReply(text), fromSource);
+      same(compiled.parseCommand(text, 'dieuphoi_bot'), parseCommand(text, 'dieuphoi_bot'));
+      attendees += JSON.stringify(fromSource).split('"name"').length - 1;
+    }
+    expect(attendees).toBeGreaterThan(300);
+  });
+
+  it('reads every report message as the sources do', () => {
+    const kinds = new Set<string>();
+    for (const { text } of reportCorpus) {
+      const kind = classifyReportText(text);
+      kinds.add(kind);
+      expect(compiled.classifyReportText(text)).toBe(kind);
+      same(compiled.reportSubjects(text), reportSubjects(text));
+    }
+    expect([...kinds].sort()).toEqual(['maybe', 'none', 'report']);
+  });
+
+  it('reads the seeds’ plans and agenda as the sources do', () => {
+    const seeds = join(root, 'tests', 'fixtures', 'seeds');
+    const opts = { now: new Date('2024-10-01T03:00:00Z'), tz: 'Asia/Ho_Chi_Minh' };
+    const files = readdirSync(seeds).filter((f) => f.endsWith('.txt'));
+    expect(files.length).toBe(3);
+    for (const f of files) {
+      const text = readFileSync(join(seeds, f), 'utf8');
+      same(compiled.extractPlan(text, opts), extractPlan(text, opts));
+    }
+    const agenda = parseAgendaText(SEED000_AGENDA_TEXT);
+    expect(agenda.length).toBeGreaterThan(5);
+    same(compiled.parseAgendaText(SEED000_AGENDA_TEXT), agenda);
+  });
+});
