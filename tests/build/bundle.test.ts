@@ -1,9 +1,11 @@
 /**
- * `npm start` runs an esbuild bundle, not the TypeScript the other tests load through tsx, and the
- * bundle's non-ASCII characters are rewritten as \u escapes (src/build.mjs). This builds the
- * parsers the same way and checks that the compiled code reads every corpus message, the seeds'
- * plans and agenda, and commands exactly as the sources do.
+ * `npm start` runs an esbuild bundle, not the TypeScript the other tests load through tsx: some
+ * packages are compiled into it and its non-ASCII characters are rewritten as \u escapes
+ * (src/build.mjs). This builds the parsers the same way and checks that the compiled code reads
+ * every corpus message, the seeds' plans and agenda, and commands exactly as the sources do; then
+ * builds the service itself and drives it over HTTP (the inlined Hono, zod and Kysely).
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +19,7 @@ import { extractPlan } from '../../src/core/plans/extract';
 import { SEED000_AGENDA_TEXT } from '../../src/demo/seed000';
 import { attendeeCorpus, chatterCorpus } from '../fixtures/attendee-corpus';
 import { reportCorpus } from '../fixtures/report-corpus';
+import { freePort } from '../helpers/processes';
 
 type Sources = {
   parseAttendeeReply: typeof parseAttendeeReply;
@@ -102,4 +105,69 @@ describe('the compiled bundle', () => {
     expect(agenda.length).toBeGreaterThan(5);
     same(compiled.parseAgendaText(SEED000_AGENDA_TEXT), agenda);
   });
+});
+
+describe('the compiled service', () => {
+  it('starts on PGlite and answers: health, the OpenAPI document, a validation error in Vietnamese', async () => {
+    const out = join(dir, 'svc');
+    await bundle([join(root, 'src', 'main.node.ts')], out);
+    const port = await freePort();
+    const admin = 'bundle-test-admin-token-0123456789';
+    const child = spawn(
+      process.execPath,
+      ['--liftoff-only', '--max-semi-space-size=2', join(out, 'main.node.js')],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          PORT: String(port),
+          DATA_DIR: join(dir, 'data'),
+          ADMIN_TOKEN: admin,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    const auth = { authorization: `Bearer ${admin}` };
+    try {
+      let health: Response | null = null;
+      for (let i = 0; i < 300 && !health?.ok; i++) {
+        health = await fetch(`${base}/healthz`).catch(() => null);
+        if (!health?.ok) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(health?.status, log).toBe(200);
+      expect(await health!.json()).toMatchObject({ ok: true, db: 'pglite' });
+
+      const spec = (await (await fetch(`${base}/api/openapi.json`, { headers: auth })).json()) as {
+        openapi: string;
+        paths: Record<string, unknown>;
+      };
+      expect(spec.openapi).toBe('3.1.0');
+      expect(Object.keys(spec.paths)).toEqual(
+        expect.arrayContaining(['/api/units', '/api/events']),
+      );
+
+      const bad = await fetch(`${base}/api/units`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ units: 'không phải danh sách' }),
+      });
+      expect(bad.status).toBe(400);
+      const body = (await bad.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('invalid_body');
+      expect(body.error.message).toMatch(/không hợp lệ/);
+
+      const units = (await (
+        await fetch(`${base}/api/units`, { headers: auth })
+      ).json()) as unknown[];
+      expect(units.length).toBeGreaterThan(100); // the seed's Phụ lục 1, written through Kysely
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 60_000);
 });
