@@ -67,14 +67,20 @@ function treeRssMiB(root: number): number {
 }
 
 /** `npm start`'s command line, run without npm: ["node", "--flag", "src/start.mjs"]. */
-function startCommand(): string[] {
+/** package.json's start script as the user's shell runs it: leading NAME=value words are env. */
+function startCommand(): { cmd: string[]; env: Record<string, string> } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const words = pkg.scripts.start.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
   if (words[0] !== 'node')
     throw new Error(`package.json start is not a node command: ${pkg.scripts.start}`);
-  return [process.execPath, ...words.slice(1)];
+  return { cmd: [process.execPath, ...words.slice(1)], env };
 }
 
 interface Started {
@@ -98,10 +104,11 @@ async function start(env: Record<string, string>): Promise<Started> {
       delete clean[k];
   let out = '';
   const t0 = performance.now();
-  const [cmd, ...args] = startCommand();
+  const start = startCommand();
+  const [cmd, ...args] = start.cmd;
   const child = spawn(cmd!, args, {
     cwd: ROOT,
-    env: { ...clean, ...env, PORT: String(port) },
+    env: { ...clean, ...start.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -206,7 +213,11 @@ export async function benchFootprint(o: { url: string }) {
       summary:
         `PGlite: start ${pglite.firstStartMs} ms, idle ${pglite.idleRssMiBAfter5s} MiB, peak ${pglite.peakRssMiB} MiB (restart ${pglite.restartMs} ms, ${pglite.idleRssMiBAfter5sOnRestart} MiB, peak ${pglite.peakRssMiBOnRestart} MiB); ` +
         `Postgres: start ${postgres.firstStartMs} ms, idle ${postgres.idleRssMiBAfter5s} MiB (restart ${postgres.restartMs} ms, ${postgres.idleRssMiBAfter5sOnRestart} MiB)`,
-      command: `${startCommand().slice(1).join(' ')} (package.json start, without npm's wrapper; no platform token; sandbox on), LOG_LEVEL=warn`,
+      command: `${Object.entries(startCommand().env)
+        .map(([k, v]) => `${k}=${v} `)
+        .join(
+          '',
+        )}node ${startCommand().cmd.slice(1).join(' ')} (package.json start, without npm's wrapper; no platform token; sandbox on), LOG_LEVEL=warn`,
       pglite,
       postgres,
     };

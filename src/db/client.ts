@@ -124,7 +124,19 @@ function stripBoundValues<T extends object>(target: T): T {
   });
 }
 
-const PGLITE_SHARED_BUFFERS = '8MB';
+/**
+ * Postgres zeroes its whole shared memory at start, and in PGlite that memory is WebAssembly heap
+ * the process keeps for good. Its size follows shared_buffers and the connection slots; PGlite
+ * runs one backend in single-user mode, so the slots (100 by default, plus WAL senders and
+ * replication slots) buy nothing. 4 MB of buffers still hold this database's hot pages, and the
+ * OS caches the rest of its files. Together ≈ 8 MiB less than 8 MB of buffers and 100 slots.
+ */
+const PGLITE_SETTINGS = {
+  shared_buffers: '4MB',
+  max_connections: '4',
+  max_wal_senders: '0',
+  max_replication_slots: '0',
+};
 
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -132,9 +144,10 @@ export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   if (dataDir) await (await import('./pglite-template')).seedFromTemplate(dataDir);
   const pglite = new PGlite(dataDir ?? undefined, {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
-    // Postgres' 128 MB of shared buffers live in the WebAssembly heap and, once touched, stay in
-    // the process's memory for good; this database is small and the OS caches its files anyway.
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+    startParams: [
+      ...PGlite.defaultStartParams,
+      ...Object.entries(PGLITE_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
   });
   await pglite.waitReady;
   const db = new Kysely<Database>({
