@@ -50,6 +50,19 @@ export async function openPostgres(
 const PREPARED_PER_CONNECTION = 500;
 const CONTROL = /^\s*(begin|commit|rollback|savepoint|release|start|set|select pg_backend_pid)/i;
 
+/** Statement texts seen in this process and their names: a hash per query cost ~2% of the hot path. */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `k${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    // `in (…)` lists of every length make new texts: keep the cache as bounded as the statements.
+    if (names.size >= 4 * PREPARED_PER_CONNECTION) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Sends Kysely's parameterized statements as named (prepared) statements, so Postgres plans each
  * shape once per connection: the inbound path runs the same few statements thousands of times, and
@@ -74,7 +87,7 @@ function preparingClient(Base: typeof import('pg').Client): typeof import('pg').
         text.length < 10_000 &&
         !CONTROL.test(text)
       ) {
-        const name = `k${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        const name = statementName(text);
         if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
           this.prepared.add(name);
           return super.query({ name, text, values });

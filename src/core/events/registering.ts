@@ -125,12 +125,14 @@ async function write(
   attendees: Attendee[],
   extra: { late: boolean; reason?: string | null; statedCount?: number | null },
 ): Promise<void> {
-  // Every part of one statement sees the rows as they were: the delete never meets the insert.
-  let q = turn.trx.with('removed', (db) =>
+  // Written with the reply that confirms it (nothing in the turn reads the rows back). Every part of
+  // one statement sees the rows as they were: the delete never meets the insert.
+  const key = `reg_${reg.id}`;
+  await turn.defer(`${key}_removed`, (db) =>
     db.deleteFrom('attendees').where('registration_id', '=', reg.id),
   );
   if (attendees.length)
-    q = q.with('added', (db) =>
+    await turn.defer(`${key}_added`, (db) =>
       db.insertInto('attendees').values(
         attendees.map((a, i) => ({
           registration_id: reg.id,
@@ -140,21 +142,22 @@ async function write(
           phone: a.phone ?? null,
         })),
       ),
-    ) as unknown as typeof q;
-  await q
-    .updateTable('registrations')
-    .set({
-      status,
-      late: extra.late,
-      decline_reason: status === 'declined' ? (extra.reason ?? null) : null,
-      stated_count: extra.statedCount ?? null,
-      updated_by: `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
-      updated_at: turn.now,
-      acted_from_chat_id: turn.chat.id,
-      acting_unit_id: turn.unit && turn.unit.id !== unit.id ? turn.unit.id : null,
-    })
-    .where('id', '=', reg.id)
-    .execute();
+    );
+  await turn.defer(`${key}_updated`, (db) =>
+    db
+      .updateTable('registrations')
+      .set({
+        status,
+        late: extra.late,
+        decline_reason: status === 'declined' ? (extra.reason ?? null) : null,
+        stated_count: extra.statedCount ?? null,
+        updated_by: `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
+        updated_at: turn.now,
+        acted_from_chat_id: turn.chat.id,
+        acting_unit_id: turn.unit && turn.unit.id !== unit.id ? turn.unit.id : null,
+      })
+      .where('id', '=', reg.id),
+  );
   await turn.audit(status === 'registered' ? 'registration' : `registration.${status}`, {
     event: event.id,
     unit: unit.code,

@@ -1,4 +1,4 @@
-import type { QueryCreator } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { AppContext } from '../../app-context';
 import type { Chat, Database, Unit } from '../../db/schema';
 import type { InboundMessage, OutboundMessage } from '../channel';
@@ -27,6 +27,9 @@ interface AuditRow {
 export class Turn {
   /** Audit rows wait for the next reply (or the end of the turn) to share its round trip. */
   private audits: AuditRow[] = [];
+  /** Writes whose result nothing in the turn reads, waiting the same way (see `defer`). */
+  private deferred: Array<(q: QueryCreator<Database>) => QueryCreator<Database>> = [];
+  private deferredNames = new Set<string>();
 
   constructor(
     readonly ctx: AppContext,
@@ -79,18 +82,41 @@ export class Turn {
     });
   }
 
+  /**
+   * A data-modifying statement run as a CTE of the turn's next reply (or at the end of the turn):
+   * one round trip fewer. Only for writes nothing later in the turn reads back, since a statement
+   * does not see its own CTEs' changes. A second write under a waiting name (the same row twice)
+   * first sends what waits, so the two never share a statement.
+   */
+  async defer(name: string, write: Parameters<QueryCreator<Database>['with']>[1]): Promise<void> {
+    if (this.deferredNames.has(name)) await this.flush();
+    this.deferredNames.add(name);
+    this.deferred.push((q) => q.with(name, write as never) as unknown as QueryCreator<Database>);
+  }
+
   /** Writes what still waits; the turn's transaction calls it before committing. */
   async flush(): Promise<void> {
-    if (!this.audits.length) return;
-    const rows = this.audits;
-    this.audits = [];
-    await this.trx.insertInto('audit_log').values(rows).execute();
+    const along = this.takeAudits();
+    if (!along) return;
+    await along(this.trx)
+      .selectNoFrom(sql<number>`1`.as('done'))
+      .execute();
   }
 
   private takeAudits(): ((q: QueryCreator<Database>) => QueryCreator<Database>) | undefined {
-    if (!this.audits.length) return undefined;
+    if (!this.audits.length && !this.deferred.length) return undefined;
     const rows = this.audits;
+    const writes = this.deferred;
     this.audits = [];
-    return (q) => q.with('audited', (db) => db.insertInto('audit_log').values(rows));
+    this.deferred = [];
+    this.deferredNames.clear();
+    return (q) => {
+      let chained = writes.reduce((acc, w) => w(acc), q);
+      if (rows.length)
+        chained = chained.with('audited', (db) =>
+          db.insertInto('audit_log').values(rows),
+        ) as unknown as QueryCreator<Database>;
+      return chained;
+    };
   }
 }
