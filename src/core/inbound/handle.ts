@@ -43,6 +43,12 @@ interface PromptJson {
   payload: Record<string, unknown>;
 }
 
+/**
+ * A membership's last message is kept to the hour: it only decides who is dormant (days), and
+ * rewriting the row on every message was one of the hot path's four row versions per update.
+ */
+const SEEN_PRECISION_MS = 3_600_000;
+
 const CHAT_DATES = ['linked_at', 'created_at'] as const satisfies ReadonlyArray<keyof Chat>;
 const UNIT_DATES = ['created_at', 'updated_at'] as const satisfies ReadonlyArray<keyof Unit>;
 
@@ -77,7 +83,8 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
       RETURNING id),
     member AS (
       INSERT INTO chat_members (chat_id, person_id) SELECT chat.id, person.id FROM chat, person WHERE ${isGroup}
-      ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = ${now})
+      ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = ${now}
+        WHERE chat_members.last_seen_at < ${new Date(now.getTime() - SEEN_PRECISION_MS)})
     SELECT row_to_json(chat.*) AS chat, person.id AS person_id,
       CASE WHEN chat.role = 'unit' THEN row_to_json(u.*) END AS unit,
       (SELECT json_build_object('ref', o.ref) FROM outbox o
