@@ -6,7 +6,7 @@
  * The template is keyed by PGlite's version, so an upgrade makes a new one.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, rename, rm } from 'node:fs/promises';
+import { cp, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -47,5 +47,9 @@ export async function makeTemplate(init: (dir: string) => Promise<void>): Promis
   await init(tmp);
   await rm(path, { recursive: true, force: true });
   await rename(tmp, path);
+  // Earlier versions kept the template as a dump; nothing reads those any more.
+  const dir = dirname(path);
+  for (const f of await readdir(dir))
+    if (/^pglite-.*\.tar\.gz$/.test(f)) await rm(join(dir, f), { force: true });
   return path;
 }
