@@ -73,6 +73,8 @@ function startCommand(): { cmd: string[]; env: Record<string, string> } {
     scripts: { start: string };
   };
   const words = pkg.scripts.start.split(/\s+/);
+  // `exec env …`: the shell and env replace themselves, so node is what remains.
+  while (words[0] === 'exec' || words[0] === 'env') words.shift();
   const env: Record<string, string> = {};
   while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
     const [name, ...value] = words.shift()!.split('=');

@@ -63,6 +63,9 @@ export async function bundle(entryPoints, outdir) {
     platform: 'node',
     format: 'esm',
     target: 'node22',
+    // Half the text for V8 to parse at every start (≈ 0.15 s here) and to keep in memory. Names stay,
+    // so a stack trace still names its functions; positions become columns of long lines.
+    minifyWhitespace: true,
     plugins: [onlyInlined],
     logLevel: 'warning',
   });

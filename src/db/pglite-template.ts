@@ -5,8 +5,8 @@
  * instead unpacked it inside the WebAssembly heap, which grew by ~200 MiB and never gave it back.)
  * The template is keyed by PGlite's version, so an upgrade makes a new one.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { cp, readdir, rename, rm } from 'node:fs/promises';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -34,7 +34,9 @@ export async function seedFromTemplate(dataDir: string): Promise<boolean> {
   if (isDataDir(dataDir)) return true;
   const template = templatePath();
   if (!isDataDir(template)) return false;
-  await cp(template, dataDir, { recursive: true, errorOnExist: false });
+  // Synchronously: ~970 small files, and fs.promises.cp's round trips per file took 0.5 s of the
+  // first start where cpSync takes 40 ms (nothing else runs yet).
+  cpSync(template, dataDir, { recursive: true, errorOnExist: false });
   return true;
 }
 

@@ -59,6 +59,22 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** package.json's start script (`exec env NAME=value … node <flags> src/start.mjs`), split. */
+function startScript(): { flags: string[]; env: Record<string, string> } {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  const env = words
+    .slice(0, words.indexOf('node'))
+    .filter((w) => w.includes('='))
+    .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+  return {
+    flags: words.slice(words.indexOf('node') + 1, words.indexOf('src/start.mjs')),
+    env: Object.fromEntries(env),
+  };
+}
+
 const same = (a: unknown, b: unknown) => expect(JSON.stringify(a)).toBe(JSON.stringify(b));
 
 describe('the compiled bundle', () => {
@@ -113,21 +129,18 @@ describe('the compiled service', () => {
     await bundle([join(root, 'src', 'main.node.ts')], out);
     const port = await freePort();
     const admin = 'bundle-test-admin-token-0123456789';
-    const child = spawn(
-      process.execPath,
-      ['--liftoff-only', '--max-semi-space-size=2', join(out, 'main.node.js')],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          PORT: String(port),
-          DATA_DIR: join(dir, 'data'),
-          ADMIN_TOKEN: admin,
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, [...startScript().flags, join(out, 'main.node.js')], {
+      cwd: root,
+      env: {
+        ...startScript().env,
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATA_DIR: join(dir, 'data'),
+        ADMIN_TOKEN: admin,
+        LOG_LEVEL: 'warn',
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     child.stdout.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
