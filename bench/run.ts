@@ -112,6 +112,13 @@ async function main() {
   };
   const aims: Array<{ figure: string; aim: string; value: string; met: boolean | null }> = [];
   try {
+    // First, on a quiet machine: after the other sections Postgres (on the same cores) is still
+    // vacuuming and checkpointing their millions of rows, which slows the starts being timed.
+    if (only.includes('footprint')) {
+      const r = await benchFootprint({ url });
+      result.footprint = r;
+      aims.push({ figure: 'footprint', aim: r.aim, value: r.summary, met: r.met });
+    }
     if (only.includes('inbound')) {
       const r = await benchInbound({
         url,
@@ -146,11 +153,6 @@ async function main() {
       const r = await benchScheduler({ url, profile });
       result.scheduler = r;
       aims.push({ figure: 'scheduler', aim: r.aim, value: r.summary, met: r.met });
-    }
-    if (only.includes('footprint')) {
-      const r = await benchFootprint({ url });
-      result.footprint = r;
-      aims.push({ figure: 'footprint', aim: r.aim, value: r.summary, met: r.met });
     }
   } finally {
     await drop();
