@@ -164,7 +164,7 @@ async function main() {
   result.machine = { ...m, loadAverageAtEnd: loadavg().map((x) => round(x, 2)) };
   const json = JSON.stringify(result, null, 2);
   for (const f of await readdir(resultsDir))
-    if (/^\d{4}-.*\.(json|cpuprofile)$/.test(f) && !f.startsWith(stamp))
+    if (/^(inbound-)?\d{4}-.*\.(json|cpuprofile)$/.test(f) && !f.includes(stamp))
       await rm(`${resultsDir}${f}`, { force: true });
   await writeFile(`${resultsDir}${stamp}.json`, json + '\n');
   await writeFile(`${resultsDir}latest.json`, json + '\n');
