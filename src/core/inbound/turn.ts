@@ -69,7 +69,7 @@ export class Turn {
         purpose: purpose ?? 'reply',
         ref: ref ?? null,
         ...(sensitive ? { sensitive } : {}),
-        along: this.takeAudits(),
+        along: this.takeWaiting(),
       },
     );
   }
@@ -96,14 +96,14 @@ export class Turn {
 
   /** Writes what still waits; the turn's transaction calls it before committing. */
   async flush(): Promise<void> {
-    const along = this.takeAudits();
+    const along = this.takeWaiting();
     if (!along) return;
     await along(this.trx)
       .selectNoFrom(sql<number>`1`.as('done'))
       .execute();
   }
 
-  private takeAudits(): ((q: QueryCreator<Database>) => QueryCreator<Database>) | undefined {
+  private takeWaiting(): ((q: QueryCreator<Database>) => QueryCreator<Database>) | undefined {
     if (!this.audits.length && !this.deferred.length) return undefined;
     const rows = this.audits;
     const writes = this.deferred;

@@ -1,0 +1,64 @@
+/**
+ * Turn.defer: writes wait to ride with the turn's next statement, but a second write under a
+ * waiting name (the same row again) must see the first, so what waits is sent before it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Turn } from '../../../src/core/inbound/turn';
+import type { Chat } from '../../../src/db/schema';
+import { testContext } from '../../helpers/context';
+import { openTestDb, type TestDb } from '../../helpers/db';
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await openTestDb();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function inTurn(fn: (turn: Turn) => Promise<void>): Promise<void> {
+  const ctx = testContext(db);
+  await ctx.db.transaction().execute(async (trx) => {
+    const msg = {
+      platform: 'telegram' as const,
+      updateKey: 'defer-test',
+      chat: { id: 'g-1', type: 'group' as const },
+      sender: { id: 'u-1', name: 'Người thử' },
+      text: '',
+    };
+    const turn = new Turn(ctx, trx, msg, { id: 0 } as Chat, null, 0, null);
+    await fn(turn);
+    await turn.flush();
+  });
+}
+
+const rows = (actor: string) =>
+  db.db.selectFrom('audit_log').select('action').where('actor', '=', actor).execute();
+
+it('writes nothing until flushed, then everything waiting in one statement', async () => {
+  await inTurn(async (turn) => {
+    await turn.defer('one', (q) =>
+      q.insertInto('audit_log').values({ actor: 'defer-a', action: 'one', details: '{}' }),
+    );
+    await turn.defer('two', (q) =>
+      q.insertInto('audit_log').values({ actor: 'defer-a', action: 'two', details: '{}' }),
+    );
+    expect(
+      await turn.trx.selectFrom('audit_log').select('id').where('actor', '=', 'defer-a').execute(),
+    ).toHaveLength(0);
+  });
+  expect((await rows('defer-a')).map((r) => r.action).sort()).toEqual(['one', 'two']);
+});
+
+it('sends what waits before a second write under the same name, so the second sees the first', async () => {
+  await inTurn(async (turn) => {
+    await turn.defer('same', (q) =>
+      q.insertInto('audit_log').values({ actor: 'defer-b', action: 'first', details: '{}' }),
+    );
+    await turn.defer('same', (q) =>
+      q.updateTable('audit_log').set({ action: 'second' }).where('actor', '=', 'defer-b'),
+    );
+  });
+  // In one statement the update would not have seen the inserted row.
+  expect((await rows('defer-b')).map((r) => r.action)).toEqual(['second']);
+});
