@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { note, round, sleep } from './lib';
+import { startScript } from '../src/build.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const IDLE_MS = 5_000;
@@ -66,23 +67,11 @@ function treeRssMiB(root: number): number {
   return kb / 1024;
 }
 
-/** `npm start`'s command line, run without npm: ["node", "--flag", "src/start.mjs"]. */
-/** package.json's start script as the user's shell runs it: leading NAME=value words are env. */
-function startCommand(): { cmd: string[]; env: Record<string, string> } {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const words = pkg.scripts.start.split(/\s+/);
-  // `exec env …`: the shell and env replace themselves, so node is what remains.
-  while (words[0] === 'exec' || words[0] === 'env') words.shift();
-  const env: Record<string, string> = {};
-  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
-    const [name, ...value] = words.shift()!.split('=');
-    env[name!] = value.join('=');
-  }
-  if (words[0] !== 'node')
-    throw new Error(`package.json start is not a node command: ${pkg.scripts.start}`);
-  return { cmd: [process.execPath, ...words.slice(1)], env };
+/** The start script as the bench runs it: its environment, then node with its flags. */
+function commandLine(): string {
+  const { env, flags } = startScript(ROOT);
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  return [...vars, 'node', ...flags, 'src/start.mjs'].join(' ');
 }
 
 interface Started {
@@ -106,9 +95,8 @@ async function start(env: Record<string, string>): Promise<Started> {
       delete clean[k];
   let out = '';
   const t0 = performance.now();
-  const start = startCommand();
-  const [cmd, ...args] = start.cmd;
-  const child = spawn(cmd!, args, {
+  const start = startScript(ROOT);
+  const child = spawn(process.execPath, [...start.flags, 'src/start.mjs'], {
     cwd: ROOT,
     env: { ...clean, ...start.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -215,11 +203,7 @@ export async function benchFootprint(o: { url: string }) {
       summary:
         `PGlite: start ${pglite.firstStartMs} ms, idle ${pglite.idleRssMiBAfter5s} MiB, peak ${pglite.peakRssMiB} MiB (restart ${pglite.restartMs} ms, ${pglite.idleRssMiBAfter5sOnRestart} MiB, peak ${pglite.peakRssMiBOnRestart} MiB); ` +
         `Postgres: start ${postgres.firstStartMs} ms, idle ${postgres.idleRssMiBAfter5s} MiB (restart ${postgres.restartMs} ms, ${postgres.idleRssMiBAfter5sOnRestart} MiB)`,
-      command: `${Object.entries(startCommand().env)
-        .map(([k, v]) => `${k}=${v} `)
-        .join(
-          '',
-        )}node ${startCommand().cmd.slice(1).join(' ')} (package.json start, without npm's wrapper; no platform token; sandbox on), LOG_LEVEL=warn`,
+      command: `${commandLine()} (package.json start, without npm's wrapper; no platform token; sandbox on), LOG_LEVEL=warn`,
       pglite,
       postgres,
     };

@@ -50,7 +50,7 @@ const onlyInlined = {
   },
 };
 
-/** Bundles `entryPoints` into `outdir` as ESM for Node, packages left to node_modules. */
+/** Bundles `entryPoints` into `outdir` as ESM for Node: the INLINED packages compiled in, the rest left to node_modules. */
 export async function bundle(entryPoints, outdir) {
   const { build } = await import('esbuild');
   await build({
@@ -70,4 +70,23 @@ export async function bundle(entryPoints, outdir) {
     logLevel: 'warning',
   });
   return readdirSync(outdir).filter((f) => asciiOnly(join(outdir, f)));
+}
+
+/**
+ * package.json's start script as the shell runs it (`exec env NAME=value … node <flags>
+ * src/start.mjs`): the environment it sets and node's flags, for whoever runs the service the
+ * same way without npm (the footprint bench, the test of the compiled service).
+ */
+export function startScript(root) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const words = pkg.scripts.start.split(/\s+/);
+  const node = words.indexOf('node');
+  const script = words.indexOf('src/start.mjs');
+  if (node < 0 || script < node)
+    throw new Error(`package.json start does not run node src/start.mjs: ${pkg.scripts.start}`);
+  const env = words
+    .slice(0, node)
+    .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
+    .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+  return { env: Object.fromEntries(env), flags: words.slice(node + 1, script) };
 }

@@ -3,8 +3,9 @@
  * bundled once with esbuild into node_modules/.cache/dieu-phoi/ and rebuilt only when a file under
  * src/, bots/ or migrations/ (or package.json) changes, so a start no longer pays for tsx's
  * transpiler (its esbuild child process and the transforms: seconds and ~60 MiB on a small server).
- * Packages stay external: Node loads them from node_modules as usual, and the ones the code imports
- * on demand (zca-js, exceljs, mammoth…) stay on demand. `tsx` remains the tool for dev and tests.
+ * How it is bundled is in ./build.mjs: a few pure ES packages are compiled in, the others load from
+ * node_modules, and the ones the code imports on demand (zca-js, exceljs, mammoth…) stay on demand.
+ * `tsx` remains the tool for dev and tests.
  *
  *   node src/start.mjs           build if needed, then run the service
  *   node src/start.mjs --build   build if needed and exit (postinstall)

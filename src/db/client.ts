@@ -153,8 +153,8 @@ const PGLITE_SETTINGS = {
 
 export async function openPglite(dataDir: string | null): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
-  // In memory (tests) a fresh initdb is faster than copying the template.
-  if (dataDir) await (await import('./pglite-template')).seedFromTemplate(dataDir);
+  // In memory (tests) there is no directory to copy the template into: PGlite runs initdb.
+  if (dataDir) (await import('./pglite-template')).seedFromTemplate(dataDir);
   const pglite = new PGlite(dataDir ?? undefined, {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
     startParams: [

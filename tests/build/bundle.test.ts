@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/build.mjs';
+import { bundle, startScript } from '../../src/build.mjs';
 import { parseAttendeeReply } from '../../src/core/attendees/parse';
 import { classifyReportText, reportSubjects } from '../../src/core/reports/recognize';
 import { parseAgendaText } from '../../src/core/agenda/parse';
@@ -58,22 +58,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** package.json's start script (`exec env NAME=value … node <flags> src/start.mjs`), split. */
-function startScript(): { flags: string[]; env: Record<string, string> } {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const words = pkg.scripts.start.split(/\s+/);
-  const env = words
-    .slice(0, words.indexOf('node'))
-    .filter((w) => w.includes('='))
-    .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
-  return {
-    flags: words.slice(words.indexOf('node') + 1, words.indexOf('src/start.mjs')),
-    env: Object.fromEntries(env),
-  };
-}
 
 const same = (a: unknown, b: unknown) => expect(JSON.stringify(a)).toBe(JSON.stringify(b));
 
@@ -129,10 +113,10 @@ describe('the compiled service', () => {
     await bundle([join(root, 'src', 'main.node.ts')], out);
     const port = await freePort();
     const admin = 'bundle-test-admin-token-0123456789';
-    const child = spawn(process.execPath, [...startScript().flags, join(out, 'main.node.js')], {
+    const child = spawn(process.execPath, [...startScript(root).flags, join(out, 'main.node.js')], {
       cwd: root,
       env: {
-        ...startScript().env,
+        ...startScript(root).env,
         PATH: process.env.PATH,
         PORT: String(port),
         DATA_DIR: join(dir, 'data'),

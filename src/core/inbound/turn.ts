@@ -28,8 +28,10 @@ export class Turn {
   /** Audit rows wait for the next reply (or the end of the turn) to share its round trip. */
   private audits: AuditRow[] = [];
   /** Writes whose result nothing in the turn reads, waiting the same way (see `defer`). */
-  private deferred: Array<(q: QueryCreator<Database>) => QueryCreator<Database>> = [];
-  private deferredNames = new Set<string>();
+  private deferred: Array<{
+    name: string;
+    add: (q: QueryCreator<Database>) => QueryCreator<Database>;
+  }> = [];
 
   constructor(
     readonly ctx: AppContext,
@@ -89,9 +91,11 @@ export class Turn {
    * first sends what waits, so the two never share a statement.
    */
   async defer(name: string, write: Parameters<QueryCreator<Database>['with']>[1]): Promise<void> {
-    if (this.deferredNames.has(name)) await this.flush();
-    this.deferredNames.add(name);
-    this.deferred.push((q) => q.with(name, write as never) as unknown as QueryCreator<Database>);
+    if (this.deferred.some((w) => w.name === name)) await this.flush();
+    this.deferred.push({
+      name,
+      add: (q) => q.with(name, write as never) as unknown as QueryCreator<Database>,
+    });
   }
 
   /** Writes what still waits; the turn's transaction calls it before committing. */
@@ -109,9 +113,8 @@ export class Turn {
     const writes = this.deferred;
     this.audits = [];
     this.deferred = [];
-    this.deferredNames.clear();
     return (q) => {
-      let chained = writes.reduce((acc, w) => w(acc), q);
+      let chained = writes.reduce((acc, w) => w.add(acc), q);
       if (rows.length)
         chained = chained.with('audited', (db) =>
           db.insertInto('audit_log').values(rows),
