@@ -29,7 +29,7 @@ export class Turn {
   private audits: AuditRow[] = [];
   /** Writes whose result nothing in the turn reads, waiting the same way (see `defer`). */
   private deferred: Array<{
-    name: string;
+    key: string;
     add: (q: QueryCreator<Database>) => QueryCreator<Database>;
   }> = [];
 
@@ -87,13 +87,16 @@ export class Turn {
   /**
    * A data-modifying statement run as a CTE of the turn's next reply (or at the end of the turn):
    * one round trip fewer. Only for writes nothing later in the turn reads back, since a statement
-   * does not see its own CTEs' changes. A second write under a waiting name (the same row twice)
-   * first sends what waits, so the two never share a statement.
+   * does not see its own CTEs' changes. `key` names what is written ("reg_5_added"): a second write
+   * under a waiting key (the same rows twice) first sends what waits, so the two never share a
+   * statement. The CTE itself is named by its place, so the statement's text (and its prepared
+   * plan) is the same whichever rows it writes.
    */
-  async defer(name: string, write: Parameters<QueryCreator<Database>['with']>[1]): Promise<void> {
-    if (this.deferred.some((w) => w.name === name)) await this.flush();
+  async defer(key: string, write: Parameters<QueryCreator<Database>['with']>[1]): Promise<void> {
+    if (this.deferred.some((w) => w.key === key)) await this.flush();
+    const name = `w${this.deferred.length}`;
     this.deferred.push({
-      name,
+      key,
       add: (q) => q.with(name, write as never) as unknown as QueryCreator<Database>,
     });
   }

@@ -3,6 +3,7 @@
  * waiting name (the same row again) must see the first, so what waits is sent before it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PostgresQueryCompiler } from 'kysely';
 import { Turn } from '../../../src/core/inbound/turn';
 import type { Chat } from '../../../src/db/schema';
 import { testContext } from '../../helpers/context';
@@ -16,8 +17,22 @@ afterAll(async () => {
   await db.close();
 });
 
-async function inTurn(fn: (turn: Turn) => Promise<void>): Promise<void> {
-  const ctx = testContext(db);
+async function inTurn(
+  fn: (turn: Turn) => Promise<void>,
+  seen?: (sql: string) => void,
+): Promise<void> {
+  const compiler = new PostgresQueryCompiler();
+  const ctx = testContext(
+    seen
+      ? {
+          ...db,
+          db: db.db.withPlugin({
+            transformQuery: (a) => (seen(compiler.compileQuery(a.node, a.queryId).sql), a.node),
+            transformResult: async (a) => a.result,
+          }),
+        }
+      : db,
+  );
   await ctx.db.transaction().execute(async (trx) => {
     const msg = {
       platform: 'telegram' as const,
@@ -61,4 +76,24 @@ it('sends what waits before a second write under the same name, so the second se
   });
   // In one statement the update would not have seen the inserted row.
   expect((await rows('defer-b')).map((r) => r.action)).toEqual(['second']);
+});
+
+it('sends the same statement text whichever rows it writes, so its prepared plan is reused', async () => {
+  const texts: string[] = [];
+  for (const actor of ['defer-c1', 'defer-c2'])
+    await inTurn(
+      async (turn) => {
+        await turn.defer(`${actor}_first`, (q) =>
+          q.insertInto('audit_log').values({ actor, action: 'first', details: '{}' }),
+        );
+        await turn.defer(`${actor}_second`, (q) =>
+          q.insertInto('audit_log').values({ actor, action: 'second', details: '{}' }),
+        );
+      },
+      (sql) => texts.push(sql),
+    );
+  const written = texts.filter((t) => t.includes('audit_log'));
+  expect(written).toHaveLength(2);
+  expect(written[0]).toBe(written[1]);
+  expect((await rows('defer-c2')).map((r) => r.action).sort()).toEqual(['first', 'second']);
 });
