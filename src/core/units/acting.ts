@@ -77,15 +77,20 @@ export async function headingUnit(
   // The heading names the unit whole ("Sở Y tế", not "Phòng Văn hóa" for "Phòng Văn hóa và
   // Thông tin huyện Lai Vung", which may be the group's own office), and only one: no guessing.
   const whole = (name: string) => within(name) && keyWords(name).size === new Set(key).size;
+  // Only units whose folded name holds every typed word can match: the database narrows the
+  // table to those (a heading is common, and reading every unit for it cost the hot path dear).
+  const typedWords = key.filter(Boolean);
+  if (!typedWords.length) return null;
   const matches = (
-    await trx.selectFrom('units').select(['id', 'name']).where('id', '!=', acting.id).execute()
+    await trx
+      .selectFrom('units')
+      .selectAll()
+      .where('id', '!=', acting.id)
+      .where((eb) => eb.and(typedWords.map((w) => eb('name_key', 'like', `%${w}%`))))
+      .execute()
   ).filter((u) => whole(u.name));
   if (matches.length !== 1) return null;
-  const unit = await trx
-    .selectFrom('units')
-    .selectAll()
-    .where('id', '=', matches[0]!.id)
-    .executeTakeFirstOrThrow();
+  const unit = matches[0]!;
   const below = await descendantsOf(trx, acting.id);
   return { unit, below: below.some((u) => u.id === unit.id) };
 }
