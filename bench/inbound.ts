@@ -8,7 +8,6 @@
  * Beside it: the same number of single-row INSERT transactions on the same database at the same
  * concurrency, through a pg Pool of the service's size (10) and of the concurrency (32).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +38,8 @@ import {
 } from './lib';
 import { Profiler, saveProfile, summarizeProfile, type ProfileSummary } from './profile';
 import { whatIfTransactionShape } from './whatif';
+import { httpAlone } from './http-alone';
+import { forkLoadGenerator, type LoadGenerator } from './loadgen-client';
 
 const TOKEN = '123456789:AAH-fake-token-for-bench-0123456789abc';
 const SECRET = 'bench_webhook_secret_123';
@@ -56,17 +57,6 @@ export interface InboundOptions {
   profileUpdates: number;
   resultsDir: string;
   stamp: string;
-}
-
-interface LoadResult {
-  type: 'result';
-  name: string;
-  startedAt: string;
-  elapsedMs: number;
-  count: number;
-  concurrency: number;
-  statuses: Record<string, number>;
-  latencies: number[];
 }
 
 async function pgStats(pool: pg.Pool) {
@@ -139,7 +129,7 @@ export async function benchInbound(o: InboundOptions) {
   });
   const db = handle.db;
   const stats = new pg.Pool({ connectionString: o.url, max: 1 });
-  let child: ChildProcess | null = null;
+  let load: LoadGenerator | null = null;
   try {
     // ---- set-up: linked unit groups, an open event, its invitation delivered as message 1 in each group
     note(`inbound: set-up (${o.groups} linked groups, one open event)`);
@@ -231,31 +221,13 @@ export async function benchInbound(o: InboundOptions) {
     const avgBytes = round(lines.reduce((s, l) => s + Buffer.byteLength(l), 0) / lines.length, 0);
 
     // ---- the load generator, in its own process
-    child = fork(
-      new URL('./loadgen.ts', import.meta.url).pathname,
-      [
-        JSON.stringify({
-          url: `http://127.0.0.1:${service.port}/webhooks/telegram`,
-          secret: SECRET,
-          bodiesFile,
-        }),
-      ],
-      {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
+    const gen = await forkLoadGenerator(
+      `http://127.0.0.1:${service.port}/webhooks/telegram`,
+      SECRET,
+      bodiesFile,
     );
-    const c = child;
-    const messages: Array<(m: unknown) => void> = [];
-    c.on('message', (m) => messages.shift()?.(m));
-    const nextMessage = <T>() =>
-      new Promise<T>((resolve) => messages.push(resolve as (m: unknown) => void));
-    await nextMessage<{ type: 'ready' }>();
-    const run = (name: string, from: number, count: number, concurrency: number) => {
-      const p = nextMessage<LoadResult>();
-      c.send({ type: 'run', name, from, count, concurrency });
-      return p;
-    };
+    load = gen;
+    const run = gen.run;
     let offset = 0;
 
     note(`inbound: warm-up ${o.warmup} updates`);
@@ -266,9 +238,11 @@ export async function benchInbound(o: InboundOptions) {
     const counter = countQueries();
     const q0 = counter.read();
     const s0 = await pgStats(stats);
-    const cpu0 = cpuSnapshot([c.pid!]);
+    const cpu0 = cpuSnapshot([gen.pid]);
+    const own0 = process.cpuUsage();
     const measured = await run('measure', offset, o.updates, o.concurrency);
-    const cpu1 = cpuSnapshot([c.pid!]);
+    const own = process.cpuUsage(own0);
+    const cpu1 = cpuSnapshot([gen.pid]);
     const s1 = await pgStats(stats);
     const queries = counter.read() - q0;
     counter.restore();
@@ -332,9 +306,9 @@ export async function benchInbound(o: InboundOptions) {
       note(`inbound: CPU profile over ${o.profileUpdates} more updates`);
       const profiler = new Profiler();
       await profiler.start();
-      const p0 = cpuSnapshot([c.pid!]);
+      const p0 = cpuSnapshot([gen.pid]);
       const r = await run('profile', offset, o.profileUpdates, o.concurrency);
-      const p1 = cpuSnapshot([c.pid!]);
+      const p1 = cpuSnapshot([gen.pid]);
       const cpuprofile = await profiler.stop();
       offset += o.profileUpdates;
       const file = join(o.resultsDir, `inbound-${o.stamp}.cpuprofile`);
@@ -343,14 +317,18 @@ export async function benchInbound(o: InboundOptions) {
         file: file.slice(file.indexOf('bench/')),
         updates: o.profileUpdates,
         updatesPerSecond: round(o.profileUpdates / (r.elapsedMs / 1000), 0),
-        cpu: cpuBetween(p0, p1, { [c.pid!]: 'loadGenerator' }),
+        cpu: cpuBetween(p0, p1, { [gen.pid]: 'loadGenerator' }),
         ...summarizeProfile(cpuprofile),
       };
     }
 
+    const cpuDuringMeasure = cpuBetween(cpu0, cpu1, { [gen.pid]: 'loadGenerator' });
     let whatIf: Awaited<ReturnType<typeof whatIfTransactionShape>> | null = null;
+    let web: Awaited<ReturnType<typeof httpAlone>> | null = null;
     if (o.profile === 'on' || (o.profile === 'auto' && !met)) {
-      note('inbound: what-if — the same transaction in fewer statements (node-postgres only)');
+      note(
+        'inbound: what-if — the database side alone, today and in one write (node-postgres only)',
+      );
       whatIf = await whatIfTransactionShape({
         url: o.url,
         schema: SCHEMA,
@@ -367,6 +345,8 @@ export async function benchInbound(o: InboundOptions) {
         concurrency: o.concurrency,
         poolSize: 10,
       });
+      note('inbound: the web layer alone (the same updates to a route with nothing behind it)');
+      web = await httpAlone(bodiesFile, 8_000, o.concurrency);
     }
 
     return {
@@ -409,7 +389,11 @@ export async function benchInbound(o: InboundOptions) {
         rowsDeleted: round((s1.deleted - s0.deleted) / o.updates, 1),
         commits: round((s1.commits - s0.commits) / o.updates, 2),
       },
-      cpuDuringMeasure: cpuBetween(cpu0, cpu1, { [c.pid!]: 'loadGenerator' }),
+      cpuDuringMeasure,
+      serviceCpuMsPerUpdate: {
+        user: round(own.user / 1000 / o.updates, 3),
+        system: round(own.system / 1000 / o.updates, 3),
+      },
       stored: {
         processedUpdates: Number(processed.n),
         posted,
@@ -426,14 +410,74 @@ export async function benchInbound(o: InboundOptions) {
       ratioServiceToRawPool32: round(updatesPerSecond / rawPool32.insertsPerSecond, 3),
       profile,
       whatIf,
+      webLayerAlone: web,
+      ceiling: ceilingOf(
+        cpuDuringMeasure,
+        updatesPerSecond,
+        rawServicePool.insertsPerSecond,
+        whatIf,
+        web,
+      ),
     };
   } finally {
-    if (child && child.connected) child.send({ type: 'exit' });
-    await new Promise((r) => (child && child.exitCode === null ? child.once('exit', r) : r(null)));
+    await load?.stop();
     await stats.end();
     await service.stop();
     await fake.stop();
     await handle.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What this machine allows, as ratios to raw inserts in the same run. From the CPU each update
+ * cost while measured: one service process at a full core, and every core busy with the same work
+ * per update (service, Postgres, load generator), the most any number of service processes could
+ * reach here. From the parts alone: the database side (what-if, today's statements and one write)
+ * and the floor of any handler, the web layer alone plus the database side in one write, every
+ * core busy.
+ */
+function ceilingOf(
+  cpu: Record<string, number>,
+  updatesPerSecond: number,
+  rawPerSecond: number,
+  whatIf: Awaited<ReturnType<typeof whatIfTransactionShape>> | null,
+  web: Awaited<ReturnType<typeof httpAlone>> | null,
+) {
+  const msPerUpdate = (cores: number | undefined) =>
+    round(((cores ?? 0) * 1000) / updatesPerSecond, 3);
+  const node = msPerUpdate(cpu.thisProcessCores);
+  const postgres = msPerUpdate(cpu.postgresBackendsOfBenchDbCores);
+  const loadGenerator = msPerUpdate(cpu.loadGeneratorCores);
+  const cores = cpu.machineCores ?? 0;
+  const allCores = round((cores * 1000) / (node + postgres + loadGenerator), 0);
+  const ratio = (perSecond: number | null | undefined) =>
+    perSecond === undefined || perSecond === null ? null : round(perSecond / rawPerSecond, 3);
+  const one = whatIf?.oneWrite;
+  // Web layer alone + database side in one write, on every core: no handler does less.
+  const floorMs =
+    web && one
+      ? web.nodeCpuMsPerRequest +
+        web.loadGeneratorCpuMsPerRequest +
+        one.nodeCpuMsPerTransaction +
+        one.postgresCpuMsPerTransaction
+      : null;
+  return {
+    cpuMsPerUpdate: { service: node, postgres, loadGenerator },
+    oneServiceProcessUpdatesPerSecond: round(1000 / node, 0),
+    allCoresUpdatesPerSecond: allCores,
+    floorCpuMsPerUpdate: floorMs === null ? null : round(floorMs, 3),
+    ratioToRaw: {
+      measured: ratio(updatesPerSecond),
+      oneServiceProcessAtFullCore: ratio(1000 / node),
+      allCoresBusy: ratio(allCores),
+      databaseSideAloneToday: ratio(whatIf?.today.transactionsPerSecond),
+      databaseSideAloneOneWrite: ratio(one?.transactionsPerSecond),
+      databaseSideAloneOneWriteUnixSocket: ratio(
+        whatIf?.oneWriteOverUnixSocket?.transactionsPerSecond,
+      ),
+      webLayerAlone: ratio(web?.requestsPerSecond),
+      webLayerPlusOneWriteAllCoresBusy: ratio(floorMs === null ? null : (cores * 1000) / floorMs),
+    },
+  };
 }

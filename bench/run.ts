@@ -247,10 +247,25 @@ function glance(r: Record<string, any>, stamp: string): string {
       (typeof other === 'number'
         ? `; other work used ${other} cores while inbound was measured`
         : ''),
+    ...(inbound?.ceiling ? [ceilingLine(inbound.ceiling)] : []),
     `processed_updates rows before measuring: ${inbound?.setup?.processedUpdatesRows ?? sched?.processedUpdatesRows ?? 0}`,
     `full results: bench/results/${stamp}.json (and latest.json)`,
     '',
   ].join('\n');
+}
+
+/** What the inbound ratio could reach on this machine at today's CPU cost per update. */
+function ceilingLine(c: {
+  cpuMsPerUpdate: { service: number; postgres: number };
+  ratioToRaw: Record<string, number | null>;
+}): string {
+  const r = c.ratioToRaw;
+  return (
+    `inbound ceiling here (× raw inserts): one service process at a full core ${r.oneServiceProcessAtFullCore}, ` +
+    `every core busy ${r.allCoresBusy} (service ${c.cpuMsPerUpdate.service} ms + Postgres ${c.cpuMsPerUpdate.postgres} ms CPU per update); ` +
+    `database side alone ${r.databaseSideAloneToday ?? '—'} today, ${r.databaseSideAloneOneWrite ?? '—'} in one write; ` +
+    `web layer alone ${r.webLayerAlone ?? '—'}; web layer + one write, every core busy ${r.webLayerPlusOneWriteAllCoresBusy ?? '—'}`
+  );
 }
 
 main().then(
