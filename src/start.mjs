@@ -10,11 +10,11 @@
  *   node src/start.mjs           build if needed, then run the service
  *   node src/start.mjs --build   build if needed and exit (postinstall)
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundle } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'dieu-phoi');
@@ -40,10 +40,8 @@ function sourceHash() {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function build() {
-  const name = `build-${sourceHash()}`;
-  const out = join(cacheDir, name, 'main.node.js');
-  if (existsSync(out)) return out;
+async function build(name) {
+  const { bundle } = await import('./build.mjs');
   mkdirSync(cacheDir, { recursive: true });
   const tmp = join(cacheDir, `${name}.${process.pid}.tmp`);
   await bundle([join(root, 'src', 'main.node.ts')], tmp);
@@ -52,8 +50,20 @@ async function build() {
     if (f.startsWith('build-') && !f.endsWith('.tmp'))
       rmSync(join(cacheDir, f), { recursive: true, force: true });
   renameSync(tmp, join(cacheDir, name));
-  return out;
 }
 
-const main = await build();
-if (!process.argv.includes('--build')) await import(pathToFileURL(main).href);
+const name = `build-${sourceHash()}`;
+const main = join(cacheDir, name, 'main.node.js');
+if (process.argv.includes('--build')) {
+  if (!existsSync(main)) await build(name);
+} else {
+  // Sources changed since the last build (a pull, an edit): build in a process of its own, so the
+  // service never holds esbuild, its service process or the bundling's heap (~90 MiB kept).
+  if (!existsSync(main)) {
+    const built = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build'], {
+      stdio: 'inherit',
+    });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  await import(pathToFileURL(main).href);
+}
