@@ -85,6 +85,20 @@ it('thirty jobs: one insert into the outbox, one read of the organizers, all in 
   expect(statements.filter((s) => s.startsWith('insert into "outbox"'))).toHaveLength(1);
   expect(statements.filter((s) => s.includes('from "chats"'))).toHaveLength(1);
   expect(statements.some((s) => /savepoint/i.test(s))).toBe(false);
+  // A batch shorter than its limit took every due job: no second, empty claim.
+  expect(claims()).toHaveLength(1);
+});
+
+const claims = () => statements.filter((s) => s.startsWith('select * from "scheduled_jobs"'));
+
+it('a hundred and fifty jobs: two batches, each claimed once, each job sent once', async () => {
+  const keys = Array.from({ length: 150 }, (_, i) => `job-${String(i).padStart(3, '0')}`);
+  await due(keys);
+  const result = await tick(ctx, { 'event.register': sending });
+  expect(result).toEqual({ done: 150, skipped: 0, failed: 0 });
+  expect(await sentTexts()).toEqual(keys);
+  expect(claims()).toHaveLength(2);
+  expect(statements.filter((s) => s.startsWith('insert into "outbox"'))).toHaveLength(2);
 });
 
 it('a failing job: the others are sent once, it stays pending with nothing sent, and fails again alone', async () => {
@@ -190,7 +204,7 @@ describe('prefetch for a batch of real reminders', () => {
     expect(r).toEqual({ done: 6, skipped: 0, failed: 0 });
     expect((await written()).sort()).toEqual([...alone].sort());
     // claim, 2 kinds × (load + reach) + campaigns' units, one outbox insert, mark done, and the
-    // empty claim that ends the tick: a fixed number, not one per job.
+    // claim for jobs that run alone: a fixed number, not one per job.
     expect(statements.length).toBeLessThanOrEqual(12);
   });
 });
