@@ -3,6 +3,8 @@
  * set, its own schema on the real Postgres (dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
+import { PostgresQueryCompiler } from 'kysely';
+import type { Db } from '../../src/db/types';
 import { openPglite, openPostgres, type DbHandle } from '../../src/db/client';
 import { migrateToLatest } from '../../src/db/migrate';
 
@@ -46,4 +48,18 @@ export function urlWithSearchPath(db: TestDb): string | null {
   const u = new URL(db.url);
   u.searchParams.set('options', `-c search_path=${db.searchPath}`);
   return u.toString();
+}
+
+/** The same database, telling `record` the SQL of every statement sent through it. */
+export function recordingStatements(db: Db, record: (sql: string) => void): Db {
+  const compiler = new PostgresQueryCompiler();
+  return db.withPlugin({
+    transformQuery(a) {
+      record(compiler.compileQuery(a.node, a.queryId).sql);
+      return a.node;
+    },
+    async transformResult(a) {
+      return a.result;
+    },
+  });
 }

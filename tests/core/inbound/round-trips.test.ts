@@ -5,11 +5,10 @@
  * row and the confirmation.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PostgresQueryCompiler } from 'kysely';
 import { createEvent } from '../../../src/core/events/manage';
 import { chatSim, linkGroups, putUnits } from '../../helpers/chat';
 import { TestClock, testContext } from '../../helpers/context';
-import { openTestDb, type TestDb } from '../../helpers/db';
+import { openTestDb, recordingStatements, type TestDb } from '../../helpers/db';
 
 let db: TestDb;
 const statements: string[] = [];
@@ -19,15 +18,8 @@ let invitation: string;
 
 beforeAll(async () => {
   db = await openTestDb();
-  const compiler = new PostgresQueryCompiler();
-  const counted = db.db.withPlugin({
-    transformQuery(a) {
-      if (counting) statements.push(compiler.compileQuery(a.node, a.queryId).sql);
-      return a.node;
-    },
-    async transformResult(a) {
-      return a.result;
-    },
+  const counted = recordingStatements(db.db, (s) => {
+    if (counting) statements.push(s);
   });
   const ctx = testContext({ ...db, db: counted }, new TestClock(new Date('2024-10-01T02:00:00Z')));
   chat = chatSim(ctx);

@@ -3,11 +3,10 @@
  * waiting name (the same row again) must see the first, so what waits is sent before it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PostgresQueryCompiler } from 'kysely';
 import { Turn } from '../../../src/core/inbound/turn';
 import type { Chat } from '../../../src/db/schema';
 import { testContext } from '../../helpers/context';
-import { openTestDb, type TestDb } from '../../helpers/db';
+import { openTestDb, recordingStatements, type TestDb } from '../../helpers/db';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -21,18 +20,7 @@ async function inTurn(
   fn: (turn: Turn) => Promise<void>,
   seen?: (sql: string) => void,
 ): Promise<void> {
-  const compiler = new PostgresQueryCompiler();
-  const ctx = testContext(
-    seen
-      ? {
-          ...db,
-          db: db.db.withPlugin({
-            transformQuery: (a) => (seen(compiler.compileQuery(a.node, a.queryId).sql), a.node),
-            transformResult: async (a) => a.result,
-          }),
-        }
-      : db,
-  );
+  const ctx = testContext(seen ? { ...db, db: recordingStatements(db.db, seen) } : db);
   await ctx.db.transaction().execute(async (trx) => {
     const msg = {
       platform: 'telegram' as const,

@@ -4,7 +4,7 @@
  * the failing one waits for the next tick with nothing of it sent.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PostgresQueryCompiler, sql } from 'kysely';
+import { sql } from 'kysely';
 import { enqueue } from '../../../src/core/outbox/enqueue';
 import { organizerChats } from '../../../src/core/chats/targets';
 import { tick, type JobHandler } from '../../../src/core/scheduler/tick';
@@ -13,7 +13,7 @@ import { createEvent } from '../../../src/core/events/manage';
 import { createCampaign } from '../../../src/core/reports/manage';
 import { chatSim, linkGroups, putUnits } from '../../helpers/chat';
 import { TestClock, testContext } from '../../helpers/context';
-import { openTestDb, type TestDb } from '../../helpers/db';
+import { openTestDb, recordingStatements, type TestDb } from '../../helpers/db';
 
 let db: TestDb;
 let ctx: ReturnType<typeof testContext>;
@@ -22,17 +22,7 @@ const clock = new TestClock(new Date('2024-10-01T02:00:00Z'));
 
 beforeAll(async () => {
   db = await openTestDb();
-  const compiler = new PostgresQueryCompiler();
-  const counted = db.db.withPlugin({
-    transformQuery(a) {
-      statements.push(compiler.compileQuery(a.node, a.queryId).sql);
-      return a.node;
-    },
-    async transformResult(a) {
-      return a.result;
-    },
-  });
-  ctx = testContext({ ...db, db: counted }, clock);
+  ctx = testContext({ ...db, db: recordingStatements(db.db, (s) => statements.push(s)) }, clock);
   await db.db
     .insertInto('chats')
     .values({ platform: 'telegram', external_id: 'g-org', role: 'organizer', active: true })
@@ -76,30 +66,26 @@ async function sentTexts(): Promise<string[]> {
   return rows.map((r) => (r.payload as { text: string }).text);
 }
 
-it('thirty jobs: one insert into the outbox, one read of the organizers, all in order', async () => {
-  const keys = Array.from({ length: 30 }, (_, i) => `job-${String(i).padStart(2, '0')}`);
-  await due(keys);
-  const result = await tick(ctx, { 'event.register': sending });
-  expect(result).toEqual({ done: 30, skipped: 0, failed: 0 });
-  expect(await sentTexts()).toEqual(keys);
-  expect(statements.filter((s) => s.startsWith('insert into "outbox"'))).toHaveLength(1);
-  expect(statements.filter((s) => s.includes('from "chats"'))).toHaveLength(1);
-  expect(statements.some((s) => /savepoint/i.test(s))).toBe(false);
-  // A batch shorter than its limit took every due job: no second, empty claim.
-  expect(claims()).toHaveLength(1);
-});
-
 const claims = () => statements.filter((s) => s.startsWith('select * from "scheduled_jobs"'));
 
-it('a hundred and fifty jobs: two batches, each claimed once, each job sent once', async () => {
-  const keys = Array.from({ length: 150 }, (_, i) => `job-${String(i).padStart(3, '0')}`);
-  await due(keys);
-  const result = await tick(ctx, { 'event.register': sending });
-  expect(result).toEqual({ done: 150, skipped: 0, failed: 0 });
-  expect(await sentTexts()).toEqual(keys);
-  expect(claims()).toHaveLength(2);
-  expect(statements.filter((s) => s.startsWith('insert into "outbox"'))).toHaveLength(2);
-});
+it.each([
+  { jobs: 30, batches: 1 },
+  { jobs: 150, batches: 2 },
+])(
+  '$jobs due jobs: per batch of 100, one claim, one read of the organizers and one outbox insert, all in order',
+  async ({ jobs, batches }) => {
+    const keys = Array.from({ length: jobs }, (_, i) => `job-${String(i).padStart(3, '0')}`);
+    await due(keys);
+    const result = await tick(ctx, { 'event.register': sending });
+    expect(result).toEqual({ done: jobs, skipped: 0, failed: 0 });
+    expect(await sentTexts()).toEqual(keys);
+    expect(statements.filter((s) => s.startsWith('insert into "outbox"'))).toHaveLength(batches);
+    expect(statements.filter((s) => s.includes('from "chats"'))).toHaveLength(batches);
+    expect(statements.some((s) => /savepoint/i.test(s))).toBe(false);
+    // A batch shorter than its limit took every due job: no further, empty claim.
+    expect(claims()).toHaveLength(batches);
+  },
+);
 
 it('a failing job: the others are sent once, it stays pending with nothing sent, and fails again alone', async () => {
   await due(['a-1', 'bad-2', 'a-3']);
