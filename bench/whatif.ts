@@ -55,12 +55,13 @@ type Shape = (
 const q = (c: pg.PoolClient, name: string, text: string, values: unknown[]) =>
   c.query({ name, text, values });
 
-/** The replied-to invitation's event and this unit's registration, in one join. */
-const TARGET = `SELECT e.id AS event_id, e.title, e.starts_at, e.registration_deadline, e.quota_per_unit, e.status, r.id AS reg_id, r.late
+/** The replied-to invitation's event and the unit's registration, in one join (SQL for each input). */
+const target = (chat: string, message: string, unit: string) =>
+  `SELECT e.id AS event_id, e.title, e.starts_at, e.registration_deadline, e.quota_per_unit, e.status, r.id AS reg_id, r.late
   FROM outbox o
   JOIN events e ON e.id = split_part(o.ref, ':', 2)::int
-  JOIN registrations r ON r.event_id = e.id AND r.unit_id = $3
-  WHERE o.platform = 'telegram' AND o.chat_external_id = $1 AND o.platform_message_id = $2 AND o.ref LIKE 'event:%'`;
+  JOIN registrations r ON r.event_id = e.id AND r.unit_id = ${unit}
+  WHERE o.platform = 'telegram' AND o.chat_external_id = ${chat} AND o.platform_message_id = ${message} AND o.ref LIKE 'event:%'`;
 
 /** The registration's effects as CTEs: attendees replaced, registration updated, audit row. */
 const EFFECTS = `del AS (DELETE FROM attendees WHERE registration_id = $1),
@@ -115,13 +116,14 @@ function todayShape(): Shape {
         )
       ).rows[0] as { chat_id: number; unit_id: number; code: string } | undefined;
       if (!head) throw new Error('duplicate update in what-if');
-      const target = (await q(c, 'whatif-today-target', TARGET, [t.chatId, '1', head.unit_id]))
-        .rows[0] as { event_id: number; reg_id: number };
+      const found = (
+        await q(c, 'whatif-today-target', target('$1', '$2', '$3'), [t.chatId, '1', head.unit_id])
+      ).rows[0] as { event_id: number; reg_id: number };
       await q(
         c,
         'whatif-today-register',
         `WITH ${EFFECTS} ${REPLY_ROW}`,
-        effectValues(t, user, head, target),
+        effectValues(t, user, head, found),
       );
       await c.query('COMMIT');
     } catch (e) {
@@ -144,12 +146,7 @@ function oneWriteShape(): Shape {
            FROM chats ch
            JOIN people p ON p.platform = 'telegram' AND p.external_id = $3
            LEFT JOIN units u ON u.id = ch.unit_id
-           LEFT JOIN LATERAL (
-             SELECT e.id AS event_id, e.title AS event_title, e.starts_at, e.registration_deadline, e.status, r.id AS reg_id, r.late
-               FROM outbox o
-               JOIN events e ON e.id = split_part(o.ref, ':', 2)::int
-               JOIN registrations r ON r.event_id = e.id AND r.unit_id = u.id
-              WHERE o.platform = 'telegram' AND o.chat_external_id = $2 AND o.platform_message_id = '1' AND o.ref LIKE 'event:%') x ON true
+           LEFT JOIN LATERAL (${target('$2', "'1'", 'u.id')}) x ON true
           WHERE ch.platform = 'telegram' AND ch.external_id = $2`,
         [key, t.chatId, user.id],
       )
