@@ -9,6 +9,8 @@ import type { Attendee } from '../attendees/parse';
 import type { Turn } from '../inbound/turn';
 import { fold } from '../text/normalize';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { sql, type RawBuilder } from 'kysely';
+import { fromJsonRow, type JsonRow } from '../../db/json-rows';
 
 export interface Registration {
   id: number;
@@ -42,15 +44,80 @@ export async function registrationOf(
     .executeTakeFirst();
 }
 
+interface RegistrationJson {
+  id: number;
+  unit_id: number;
+  status: Registration['status'];
+  late: boolean;
+  people: Array<{ name: string; title: string | null; phone: string | null }>;
+}
+
+/** What the inbound head reads of the invitation a message replies to (see `repliedEventSql`). */
+export interface RepliedEventJson {
+  event: JsonRow<EventRow>;
+  regs: RegistrationJson[];
+}
+
+const EVENT_DATES = [
+  'starts_at',
+  'ends_at',
+  'registration_deadline',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof EventRow>;
+
+/**
+ * The event a message replies to (its bot message's ref is "event:<id>") with the replying
+ * unit's registration and its people, as one JSON value: the inbound head reads it in the
+ * statement that claims the update, since a reply to an invitation is the commonest message and
+ * this read was a round trip of its own.
+ */
+export function repliedEventSql(
+  ref: RawBuilder<string | null>,
+  unitId: RawBuilder<number | null>,
+): RawBuilder<RepliedEventJson | null> {
+  return sql<RepliedEventJson | null>`(SELECT json_build_object('event', row_to_json(e.*), 'regs',
+      coalesce((SELECT json_agg(json_build_object('id', r.id, 'unit_id', r.unit_id, 'status', r.status,
+          'late', r.late, 'people', coalesce((SELECT json_agg(json_build_object('name', a.name,
+            'title', a.title, 'phone', a.phone) ORDER BY a.position)
+            FROM attendees a WHERE a.registration_id = r.id), '[]'::json)))
+        FROM registrations r WHERE r.event_id = e.id AND r.unit_id = ${unitId}), '[]'::json))
+    FROM events e
+    WHERE e.id = CASE WHEN ${ref} ~ '^event:[0-9]{1,9}$' THEN substr(${ref}, 7)::int END)`;
+}
+
+function loaded(
+  event: EventRow,
+  regs: RegistrationJson[],
+): { event: EventRow; registrations: Map<number, Registration> } {
+  const registrations = new Map<number, Registration>();
+  for (const r of regs)
+    registrations.set(r.unit_id, {
+      id: r.id,
+      status: r.status,
+      late: r.late,
+      attendees: r.status === 'registered' ? r.people.map(toAttendee) : [],
+    });
+  return { event, registrations };
+}
+
 /**
  * An event with these units' registrations and the people on them, in one statement: the hot
- * path of a reply to an invitation.
+ * path of a reply to an invitation. The first ask for the event the message replies to, for the
+ * group's own unit, is answered from what the inbound head read with the update's claim.
  */
 export async function eventWithRegistrations(
   turn: Turn,
   eventId: number,
   unitIds: number[],
 ): Promise<{ event: EventRow; registrations: Map<number, Registration> } | undefined> {
+  const pre = turn.arrival.repliedEvent;
+  if (pre) {
+    // Taken once: after the turn writes, the snapshot would be older than the rows.
+    turn.arrival.repliedEvent = null;
+    if (pre.event.id === eventId && unitIds.length === 1 && unitIds[0] === turn.unit?.id)
+      return loaded(fromJsonRow(pre.event, EVENT_DATES), pre.regs);
+  }
   const row = await turn.trx
     .selectFrom('events')
     .selectAll('events')
@@ -76,15 +143,7 @@ export async function eventWithRegistrations(
     .executeTakeFirst();
   if (!row) return undefined;
   const { regs, ...event } = row;
-  const registrations = new Map<number, Registration>();
-  for (const r of regs)
-    registrations.set(r.unit_id, {
-      id: r.id,
-      status: r.status,
-      late: r.late,
-      attendees: r.status === 'registered' ? r.people.map(toAttendee) : [],
-    });
-  return { event, registrations };
+  return loaded(event, regs);
 }
 
 function toAttendee(r: { name: string; title: string | null; phone: string | null }): Attendee {

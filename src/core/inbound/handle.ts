@@ -11,6 +11,7 @@ import { cleanText } from '../text/normalize';
 import { parseCommand } from './command';
 import { Turn, type Arrival } from './turn';
 import { route } from '../router';
+import { repliedEventSql, type RepliedEventJson } from '../events/registering';
 
 export type HandleResult = 'handled' | 'duplicate';
 
@@ -68,6 +69,7 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
     unit: JsonRow<Unit> | null;
     replied: { ref: string | null } | null;
     prompt: PromptJson | null;
+    replied_event: RepliedEventJson | null;
   }>`
     WITH claimed AS (
       INSERT INTO processed_updates (platform, update_key) VALUES (${msg.platform}, ${msg.updateKey})
@@ -87,19 +89,24 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
         WHERE chat_members.last_seen_at < ${new Date(now.getTime() - SEEN_PRECISION_MS)})
     SELECT row_to_json(chat.*) AS chat, person.id AS person_id,
       CASE WHEN chat.role = 'unit' THEN row_to_json(u.*) END AS unit,
-      (SELECT json_build_object('ref', o.ref) FROM outbox o
-        WHERE o.platform = ${msg.platform} AND o.chat_external_id = ${msg.chat.id}
-          AND o.platform_message_id = ${msg.replyToMessageId ?? null}::text LIMIT 1) AS replied,
+      CASE WHEN rep.found THEN json_build_object('ref', rep.ref) END AS replied,
       (SELECT json_build_object('id', p.id, 'kind', p.kind, 'payload', p.payload) FROM pending_prompts p
-        WHERE p.chat_id = chat.id AND p.expires_at > ${now} ORDER BY p.id DESC LIMIT 1) AS prompt
-    FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id`.execute(trx);
+        WHERE p.chat_id = chat.id AND p.expires_at > ${now} ORDER BY p.id DESC LIMIT 1) AS prompt,
+      CASE WHEN chat.role = 'unit' AND rep.ref LIKE 'event:%'
+        THEN ${repliedEventSql(sql`rep.ref`, sql`chat.unit_id`)} END AS replied_event
+    FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id
+    LEFT JOIN LATERAL (SELECT true AS found, o.ref FROM outbox o
+        WHERE o.platform = ${msg.platform} AND o.chat_external_id = ${msg.chat.id}
+          AND o.platform_message_id = ${msg.replyToMessageId ?? null}::text LIMIT 1) rep ON true`.execute(
+    trx,
+  );
   const row = result.rows[0];
   if (!row) return null;
   return {
     chat: fromJsonRow(row.chat, CHAT_DATES),
     personId: row.person_id,
     unit: row.unit ? fromJsonRow(row.unit, UNIT_DATES) : null,
-    arrival: { replied: row.replied, prompt: row.prompt },
+    arrival: { replied: row.replied, prompt: row.prompt, repliedEvent: row.replied_event },
   };
 }
 

@@ -32,8 +32,13 @@ export async function resolveNamedChildren(
           matches.slice(0, 6).map((u) => u.name),
         ),
       };
+    // Only which message to send depends on it: the names are enough, not whole rows.
     const elsewhere = findUnits(
-      await trx.selectFrom('units').selectAll().where('id', '!=', acting.id).execute(),
+      await trx
+        .selectFrom('units')
+        .select(['code', 'name', 'category'])
+        .where('id', '!=', acting.id)
+        .execute(),
       text,
     );
     return {

@@ -295,6 +295,23 @@ export interface FindUnitsOptions {
  *
  * Returns [] when nothing is plausible; several units mean the caller should ask which.
  */
+const ANALYSES = new Map<string, { all: string[]; tokens: NameTokens }>();
+
+/**
+ * A unit name's words, analysed once: every lookup compares the typed text with every unit's
+ * name, and folding 500 names per message was most of a lookup's time. Bounded like the units.
+ */
+function nameAnalysis(name: string): { all: string[]; tokens: NameTokens } {
+  let a = ANALYSES.get(name);
+  if (a === undefined) {
+    const all = words(name);
+    a = { all, tokens: analyze(all) };
+    if (ANALYSES.size >= 20_000) ANALYSES.clear();
+    ANALYSES.set(name, a);
+  }
+  return a;
+}
+
 export function findUnits<T extends { code: string; name: string; category?: string | null }>(
   units: T[],
   typed: string,
@@ -315,10 +332,7 @@ export function findUnits<T extends { code: string; name: string; category?: str
 
   const queryWords = words(q);
   const query = analyze(queryWords);
-  const candidates = units.map((unit, index) => {
-    const all = words(unit.name);
-    return { unit, index, all, tokens: analyze(all) };
-  });
+  const candidates = units.map((unit, index) => ({ unit, index, ...nameAnalysis(unit.name) }));
   if (query.strong.length === 0) {
     // Only UBND/level words ("UBND xã", "ubnd huyện"): match them as plain words.
     return rank(

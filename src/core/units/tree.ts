@@ -9,24 +9,16 @@ import { sm, type SummaryGroup } from '../../messages/vi';
 
 /** Every unit below this one (children, grandchildren…), in the tree's order. */
 export async function descendantsOf(trx: Trx, unitId: number): Promise<Unit[]> {
-  const rows = await sql<{ id: number }>`
+  // One statement with one text: an `in (…)` list of ids made a new text for every count.
+  const rows = await sql<Unit>`
     WITH RECURSIVE below(id, depth) AS (
       SELECT id, 1 FROM units WHERE parent_id = ${unitId}
       UNION ALL
       SELECT u.id, b.depth + 1 FROM units u JOIN below b ON u.parent_id = b.id WHERE b.depth < 32)
-    SELECT id FROM below`.execute(trx);
-  if (!rows.rows.length) return [];
-  return trx
-    .selectFrom('units')
-    .selectAll()
-    .where(
-      'id',
-      'in',
-      rows.rows.map((r) => r.id),
-    )
-    .orderBy('sort_order')
-    .orderBy('code')
-    .execute();
+    SELECT u.* FROM units u WHERE u.id IN (SELECT id FROM below) ORDER BY u.sort_order, u.code`.execute(
+    trx,
+  );
+  return rows.rows;
 }
 
 /** Names shown per group before "…và N đơn vị khác". */
