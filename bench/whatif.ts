@@ -4,7 +4,7 @@
  * prepared statements on the inbound schema, in two shapes:
  *
  *   today    — what handleInbound + the invitation handler send: BEGIN, one CTE for update key,
- *              chat, person, membership and unit, one join for the replied-to event and
+ *              chat, person, membership and unit that also reads the replied-to event and
  *              registration, one CTE for attendees, registration, audit and the reply's outbox
  *              row, COMMIT;
  *   oneWrite — the floor of any design that keeps exactly-once: one read (duplicate check, chat,
@@ -110,20 +110,21 @@ function todayShape(): Shape {
              INSERT INTO chat_members (chat_id, person_id) SELECT chat.id, person.id FROM chat, person
              ON CONFLICT (chat_id, person_id) DO UPDATE SET last_seen_at = now()
                WHERE chat_members.last_seen_at < now() - interval '1 hour')
-           SELECT chat.id AS chat_id, chat.role, chat.active, person.id AS person_id, u.id AS unit_id, u.code, u.name
-           FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id`,
+           SELECT chat.id AS chat_id, chat.role, chat.active, person.id AS person_id, u.id AS unit_id, u.code, u.name,
+                  x.event_id, x.reg_id
+           FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id
+           LEFT JOIN LATERAL (${target('$2', "'1'", 'u.id')}) x ON true`,
           [key, t.chatId, t.title, user.id, user.name],
         )
-      ).rows[0] as { chat_id: number; unit_id: number; code: string } | undefined;
+      ).rows[0] as
+        | { chat_id: number; unit_id: number; code: string; event_id: number; reg_id: number }
+        | undefined;
       if (!head) throw new Error('duplicate update in what-if');
-      const found = (
-        await q(c, 'whatif-today-target', target('$1', '$2', '$3'), [t.chatId, '1', head.unit_id])
-      ).rows[0] as { event_id: number; reg_id: number };
       await q(
         c,
         'whatif-today-register',
         `WITH ${EFFECTS} ${REPLY_ROW}`,
-        effectValues(t, user, head, found),
+        effectValues(t, user, head, head),
       );
       await c.query('COMMIT');
     } catch (e) {

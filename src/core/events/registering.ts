@@ -187,35 +187,25 @@ async function write(
   // Written with the reply that confirms it (nothing in the turn reads the rows back). Every part of
   // one statement sees the rows as they were: the delete never meets the insert.
   const key = `reg_${reg.id}`;
-  await turn.defer(`${key}_removed`, (db) =>
-    db.deleteFrom('attendees').where('registration_id', '=', reg.id),
-  );
+  await turn.defer(`${key}_removed`, sql`DELETE FROM attendees WHERE registration_id = ${reg.id}`);
   if (attendees.length)
-    await turn.defer(`${key}_added`, (db) =>
-      db.insertInto('attendees').values(
-        attendees.map((a, i) => ({
-          registration_id: reg.id,
-          position: i + 1,
-          name: a.name,
-          title: a.title ?? null,
-          phone: a.phone ?? null,
-        })),
-      ),
+    await turn.defer(
+      `${key}_added`,
+      sql`INSERT INTO attendees (registration_id, position, name, title, phone) VALUES ${sql.join(
+        attendees.map(
+          (a, i) => sql`(${reg.id}, ${i + 1}, ${a.name}, ${a.title ?? null}, ${a.phone ?? null})`,
+        ),
+      )}`,
     );
-  await turn.defer(`${key}_updated`, (db) =>
-    db
-      .updateTable('registrations')
-      .set({
-        status,
-        late: extra.late,
-        decline_reason: status === 'declined' ? (extra.reason ?? null) : null,
-        stated_count: extra.statedCount ?? null,
-        updated_by: `${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`,
-        updated_at: turn.now,
-        acted_from_chat_id: turn.chat.id,
-        acting_unit_id: turn.unit && turn.unit.id !== unit.id ? turn.unit.id : null,
-      })
-      .where('id', '=', reg.id),
+  const actingFor = turn.unit && turn.unit.id !== unit.id ? turn.unit.id : null;
+  await turn.defer(
+    `${key}_updated`,
+    sql`UPDATE registrations SET status = ${status}, late = ${extra.late},
+      decline_reason = ${status === 'declined' ? (extra.reason ?? null) : null},
+      stated_count = ${extra.statedCount ?? null},
+      updated_by = ${`${turn.msg.sender.name} (${turn.msg.platform}:${turn.msg.sender.id})`},
+      updated_at = ${turn.now}, acted_from_chat_id = ${turn.chat.id}, acting_unit_id = ${actingFor}
+      WHERE id = ${reg.id}`,
   );
   await turn.audit(status === 'registered' ? 'registration' : `registration.${status}`, {
     event: event.id,

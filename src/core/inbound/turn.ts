@@ -1,6 +1,6 @@
-import { sql, type QueryCreator } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AppContext } from '../../app-context';
-import type { Chat, Database, Unit } from '../../db/schema';
+import type { Chat, Unit } from '../../db/schema';
 import type { InboundMessage, OutboundMessage } from '../channel';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
@@ -34,10 +34,7 @@ export class Turn {
   /** Audit rows wait for the next reply (or the end of the turn) to share its round trip. */
   private audits: AuditRow[] = [];
   /** Writes whose result nothing in the turn reads, waiting the same way (see `defer`). */
-  private deferred: Array<{
-    key: string;
-    add: (q: QueryCreator<Database>) => QueryCreator<Database>;
-  }> = [];
+  private deferred: Array<{ key: string; write: RawBuilder<unknown> }> = [];
 
   constructor(
     readonly ctx: AppContext,
@@ -96,39 +93,33 @@ export class Turn {
    * does not see its own CTEs' changes. `key` names what is written ("reg_5_added"): a second write
    * under a waiting key (the same rows twice) first sends what waits, so the two never share a
    * statement. The CTE itself is named by its place, so the statement's text (and its prepared
-   * plan) is the same whichever rows it writes.
+   * plan) is the same whichever rows it writes. Written as SQL, not built: this statement is on
+   * every reply, and building it with Kysely cost more than the rest of sending it.
    */
-  async defer(key: string, write: Parameters<QueryCreator<Database>['with']>[1]): Promise<void> {
+  async defer(key: string, write: RawBuilder<unknown>): Promise<void> {
     if (this.deferred.some((w) => w.key === key)) await this.flush();
-    const name = `w${this.deferred.length}`;
-    this.deferred.push({
-      key,
-      add: (q) => q.with(name, write as never) as unknown as QueryCreator<Database>,
-    });
+    this.deferred.push({ key, write });
   }
 
   /** Writes what still waits; the turn's transaction calls it before committing. */
   async flush(): Promise<void> {
     const along = this.takeWaiting();
     if (!along) return;
-    await along(this.trx)
-      .selectNoFrom(sql<number>`1`.as('done'))
-      .execute();
+    await sql`${along} SELECT 1`.execute(this.trx);
   }
 
-  private takeWaiting(): ((q: QueryCreator<Database>) => QueryCreator<Database>) | undefined {
+  /** What waits, as the `WITH …` that goes before the next statement. */
+  private takeWaiting(): RawBuilder<unknown> | undefined {
     if (!this.audits.length && !this.deferred.length) return undefined;
-    const rows = this.audits;
-    const writes = this.deferred;
+    const ctes = this.deferred.map((w, i) => sql`${sql.raw(`w${i}`)} AS (${w.write})`);
+    if (this.audits.length)
+      ctes.push(
+        sql`audited AS (INSERT INTO audit_log (actor, action, details) VALUES ${sql.join(
+          this.audits.map((a) => sql`(${a.actor}, ${a.action}, ${a.details})`),
+        )})`,
+      );
     this.audits = [];
     this.deferred = [];
-    return (q) => {
-      let chained = writes.reduce((acc, w) => w.add(acc), q);
-      if (rows.length)
-        chained = chained.with('audited', (db) =>
-          db.insertInto('audit_log').values(rows),
-        ) as unknown as QueryCreator<Database>;
-      return chained;
-    };
+    return sql`WITH ${sql.join(ctes)}`;
   }
 }

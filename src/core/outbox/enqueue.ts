@@ -1,5 +1,4 @@
-import type { QueryCreator } from 'kysely';
-import type { Database } from '../../db/schema';
+import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../../db/types';
 import { capabilitiesOf, type OutboundMessage, type Platform } from '../channel';
 import { TAGGED_PURPOSES, tagFocalPoints } from '../chats/focal-points';
@@ -21,8 +20,8 @@ export interface EnqueueOptions {
   sensitive?: boolean;
   /** Interactive answers jump ahead of broadcasts and reminders. Default: replies 0, others 1. */
   priority?: number;
-  /** Another write (a CTE) sent with the first insert, to save a round trip on the hot path. */
-  along?: (q: QueryCreator<Database>) => QueryCreator<Database>;
+  /** Other writes (a `WITH …` of CTEs) sent with the first insert, to save a round trip. */
+  along?: RawBuilder<unknown>;
 }
 
 /** Characters per message each platform accepts; longer texts become several rows. */
@@ -41,18 +40,14 @@ export async function enqueue(
   options: EnqueueOptions,
 ): Promise<number[]> {
   if (targets.length === 0) {
-    if (options.along)
-      await options
-        .along(trx)
-        .selectNoFrom((eb) => eb.lit(1).as('one'))
-        .execute();
+    if (options.along) await sql`${options.along} SELECT 1`.execute(trx);
     return [];
   }
   const ids: number[] = [];
   // The first statement carries `along`; the rest go as they are.
   let along = options.along;
-  const creator = (): QueryCreator<Database> => {
-    const q = along ? along(trx) : trx;
+  const takeAlong = (): RawBuilder<unknown> => {
+    const q = along ?? sql.raw('');
     along = undefined;
     return q;
   };
@@ -77,7 +72,7 @@ export async function enqueue(
           buttons: last ? m.buttons : undefined,
           document: last ? m.document : undefined,
         };
-        ids.push(...(await insertRows(trx, creator, list, partMessage, options)));
+        ids.push(...(await insertRows(trx, takeAlong, list, partMessage, options)));
       }
     }
   }
@@ -86,7 +81,7 @@ export async function enqueue(
 
 async function insertRows(
   trx: Trx,
-  creator: () => QueryCreator<Database>,
+  takeAlong: () => RawBuilder<unknown>,
   targets: OutboxTarget[],
   message: OutboundMessage,
   options: EnqueueOptions,
@@ -107,12 +102,16 @@ async function insertRows(
     ...(options.notBefore ? { not_before: options.notBefore } : {}),
   }));
   if (deferRows(trx, all)) return ids;
+  // Written as SQL, not built: a reply's insert is on every message's path (see Turn.defer).
   for (let i = 0; i < all.length; i += 1000) {
-    const rows = await creator()
-      .insertInto('outbox')
-      .values(all.slice(i, i + 1000))
-      .returning('id')
-      .execute();
+    const values = all.slice(i, i + 1000).map(
+      (r) =>
+        sql`(${r.platform}, ${r.chat_external_id}, ${r.chat_id}, ${r.payload}, ${r.purpose}, ${r.ref},
+            ${r.broadcast_id}, ${r.priority}, ${r.sensitive ?? false}, coalesce(${r.not_before ?? null}::timestamptz, now()))`,
+    );
+    const { rows } = await sql<{ id: number }>`${takeAlong()} INSERT INTO outbox
+      (platform, chat_external_id, chat_id, payload, purpose, ref, broadcast_id, priority, sensitive, not_before)
+      VALUES ${sql.join(values)} RETURNING id`.execute(trx);
     ids.push(...rows.map((r) => r.id));
   }
   return ids;

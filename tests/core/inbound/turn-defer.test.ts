@@ -2,6 +2,7 @@
  * Turn.defer: writes wait to ride with the turn's next statement, but a second write under a
  * waiting name (the same row again) must see the first, so what waits is sent before it.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Turn } from '../../../src/core/inbound/turn';
 import type { Chat } from '../../../src/db/schema';
@@ -40,11 +41,13 @@ const rows = (actor: string) =>
 
 it('writes nothing until flushed, then everything waiting in one statement', async () => {
   await inTurn(async (turn) => {
-    await turn.defer('one', (q) =>
-      q.insertInto('audit_log').values({ actor: 'defer-a', action: 'one', details: '{}' }),
+    await turn.defer(
+      'one',
+      sql`INSERT INTO audit_log (actor, action, details) VALUES ('defer-a', 'one', '{}')`,
     );
-    await turn.defer('two', (q) =>
-      q.insertInto('audit_log').values({ actor: 'defer-a', action: 'two', details: '{}' }),
+    await turn.defer(
+      'two',
+      sql`INSERT INTO audit_log (actor, action, details) VALUES ('defer-a', 'two', '{}')`,
     );
     expect(
       await turn.trx.selectFrom('audit_log').select('id').where('actor', '=', 'defer-a').execute(),
@@ -55,12 +58,11 @@ it('writes nothing until flushed, then everything waiting in one statement', asy
 
 it('sends what waits before a second write under the same name, so the second sees the first', async () => {
   await inTurn(async (turn) => {
-    await turn.defer('same', (q) =>
-      q.insertInto('audit_log').values({ actor: 'defer-b', action: 'first', details: '{}' }),
+    await turn.defer(
+      'same',
+      sql`INSERT INTO audit_log (actor, action, details) VALUES ('defer-b', 'first', '{}')`,
     );
-    await turn.defer('same', (q) =>
-      q.updateTable('audit_log').set({ action: 'second' }).where('actor', '=', 'defer-b'),
-    );
+    await turn.defer('same', sql`UPDATE audit_log SET action = 'second' WHERE actor = 'defer-b'`);
   });
   // In one statement the update would not have seen the inserted row.
   expect((await rows('defer-b')).map((r) => r.action)).toEqual(['second']);
@@ -71,11 +73,13 @@ it('sends the same statement text whichever rows it writes, so its prepared plan
   for (const actor of ['defer-c1', 'defer-c2'])
     await inTurn(
       async (turn) => {
-        await turn.defer(`${actor}_first`, (q) =>
-          q.insertInto('audit_log').values({ actor, action: 'first', details: '{}' }),
+        await turn.defer(
+          `${actor}_first`,
+          sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'first', '{}')`,
         );
-        await turn.defer(`${actor}_second`, (q) =>
-          q.insertInto('audit_log').values({ actor, action: 'second', details: '{}' }),
+        await turn.defer(
+          `${actor}_second`,
+          sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'second', '{}')`,
         );
       },
       (sql) => texts.push(sql),
