@@ -133,20 +133,27 @@ function tokenSimilarity(typed: string, name: string): number {
 /** Vietnamese acronyms have no vowels ("vh", "tncs", "ldtbxh"); real syllables always have one. */
 const looksLikeAcronym = (t: string) => t.length >= 2 && !/[aeiouy]/.test(t);
 
+/** Indexes start…end, the name tokens a run covers. */
+const span = (start: number, end: number) =>
+  Array.from({ length: end - start + 1 }, (_, k) => start + k);
+
+// The two runs below compare against every unit's name for every typed token: they match in
+// place and build the run only when it is found, since building strings per name was most of
+// a lookup's garbage.
+
 /** A typed acronym ("vhttdl", "qlda") standing for a run of name tokens ("van hoa the thao va du lich"). */
 function acronymRun(typed: string, name: string[], used: boolean[]): number[] | null {
   if (typed.length > 8 || !(looksLikeAcronym(typed) || typed.length >= 4)) return null;
   for (let start = 0; start < name.length; start++) {
     if (used[start]) continue;
-    let built = '';
-    const run: number[] = [];
-    for (let j = start; j < name.length && !used[j] && built.length < typed.length; j++) {
-      run.push(j);
-      if (name[j] === 'va' && built.length > 0) continue;
-      built += name[j]!.charAt(0);
-      if (!typed.startsWith(built)) break;
+    let built = 0;
+    let j = start;
+    for (; j < name.length && !used[j] && built < typed.length; j++) {
+      if (name[j] === 'va' && built > 0) continue;
+      if (typed.charCodeAt(built) !== name[j]!.charCodeAt(0)) break;
+      built++;
     }
-    if (built === typed && run.length >= 2) return run;
+    if (built === typed.length && j - start >= 2) return span(start, j - 1);
   }
   return null;
 }
@@ -154,13 +161,11 @@ function acronymRun(typed: string, name: string[], used: boolean[]): number[] | 
 /** A typed token written solid ("vhtt", "laivung") for consecutive name tokens ("vh tt"). */
 function concatRun(typed: string, name: string[], used: boolean[]): number[] | null {
   for (let start = 0; start < name.length; start++) {
-    let built = '';
-    const run: number[] = [];
-    for (let j = start; j < name.length && !used[j] && built.length < typed.length; j++) {
-      built += name[j];
-      run.push(j);
-      if (!typed.startsWith(built)) break;
-      if (built === typed && run.length >= 2) return run;
+    let built = 0;
+    for (let j = start; j < name.length && !used[j] && built < typed.length; j++) {
+      if (!typed.startsWith(name[j]!, built)) break;
+      built += name[j]!.length;
+      if (built === typed.length && j > start) return span(start, j);
     }
   }
   return null;
@@ -180,13 +185,9 @@ function typedRun(
   U: string[],
   used: boolean[],
 ): (Match & { j: number; k: number }) | null {
+  const forms = typedForms(T);
   for (let k = Math.min(4, T.length - i); k >= 2; k--) {
-    const words = T.slice(i, i + k);
-    const solid = words.join('');
-    const ini = words
-      .filter((w) => w !== 'va')
-      .map((w) => w.charAt(0))
-      .join('');
+    const { solid, ini } = forms[i]![k]!;
     for (let j = 0; j < U.length; j++) {
       if (used[j]) continue;
       const u = U[j]!;
@@ -198,6 +199,34 @@ function typedRun(
     }
   }
   return null;
+}
+
+const FORMS = new WeakMap<string[], Array<Array<{ solid: string; ini: string }>>>();
+
+/**
+ * For each typed word i and run length k (2…4): the run written solid and its acronym. They
+ * depend on the query alone, which is scored against every unit: worked out once per query.
+ */
+function typedForms(T: string[]): Array<Array<{ solid: string; ini: string }>> {
+  let forms = FORMS.get(T);
+  if (!forms) {
+    forms = T.map((_, i) => {
+      const byLength: Array<{ solid: string; ini: string }> = [];
+      for (let k = 2; k <= Math.min(4, T.length - i); k++) {
+        const words = T.slice(i, i + k);
+        byLength[k] = {
+          solid: words.join(''),
+          ini: words
+            .filter((w) => w !== 'va')
+            .map((w) => w.charAt(0))
+            .join(''),
+        };
+      }
+      return byLength;
+    });
+    FORMS.set(T, forms);
+  }
+  return forms;
 }
 
 /** Score in about [0, 1.3] of a query against a name; 0 when the query is not plausibly this unit. */
