@@ -16,6 +16,30 @@ export function cleanText(s: string): string {
 
 /** Lower-case ASCII fold: "Đồng Tháp" → "dong thap". */
 export function fold(s: string): string {
+  // Parsers and lookups fold every word they look at: one pass over a table and one string,
+  // where the general path below makes six. Any character outside the table takes that path.
+  if (s.length > FOLD_FAST_MAX) return foldAnyText(s);
+  const map = foldTable();
+  if (foldBuffer.length < s.length) foldBuffer = new Uint16Array(FOLD_FAST_MAX);
+  let len = 0;
+  let afterSpace = true; // leading whitespace is dropped
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const f = c < map.length ? map[c]! : UNKNOWN;
+    if (f >= 0) {
+      foldBuffer[len++] = f;
+      afterSpace = false;
+    } else if (f === SPACE) {
+      if (!afterSpace) foldBuffer[len++] = 32;
+      afterSpace = true;
+    } else if (f === UNKNOWN) return foldAnyText(s);
+  }
+  if (afterSpace && len > 0) len--; // a trailing space
+  return String.fromCharCode.apply(null, foldBuffer.subarray(0, len) as unknown as number[]);
+}
+
+/** `fold` for any text (other scripts, marks outside Vietnamese's, surrogates). */
+export function foldAnyText(s: string): string {
   return limitMarks(s)
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -23,6 +47,37 @@ export function fold(s: string): string {
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+const FOLD_FAST_MAX = 2048;
+let foldBuffer = new Uint16Array(0);
+const UNKNOWN = -1;
+const DROP = -2;
+const SPACE = -3;
+let FOLD_TABLE: Int32Array | undefined;
+
+/**
+ * What each character folds to on its own, for Latin (ASCII up to the combining marks `fold` drops,
+ * and Latin Extended Additional, where Vietnamese letters are). Folding is character by character
+ * there: NFD decomposes each letter alone, the marks it yields are all dropped (so their order does
+ * not matter), and lower-casing Latin letters needs no context. tests/core/text-fold.test.ts checks
+ * every character and mixed texts against the general path.
+ */
+function foldTable(): Int32Array {
+  if (FOLD_TABLE) return FOLD_TABLE;
+  const table = new Int32Array(0x1f00).fill(UNKNOWN);
+  for (let c = 0; c < table.length; c++) {
+    if (c >= 0x370 && c < 0x1e00) continue;
+    const ch = String.fromCharCode(c);
+    if (/\s/.test(ch)) {
+      table[c] = SPACE;
+      continue;
+    }
+    const folded = foldAnyText(ch);
+    if (folded === '') table[c] = DROP;
+    else if (folded.length === 1) table[c] = folded.charCodeAt(0);
+  }
+  return (FOLD_TABLE = table);
 }
 
 /**
