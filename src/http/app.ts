@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppContext } from '../app-context';
@@ -89,10 +89,20 @@ export function createHttpApp(deps: HttpDeps): Hono {
     );
   }
 
+  // Hono's bodyLimit reads `c.req.raw.body`, which makes @hono/node-server build a whole web
+  // Request with a body stream for every update, instead of reading the body directly. A body
+  // with a Content-Length (what the platforms send) is judged by that header; only a chunked one
+  // goes through bodyLimit, which counts it.
+  const WEBHOOK_MAX = 1024 * 1024;
+  const countedLimit = bodyLimit({ maxSize: WEBHOOK_MAX, onError: tooLarge });
+  const webhookLimit: MiddlewareHandler = async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined)
+      return countedLimit(c, next);
+    return Number(length) > WEBHOOK_MAX ? tooLarge(c) : next();
+  };
   for (const hook of deps.webhooks ?? []) {
-    app.post(hook.path, bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), (c) =>
-      hook.handle(c.req.raw),
-    );
+    app.post(hook.path, webhookLimit, (c) => hook.handle(c.req.raw));
   }
 
   const api = new Hono();
