@@ -250,18 +250,32 @@ export function minutesOfDay(hhmm: string): number {
 
 /**
  * The instant of a local wall-clock time: `atLocal('2024-11-10', '08:00')` →
- * 2024-11-10T01:00:00Z. `hhmm` is `'HH:mm'` (also accepted: `'H:mm'`, `'7h30'`).
+ * 2024-11-10T01:00:00Z. `hhmm` is `'HH:mm'` (also accepted: `'H:mm'`, `'7h30'`). Where DST
+ * repeats an hour, the first time it happens; where DST skips one, the same time read with the
+ * offset before the change (02:30 in a gap from 02:00 to 03:00 is 03:30).
  */
 export function atLocal(dateKey: DateKey, hhmm: string = '00:00', tz: string = DEFAULT_TZ): Date {
   const { year, month, day } = parseDateKey(dateKey);
   const mins = minutesOfDay(hhmm);
   const wall = Date.UTC(year, month - 1, day, Math.floor(mins / 60), mins % 60);
-  // Two passes settle the offset where it changes (DST); a wall time that does not exist
-  // (spring forward) lands after the gap. Zones without DST settle in the first pass.
+  // Two passes settle the offset where it changes (DST). Zones without DST settle in the first.
   const first = wall - tzOffsetMs(wall, tz);
   const second = wall - tzOffsetMs(first, tz);
-  return new Date(second);
+  const before = tzOffsetMs(second - NEAR_TRANSITION_MS, tz);
+  const after = tzOffsetMs(second + NEAR_TRANSITION_MS, tz);
+  if (before === after) return new Date(second);
+  // Near a change the passes alone depend on which side of Greenwich the zone is. A wall time
+  // that happens twice (clocks set back) is the first; one that never happens (clocks set
+  // forward) is read with the offset before the change, which lands just after the gap.
+  const candidates = [before, after]
+    .map((offset) => wall - offset)
+    .filter((t) => tzOffsetMs(t, tz) === wall - t);
+  if (candidates.length) return new Date(Math.min(...candidates));
+  return new Date(wall - Math.min(before, after));
 }
+
+/** Wider than any DST change (at most 2 hours), narrower than the time between two. */
+const NEAR_TRANSITION_MS = 3 * 3_600_000;
 
 /** Local midnight that starts `dateKey`. */
 export function startOfLocalDay(dateKey: DateKey, tz: string = DEFAULT_TZ): Date {
