@@ -284,7 +284,8 @@ function asStarted(): { flags: string[]; env: Record<string, string> } | null {
     [...start.flags, ...process.execArgv, ...process.argv.slice(1)],
     { stdio: 'inherit', env: { ...process.env, ...start.env, BENCH_AS_STARTED: '1' } },
   );
-  process.once('SIGINT', () => child.kill('SIGINT'));
+  // Ctrl-C reaches the child too (same process group); it drops its database before exiting.
+  process.on('SIGINT', () => {});
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return null;
 }
