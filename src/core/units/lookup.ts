@@ -310,20 +310,6 @@ export interface FindUnitsOptions {
   limit?: number;
 }
 
-/**
- * The units a person most likely means by `typed`, best first.
- *
- * 1. The exact code (case-insensitive; "5" finds "005") wins alone.
- * 2. Else units whose key equals the query's key (ignoring case, diacritics, Unicode form and
- *    the words UBND, Ủy ban nhân dân, huyện, thành phố/TP, thị xã, xã, phường on both sides):
- *    "Lấp Vò" and "ubnd huyen lap vo" both find "UBND Huyện Lấp Vò". A stated level breaks ties:
- *    "Cao Lãnh" finds both UBND Thành phố and UBND Huyện Cao Lãnh, "huyện Cao Lãnh" only one.
- * 3. Else a token match that tolerates prefixes, one typo per word, acronyms both ways
- *    ("phong van hoa lap vo" → "Phòng VH-TT Huyện Lấp Vò") and extra words, keeping the
- *    candidates within a small margin of the best.
- *
- * Returns [] when nothing is plausible; several units mean the caller should ask which.
- */
 const ANALYSES = new Map<string, { all: string[]; tokens: NameTokens }>();
 
 /**
@@ -341,6 +327,20 @@ function nameAnalysis(name: string): { all: string[]; tokens: NameTokens } {
   return a;
 }
 
+/**
+ * The units a person most likely means by `typed`, best first.
+ *
+ * 1. The exact code (case-insensitive; "5" finds "005") wins alone.
+ * 2. Else units whose key equals the query's key (ignoring case, diacritics, Unicode form and
+ *    the words UBND, Ủy ban nhân dân, huyện, thành phố/TP, thị xã, xã, phường on both sides):
+ *    "Lấp Vò" and "ubnd huyen lap vo" both find "UBND Huyện Lấp Vò". A stated level breaks ties:
+ *    "Cao Lãnh" finds both UBND Thành phố and UBND Huyện Cao Lãnh, "huyện Cao Lãnh" only one.
+ * 3. Else a token match that tolerates prefixes, one typo per word, acronyms both ways
+ *    ("phong van hoa lap vo" → "Phòng VH-TT Huyện Lấp Vò") and extra words, keeping the
+ *    candidates within a small margin of the best.
+ *
+ * Returns [] when nothing is plausible; several units mean the caller should ask which.
+ */
 export function findUnits<T extends { code: string; name: string; category?: string | null }>(
   units: T[],
   typed: string,
