@@ -8,7 +8,6 @@ import { ev } from '../../messages/vi';
 import type { Attendee } from '../attendees/parse';
 import type { Turn } from '../inbound/turn';
 import { fold } from '../text/normalize';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { sql, type RawBuilder } from 'kysely';
 import { fromJsonRow, type JsonRow } from '../../db/json-rows';
 
@@ -52,8 +51,8 @@ interface RegistrationJson {
   people: Array<{ name: string; title: string | null; phone: string | null }>;
 }
 
-/** What the inbound head reads of the invitation a message replies to (see `repliedEventSql`). */
-export interface RepliedEventJson {
+/** An event with some units' registrations and the people on them, as Postgres returns it. */
+export interface EventJson {
   event: JsonRow<EventRow>;
   regs: RegistrationJson[];
 }
@@ -66,39 +65,49 @@ const EVENT_DATES = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof EventRow>;
 
-/**
- * The event a message replies to (its bot message's ref is "event:<id>") with the replying
- * unit's registration and its people, as one JSON value: the inbound head reads it in the
- * statement that claims the update, since a reply to an invitation is the commonest message and
- * this read was a round trip of its own.
- */
-export function repliedEventSql(
-  ref: RawBuilder<string | null>,
-  unitId: RawBuilder<number | null>,
-): RawBuilder<RepliedEventJson | null> {
-  return sql<RepliedEventJson | null>`(SELECT json_build_object('event', row_to_json(e.*), 'regs',
+/** The event `eventId` with the registrations of the units listed in `unitIds`, as one JSON value. */
+function eventJsonSql(
+  eventId: RawBuilder<number | null>,
+  unitIds: RawBuilder<unknown>,
+): RawBuilder<EventJson | null> {
+  return sql<EventJson | null>`(SELECT json_build_object('event', row_to_json(e.*), 'regs',
       coalesce((SELECT json_agg(json_build_object('id', r.id, 'unit_id', r.unit_id, 'status', r.status,
           'late', r.late, 'people', coalesce((SELECT json_agg(json_build_object('name', a.name,
             'title', a.title, 'phone', a.phone) ORDER BY a.position)
             FROM attendees a WHERE a.registration_id = r.id), '[]'::json)))
-        FROM registrations r WHERE r.event_id = e.id AND r.unit_id = ${unitId}), '[]'::json))
-    FROM events e
-    WHERE e.id = CASE WHEN ${ref} ~ '^event:[0-9]{1,9}$' THEN substr(${ref}, 7)::int END)`;
+        FROM registrations r WHERE r.event_id = e.id AND r.unit_id IN (${unitIds})), '[]'::json))
+    FROM events e WHERE e.id = ${eventId})`;
 }
 
-function loaded(
-  event: EventRow,
-  regs: RegistrationJson[],
-): { event: EventRow; registrations: Map<number, Registration> } {
+/**
+ * The event a message replies to (its bot message's ref is "event:<id>") with the replying
+ * unit's registration and its people: the inbound head reads it in the statement that claims the
+ * update, since a reply to an invitation is the commonest message and this read was a round trip
+ * of its own. A ref that is not an event's reads nothing.
+ */
+export function repliedEventSql(
+  ref: RawBuilder<string | null>,
+  unitId: RawBuilder<number | null>,
+): RawBuilder<EventJson | null> {
+  return eventJsonSql(
+    sql`CASE WHEN ${ref} ~ '^event:[0-9]{1,9}$' THEN substr(${ref}, 7)::int END`,
+    unitId,
+  );
+}
+
+function loaded(json: EventJson): {
+  event: EventRow;
+  registrations: Map<number, Registration>;
+} {
   const registrations = new Map<number, Registration>();
-  for (const r of regs)
+  for (const r of json.regs)
     registrations.set(r.unit_id, {
       id: r.id,
       status: r.status,
       late: r.late,
       attendees: r.status === 'registered' ? r.people.map(toAttendee) : [],
     });
-  return { event, registrations };
+  return { event: fromJsonRow(json.event, EVENT_DATES), registrations };
 }
 
 /**
@@ -116,34 +125,14 @@ export async function eventWithRegistrations(
     // Taken once: after the turn writes, the snapshot would be older than the rows.
     turn.arrival.repliedEvent = null;
     if (pre.event.id === eventId && unitIds.length === 1 && unitIds[0] === turn.unit?.id)
-      return loaded(fromJsonRow(pre.event, EVENT_DATES), pre.regs);
+      return loaded(pre);
   }
-  const row = await turn.trx
-    .selectFrom('events')
-    .selectAll('events')
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('registrations as r')
-          .select(['r.id', 'r.unit_id', 'r.status', 'r.late'])
-          .select((eb2) =>
-            jsonArrayFrom(
-              eb2
-                .selectFrom('attendees as a')
-                .select(['a.name', 'a.title', 'a.phone'])
-                .whereRef('a.registration_id', '=', 'r.id')
-                .orderBy('a.position'),
-            ).as('people'),
-          )
-          .whereRef('r.event_id', '=', 'events.id')
-          .where('r.unit_id', 'in', unitIds.length ? unitIds : [-1]),
-      ).as('regs'),
-    )
-    .where('events.id', '=', eventId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { regs, ...event } = row;
-  return loaded(event, regs);
+  const { rows } = await sql<{ loaded: EventJson | null }>`SELECT ${eventJsonSql(
+    sql`${eventId}`,
+    unitIds.length ? sql.join(unitIds) : sql`NULL`,
+  )} AS loaded`.execute(turn.trx);
+  const json = rows[0]?.loaded;
+  return json ? loaded(json) : undefined;
 }
 
 function toAttendee(r: { name: string; title: string | null; phone: string | null }): Attendee {

@@ -11,7 +11,7 @@ import { cleanText } from '../text/normalize';
 import { parseCommand } from './command';
 import { Turn, type Arrival } from './turn';
 import { route } from '../router';
-import { repliedEventSql, type RepliedEventJson } from '../events/registering';
+import { repliedEventSql, type EventJson } from '../events/registering';
 
 export type HandleResult = 'handled' | 'duplicate';
 
@@ -69,7 +69,7 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
     unit: JsonRow<Unit> | null;
     replied: { ref: string | null } | null;
     prompt: PromptJson | null;
-    replied_event: RepliedEventJson | null;
+    replied_event: EventJson | null;
   }>`
     WITH claimed AS (
       INSERT INTO processed_updates (platform, update_key) VALUES (${msg.platform}, ${msg.updateKey})
@@ -92,8 +92,7 @@ async function claimAndLoad(trx: Trx, msg: InboundMessage, now: Date): Promise<H
       CASE WHEN rep.found THEN json_build_object('ref', rep.ref) END AS replied,
       (SELECT json_build_object('id', p.id, 'kind', p.kind, 'payload', p.payload) FROM pending_prompts p
         WHERE p.chat_id = chat.id AND p.expires_at > ${now} ORDER BY p.id DESC LIMIT 1) AS prompt,
-      CASE WHEN chat.role = 'unit' AND rep.ref LIKE 'event:%'
-        THEN ${repliedEventSql(sql`rep.ref`, sql`chat.unit_id`)} END AS replied_event
+      CASE WHEN chat.role = 'unit' THEN ${repliedEventSql(sql`rep.ref`, sql`chat.unit_id`)} END AS replied_event
     FROM chat CROSS JOIN person LEFT JOIN units u ON u.id = chat.unit_id
     LEFT JOIN LATERAL (SELECT true AS found, o.ref FROM outbox o
         WHERE o.platform = ${msg.platform} AND o.chat_external_id = ${msg.chat.id}

@@ -5,7 +5,7 @@ import type { InboundMessage, OutboundMessage } from '../channel';
 import { enqueue } from '../outbox/enqueue';
 import type { Trx } from '../../db/types';
 import type { Prompt } from '../prompts/prompts';
-import type { RepliedEventJson } from '../events/registering';
+import type { EventJson } from '../events/registering';
 
 /** What was read with the update's claim, in the same statement, so handlers need not ask again. */
 export interface Arrival {
@@ -17,7 +17,7 @@ export interface Arrival {
    * When the message replies to an invitation in a unit's group: that event with the unit's
    * registration, as the claim's statement saw them. Taken once (see `eventWithRegistrations`).
    */
-  repliedEvent?: RepliedEventJson | null;
+  repliedEvent?: EventJson | null;
 }
 
 interface AuditRow {

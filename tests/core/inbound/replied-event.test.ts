@@ -1,16 +1,18 @@
 /**
  * A reply to an invitation reads its event and the unit's registration in the statement that
  * claims the update (as JSON), instead of asking again. What that read gives the handler must be
- * exactly what the handler's own query would: the same event row, dates as Dates, the same
- * registration and people in order. Taken once: a second ask in the turn reads afresh.
+ * exactly what the handler's own query would, and the event row what Kysely reads (dates as
+ * Dates), with the same registration and people in order. Taken once: a second ask in the turn
+ * reads afresh.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEvent } from '../../../src/core/events/manage';
+import { getEvent } from '../../../src/core/events/repo';
 import {
   eventWithRegistrations,
   repliedEventSql,
-  type RepliedEventJson,
+  type EventJson,
 } from '../../../src/core/events/registering';
 import type { Turn } from '../../../src/core/inbound/turn';
 import { chatSim, linkGroups, putUnits } from '../../helpers/chat';
@@ -54,7 +56,7 @@ afterAll(async () => {
 
 it('gives the handler the same event and registration as its own query, then reads afresh', async () => {
   await db.db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ pre: RepliedEventJson | null }>`SELECT ${repliedEventSql(
+    const { rows } = await sql<{ pre: EventJson | null }>`SELECT ${repliedEventSql(
       sql`${`event:${eventId}`}::text`,
       sql`${unitId}::int`,
     )} AS pre`.execute(trx);
@@ -69,6 +71,8 @@ it('gives the handler the same event and registration as its own query, then rea
     expect(turn.arrival.repliedEvent).toBeNull();
     const fromQuery = await eventWithRegistrations(turn, eventId, [unitId]);
     expect(fromClaim).toEqual(fromQuery);
+    // Both come back as JSON: the row as Kysely reads it (Dates from the driver) is the judge.
+    expect(fromClaim!.event).toEqual(await getEvent(trx, eventId));
     expect(fromClaim!.event.starts_at).toBeInstanceOf(Date);
     expect(fromClaim!.registrations.get(unitId)!.attendees!.map((a) => a.name)).toEqual([
       'Nguyễn Văn An',
