@@ -142,3 +142,12 @@ export async function nextDueInMs(db: Db, platform: string): Promise<number | nu
   const ms = row.rows[0]?.ms;
   return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
 }
+
+/** Rows of the platform being sent now or due now: what a looping worker has yet to finish. */
+export async function unsettledNow(db: Db, platform: string): Promise<number> {
+  const row = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM outbox
+    WHERE platform = ${platform}
+      AND (state = 'sending' OR (state = 'queued' AND not_before <= now()))`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

@@ -253,8 +253,13 @@ export class OutboxWorker {
     else this.stats.retried++;
   }
 
-  /** Runs batches until nothing is due or the time budget is spent (Workers' scheduled(), tests). */
+  /**
+   * Runs batches until nothing is due or the time budget is spent (Workers' scheduled(), tests).
+   * On a worker whose loop runs, waits for the loop instead: claiming beside it would find its
+   * rows leased and return before they are sent, and ending would stop the loop.
+   */
   async drain(budgetMs: number): Promise<number> {
+    if (this.loop && this.running) return this.settle(budgetMs);
     const until = Date.now() + budgetMs;
     this.running = true;
     let total = 0;
@@ -287,6 +292,16 @@ export class OutboxWorker {
       this.draining = false;
     }
     return total;
+  }
+
+  private async settle(budgetMs: number): Promise<number> {
+    const until = Date.now() + budgetMs;
+    const handled = () => this.stats.sent + this.stats.failed + this.stats.retried;
+    const before = handled();
+    this.poke();
+    while (Date.now() < until && (await store.unsettledNow(this.ctx.db, this.channel.platform)) > 0)
+      await sleep(20);
+    return handled() - before;
   }
 }
 
