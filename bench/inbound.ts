@@ -290,8 +290,11 @@ export async function benchInbound(o: InboundOptions) {
     const rawServicePool = await rawInserts(o.url, o.updates, o.concurrency, 10);
     const rawPool32 = await rawInserts(o.url, o.updates, o.concurrency, o.concurrency);
 
-    const aim = { updatesPerSecond: 1000, p99Ms: 50 };
-    const met = updatesPerSecond >= aim.updatesPerSecond && latency.p99 <= aim.p99Ms;
+    // Issue 18's aims: a ratio to raw inserts in the same run, since this machine's speed varies
+    // threefold through a day and an absolute rate would pass or fail with the hour.
+    const aim = { ratioToRaw: 0.2, p99Ms: 50 };
+    const ratioToRaw = round(updatesPerSecond / rawServicePool.insertsPerSecond, 3);
+    const met = ratioToRaw >= aim.ratioToRaw && latency.p99 <= aim.p99Ms;
 
     // ---- where the time goes (when an aim is missed, or asked)
     let profile:
@@ -350,9 +353,9 @@ export async function benchInbound(o: InboundOptions) {
     }
 
     return {
-      aim: `≥ ${aim.updatesPerSecond} updates/s and p99 ≤ ${aim.p99Ms} ms at concurrency ${o.concurrency}`,
+      aim: `≥ ${aim.ratioToRaw} × raw single-row inserts of the same run, and p99 ≤ ${aim.p99Ms} ms, at concurrency ${o.concurrency}`,
       met,
-      metUpdatesPerSecond: updatesPerSecond >= aim.updatesPerSecond,
+      metRatioToRaw: ratioToRaw >= aim.ratioToRaw,
       metP99: latency.p99 <= aim.p99Ms,
       setup: {
         schema: SCHEMA,
@@ -406,7 +409,7 @@ export async function benchInbound(o: InboundOptions) {
         servicePoolSize: rawServicePool,
         poolOfConcurrency: rawPool32,
       },
-      ratioServiceToRaw: round(updatesPerSecond / rawServicePool.insertsPerSecond, 3),
+      ratioServiceToRaw: ratioToRaw,
       ratioServiceToRawPool32: round(updatesPerSecond / rawPool32.insertsPerSecond, 3),
       profile,
       whatIf,
