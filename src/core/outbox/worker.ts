@@ -117,6 +117,8 @@ export class OutboxWorker {
     this.running = false;
     this.poke();
     await this.loop;
+    // Without a loop, drain() claims and sends itself (a stopped loop would have it give rows back).
+    this.loop = null;
     await this.keeper.stop();
   }
 

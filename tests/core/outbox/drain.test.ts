@@ -12,7 +12,7 @@ describe('drain on a worker whose loop runs', () => {
   });
   afterAll(async () => db.close());
 
-  it('returns once the loop has sent what was due, and leaves the loop running', async () => {
+  it('returns once the loop has sent what was due, leaves the loop running, and sends alone once stopped', async () => {
     const sent: string[] = [];
     let claimed!: () => void;
     const inFlight = new Promise<void>((r) => (claimed = r));
@@ -58,5 +58,17 @@ describe('drain on a worker whose loop runs', () => {
     } finally {
       await worker.stop();
     }
+
+    // Once stopped, drain sends by itself again.
+    await enqueue(
+      db.db,
+      [{ platform: 'sandbox', chatExternalId: 'g1' }],
+      { text: 'ba' },
+      {
+        purpose: 'reply',
+      },
+    );
+    expect(await worker.drain(5_000)).toBe(1);
+    expect(sent).toEqual(['một', 'hai', 'ba']);
   });
 });
