@@ -11,6 +11,8 @@ describe('drain on a worker whose loop runs', () => {
     db = await openTestDb();
   });
   afterAll(async () => db.close());
+  const queue = (text: string) =>
+    enqueue(db.db, [{ platform: 'sandbox', chatExternalId: 'g1' }], { text }, { purpose: 'reply' });
 
   it('returns once the loop has sent what was due, leaves the loop running, and sends alone once stopped', async () => {
     const sent: string[] = [];
@@ -31,28 +33,14 @@ describe('drain on a worker whose loop runs', () => {
     const worker = new OutboxWorker(testContext(db), sender, { instanceId: 'loop', idleMs: 50 });
     worker.start();
     try {
-      await enqueue(
-        db.db,
-        [{ platform: 'sandbox', chatExternalId: 'g1' }],
-        { text: 'một' },
-        {
-          purpose: 'reply',
-        },
-      );
+      await queue('một');
       worker.poke();
       await inFlight;
       expect(await worker.drain(5_000)).toBe(1);
       expect(sent).toEqual(['một']);
 
       // The loop still sends on its own.
-      await enqueue(
-        db.db,
-        [{ platform: 'sandbox', chatExternalId: 'g1' }],
-        { text: 'hai' },
-        {
-          purpose: 'reply',
-        },
-      );
+      await queue('hai');
       worker.poke();
       await vi.waitFor(() => expect(sent).toEqual(['một', 'hai']), { timeout: 5_000 });
     } finally {
@@ -60,14 +48,7 @@ describe('drain on a worker whose loop runs', () => {
     }
 
     // Once stopped, drain sends by itself again.
-    await enqueue(
-      db.db,
-      [{ platform: 'sandbox', chatExternalId: 'g1' }],
-      { text: 'ba' },
-      {
-        purpose: 'reply',
-      },
-    );
+    await queue('ba');
     expect(await worker.drain(5_000)).toBe(1);
     expect(sent).toEqual(['một', 'hai', 'ba']);
   });
